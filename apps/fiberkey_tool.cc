@@ -1,0 +1,170 @@
+/*
+ * Copyright 2026 The gr-fiberkey authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+// fiberkey-tool: conformance vectors and diagnostics from the command line.
+// Output is lowercase hex on one line; bad arguments print one line on stderr and
+// exit with status 2.
+#include <fiberkey/eea3_lanes.h>
+#include <fiberkey/hex.h>
+#include <fiberkey/zuc.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+using namespace fiberkey;
+
+namespace {
+
+struct usage_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+const char* const usage_text =
+    "usage: fiberkey-tool COMMAND [OPTIONS]\n"
+    "  zuc128 --key HEX(16 bytes) --iv HEX(16 bytes) --words N\n"
+    "  zuc256 --key HEX(32 bytes) --iv HEX(25 bytes) --words N\n"
+    "  eea3 --key HEX(16 bytes) --count HEX --bearer N --direction N --length BITS --in HEX\n"
+    "  backends\n";
+
+// --name value pairs; every option is required once and nothing else is accepted.
+std::map<std::string, std::string>
+parse_options(int argc, char** argv, const std::vector<std::string>& names)
+{
+    std::map<std::string, std::string> opts;
+    for (int i = 2; i < argc; i += 2) {
+        const std::string flag = argv[i];
+        if (flag.rfind("--", 0) != 0 || i + 1 >= argc)
+            throw usage_error("expected --option VALUE, got '" + flag + "'");
+        const std::string name = flag.substr(2);
+        bool known = false;
+        for (const auto& n : names)
+            known = known || n == name;
+        if (!known)
+            throw usage_error("unknown option '" + flag + "'");
+        if (!opts.emplace(name, argv[i + 1]).second)
+            throw usage_error("option '" + flag + "' given twice");
+    }
+    for (const auto& n : names)
+        if (!opts.count(n))
+            throw usage_error("missing --" + n);
+    return opts;
+}
+
+std::vector<uint8_t> hex_arg(const std::map<std::string, std::string>& o,
+                             const std::string& name,
+                             std::size_t bytes)
+{
+    std::vector<uint8_t> v;
+    try {
+        v = from_hex(o.at(name));
+    } catch (const std::invalid_argument& e) {
+        throw usage_error("--" + name + ": " + e.what());
+    }
+    if (bytes != 0 && v.size() != bytes)
+        throw usage_error("--" + name + " must be " + std::to_string(bytes) + " bytes");
+    return v;
+}
+
+uint64_t number_arg(const std::map<std::string, std::string>& o,
+                    const std::string& name,
+                    int base,
+                    uint64_t max)
+{
+    const std::string& s = o.at(name);
+    char* end = nullptr;
+    errno = 0;
+    const unsigned long long v = std::strtoull(s.c_str(), &end, base);
+    if (s.empty() || s[0] == '-' || *end != '\0' || errno != 0 || v > max)
+        throw usage_error("--" + name + ": '" + s + "' is not a number in 0.." +
+                          std::to_string(max));
+    return v;
+}
+
+void print_words(zuc& z, uint64_t n)
+{
+    for (uint64_t i = 0; i < n; ++i)
+        std::printf("%08x", z.next_word());
+    std::printf("\n");
+}
+
+int run(int argc, char** argv)
+{
+    if (argc < 2)
+        throw usage_error("no command given");
+    const std::string cmd = argv[1];
+    if (cmd == "-h" || cmd == "--help") {
+        std::fputs(usage_text, stdout);
+        return 0;
+    }
+    constexpr uint64_t max_words = 1u << 24;
+    if (cmd == "zuc128") {
+        const auto o = parse_options(argc, argv, { "key", "iv", "words" });
+        const auto key = hex_arg(o, "key", 16);
+        const auto iv = hex_arg(o, "iv", 16);
+        zuc z = zuc::zuc128(std::span<const uint8_t, 16>(key.data(), 16),
+                            std::span<const uint8_t, 16>(iv.data(), 16));
+        print_words(z, number_arg(o, "words", 10, max_words));
+        return 0;
+    }
+    if (cmd == "zuc256") {
+        const auto o = parse_options(argc, argv, { "key", "iv", "words" });
+        const auto key = hex_arg(o, "key", 32);
+        const auto iv = hex_arg(o, "iv", 25);
+        const auto words = number_arg(o, "words", 10, max_words);
+        try {
+            zuc z = zuc::zuc256(std::span<const uint8_t, 32>(key.data(), 32),
+                                std::span<const uint8_t, 25>(iv.data(), 25));
+            print_words(z, words);
+        } catch (const std::invalid_argument& e) {
+            throw usage_error(std::string("--iv: ") + e.what());
+        }
+        return 0;
+    }
+    if (cmd == "eea3") {
+        const auto o = parse_options(
+            argc, argv, { "key", "count", "bearer", "direction", "length", "in" });
+        const auto key = hex_arg(o, "key", 16);
+        const auto count = number_arg(o, "count", 16, UINT32_MAX);
+        const auto bearer = number_arg(o, "bearer", 0, eea3::max_bearer);
+        const auto direction = number_arg(o, "direction", 0, 1);
+        const auto bits = number_arg(o, "length", 10, uint64_t(eea3_lanes::max_lane_bytes) * 8);
+        auto data = hex_arg(o, "in", 0);
+        if (data.size() != (bits + 7) / 8)
+            throw usage_error("--in must hold exactly ceil(length/8) = " +
+                              std::to_string((bits + 7) / 8) + " bytes");
+        eea3::crypt(std::span<const uint8_t, 16>(key.data(), 16),
+                    static_cast<uint32_t>(count), static_cast<unsigned>(bearer),
+                    static_cast<unsigned>(direction), data, bits);
+        std::printf("%s\n", to_hex(data).c_str());
+        return 0;
+    }
+    if (cmd == "backends") {
+        if (argc != 2)
+            throw usage_error("backends takes no options");
+        for (auto b : available_zuc_backends())
+            if (b != zuc_backend::automatic)
+                std::printf("%s\n", to_string(b).c_str());
+        return 0;
+    }
+    throw usage_error("unknown command '" + cmd + "'");
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    try {
+        return run(argc, argv);
+    } catch (const usage_error& e) {
+        std::fprintf(stderr, "fiberkey-tool: %s (see fiberkey-tool --help)\n", e.what());
+        return 2;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "fiberkey-tool: %s\n", e.what());
+        return 1;
+    }
+}

@@ -1,0 +1,33 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 The gr-fiberkey authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef INCLUDED_FIBERKEY_FRAME_TAGS_H
+#define INCLUDED_FIBERKEY_FRAME_TAGS_H
+
+#include <gnuradio/fiberkey/api.h>
+#include <pmt/pmt.h>
+
+namespace gr {
+namespace fiberkey {
+
+/*!
+ * Stream-tag and message keys shared by the frame-domain blocks. A frame stream carries
+ * one item per frame (16,830 bytes); each frame item has a "frame_counter" tag (uint64,
+ * the 32-bit counter that both ends track) and a "key_epoch" tag (long, 0..3).
+ * The symbols are made once and cached.
+ */
+struct FIBERKEY_API frame_tags {
+    static const pmt::pmt_t& frame_counter();
+    static const pmt::pmt_t& key_epoch();
+    // Session-key messages: a PDU (meta, u8vector of 16 bytes) with these meta keys.
+    static const pmt::pmt_t& epoch();
+    static const pmt::pmt_t& start_counter();
+    static const pmt::pmt_t& direction();
+};
+
+} // namespace fiberkey
+} // namespace gr
+
+#endif

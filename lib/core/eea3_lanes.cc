@@ -1,0 +1,195 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 The gr-fiberkey authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <fiberkey/eea3_lanes.h>
+#include <fiberkey/secure_memory.h>
+#include <fiberkey/zuc.h>
+
+#include <algorithm>
+#include <numeric>
+#include <stdexcept>
+
+#ifdef FIBERKEY_HAVE_IPSEC_MB
+#include <intel-ipsec-mb.h>
+#endif
+
+namespace fiberkey {
+
+std::string to_string(zuc_backend b)
+{
+    switch (b) {
+    case zuc_backend::automatic:
+        return "auto";
+    case zuc_backend::portable:
+        return "portable";
+    case zuc_backend::ipsec_mb:
+        return "ipsec-mb";
+    }
+    return "unknown";
+}
+
+zuc_backend parse_zuc_backend(const std::string& name)
+{
+    for (auto b : { zuc_backend::automatic, zuc_backend::portable, zuc_backend::ipsec_mb })
+        if (name == to_string(b))
+            return b;
+    throw std::invalid_argument("unknown ZUC backend '" + name +
+                                "' (expected auto, portable or ipsec-mb)");
+}
+
+std::vector<zuc_backend> available_zuc_backends()
+{
+    std::vector<zuc_backend> v{ zuc_backend::automatic, zuc_backend::portable };
+#ifdef FIBERKEY_HAVE_IPSEC_MB
+    v.push_back(zuc_backend::ipsec_mb);
+#endif
+    return v;
+}
+
+void eea3_lanes::check_arguments(unsigned direction,
+                                 std::span<const std::uint32_t> lane_bytes,
+                                 std::size_t out_bytes)
+{
+    if (direction > 1)
+        throw std::invalid_argument("eea3_lanes: DIRECTION must be 0 or 1");
+    if (lane_bytes.size() > max_lanes)
+        throw std::invalid_argument("eea3_lanes: at most 32 lanes (BEARER is 5 bits)");
+    std::size_t total = 0;
+    for (auto n : lane_bytes) {
+        if (n > max_lane_bytes)
+            throw std::invalid_argument("eea3_lanes: a lane exceeds one EEA3 message");
+        total += n;
+    }
+    if (total > out_bytes)
+        throw std::invalid_argument("eea3_lanes: output buffer too small");
+}
+
+namespace {
+
+class portable_lanes final : public eea3_lanes
+{
+public:
+    void keystream(std::span<const std::uint8_t, 16> key,
+                   std::uint32_t count,
+                   unsigned direction,
+                   std::span<const std::uint32_t> lane_bytes,
+                   std::span<std::uint8_t> out) override
+    {
+        check_arguments(direction, lane_bytes, out.size());
+        std::size_t pos = 0;
+        for (unsigned lane = 0; lane < lane_bytes.size(); ++lane) {
+            const auto iv = eea3::iv(count, lane, direction);
+            zuc z = zuc::zuc128(key, iv);
+            z.generate_bytes(out.subspan(pos, lane_bytes[lane]));
+            pos += lane_bytes[lane];
+        }
+    }
+    zuc_backend backend() const override { return zuc_backend::portable; }
+};
+
+#ifdef FIBERKEY_HAVE_IPSEC_MB
+/*
+ * libipsec-mb 1.3 (Debian 12) miscomputes the LFSR initialisation in a rare case (the
+ * "corner case" vector) in its single-buffer entry point, and its N-buffer entry point
+ * hands the last N mod 4 buffers to that same single-buffer code. Groups of four lanes
+ * through the N-buffer entry point are correct (checked by the tests on every backend),
+ * so lanes go to ipsec-mb four at a time and any remainder to the portable code.
+ */
+class ipsec_mb_lanes final : public eea3_lanes
+{
+public:
+    ipsec_mb_lanes() : d_mgr(alloc_mb_mgr(0))
+    {
+        if (d_mgr == nullptr)
+            throw std::runtime_error("ipsec-mb: cannot allocate a multi-buffer manager");
+        init_mb_mgr_auto(d_mgr, &d_arch);
+        if (imb_get_errno(d_mgr) != 0) {
+            free_mb_mgr(d_mgr);
+            throw std::runtime_error("ipsec-mb: no usable architecture on this CPU");
+        }
+        d_zeros.assign(max_lane_bytes, 0);
+    }
+    ~ipsec_mb_lanes() override
+    {
+        imb_clear_mem(d_ivs.data(), sizeof(d_ivs));
+        free_mb_mgr(d_mgr);
+    }
+
+    void keystream(std::span<const std::uint8_t, 16> key,
+                   std::uint32_t count,
+                   unsigned direction,
+                   std::span<const std::uint32_t> lane_bytes,
+                   std::span<std::uint8_t> out) override
+    {
+        check_arguments(direction, lane_bytes, out.size());
+        // ipsec-mb refuses a whole call that contains an empty buffer: empty lanes are
+        // left out, the rest go four at a time, the remainder to the portable code.
+        const void* keys[max_lanes];
+        const void* ivs[max_lanes];
+        const void* in[max_lanes];
+        void* dst[max_lanes];
+        std::uint32_t len[max_lanes];
+        unsigned n = 0;
+        std::size_t pos = 0;
+        for (unsigned lane = 0; lane < lane_bytes.size(); ++lane) {
+            if (lane_bytes[lane] != 0) {
+                d_ivs[n] = eea3::iv(count, lane, direction);
+                keys[n] = key.data();
+                ivs[n] = d_ivs[n].data();
+                in[n] = d_zeros.data();
+                dst[n] = out.data() + pos;
+                len[n] = lane_bytes[lane];
+                ++n;
+            }
+            pos += lane_bytes[lane];
+        }
+        const unsigned grouped = n - n % 4;
+        if (grouped > 0) {
+            IMB_ZUC_EEA3_N_BUFFER(d_mgr, keys, ivs, in, dst, len, grouped);
+            if (const int err = imb_get_errno(d_mgr); err != 0)
+                throw std::runtime_error(std::string("ipsec-mb: ") + imb_get_strerror(err));
+        }
+        for (unsigned i = grouped; i < n; ++i) {
+            zuc z = zuc::zuc128(key, d_ivs[i]);
+            z.generate_bytes(std::span<std::uint8_t>(static_cast<std::uint8_t*>(dst[i]), len[i]));
+        }
+    }
+    zuc_backend backend() const override { return zuc_backend::ipsec_mb; }
+
+private:
+    IMB_MGR* d_mgr;
+    IMB_ARCH d_arch{};
+    std::vector<std::uint8_t> d_zeros;
+    std::array<std::array<std::uint8_t, 16>, max_lanes> d_ivs{};
+};
+#endif
+
+} // namespace
+
+std::unique_ptr<eea3_lanes> eea3_lanes::make(zuc_backend backend)
+{
+    switch (backend) {
+    case zuc_backend::portable:
+        return std::make_unique<portable_lanes>();
+    case zuc_backend::ipsec_mb:
+#ifdef FIBERKEY_HAVE_IPSEC_MB
+        return std::make_unique<ipsec_mb_lanes>();
+#else
+        throw std::invalid_argument("this build has no ipsec-mb ZUC backend");
+#endif
+    case zuc_backend::automatic:
+#ifdef FIBERKEY_HAVE_IPSEC_MB
+        try {
+            return std::make_unique<ipsec_mb_lanes>();
+        } catch (const std::runtime_error&) {
+            // A CPU without the instructions ipsec-mb needs: stay portable.
+        }
+#endif
+        return std::make_unique<portable_lanes>();
+    }
+    throw std::invalid_argument("unknown ZUC backend");
+}
+
+} // namespace fiberkey

@@ -1,0 +1,85 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 The gr-fiberkey authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef FIBERKEY_CORE_FRAME_LAYOUT_H
+#define FIBERKEY_CORE_FRAME_LAYOUT_H
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+namespace fiberkey {
+
+/*!
+ * \brief Where every field of the extended OTU2 frame sits (protocol.md section 3).
+ *
+ * One frame is the G.709 OTU2 frame (4 rows x 4080 columns, sent row by row) followed by
+ * the 255-byte negotiation block (NEG) and the 255-byte interaction block (INT).
+ * Offsets are 0-based bytes from the first FAS byte. Every other class asks this one.
+ */
+namespace frame_layout {
+
+struct span {
+    std::size_t offset;
+    std::size_t length;
+    constexpr std::size_t end() const { return offset + length; }
+};
+
+inline constexpr std::size_t rows = 4;
+inline constexpr std::size_t columns = 4080;
+inline constexpr std::size_t otu_bytes = rows * columns; // 16,320
+inline constexpr std::size_t block_bytes = 255;           // NEG and INT
+inline constexpr std::size_t frame_bytes = otu_bytes + 2 * block_bytes; // 16,830
+
+constexpr std::size_t at(std::size_t row, std::size_t column) { return row * columns + column; }
+
+// Row 0 overhead, sent in clear.
+inline constexpr span fas{ 0, 6 };                  // F6 F6 F6 28 28 28
+inline constexpr std::array<std::uint8_t, 6> fas_pattern{ 0xf6, 0xf6, 0xf6, 0x28, 0x28, 0x28 };
+inline constexpr std::size_t mfas = 6;              // frame counter bits 7..0
+inline constexpr span section_monitoring{ 7, 3 };   // SM
+inline constexpr span counter_high{ 10, 3 };        // frame counter bits 31..8
+inline constexpr std::size_t epoch_flags = 13;      // bits 0-1 key epoch, 2-7 flags
+inline constexpr std::uint8_t epoch_mask = 0x03;
+inline constexpr std::size_t clear_overhead_columns = 14;
+
+// Columns of every row.
+inline constexpr std::size_t odu_overhead_columns = 14; // rows 1-3, c 0-13
+inline constexpr span opu_overhead_columns{ 14, 2 };
+inline constexpr span payload_columns{ 16, 3808 };
+inline constexpr span fec_columns{ 3824, 256 };
+inline constexpr std::size_t payload_bytes = rows * payload_columns.length; // 15,232
+
+inline constexpr span neg{ otu_bytes, block_bytes };
+inline constexpr span intb{ otu_bytes + block_bytes, block_bytes };
+
+/*!
+ * The bytes that ZUC covers, in frame order: rows 0-3 up to the FEC columns except the
+ * 14 clear overhead bytes of row 0, then NEG and INT. Their concatenation is the
+ * "encrypted region" that is cut into lanes.
+ */
+inline constexpr std::array<span, 5> encrypted_spans{ {
+    { at(0, clear_overhead_columns), fec_columns.offset - clear_overhead_columns },
+    { at(1, 0), fec_columns.offset },
+    { at(2, 0), fec_columns.offset },
+    { at(3, 0), fec_columns.offset },
+    { neg.offset, 2 * block_bytes },
+} };
+
+constexpr std::size_t encrypted_bytes()
+{
+    std::size_t n = 0;
+    for (const auto& s : encrypted_spans)
+        n += s.length;
+    return n;
+}
+
+static_assert(frame_bytes == 16830);
+static_assert(encrypted_bytes() == 15792);
+
+} // namespace frame_layout
+} // namespace fiberkey
+
+#endif

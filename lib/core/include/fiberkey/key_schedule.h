@@ -1,0 +1,106 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 The gr-fiberkey authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef FIBERKEY_CORE_KEY_SCHEDULE_H
+#define FIBERKEY_CORE_KEY_SCHEDULE_H
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <span>
+#include <string>
+
+namespace fiberkey {
+
+using session_key = std::array<std::uint8_t, 16>;
+
+/*!
+ * \brief Which session key encrypts or decrypts a frame, and the guard that keeps any
+ * (key, COUNT, BEARER, DIRECTION) tuple from being used twice.
+ *
+ * Keys carry a 2-bit epoch (sent in clear in the OTU overhead) and the frame counter at
+ * which they take effect, so that both ends switch on the same frame.
+ *
+ * Transmit side: a pending key becomes active on the first frame whose counter has
+ * reached its start counter, and the key it replaces is wiped at once. Under one key the
+ * frame counter must strictly advance (modulo 2^32, measured from the key's first frame,
+ * by less than 2^31 at a time);
+ * a frame that would repeat a counter is refused, so after 2^32 frames under one key every
+ * frame is refused until a new key takes effect.
+ *
+ * Receive side: the frame's epoch selects the key; a frame whose counter lies before that
+ * key's start is refused. The previous key is wiped once the new one has decrypted
+ * retire_after consecutive frames.
+ */
+class key_schedule
+{
+public:
+    enum class role { transmit, receive };
+    enum class verdict { ok, no_key, before_start, counter_reused, exhausted };
+
+    static constexpr unsigned epochs = 4;
+    static constexpr std::size_t max_pending = 2;
+    static constexpr unsigned retire_after = 8;
+    static constexpr std::uint64_t frames_per_key = std::uint64_t(1) << 32;
+    static constexpr std::uint64_t max_jump = std::uint64_t(1) << 31; //!< transmit counter step
+
+    explicit key_schedule(role r) : d_role(r) {}
+    ~key_schedule();
+    key_schedule(const key_schedule&) = delete;
+    key_schedule& operator=(const key_schedule&) = delete;
+
+    /*!
+     * Installs \p key for \p epoch (0..3), in effect from frame \p start_counter on.
+     * Throws std::invalid_argument when the epoch is out of range or would be ambiguous
+     * (the active epoch, or one already pending), or when too many keys are pending.
+     */
+    void install(std::span<const std::uint8_t, 16> key, unsigned epoch, std::uint32_t start_counter);
+
+    struct selection {
+        verdict result;
+        const session_key* key; //!< valid until the next call; nullptr unless ok
+        unsigned epoch;
+    };
+
+    //! Transmit side: the key for the frame with this counter (activating a pending one).
+    selection for_transmit(std::uint32_t counter);
+    //! Receive side: the key for a frame that arrived with this counter and epoch.
+    selection for_receive(std::uint32_t counter, unsigned epoch);
+
+    //! Transmit side: frames left under the active key before it is exhausted.
+    std::uint64_t frames_left() const;
+    std::optional<unsigned> active_epoch() const;
+    std::size_t pending() const { return d_pending.size(); }
+
+    static std::string to_string(verdict v);
+
+private:
+    struct slot {
+        session_key key{};
+        std::uint32_t start = 0;
+        bool loaded = false;
+    };
+    struct pending_key {
+        session_key key;
+        unsigned epoch;
+        std::uint32_t start;
+    };
+    static bool reached(std::uint32_t counter, std::uint32_t start);
+    void wipe(slot& s);
+
+    role d_role;
+    std::array<slot, epochs> d_slots{};
+    std::deque<pending_key> d_pending;     // transmit only
+    std::optional<unsigned> d_active;      // epoch of the key in use
+    std::uint32_t d_first_counter = 0;     // transmit: first frame under the active key
+    std::uint64_t d_next_distance = 0;     // transmit: smallest counter distance still unused
+    std::optional<unsigned> d_previous;    // receive: epoch to retire
+    unsigned d_frames_since_switch = 0;    // receive
+};
+
+} // namespace fiberkey
+
+#endif

@@ -1,0 +1,141 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 The gr-fiberkey authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <fiberkey/key_schedule.h>
+#include <fiberkey/secure_memory.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace fiberkey {
+
+key_schedule::~key_schedule()
+{
+    for (auto& s : d_slots)
+        wipe(s);
+    for (auto& p : d_pending)
+        secure_wipe(p.key);
+}
+
+std::string key_schedule::to_string(verdict v)
+{
+    switch (v) {
+    case verdict::ok:
+        return "ok";
+    case verdict::no_key:
+        return "no key for this epoch";
+    case verdict::before_start:
+        return "frame counter before the key's start";
+    case verdict::counter_reused:
+        return "frame counter already used under this key";
+    case verdict::exhausted:
+        return "2^32 frames sent under this key: re-key required";
+    }
+    return "unknown";
+}
+
+bool key_schedule::reached(std::uint32_t counter, std::uint32_t start)
+{
+    // Counters wrap: "reached" means at most half the counter space ahead.
+    return static_cast<std::int32_t>(counter - start) >= 0;
+}
+
+void key_schedule::wipe(slot& s)
+{
+    secure_wipe(s.key);
+    s.loaded = false;
+}
+
+void key_schedule::install(std::span<const std::uint8_t, 16> key,
+                           unsigned epoch,
+                           std::uint32_t start_counter)
+{
+    if (epoch >= epochs)
+        throw std::invalid_argument("key_schedule: the epoch is 2 bits (0..3)");
+    if (d_active && *d_active == epoch)
+        throw std::invalid_argument("key_schedule: epoch " + std::to_string(epoch) +
+                                    " is in use; a new key needs the next epoch");
+    session_key k;
+    std::copy(key.begin(), key.end(), k.begin());
+    if (d_role == role::transmit) {
+        if (d_pending.size() >= max_pending)
+            throw std::invalid_argument("key_schedule: too many keys pending");
+        for (const auto& p : d_pending)
+            if (p.epoch == epoch)
+                throw std::invalid_argument("key_schedule: epoch already pending");
+        d_pending.push_back({ k, epoch, start_counter });
+    } else {
+        slot& s = d_slots[epoch];
+        wipe(s);
+        s.key = k;
+        s.start = start_counter;
+        s.loaded = true;
+        if (d_previous == epoch)
+            d_previous.reset();
+    }
+    secure_wipe(k);
+}
+
+key_schedule::selection key_schedule::for_transmit(std::uint32_t counter)
+{
+    // Activate the newest pending key whose start has been reached.
+    while (!d_pending.empty() && reached(counter, d_pending.front().start)) {
+        pending_key& p = d_pending.front();
+        if (d_active)
+            wipe(d_slots[*d_active]);
+        slot& s = d_slots[p.epoch];
+        s.key = p.key;
+        s.start = p.start;
+        s.loaded = true;
+        secure_wipe(p.key);
+        d_active = p.epoch;
+        d_first_counter = counter;
+        d_next_distance = 0;
+        d_pending.pop_front();
+    }
+    if (!d_active)
+        return { verdict::no_key, nullptr, 0 };
+    if (d_next_distance >= frames_per_key)
+        return { verdict::exhausted, nullptr, *d_active };
+    const std::uint64_t distance = static_cast<std::uint32_t>(counter - d_first_counter);
+    // Behind the last frame, or so far ahead that it is really behind: refused, since
+    // a transmitter's counter only advances.
+    if (distance < d_next_distance ||
+        (d_next_distance > 0 && distance - (d_next_distance - 1) >= max_jump))
+        return { verdict::counter_reused, nullptr, *d_active };
+    d_next_distance = distance + 1;
+    return { verdict::ok, &d_slots[*d_active].key, *d_active };
+}
+
+key_schedule::selection key_schedule::for_receive(std::uint32_t counter, unsigned epoch)
+{
+    if (epoch >= epochs || !d_slots[epoch].loaded)
+        return { verdict::no_key, nullptr, epoch };
+    if (!reached(counter, d_slots[epoch].start))
+        return { verdict::before_start, nullptr, epoch };
+    if (d_previous == epoch) // a late frame under the key being retired
+        return { verdict::ok, &d_slots[epoch].key, epoch };
+    if (d_active != epoch) {
+        d_previous = d_active;
+        d_active = epoch;
+        d_frames_since_switch = 0;
+    }
+    if (d_previous && ++d_frames_since_switch >= retire_after) {
+        wipe(d_slots[*d_previous]);
+        d_previous.reset();
+    }
+    return { verdict::ok, &d_slots[epoch].key, epoch };
+}
+
+std::uint64_t key_schedule::frames_left() const
+{
+    if (d_role != role::transmit || !d_active)
+        return 0;
+    return frames_per_key - d_next_distance;
+}
+
+std::optional<unsigned> key_schedule::active_epoch() const { return d_active; }
+
+} // namespace fiberkey

@@ -1,0 +1,103 @@
+/*
+ * Copyright 2026 The gr-fiberkey authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <fiberkey/key_schedule.h>
+
+#include <gtest/gtest.h>
+
+using namespace fiberkey;
+using verdict = key_schedule::verdict;
+
+namespace {
+session_key key_of(uint8_t v)
+{
+    session_key k;
+    k.fill(v);
+    return k;
+}
+} // namespace
+
+TEST(key_schedule, transmit_switches_on_the_announced_frame)
+{
+    key_schedule s(key_schedule::role::transmit);
+    EXPECT_EQ(s.for_transmit(5).result, verdict::no_key);
+    s.install(key_of(1), 0, 0);
+    auto a = s.for_transmit(10);
+    ASSERT_EQ(a.result, verdict::ok);
+    EXPECT_EQ(a.epoch, 0u);
+    EXPECT_EQ((*a.key)[0], 1);
+    s.install(key_of(2), 1, 20);
+    for (uint32_t c = 11; c < 20; ++c)
+        EXPECT_EQ(s.for_transmit(c).epoch, 0u);
+    auto b = s.for_transmit(20);
+    ASSERT_EQ(b.result, verdict::ok);
+    EXPECT_EQ(b.epoch, 1u);
+    EXPECT_EQ((*b.key)[0], 2);
+    EXPECT_EQ(s.active_epoch(), 1u);
+}
+
+TEST(key_schedule, transmit_refuses_counter_reuse_and_exhaustion)
+{
+    key_schedule s(key_schedule::role::transmit);
+    s.install(key_of(1), 0, 100);
+    EXPECT_EQ(s.for_transmit(99).result, verdict::no_key) << "before the start";
+    EXPECT_EQ(s.for_transmit(100).result, verdict::ok);
+    EXPECT_EQ(s.for_transmit(101).result, verdict::ok);
+    EXPECT_EQ(s.for_transmit(101).result, verdict::counter_reused);
+    EXPECT_EQ(s.for_transmit(100).result, verdict::counter_reused);
+    EXPECT_EQ(s.for_transmit(150).result, verdict::ok) << "gaps are fine";
+    EXPECT_EQ(s.for_transmit(120).result, verdict::counter_reused);
+    EXPECT_EQ(s.for_transmit(99).result, verdict::counter_reused) << "a step back";
+    // Step through the counter space to the last counter before the key's first frame.
+    EXPECT_EQ(s.for_transmit(150u + 0x7fffffffu).result, verdict::ok);
+    EXPECT_EQ(s.for_transmit(99).result, verdict::ok);
+    EXPECT_EQ(s.frames_left(), 0u);
+    EXPECT_EQ(s.for_transmit(100).result, verdict::exhausted);
+    EXPECT_EQ(s.for_transmit(5000).result, verdict::exhausted);
+    // A new key lifts the stop.
+    s.install(key_of(2), 1, 6000);
+    EXPECT_EQ(s.for_transmit(6000).result, verdict::ok);
+    EXPECT_EQ(s.frames_left(), key_schedule::frames_per_key - 1);
+}
+
+TEST(key_schedule, counters_wrap_across_zero)
+{
+    key_schedule s(key_schedule::role::transmit);
+    s.install(key_of(1), 2, 0xfffffff0u);
+    for (uint32_t c = 0xfffffff0u; c != 0x10; ++c)
+        ASSERT_EQ(s.for_transmit(c).result, verdict::ok) << c;
+    s.install(key_of(2), 3, 0x20);
+    EXPECT_EQ(s.for_transmit(0x1f).epoch, 2u);
+    EXPECT_EQ(s.for_transmit(0x20).epoch, 3u);
+}
+
+TEST(key_schedule, rejects_ambiguous_or_bad_installs)
+{
+    key_schedule s(key_schedule::role::transmit);
+    EXPECT_THROW(s.install(key_of(1), 4, 0), std::invalid_argument);
+    s.install(key_of(1), 0, 0);
+    ASSERT_EQ(s.for_transmit(0).result, verdict::ok);
+    EXPECT_THROW(s.install(key_of(2), 0, 10), std::invalid_argument) << "active epoch";
+    s.install(key_of(2), 1, 10);
+    EXPECT_THROW(s.install(key_of(3), 1, 20), std::invalid_argument) << "pending epoch";
+    s.install(key_of(3), 2, 20);
+    EXPECT_THROW(s.install(key_of(4), 3, 30), std::invalid_argument) << "queue bound";
+}
+
+TEST(key_schedule, receive_selects_by_epoch_and_retires_the_old_key)
+{
+    key_schedule s(key_schedule::role::receive);
+    EXPECT_EQ(s.for_receive(0, 0).result, verdict::no_key);
+    s.install(key_of(1), 0, 0);
+    s.install(key_of(2), 1, 50);
+    EXPECT_EQ((*s.for_receive(10, 0).key)[0], 1);
+    EXPECT_EQ(s.for_receive(40, 1).result, verdict::before_start);
+    EXPECT_EQ((*s.for_receive(50, 1).key)[0], 2);
+    // A late frame under the old epoch still decrypts until the old key retires.
+    EXPECT_EQ((*s.for_receive(49, 0).key)[0], 1);
+    for (uint32_t c = 51; c < 51 + key_schedule::retire_after; ++c)
+        ASSERT_EQ(s.for_receive(c, 1).result, verdict::ok);
+    EXPECT_EQ(s.for_receive(49, 0).result, verdict::no_key) << "old key wiped";
+    EXPECT_EQ(s.for_receive(60, 3).result, verdict::no_key);
+}

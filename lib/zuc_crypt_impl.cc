@@ -1,0 +1,219 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 The gr-fiberkey authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "zuc_crypt_impl.h"
+
+#include <fiberkey/secure_memory.h>
+#include <gnuradio/fiberkey/frame_tags.h>
+#include <gnuradio/io_signature.h>
+
+#include <cstring>
+#include <stdexcept>
+
+namespace gr {
+namespace fiberkey {
+
+namespace layout = ::fiberkey::frame_layout;
+using ::fiberkey::key_schedule;
+
+namespace {
+std::span<const uint8_t, 16> key_span(const std::vector<uint8_t>& key)
+{
+    if (key.size() != 16)
+        throw std::invalid_argument("zuc_crypt: a session key is 16 bytes, got " +
+                                    std::to_string(key.size()));
+    return std::span<const uint8_t, 16>(key.data(), 16);
+}
+
+void check_epoch(int epoch)
+{
+    if (epoch < 0 || epoch >= static_cast<int>(key_schedule::epochs))
+        throw std::invalid_argument("zuc_crypt: the key epoch is 0..3");
+}
+} // namespace
+
+zuc_crypt::sptr zuc_crypt::make(int direction,
+                                bool transmit,
+                                const std::vector<uint8_t>& key,
+                                int epoch,
+                                const std::string& backend)
+{
+    return gnuradio::make_block_sptr<zuc_crypt_impl>(direction, transmit, key, epoch, backend);
+}
+
+zuc_crypt_impl::zuc_crypt_impl(int direction,
+                               bool transmit,
+                               const std::vector<uint8_t>& key,
+                               int epoch,
+                               const std::string& backend)
+    : gr::block("zuc_crypt",
+                gr::io_signature::make(1, 1, layout::frame_bytes),
+                gr::io_signature::make(1, 1, layout::frame_bytes)),
+      d_direction(static_cast<unsigned>(direction)),
+      d_transmit(transmit),
+      d_cipher(::fiberkey::parse_zuc_backend(backend)),
+      d_schedule(transmit ? key_schedule::role::transmit : key_schedule::role::receive),
+      d_events_port(pmt::mp("events"))
+{
+    if (direction != 0 && direction != 1)
+        throw std::invalid_argument("zuc_crypt: direction is 0 (A to B) or 1 (B to A)");
+    check_epoch(epoch);
+    if (!key.empty())
+        d_schedule.install(key_span(key), static_cast<unsigned>(epoch), 0);
+
+    set_tag_propagation_policy(TPP_DONT);
+    message_port_register_in(pmt::mp("key"));
+    set_msg_handler(pmt::mp("key"), [this](const pmt::pmt_t& msg) { handle_key(msg); });
+    message_port_register_out(d_events_port);
+}
+
+void zuc_crypt_impl::set_key(const std::vector<uint8_t>& key, int epoch, uint64_t start_counter)
+{
+    check_epoch(epoch);
+    if (start_counter > UINT32_MAX)
+        throw std::invalid_argument("zuc_crypt: the frame counter is 32 bits");
+    gr::thread::scoped_lock guard(d_setlock);
+    d_schedule.install(key_span(key), static_cast<unsigned>(epoch),
+                       static_cast<uint32_t>(start_counter));
+}
+
+void zuc_crypt_impl::handle_key(const pmt::pmt_t& msg)
+{
+    // A bad key message is reported, never fatal: the link keeps its current key.
+    try {
+        if (!pmt::is_pair(msg) || !pmt::is_dict(pmt::car(msg)) ||
+            !pmt::is_u8vector(pmt::cdr(msg)))
+            throw std::invalid_argument("expected a PDU (meta dict, u8vector key)");
+        const pmt::pmt_t meta = pmt::car(msg);
+        const pmt::pmt_t epoch = pmt::dict_ref(meta, frame_tags::epoch(), pmt::PMT_NIL);
+        const pmt::pmt_t start =
+            pmt::dict_ref(meta, frame_tags::start_counter(), pmt::PMT_NIL);
+        if (!pmt::is_integer(epoch) && !pmt::is_uint64(epoch))
+            throw std::invalid_argument("meta needs an integer 'epoch'");
+        if (!pmt::is_integer(start) && !pmt::is_uint64(start))
+            throw std::invalid_argument("meta needs an integer 'start_counter'");
+        std::vector<uint8_t> key = pmt::u8vector_elements(pmt::cdr(msg));
+        try {
+            set_key(key, static_cast<int>(pmt::to_long(epoch)), pmt::to_uint64(start));
+        } catch (...) {
+            ::fiberkey::secure_wipe(key);
+            throw;
+        }
+        ::fiberkey::secure_wipe(key);
+    } catch (const std::exception& e) {
+        d_logger->error("key message rejected: {}", e.what());
+        report("key_rejected", 0, 0, e.what());
+    }
+}
+
+void zuc_crypt_impl::report(const char* event,
+                            uint64_t counter,
+                            unsigned epoch,
+                            const std::string& why)
+{
+    pmt::pmt_t d = pmt::make_dict();
+    d = pmt::dict_add(d, pmt::mp("event"), pmt::mp(event));
+    d = pmt::dict_add(d, frame_tags::frame_counter(), pmt::from_uint64(counter));
+    d = pmt::dict_add(d, frame_tags::epoch(), pmt::from_long(epoch));
+    d = pmt::dict_add(d, frame_tags::direction(), pmt::from_long(d_direction));
+    if (!why.empty())
+        d = pmt::dict_add(d, pmt::mp("reason"), pmt::mp(why));
+    message_port_pub(d_events_port, d);
+}
+
+uint64_t zuc_crypt_impl::frames_left() const
+{
+    gr::thread::scoped_lock guard(const_cast<gr::thread::mutex&>(d_setlock));
+    return d_schedule.frames_left();
+}
+
+std::string zuc_crypt_impl::backend() const { return ::fiberkey::to_string(d_cipher.backend()); }
+
+void zuc_crypt_impl::forecast(int noutput_items, gr_vector_int& ninput_items_required)
+{
+    ninput_items_required[0] = noutput_items;
+}
+
+int zuc_crypt_impl::general_work(int noutput_items,
+                                 gr_vector_int& ninput_items,
+                                 gr_vector_const_void_star& input_items,
+                                 gr_vector_void_star& output_items)
+{
+    const auto* in = static_cast<const uint8_t*>(input_items[0]);
+    auto* out = static_cast<uint8_t*>(output_items[0]);
+    const int n = std::min(noutput_items, ninput_items[0]);
+    const uint64_t first = nitems_read(0);
+
+    std::vector<gr::tag_t> tags;
+    get_tags_in_window(tags, 0, 0, n);
+    auto tag = tags.begin();
+
+    gr::thread::scoped_lock guard(d_setlock);
+    int produced = 0;
+    for (int i = 0; i < n; ++i) {
+        const uint64_t offset = first + i;
+        std::optional<uint64_t> counter;
+        std::optional<long> epoch_tag;
+        std::vector<const gr::tag_t*> others;
+        for (; tag != tags.end() && tag->offset == offset; ++tag) {
+            if (pmt::eq(tag->key, frame_tags::frame_counter()) && pmt::is_uint64(tag->value))
+                counter = pmt::to_uint64(tag->value);
+            else if (pmt::eq(tag->key, frame_tags::key_epoch()) && pmt::is_integer(tag->value))
+                epoch_tag = pmt::to_long(tag->value);
+            else if (!pmt::eq(tag->key, frame_tags::key_epoch()))
+                others.push_back(&*tag);
+        }
+        const uint8_t* src = in + static_cast<size_t>(i) * layout::frame_bytes;
+        if (!counter || *counter > UINT32_MAX) {
+            ++d_dropped;
+            if (d_last_verdict != key_schedule::verdict::no_key)
+                d_logger->warn("frame without a 32-bit frame_counter tag dropped");
+            continue;
+        }
+        const auto count = static_cast<uint32_t>(*counter);
+        unsigned rx_epoch = epoch_tag ? static_cast<unsigned>(*epoch_tag & 3)
+                                      : (src[layout::epoch_flags] & layout::epoch_mask);
+        const auto sel = d_transmit ? d_schedule.for_transmit(count)
+                                    : d_schedule.for_receive(count, rx_epoch);
+        if (sel.result != key_schedule::verdict::ok) {
+            ++d_dropped;
+            if (sel.result != d_last_verdict) {
+                const std::string why = key_schedule::to_string(sel.result);
+                d_logger->warn("frame {} dropped: {}", count, why);
+                report("frame_dropped", count, sel.epoch, why);
+            }
+            d_last_verdict = sel.result;
+            continue;
+        }
+        d_last_verdict = sel.result;
+        if (d_last_epoch != sel.epoch) {
+            d_logger->info("direction {}: key epoch {} in effect from frame {}",
+                           d_direction, sel.epoch, count);
+            report("key_activated", count, sel.epoch, "");
+            d_last_epoch = sel.epoch;
+        }
+
+        uint8_t* dst = out + static_cast<size_t>(produced) * layout::frame_bytes;
+        std::memcpy(dst, src, layout::frame_bytes);
+        if (d_transmit)
+            dst[layout::epoch_flags] = static_cast<uint8_t>(
+                (dst[layout::epoch_flags] & ~layout::epoch_mask) | sel.epoch);
+        d_cipher.crypt(std::span<uint8_t>(dst, layout::frame_bytes), *sel.key, count,
+                       d_direction);
+
+        const uint64_t out_offset = nitems_written(0) + produced;
+        add_item_tag(0, out_offset, frame_tags::frame_counter(), pmt::from_uint64(count));
+        add_item_tag(0, out_offset, frame_tags::key_epoch(), pmt::from_long(sel.epoch));
+        for (const auto* t : others)
+            add_item_tag(0, out_offset, t->key, t->value, t->srcid);
+        ++produced;
+        ++d_processed;
+    }
+    consume_each(n);
+    return produced;
+}
+
+} // namespace fiberkey
+} // namespace gr

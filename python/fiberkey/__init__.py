@@ -1,0 +1,11 @@
+#
+# Copyright 2026 The gr-fiberkey authors.
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+"""gr-fiberkey: key agreement from noise over an OTU2 fiber link.
+
+The blocks (zuc_crypt, ...) are GNU Radio blocks; the core algorithms (zuc, eea3,
+frame_cipher, key_schedule, ...) are plain classes that work without a flowgraph.
+"""
+
+from .fiberkey_python import *  # noqa: F401,F403

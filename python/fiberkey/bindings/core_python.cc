@@ -1,0 +1,124 @@
+/*
+ * Copyright 2026 The gr-fiberkey authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+// The core algorithms for researchers, as gr-satellites binds its CRC.
+#include <fiberkey/eea3_lanes.h>
+#include <fiberkey/frame_cipher.h>
+#include <fiberkey/frame_layout.h>
+#include <fiberkey/zuc.h>
+
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <stdexcept>
+
+namespace py = pybind11;
+using namespace fiberkey;
+
+namespace {
+template <std::size_t N>
+std::span<const uint8_t, N> fixed(const py::bytes& b, const char* what)
+{
+    const std::string_view v(b);
+    if (v.size() != N)
+        throw std::invalid_argument(std::string(what) + " must be " + std::to_string(N) +
+                                    " bytes");
+    return std::span<const uint8_t, N>(reinterpret_cast<const uint8_t*>(v.data()), N);
+}
+
+py::bytes as_bytes(const std::vector<uint8_t>& v)
+{
+    return py::bytes(reinterpret_cast<const char*>(v.data()), v.size());
+}
+
+std::vector<uint8_t> as_vector(const py::bytes& b)
+{
+    const std::string_view v(b);
+    return std::vector<uint8_t>(v.begin(), v.end());
+}
+} // namespace
+
+void bind_core(py::module& m)
+{
+    py::class_<zuc>(m, "zuc", "The ZUC keystream generator (ZUC-128 and ZUC-256).")
+        .def_static(
+            "zuc128",
+            [](const py::bytes& key, const py::bytes& iv) {
+                return zuc::zuc128(fixed<16>(key, "key"), fixed<16>(iv, "iv"));
+            },
+            py::arg("key"), py::arg("iv"))
+        .def_static(
+            "zuc256",
+            [](const py::bytes& key, const py::bytes& iv) {
+                return zuc::zuc256(fixed<32>(key, "key"), fixed<25>(iv, "iv"));
+            },
+            py::arg("key"), py::arg("iv"))
+        .def("next_word", &zuc::next_word)
+        .def(
+            "words",
+            [](zuc& z, std::size_t n) {
+                std::vector<uint32_t> w(n);
+                z.generate(w);
+                return w;
+            },
+            py::arg("n"), "The next n keystream words.")
+        .def(
+            "keystream",
+            [](zuc& z, std::size_t n) {
+                std::vector<uint8_t> b(n);
+                z.generate_bytes(b);
+                return as_bytes(b);
+            },
+            py::arg("n"), "The next n keystream bytes (words big-endian).");
+
+    m.def(
+        "eea3",
+        [](const py::bytes& key, uint32_t count, unsigned bearer, unsigned direction,
+           const py::bytes& data, uint64_t length_bits) {
+            auto v = as_vector(data);
+            eea3::crypt(fixed<16>(key, "key"), count, bearer, direction, v, length_bits);
+            return as_bytes(v);
+        },
+        py::arg("key"), py::arg("count"), py::arg("bearer"), py::arg("direction"),
+        py::arg("data"), py::arg("length_bits"),
+        "128-EEA3: encrypts or decrypts length_bits bits of data.");
+
+    py::class_<frame_cipher>(m, "frame_cipher",
+                             "Encrypts the covered bytes of one 16,830-byte frame.")
+        .def(py::init([](const std::string& backend) {
+                 return std::make_unique<frame_cipher>(parse_zuc_backend(backend));
+             }),
+             py::arg("backend") = "auto")
+        .def(
+            "crypt",
+            [](frame_cipher& c, const py::bytes& frame, const py::bytes& key,
+               uint32_t count, unsigned direction) {
+                auto v = as_vector(frame);
+                c.crypt(v, fixed<16>(key, "key"), count, direction);
+                return as_bytes(v);
+            },
+            py::arg("frame"), py::arg("key"), py::arg("count"), py::arg("direction"))
+        .def_static("lane_bytes", [] {
+            const auto& a = frame_cipher::lane_bytes();
+            return std::vector<uint32_t>(a.begin(), a.end());
+        })
+        .def("backend", [](const frame_cipher& c) { return to_string(c.backend()); });
+
+    m.def("zuc_backends", [] {
+        std::vector<std::string> names;
+        for (auto b : available_zuc_backends())
+            names.push_back(to_string(b));
+        return names;
+    });
+
+    auto layout = m.def_submodule("frame_layout", "Byte offsets of the extended OTU2 frame.");
+    layout.attr("frame_bytes") = frame_layout::frame_bytes;
+    layout.attr("otu_bytes") = frame_layout::otu_bytes;
+    layout.attr("payload_bytes") = frame_layout::payload_bytes;
+    layout.attr("encrypted_bytes") = frame_layout::encrypted_bytes();
+    layout.attr("neg_offset") = frame_layout::neg.offset;
+    layout.attr("int_offset") = frame_layout::intb.offset;
+    layout.attr("block_bytes") = frame_layout::block_bytes;
+    layout.attr("epoch_flags") = frame_layout::epoch_flags;
+}

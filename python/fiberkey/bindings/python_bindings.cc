@@ -1,0 +1,18 @@
+/*
+ * Copyright 2026 The gr-fiberkey authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <pybind11/pybind11.h>
+
+namespace py = pybind11;
+
+void bind_core(py::module& m);
+void bind_zuc_crypt(py::module& m);
+
+PYBIND11_MODULE(fiberkey_python, m)
+{
+    // The block classes derive from gnuradio.gr's bound types.
+    py::module::import("gnuradio.gr");
+    bind_core(m);
+    bind_zuc_crypt(m);
+}

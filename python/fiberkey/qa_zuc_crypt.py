@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+#
+# Copyright 2026 The gr-fiberkey authors.
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+import random
+
+import pmt
+from gnuradio import blocks, gr, gr_unittest
+from gnuradio import fiberkey
+
+FRAME = fiberkey.frame_layout.frame_bytes
+EPOCH_BYTE = fiberkey.frame_layout.epoch_flags
+
+
+def frame_tags(counters, epoch=0):
+    tags = []
+    for i, c in enumerate(counters):
+        for key, value in (("frame_counter", pmt.from_uint64(c)),
+                           ("key_epoch", pmt.from_long(epoch))):
+            t = gr.tag_t()
+            t.offset = i
+            t.key = pmt.intern(key)
+            t.value = value
+            tags.append(t)
+    return tags
+
+
+def key_pdu(key, epoch, start):
+    meta = pmt.dict_add(pmt.make_dict(), pmt.intern("epoch"), pmt.from_long(epoch))
+    meta = pmt.dict_add(meta, pmt.intern("start_counter"), pmt.from_uint64(start))
+    return pmt.cons(meta, pmt.init_u8vector(len(key), list(key)))
+
+
+class qa_zuc_crypt(gr_unittest.TestCase):
+    def setUp(self):
+        self.tb = gr.top_block()
+        self.rng = random.Random(2026)
+
+    def tearDown(self):
+        self.tb = None
+
+    def frames(self, n):
+        return [bytes(self.rng.getrandbits(8) for _ in range(FRAME)) for _ in range(n)]
+
+    def run_block(self, block, frames, tags):
+        src = blocks.vector_source_b(list(b"".join(frames)), False, FRAME, tags)
+        sink = blocks.vector_sink_b(FRAME)
+        events = blocks.message_debug()
+        self.tb.connect(src, block, sink)
+        self.tb.msg_connect(block, "events", events, "store")
+        self.tb.run()
+        data = bytes(sink.data())
+        out = [data[i:i + FRAME] for i in range(0, len(data), FRAME)]
+        msgs = [events.get_message(i) for i in range(events.num_messages())]
+        return out, sink.tags(), msgs
+
+    def test_001_transmit_matches_core_cipher_and_receive_restores(self):
+        key = bytes(range(16))
+        frames = self.frames(4)
+        counters = [7, 8, 9, 10]
+        tx = fiberkey.zuc_crypt(0, True, list(key), 2, "auto")
+        out, tags, _ = self.run_block(tx, frames, frame_tags(counters, epoch=0))
+        self.assertEqual(len(out), 4)
+        cipher = fiberkey.frame_cipher("portable")
+        for f, c, o in zip(frames, counters, out):
+            expected = bytearray(f)
+            expected[EPOCH_BYTE] = (expected[EPOCH_BYTE] & 0xFC) | 2
+            self.assertEqual(o, cipher.crypt(bytes(expected), key, c, 0))
+        epochs = [pmt.to_long(t.value) for t in tags if pmt.symbol_to_string(t.key) == "key_epoch"]
+        self.assertEqual(epochs, [2] * 4)
+
+        self.tb = gr.top_block()
+        rx = fiberkey.zuc_crypt(0, False, list(key), 2, "portable")
+        back, _, _ = self.run_block(rx, out, frame_tags(counters, epoch=2))
+        for f, b in zip(frames, back):
+            expected = bytearray(f)
+            expected[EPOCH_BYTE] = (expected[EPOCH_BYTE] & 0xFC) | 2
+            self.assertEqual(b, bytes(expected))
+
+    def test_002_key_switch_on_the_announced_frame(self):
+        k0, k1 = bytes([1] * 16), bytes([2] * 16)
+        frames = self.frames(6)
+        counters = list(range(100, 106))
+        tx = fiberkey.zuc_crypt(1, True, list(k0), 0)
+        tx._post(pmt.intern("key"), key_pdu(k1, 1, 103))
+        out, tags, msgs = self.run_block(tx, frames, frame_tags(counters))
+        cipher = fiberkey.frame_cipher()
+        for f, c, o in zip(frames, counters, out):
+            epoch = 1 if c >= 103 else 0
+            expected = bytearray(f)
+            expected[EPOCH_BYTE] = (expected[EPOCH_BYTE] & 0xFC) | epoch
+            self.assertEqual(o, cipher.crypt(bytes(expected), k1 if epoch else k0, c, 1))
+        activated = [m for m in msgs
+                     if pmt.symbol_to_string(pmt.dict_ref(m, pmt.intern("event"), pmt.PMT_NIL))
+                     == "key_activated"]
+        self.assertEqual([pmt.to_uint64(pmt.dict_ref(m, pmt.intern("frame_counter"), pmt.PMT_NIL))
+                          for m in activated], [100, 103])
+
+        # The receiver follows the epoch in each frame's tag.
+        self.tb = gr.top_block()
+        rx = fiberkey.zuc_crypt(1, False, list(k0), 0)
+        rx.set_key(list(k1), 1, 103)
+        rx_tags = []
+        for i, c in enumerate(counters):
+            rx_tags += frame_tags([c], epoch=1 if c >= 103 else 0)
+            rx_tags[-1].offset = rx_tags[-2].offset = i
+        back, _, _ = self.run_block(rx, out, rx_tags)
+        self.assertEqual(len(back), 6)
+        for f, b in zip(frames, back):
+            self.assertEqual(b[:EPOCH_BYTE], f[:EPOCH_BYTE])
+            self.assertEqual(b[EPOCH_BYTE + 1:], f[EPOCH_BYTE + 1:])
+
+    def test_003_drops_and_reports_instead_of_reusing_keystream(self):
+        key = bytes([9] * 16)
+        frames = self.frames(5)
+        tx = fiberkey.zuc_crypt(0, True, list(key), 0)
+        # Counter 11 repeats: the second frame 11 must not be encrypted again.
+        out, _, msgs = self.run_block(tx, frames, frame_tags([10, 11, 11, 12, 5]))
+        self.assertEqual(len(out), 3)
+        self.assertEqual(tx.frames_dropped(), 2)
+        reasons = [pmt.symbol_to_string(pmt.dict_ref(m, pmt.intern("reason"), pmt.PMT_NIL))
+                   for m in msgs if pmt.dict_has_key(m, pmt.intern("reason"))]
+        self.assertIn("frame counter already used under this key", reasons)
+
+    def test_004_no_key_untagged_frames_and_bad_key_messages(self):
+        frames = self.frames(3)
+        tx = fiberkey.zuc_crypt(0, True)
+        tx._post(pmt.intern("key"), pmt.cons(pmt.make_dict(), pmt.init_u8vector(3, [1, 2, 3])))
+        tags = frame_tags([1, 2])  # the third frame has no tags
+        out, _, msgs = self.run_block(tx, frames, tags)
+        self.assertEqual(len(out), 0)
+        self.assertEqual(tx.frames_dropped(), 3)
+        events = [pmt.symbol_to_string(pmt.dict_ref(m, pmt.intern("event"), pmt.PMT_NIL))
+                  for m in msgs]
+        self.assertIn("key_rejected", events)
+
+    def test_005_bad_parameters(self):
+        with self.assertRaises(Exception):
+            fiberkey.zuc_crypt(2, True)
+        with self.assertRaises(Exception):
+            fiberkey.zuc_crypt(0, True, [1, 2, 3])
+        with self.assertRaises(Exception):
+            fiberkey.zuc_crypt(0, True, [0] * 16, 4)
+        with self.assertRaises(Exception):
+            fiberkey.zuc_crypt(0, True, [0] * 16, 0, "fast")
+
+    def test_006_core_bindings(self):
+        z = fiberkey.zuc.zuc128(bytes(16), bytes(16))
+        self.assertEqual(z.words(2), [0x27BEDE74, 0x018082DA])
+        ct = fiberkey.eea3(bytes.fromhex("173D14BA5003731D7A60049470F00A29"), 0x66035492, 0x0F,
+                           0, bytes.fromhex("6CF65340735552AB0C9752FA6F9025FE0BD675D9005875B200"),
+                           193)
+        self.assertEqual(ct.hex(), "a6c85fc66afb8533aafc2518dfe784940ee1e4b030238cc800")
+        self.assertEqual(sum(fiberkey.frame_cipher.lane_bytes()),
+                         fiberkey.frame_layout.encrypted_bytes)
+
+
+if __name__ == "__main__":
+    gr_unittest.run(qa_zuc_crypt)
