@@ -9,7 +9,6 @@
 #include <gnuradio/fiberkey/frame_tags.h>
 #include <gnuradio/io_signature.h>
 
-#include <cstring>
 #include <stdexcept>
 
 namespace gr {
@@ -196,12 +195,12 @@ int zuc_crypt_impl::general_work(int noutput_items,
         }
 
         uint8_t* dst = out + static_cast<size_t>(produced) * layout::frame_bytes;
-        std::memcpy(dst, src, layout::frame_bytes);
-        if (d_transmit)
+        d_cipher.crypt(std::span<const uint8_t>(src, layout::frame_bytes),
+                       std::span<uint8_t>(dst, layout::frame_bytes), *sel.key, count,
+                       d_direction);
+        if (d_transmit) // the epoch byte is in the clear overhead
             dst[layout::epoch_flags] = static_cast<uint8_t>(
                 (dst[layout::epoch_flags] & ~layout::epoch_mask) | sel.epoch);
-        d_cipher.crypt(std::span<uint8_t>(dst, layout::frame_bytes), *sel.key, count,
-                       d_direction);
 
         const uint64_t out_offset = nitems_written(0) + produced;
         add_item_tag(0, out_offset, frame_tags::frame_counter(), pmt::from_uint64(count));

@@ -8,7 +8,6 @@
 #include <fiberkey/zuc.h>
 
 #include <algorithm>
-#include <numeric>
 #include <stdexcept>
 
 #ifdef FIBERKEY_HAVE_IPSEC_MB
@@ -48,22 +47,18 @@ std::vector<zuc_backend> available_zuc_backends()
     return v;
 }
 
-void eea3_lanes::check_arguments(unsigned direction,
-                                 std::span<const std::uint32_t> lane_bytes,
-                                 std::size_t out_bytes)
+void eea3_lanes::check_arguments(unsigned direction, std::span<const lane> lanes)
 {
     if (direction > 1)
         throw std::invalid_argument("eea3_lanes: DIRECTION must be 0 or 1");
-    if (lane_bytes.size() > max_lanes)
+    if (lanes.size() > max_lanes)
         throw std::invalid_argument("eea3_lanes: at most 32 lanes (BEARER is 5 bits)");
-    std::size_t total = 0;
-    for (auto n : lane_bytes) {
-        if (n > max_lane_bytes)
+    for (const auto& l : lanes) {
+        if (l.bytes > max_lane_bytes)
             throw std::invalid_argument("eea3_lanes: a lane exceeds one EEA3 message");
-        total += n;
+        if (l.bytes != 0 && (l.in == nullptr || l.out == nullptr))
+            throw std::invalid_argument("eea3_lanes: a lane without a buffer");
     }
-    if (total > out_bytes)
-        throw std::invalid_argument("eea3_lanes: output buffer too small");
 }
 
 namespace {
@@ -71,19 +66,18 @@ namespace {
 class portable_lanes final : public eea3_lanes
 {
 public:
-    void keystream(std::span<const std::uint8_t, 16> key,
-                   std::uint32_t count,
-                   unsigned direction,
-                   std::span<const std::uint32_t> lane_bytes,
-                   std::span<std::uint8_t> out) override
+    void crypt(std::span<const std::uint8_t, 16> key,
+               std::uint32_t count,
+               unsigned direction,
+               std::span<const lane> lanes) override
     {
-        check_arguments(direction, lane_bytes, out.size());
-        std::size_t pos = 0;
-        for (unsigned lane = 0; lane < lane_bytes.size(); ++lane) {
-            const auto iv = eea3::iv(count, lane, direction);
-            zuc z = zuc::zuc128(key, iv);
-            z.generate_bytes(out.subspan(pos, lane_bytes[lane]));
-            pos += lane_bytes[lane];
+        check_arguments(direction, lanes);
+        for (unsigned i = 0; i < lanes.size(); ++i) {
+            const lane& l = lanes[i];
+            if (l.out != l.in)
+                std::copy_n(l.in, l.bytes, l.out);
+            zuc z = zuc::zuc128(key, eea3::iv(count, i, direction));
+            z.apply(std::span<std::uint8_t>(l.out, l.bytes));
         }
     }
     zuc_backend backend() const override { return zuc_backend::portable; }
@@ -109,7 +103,6 @@ public:
             free_mb_mgr(d_mgr);
             throw std::runtime_error("ipsec-mb: no usable architecture on this CPU");
         }
-        d_zeros.assign(max_lane_bytes, 0);
     }
     ~ipsec_mb_lanes() override
     {
@@ -117,43 +110,43 @@ public:
         free_mb_mgr(d_mgr);
     }
 
-    void keystream(std::span<const std::uint8_t, 16> key,
-                   std::uint32_t count,
-                   unsigned direction,
-                   std::span<const std::uint32_t> lane_bytes,
-                   std::span<std::uint8_t> out) override
+    void crypt(std::span<const std::uint8_t, 16> key,
+               std::uint32_t count,
+               unsigned direction,
+               std::span<const lane> lanes) override
     {
-        check_arguments(direction, lane_bytes, out.size());
+        check_arguments(direction, lanes);
         // ipsec-mb refuses a whole call that contains an empty buffer: empty lanes are
         // left out, the rest go four at a time, the remainder to the portable code.
         const void* keys[max_lanes];
         const void* ivs[max_lanes];
         const void* in[max_lanes];
-        void* dst[max_lanes];
+        void* out[max_lanes];
         std::uint32_t len[max_lanes];
         unsigned n = 0;
-        std::size_t pos = 0;
-        for (unsigned lane = 0; lane < lane_bytes.size(); ++lane) {
-            if (lane_bytes[lane] != 0) {
-                d_ivs[n] = eea3::iv(count, lane, direction);
-                keys[n] = key.data();
-                ivs[n] = d_ivs[n].data();
-                in[n] = d_zeros.data();
-                dst[n] = out.data() + pos;
-                len[n] = lane_bytes[lane];
-                ++n;
-            }
-            pos += lane_bytes[lane];
+        for (unsigned i = 0; i < lanes.size(); ++i) {
+            if (lanes[i].bytes == 0)
+                continue;
+            d_ivs[n] = eea3::iv(count, i, direction);
+            keys[n] = key.data();
+            ivs[n] = d_ivs[n].data();
+            in[n] = lanes[i].in;
+            out[n] = lanes[i].out;
+            len[n] = lanes[i].bytes;
+            ++n;
         }
         const unsigned grouped = n - n % 4;
         if (grouped > 0) {
-            IMB_ZUC_EEA3_N_BUFFER(d_mgr, keys, ivs, in, dst, len, grouped);
+            IMB_ZUC_EEA3_N_BUFFER(d_mgr, keys, ivs, in, out, len, grouped);
             if (const int err = imb_get_errno(d_mgr); err != 0)
                 throw std::runtime_error(std::string("ipsec-mb: ") + imb_get_strerror(err));
         }
         for (unsigned i = grouped; i < n; ++i) {
+            auto* dst = static_cast<std::uint8_t*>(out[i]);
+            if (in[i] != dst)
+                std::copy_n(static_cast<const std::uint8_t*>(in[i]), len[i], dst);
             zuc z = zuc::zuc128(key, d_ivs[i]);
-            z.generate_bytes(std::span<std::uint8_t>(static_cast<std::uint8_t*>(dst[i]), len[i]));
+            z.apply(std::span<std::uint8_t>(dst, len[i]));
         }
     }
     zuc_backend backend() const override { return zuc_backend::ipsec_mb; }
@@ -161,7 +154,6 @@ public:
 private:
     IMB_MGR* d_mgr;
     IMB_ARCH d_arch{};
-    std::vector<std::uint8_t> d_zeros;
     std::array<std::array<std::uint8_t, 16>, max_lanes> d_ivs{};
 };
 #endif

@@ -13,6 +13,26 @@
 
 using namespace fiberkey;
 
+namespace {
+// Keystream of the given lanes: encrypting zeros in place.
+std::vector<uint8_t> keystream(eea3_lanes& lanes,
+                               std::span<const uint8_t, 16> key,
+                               uint32_t count,
+                               unsigned direction,
+                               const std::vector<uint32_t>& lane_bytes)
+{
+    std::vector<uint8_t> out(std::accumulate(lane_bytes.begin(), lane_bytes.end(), 0u), 0);
+    std::vector<eea3_lanes::lane> io;
+    std::size_t pos = 0;
+    for (auto n : lane_bytes) {
+        io.push_back({ out.data() + pos, out.data() + pos, n });
+        pos += n;
+    }
+    lanes.crypt(key, count, direction, io);
+    return out;
+}
+} // namespace
+
 class every_backend : public ::testing::TestWithParam<zuc_backend>
 {
 };
@@ -25,10 +45,8 @@ TEST_P(every_backend, corner_case_vector_in_every_lane_count)
         "f555336501312ed77208c8fc30b5a44a7d097d6e744e1040075f4785126999d56eb23b972a";
     auto lanes = eea3_lanes::make(GetParam());
     for (unsigned n = 1; n <= 16; ++n) {
-        std::vector<uint32_t> lane_bytes(n, 37);
-        std::vector<uint8_t> out(37 * n);
-        lanes->keystream(std::span<const uint8_t, 16>(key.data(), 16), 0xcf50724b, 0,
-                         lane_bytes, out);
+        const auto out = keystream(*lanes, std::span<const uint8_t, 16>(key.data(), 16),
+                                   0xcf50724b, 0, std::vector<uint32_t>(n, 37));
         EXPECT_EQ(to_hex(std::span<const uint8_t>(out).first(37)), expected) << n << " lanes";
     }
 }
@@ -47,8 +65,7 @@ TEST_P(every_backend, agrees_with_single_lane_eea3_on_random_input)
         std::vector<uint32_t> lane_bytes(n);
         for (auto& b : lane_bytes)
             b = (trial % 10 == 0) ? eea3_lanes::max_lane_bytes : rng() % 1200;
-        std::vector<uint8_t> out(std::accumulate(lane_bytes.begin(), lane_bytes.end(), 0u));
-        lanes->keystream(key, count, direction, lane_bytes, out);
+        const auto out = keystream(*lanes, key, count, direction, lane_bytes);
         std::size_t pos = 0;
         for (unsigned lane = 0; lane < n; ++lane) {
             std::vector<uint8_t> ref(lane_bytes[lane], 0);
@@ -60,16 +77,39 @@ TEST_P(every_backend, agrees_with_single_lane_eea3_on_random_input)
     }
 }
 
+TEST_P(every_backend, encrypts_out_of_place)
+{
+    auto lanes = eea3_lanes::make(GetParam());
+    std::mt19937 rng(5);
+    std::array<uint8_t, 16> key;
+    for (auto& b : key)
+        b = rng();
+    std::vector<uint8_t> plain(16 * 300), cipher(plain.size());
+    for (auto& b : plain)
+        b = rng();
+    std::vector<eea3_lanes::lane> io;
+    for (unsigned i = 0; i < 16; ++i)
+        io.push_back({ plain.data() + 300 * i, cipher.data() + 300 * i, 300 });
+    lanes->crypt(key, 42, 1, io);
+    const auto ks = keystream(*lanes, key, 42, 1, std::vector<uint32_t>(16, 300));
+    for (std::size_t i = 0; i < plain.size(); ++i)
+        ASSERT_EQ(cipher[i], plain[i] ^ ks[i]) << i;
+}
+
 TEST_P(every_backend, rejects_bad_arguments)
 {
     auto lanes = eea3_lanes::make(GetParam());
     std::array<uint8_t, 16> key{};
-    std::vector<uint8_t> out(100);
-    std::vector<uint32_t> too_many(33, 1), too_long{ 8189 }, too_big{ 101 }, ok{ 10 };
-    EXPECT_THROW(lanes->keystream(key, 0, 0, too_many, out), std::invalid_argument);
-    EXPECT_THROW(lanes->keystream(key, 0, 0, too_long, out), std::invalid_argument);
-    EXPECT_THROW(lanes->keystream(key, 0, 0, too_big, out), std::invalid_argument);
-    EXPECT_THROW(lanes->keystream(key, 0, 2, ok, out), std::invalid_argument);
+    std::vector<uint8_t> buf(eea3_lanes::max_lane_bytes + 1);
+    const eea3_lanes::lane ok{ buf.data(), buf.data(), 10 };
+    const std::vector<eea3_lanes::lane> too_many(33, ok);
+    const std::vector<eea3_lanes::lane> too_long{ { buf.data(), buf.data(), 8189 } };
+    const std::vector<eea3_lanes::lane> no_buffer{ { nullptr, buf.data(), 1 } };
+    const std::vector<eea3_lanes::lane> one{ ok };
+    EXPECT_THROW(lanes->crypt(key, 0, 0, too_many), std::invalid_argument);
+    EXPECT_THROW(lanes->crypt(key, 0, 0, too_long), std::invalid_argument);
+    EXPECT_THROW(lanes->crypt(key, 0, 0, no_buffer), std::invalid_argument);
+    EXPECT_THROW(lanes->crypt(key, 0, 2, one), std::invalid_argument);
 }
 
 INSTANTIATE_TEST_SUITE_P(backends,

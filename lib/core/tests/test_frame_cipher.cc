@@ -91,6 +91,11 @@ TEST(frame_cipher, equals_sixteen_eea3_lanes_over_the_gathered_region)
 
         cipher.crypt(frame, key, count, direction);
         EXPECT_EQ(frame, plain);
+
+        std::vector<uint8_t> out_of_place(fl::frame_bytes, 0);
+        cipher.crypt(plain, out_of_place, key, count, direction);
+        cipher.crypt(frame, key, count, direction);
+        EXPECT_EQ(out_of_place, frame) << "out of place equals in place";
     }
 }
 

@@ -15,7 +15,7 @@
 
 namespace fiberkey {
 
-//! Which implementation generates 128-EEA3 keystream.
+//! Which implementation runs 128-EEA3.
 enum class zuc_backend {
     automatic, //!< the fastest one built in
     portable,  //!< the project's own C++ ZUC
@@ -29,7 +29,7 @@ zuc_backend parse_zuc_backend(const std::string& name);
 std::vector<zuc_backend> available_zuc_backends();
 
 /*!
- * \brief 128-EEA3 keystream for several lanes that share key, COUNT and DIRECTION and
+ * \brief 128-EEA3 encryption of several lanes that share key, COUNT and DIRECTION and
  * differ in BEARER (lane i uses BEARER = i).
  *
  * Lanes are generated in parallel where the backend can (multi-buffer SIMD). The
@@ -46,23 +46,24 @@ public:
     static std::unique_ptr<eea3_lanes> make(zuc_backend backend = zuc_backend::automatic);
     virtual ~eea3_lanes() = default;
 
-    /*!
-     * Writes keystream for lanes 0..lane_bytes.size()-1 into \p out, lane after lane:
-     * lane i occupies lane_bytes[i] bytes starting where lane i-1 ended.
-     * \p out must hold the sum of lane_bytes.
-     */
-    virtual void keystream(std::span<const std::uint8_t, 16> key,
-                           std::uint32_t count,
-                           unsigned direction,
-                           std::span<const std::uint32_t> lane_bytes,
-                           std::span<std::uint8_t> out) = 0;
+    //! One lane: \p bytes bytes read from \p in, encrypted, written to \p out
+    //! (\p in == \p out encrypts in place).
+    struct lane {
+        const std::uint8_t* in;
+        std::uint8_t* out;
+        std::uint32_t bytes;
+    };
+
+    //! XORs the keystream of lane i (BEARER = i) into lanes[i].
+    virtual void crypt(std::span<const std::uint8_t, 16> key,
+                       std::uint32_t count,
+                       unsigned direction,
+                       std::span<const lane> lanes) = 0;
 
     virtual zuc_backend backend() const = 0;
 
 protected:
-    static void check_arguments(unsigned direction,
-                                std::span<const std::uint32_t> lane_bytes,
-                                std::size_t out_bytes);
+    static void check_arguments(unsigned direction, std::span<const lane> lanes);
 };
 
 } // namespace fiberkey
