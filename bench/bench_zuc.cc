@@ -119,6 +119,7 @@ public:
                          gr::io_signature::make(1, 1, fl::frame_bytes)),
           d_frames(frames)
     {
+        set_min_output_buffer(256); // as zuc_crypt does
     }
     int work(int n, gr_vector_const_void_star&, gr_vector_void_star&) override
     {

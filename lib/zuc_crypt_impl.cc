@@ -63,6 +63,10 @@ zuc_crypt_impl::zuc_crypt_impl(int direction,
         d_schedule.install(key_span(key), static_cast<unsigned>(epoch), 0);
 
     set_tag_propagation_policy(TPP_DONT);
+    // A 16,830-byte item makes GNU Radio allocate 2,048 items whatever is asked (page
+    // alignment), but it schedules work in chunks of the size asked for; asking for more
+    // cuts the thread wake-ups per frame (docs/performance.md).
+    set_min_output_buffer(frames_per_buffer);
     message_port_register_in(pmt::mp("key"));
     set_msg_handler(pmt::mp("key"), [this](const pmt::pmt_t& msg) { handle_key(msg); });
     message_port_register_out(d_events_port);

@@ -18,6 +18,8 @@ namespace fiberkey {
 class zuc_crypt_impl : public zuc_crypt
 {
 public:
+    static constexpr int frames_per_buffer = 256;
+
     zuc_crypt_impl(int direction,
                    bool transmit,
                    const std::vector<uint8_t>& key,
