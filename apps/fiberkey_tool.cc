@@ -6,6 +6,8 @@
 // Output is lowercase hex on one line; bad arguments print one line on stderr and
 // exit with status 2.
 #include <fiberkey/eea3_lanes.h>
+#include <fiberkey/g709_fec.h>
+#include <fiberkey/g709_scrambler.h>
 #include <fiberkey/hex.h>
 #include <fiberkey/zuc.h>
 
@@ -29,6 +31,8 @@ const char* const usage_text =
     "  zuc128 --key HEX(16 bytes) --iv HEX(16 bytes) --words N\n"
     "  zuc256 --key HEX(32 bytes) --iv HEX(25 bytes) --words N\n"
     "  eea3 --key HEX(16 bytes) --count HEX --bearer N --direction N --length BITS --in HEX\n"
+    "  rs255 --encode HEX(239 bytes)\n"
+    "  scrambler --bytes N\n"
     "  backends\n";
 
 // --name value pairs; every option is required once and nothing else is accepted.
@@ -141,6 +145,21 @@ int run(int argc, char** argv)
                     static_cast<uint32_t>(count), static_cast<unsigned>(bearer),
                     static_cast<unsigned>(direction), data, bits);
         std::printf("%s\n", to_hex(data).c_str());
+        return 0;
+    }
+    if (cmd == "rs255") {
+        const auto o = parse_options(argc, argv, { "encode" });
+        const auto info = hex_arg(o, "encode", rs255::k);
+        std::array<uint8_t, rs255::parity_bytes> parity;
+        rs255::encode(std::span<const uint8_t, rs255::k>(info.data(), rs255::k), parity);
+        std::printf("%s\n", to_hex(parity).c_str());
+        return 0;
+    }
+    if (cmd == "scrambler") {
+        const auto o = parse_options(argc, argv, { "bytes" });
+        const auto seq = g709_scrambler::sequence();
+        const auto n = number_arg(o, "bytes", 10, seq.size());
+        std::printf("%s\n", to_hex(seq.first(n)).c_str());
         return 0;
     }
     if (cmd == "backends") {

@@ -30,6 +30,12 @@ expect 131d43e0dea1be5c5a1bfd971d852cbf712d7b4f57961fea3208afa8bca433f456ad09c74
     eea3 --key E5BD3EA0EB55ADE866C6AC58BD54302A --count 00056823 --bearer 0x18 --direction 1 --length 800 --in 14A8EF693D678507BBE7270A7F67FF5006C3525B9807E467C4E56000BA338F5D429559036751822246C80D3B38F07F4BE2D8FF5805F5132229BDE93BBBDCAF382BF1EE972FBF9977BADA8945847A2A6C9AD34A667554E04D1F7FA2C33241BD8F01BA220D
 expect f555336501312ed77208c8fc30b5a44a7d097d6e744e1040075f4785126999d56eb23b972a eea3 --key 000102030405060708090A0B0C0D0E0F --count CF50724B --bearer 0 --direction 0 --length 296 --in "$(printf '00%.0s' $(seq 37))"
 
+info=$(for i in $(seq 1 239); do printf '%02x' "$i"; done)
+expect 017e93309be0039d1de228723d1ef44b rs255 --encode "$info"
+expect ffff4e91 scrambler --bytes 4
+expect_error rs255 --encode 00
+expect_error scrambler --bytes 16825
+
 expect_error
 expect_error frobnicate
 expect_error zuc128 --key 00 --iv 00000000000000000000000000000000 --words 2

@@ -6,6 +6,8 @@
 #include <fiberkey/eea3_lanes.h>
 #include <fiberkey/frame_cipher.h>
 #include <fiberkey/frame_layout.h>
+#include <fiberkey/g709_fec.h>
+#include <fiberkey/g709_scrambler.h>
 #include <fiberkey/zuc.h>
 
 #include <pybind11/pybind11.h>
@@ -104,6 +106,36 @@ void bind_core(py::module& m)
             return std::vector<uint32_t>(a.begin(), a.end());
         })
         .def("backend", [](const frame_cipher& c) { return to_string(c.backend()); });
+
+    m.def(
+        "rs255_encode",
+        [](const py::bytes& info) {
+            std::vector<uint8_t> parity(rs255::parity_bytes);
+            rs255::encode(fixed<rs255::k>(info, "info"),
+                          std::span<uint8_t, rs255::parity_bytes>(parity.data(), parity.size()));
+            return as_bytes(parity);
+        },
+        py::arg("info"), "RS(255,239) of G.709: the 16 parity bytes of 239 information bytes.");
+    m.def(
+        "rs255_decode",
+        [](const py::bytes& codeword) {
+            auto v = as_vector(codeword);
+            if (v.size() != rs255::n)
+                throw std::invalid_argument("a codeword is 255 bytes");
+            const int corrected = rs255::decode(std::span<uint8_t, rs255::n>(v.data(), v.size()));
+            return py::make_tuple(corrected, as_bytes(v));
+        },
+        py::arg("codeword"),
+        "Corrects a codeword: (symbols corrected or -1 if uncorrectable, codeword).");
+    m.def(
+        "g709_scrambler_sequence",
+        [](std::size_t n) {
+            const auto seq = g709_scrambler::sequence();
+            if (n > seq.size())
+                throw std::invalid_argument("the scrambler covers 16,824 bytes per frame");
+            return as_bytes(std::vector<uint8_t>(seq.begin(), seq.begin() + n));
+        },
+        py::arg("n"), "The first n bytes of the G.709 frame-synchronous scrambler.");
 
     m.def("zuc_backends", [] {
         std::vector<std::string> names;

@@ -7,6 +7,7 @@
 namespace py = pybind11;
 
 void bind_core(py::module& m);
+void bind_framing(py::module& m);
 void bind_zuc_crypt(py::module& m);
 
 PYBIND11_MODULE(fiberkey_python, m)
@@ -14,5 +15,6 @@ PYBIND11_MODULE(fiberkey_python, m)
     // The block classes derive from gnuradio.gr's bound types.
     py::module::import("gnuradio.gr");
     bind_core(m);
+    bind_framing(m);
     bind_zuc_crypt(m);
 }

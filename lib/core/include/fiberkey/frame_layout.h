@@ -55,6 +55,25 @@ inline constexpr std::size_t payload_bytes = rows * payload_columns.length; // 1
 inline constexpr span neg{ otu_bytes, block_bytes };
 inline constexpr span intb{ otu_bytes + block_bytes, block_bytes };
 
+// Inside the NEG block, offsets from its first byte (patent table 2).
+inline constexpr std::size_t neg_status = 0;
+inline constexpr std::uint8_t neg_status_nd1 = 0x01;
+inline constexpr std::uint8_t neg_status_nd2 = 0x02;
+inline constexpr span neg_send_seq{ 1, 2 };       // big-endian, 0 = no ND1
+inline constexpr span neg_nd1{ 3, 124 };          // X1, X2 byte-interleaved
+inline constexpr span neg_response_seq{ 127, 2 }; // big-endian, 0 = no ND2
+inline constexpr span neg_nd2{ 129, 124 };        // Y1, Y2 byte-interleaved
+inline constexpr span neg_reserved{ 253, 2 };
+inline constexpr std::size_t nd_array_bytes = 62; // one m-bit array, m = 496
+
+// Inside the INT block: RS(255,239) info bytes, then parity.
+inline constexpr std::size_t int_info_bytes = 239;
+inline constexpr std::size_t int_parity_bytes = 16;
+
+static_assert(neg_reserved.end() == block_bytes);
+static_assert(neg_nd1.length == 2 * nd_array_bytes);
+static_assert(int_info_bytes + int_parity_bytes == block_bytes);
+
 /*!
  * The bytes that ZUC covers, in frame order: rows 0-3 up to the FEC columns except the
  * 14 clear overhead bytes of row 0, then NEG and INT. Their concatenation is the

@@ -1,0 +1,51 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 The gr-fiberkey authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef INCLUDED_FIBERKEY_LINE_DECODER_H
+#define INCLUDED_FIBERKEY_LINE_DECODER_H
+
+#include <gnuradio/block.h>
+#include <gnuradio/fiberkey/api.h>
+
+namespace gr {
+namespace fiberkey {
+
+/*!
+ * \brief Frame alignment, descrambling and G.709 FEC decoding (receive side).
+ * \ingroup fiberkey
+ *
+ * \details
+ * Hard bits in (one bit per byte, at any bit offset); aligned frames out (16,830-byte
+ * items). Alignment follows G.798: search the FAS, confirm it one frame later to go in
+ * frame, out of frame after 5 consecutive missed FAS, loss of frame after lof_frames
+ * frame periods out of frame (246, about 3 ms). Each frame is descrambled and, with fec
+ * set, RS(255,239)-corrected (corrected symbols and uncorrectable codewords counted).
+ * The clear frame counter and epoch are then checked: after acquisition the received
+ * counter is taken once consecutive frames confirm it (frames before that are dropped and
+ * counted); while locked the decoder trusts its own count. Each output frame is tagged
+ * "frame_counter" and "key_epoch"; alignment changes are logged, tagged "lock" (a
+ * symbol: in_frame, out_of_frame, loss_of_frame, loss_of_frame_cleared) on the next
+ * frame, and published on the "status" message port.
+ */
+class FIBERKEY_API line_decoder : virtual public gr::block
+{
+public:
+    typedef std::shared_ptr<line_decoder> sptr;
+
+    static sptr make(bool fec = true, int lof_frames = 246);
+
+    virtual void set_fec(bool fec) = 0;
+    virtual bool fec() const = 0;
+    virtual bool in_frame() const = 0;
+    virtual uint64_t frames() const = 0;
+    virtual uint64_t corrected_symbols() const = 0;
+    virtual uint64_t uncorrectable_codewords() const = 0;
+    virtual uint64_t unconfirmed_frames() const = 0;
+};
+
+} // namespace fiberkey
+} // namespace gr
+
+#endif

@@ -1,0 +1,50 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 The gr-fiberkey authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef INCLUDED_FIBERKEY_OTU_MUX_H
+#define INCLUDED_FIBERKEY_OTU_MUX_H
+
+#include <gnuradio/block.h>
+#include <gnuradio/fiberkey/api.h>
+
+namespace gr {
+namespace fiberkey {
+
+/*!
+ * \brief Builds extended OTU2 frames (transmit side, before encryption).
+ * \ingroup fiberkey
+ *
+ * \details
+ * Client bytes in (15,232 per frame, the OPU payload columns 16..3823 of the four rows);
+ * frames out, one 16,830-byte item each, tagged "frame_counter" (uint64) and "key_epoch"
+ * (0: the transmitting zuc_crypt writes the epoch). The mux writes FAS, MFAS and the
+ * 32-bit frame counter (MFAS and row 0 columns 10-12), leaves the rest of the overhead
+ * zero, and fills NEG and INT from its message ports:
+ *  - "neg": a PDU whose data is one encoded 255-byte NEG block; one per frame, in order.
+ *    With none queued the frame carries an empty NEG (status 0, sequences 0), unless
+ *    wait_for_neg is set, in which case the mux waits for one (lock step with a negotiator).
+ *  - "int": a PDU whose data is one or more encoded INT records (at most 239 bytes). The
+ *    mux packs as many queued PDUs as fit into each frame's 239 information bytes, in
+ *    order, pads with zeros (the padding record) and adds the RS(255,239) parity.
+ * Both queues hold at most queue_depth PDUs; what overflows is dropped and counted.
+ */
+class FIBERKEY_API otu_mux : virtual public gr::block
+{
+public:
+    typedef std::shared_ptr<otu_mux> sptr;
+
+    static sptr make(uint64_t first_counter = 0, int queue_depth = 64, bool wait_for_neg = false);
+
+    virtual uint64_t frames() const = 0;
+    virtual uint64_t neg_dropped() const = 0;
+    virtual uint64_t int_dropped() const = 0;
+    virtual uint64_t empty_neg_frames() const = 0;
+    virtual void set_wait_for_neg(bool wait) = 0;
+};
+
+} // namespace fiberkey
+} // namespace gr
+
+#endif

@@ -1,0 +1,91 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 The gr-fiberkey authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <fiberkey/frame_counter_tracker.h>
+#include <fiberkey/frame_layout.h>
+
+#include <stdexcept>
+
+namespace fiberkey {
+
+namespace fl = frame_layout;
+
+frame_counter_tracker::frame_counter_tracker(const config& c) : d_config(c)
+{
+    if (c.confirmations < 1 || c.mismatches_to_unlock < 1)
+        throw std::invalid_argument(
+            "frame_counter_tracker: confirmations and mismatches_to_unlock must be >= 1");
+}
+
+void frame_counter_tracker::reset()
+{
+    if (d_locked)
+        ++d_stats.relocks;
+    d_locked = false;
+    d_have_last = false;
+    d_run = 0;
+    d_mismatches = 0;
+}
+
+std::optional<frame_counter_tracker::frame_view>
+frame_counter_tracker::on_frame(std::uint32_t received, unsigned received_epoch)
+{
+    received_epoch &= fl::epoch_mask;
+    if (!d_locked) {
+        d_run = (d_have_last && received == d_last + 1) ? d_run + 1 : 1;
+        d_have_last = true;
+        d_last = received;
+        if (d_run < d_config.confirmations) {
+            ++d_stats.unconfirmed;
+            return std::nullopt;
+        }
+        d_locked = true;
+        d_expected = received + 1;
+        d_epoch = received_epoch;
+        d_mismatches = 0;
+        return frame_view{ received, received_epoch };
+    }
+
+    const std::uint32_t ours = d_expected++;
+    if (received != ours) {
+        ++d_stats.counter_mismatches;
+        if (++d_mismatches >= d_config.mismatches_to_unlock) {
+            reset();
+            return on_frame(received, received_epoch);
+        }
+    } else {
+        d_mismatches = 0;
+    }
+    if (received_epoch != d_epoch) {
+        if (received_epoch == ((d_epoch + 1) & fl::epoch_mask))
+            d_epoch = received_epoch;
+        else
+            ++d_stats.epoch_rejected;
+    }
+    return frame_view{ ours, d_epoch };
+}
+
+std::uint32_t frame_counter_tracker::read_counter(const std::uint8_t* frame)
+{
+    const std::uint8_t* hi = frame + fl::counter_high.offset;
+    return (std::uint32_t(hi[0]) << 24) | (std::uint32_t(hi[1]) << 16) |
+           (std::uint32_t(hi[2]) << 8) | frame[fl::mfas];
+}
+
+void frame_counter_tracker::write_counter(std::uint8_t* frame, std::uint32_t counter)
+{
+    std::uint8_t* hi = frame + fl::counter_high.offset;
+    hi[0] = static_cast<std::uint8_t>(counter >> 24);
+    hi[1] = static_cast<std::uint8_t>(counter >> 16);
+    hi[2] = static_cast<std::uint8_t>(counter >> 8);
+    frame[fl::mfas] = static_cast<std::uint8_t>(counter);
+}
+
+unsigned frame_counter_tracker::read_epoch(const std::uint8_t* frame)
+{
+    return frame[fl::epoch_flags] & fl::epoch_mask;
+}
+
+} // namespace fiberkey

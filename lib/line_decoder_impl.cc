@@ -1,0 +1,148 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 The gr-fiberkey authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "line_decoder_impl.h"
+
+#include <fiberkey/frame_layout.h>
+#include <fiberkey/g709_fec.h>
+#include <fiberkey/g709_scrambler.h>
+#include <gnuradio/fiberkey/frame_tags.h>
+#include <gnuradio/io_signature.h>
+
+#include <cstring>
+#include <stdexcept>
+
+namespace gr {
+namespace fiberkey {
+
+namespace fl = ::fiberkey::frame_layout;
+using ::fiberkey::align_event;
+
+line_decoder::sptr line_decoder::make(bool fec, int lof_frames)
+{
+    return gnuradio::make_block_sptr<line_decoder_impl>(fec, lof_frames);
+}
+
+namespace {
+::fiberkey::frame_aligner_config aligner_config(int lof_frames)
+{
+    if (lof_frames < 1)
+        throw std::invalid_argument("line_decoder: lof_frames must be at least 1");
+    ::fiberkey::frame_aligner_config c;
+    c.lof_frames = static_cast<unsigned>(lof_frames);
+    return c;
+}
+} // namespace
+
+line_decoder_impl::line_decoder_impl(bool fec, int lof_frames)
+    : gr::block("line_decoder",
+                gr::io_signature::make(1, 1, sizeof(uint8_t)),
+                gr::io_signature::make(1, 1, fl::frame_bytes)),
+      d_fec(fec),
+      d_aligner(aligner_config(lof_frames)),
+      d_frame(fl::frame_bytes),
+      d_status_port(pmt::mp("status")),
+      d_lock_key(pmt::mp("lock"))
+{
+    set_tag_propagation_policy(TPP_DONT);
+    set_min_output_buffer(64);
+    message_port_register_out(d_status_port);
+}
+
+void line_decoder_impl::set_fec(bool fec)
+{
+    gr::thread::scoped_lock guard(d_setlock);
+    d_fec = fec;
+}
+
+void line_decoder_impl::forecast(int noutput_items, gr_vector_int& ninput_items_required)
+{
+    // The aligner streams: any amount of bits makes progress, so ask for a modest chunk
+    // that every upstream buffer can hold.
+    (void)noutput_items;
+    ninput_items_required[0] = 4096;
+}
+
+void line_decoder_impl::handle_event(align_event e)
+{
+    const char* name = ::fiberkey::to_string(e);
+    if (e == align_event::in_frame || e == align_event::loss_of_frame_cleared)
+        d_logger->info("frame alignment: {}", name);
+    else
+        d_logger->warn("frame alignment: {}", name);
+    d_in_frame = d_aligner.in_frame();
+    if (e == align_event::out_of_frame || e == align_event::loss_of_frame)
+        d_tracker.reset();
+    d_pending_lock = pmt::mp(name);
+    pmt::pmt_t d = pmt::make_dict();
+    d = pmt::dict_add(d, d_lock_key, d_pending_lock);
+    d = pmt::dict_add(d, pmt::mp("bit_position"),
+                      pmt::from_uint64(d_aligner.counters().bits));
+    message_port_pub(d_status_port, d);
+}
+
+bool line_decoder_impl::finish_frame(uint8_t* out, uint64_t out_offset)
+{
+    std::memcpy(d_frame.data(), d_aligner.frame().data(), fl::frame_bytes);
+    d_aligner.pop_frame();
+    ::fiberkey::g709_scrambler::apply(d_frame);
+    if (d_fec) {
+        const auto c = ::fiberkey::g709_fec::decode(d_frame);
+        d_corrected += c.corrected_symbols;
+        d_uncorrectable += c.uncorrectable_codewords;
+    }
+    const auto view = d_tracker.on_frame(
+        ::fiberkey::frame_counter_tracker::read_counter(d_frame.data()),
+        ::fiberkey::frame_counter_tracker::read_epoch(d_frame.data()));
+    if (!view) {
+        ++d_unconfirmed;
+        return false;
+    }
+    std::memcpy(out, d_frame.data(), fl::frame_bytes);
+    add_item_tag(0, out_offset, frame_tags::frame_counter(), pmt::from_uint64(view->counter));
+    add_item_tag(0, out_offset, frame_tags::key_epoch(), pmt::from_long(view->epoch));
+    if (!pmt::is_null(d_pending_lock)) {
+        add_item_tag(0, out_offset, d_lock_key, d_pending_lock);
+        d_pending_lock = pmt::PMT_NIL;
+    }
+    ++d_frames;
+    return true;
+}
+
+int line_decoder_impl::general_work(int noutput_items,
+                                    gr_vector_int& ninput_items,
+                                    gr_vector_const_void_star& input_items,
+                                    gr_vector_void_star& output_items)
+{
+    const auto* in = static_cast<const uint8_t*>(input_items[0]);
+    auto* out = static_cast<uint8_t*>(output_items[0]);
+    const auto available = static_cast<std::size_t>(ninput_items[0]);
+
+    gr::thread::scoped_lock guard(d_setlock);
+    std::size_t consumed = 0;
+    int produced = 0;
+    while (produced < noutput_items) {
+        while (auto e = d_aligner.pop_event())
+            handle_event(*e);
+        if (d_aligner.has_frame()) {
+            if (finish_frame(out + static_cast<size_t>(produced) * fl::frame_bytes,
+                             nitems_written(0) + produced))
+                ++produced;
+            continue;
+        }
+        if (consumed == available)
+            break;
+        const std::size_t n = d_aligner.push_bits(
+            std::span<const uint8_t>(in + consumed, available - consumed));
+        if (n == 0 && !d_aligner.has_frame())
+            break; // nothing taken and nothing to emit: never spin
+        consumed += n;
+    }
+    consume_each(static_cast<int>(consumed));
+    return produced;
+}
+
+} // namespace fiberkey
+} // namespace gr

@@ -1,0 +1,112 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 The gr-fiberkey authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "otu_demux_impl.h"
+
+#include <fiberkey/frame_layout.h>
+#include <fiberkey/g709_fec.h>
+#include <gnuradio/fiberkey/frame_tags.h>
+#include <gnuradio/io_signature.h>
+
+#include <array>
+#include <cstring>
+
+namespace gr {
+namespace fiberkey {
+
+namespace fl = ::fiberkey::frame_layout;
+
+otu_demux::sptr otu_demux::make() { return gnuradio::make_block_sptr<otu_demux_impl>(); }
+
+otu_demux_impl::otu_demux_impl()
+    : gr::block("otu_demux",
+                gr::io_signature::make(1, 1, fl::frame_bytes),
+                gr::io_signature::make(1, 1, sizeof(uint8_t))),
+      d_neg_port(pmt::mp("neg")),
+      d_int_port(pmt::mp("int"))
+{
+    set_tag_propagation_policy(TPP_DONT);
+    set_output_multiple(static_cast<int>(fl::payload_bytes));
+    message_port_register_out(d_neg_port);
+    message_port_register_out(d_int_port);
+}
+
+void otu_demux_impl::forecast(int noutput_items, gr_vector_int& ninput_items_required)
+{
+    ninput_items_required[0] = noutput_items / static_cast<int>(fl::payload_bytes);
+}
+
+void otu_demux_impl::publish_blocks(const uint8_t* frame,
+                                    const pmt::pmt_t& counter,
+                                    const pmt::pmt_t& epoch)
+{
+    pmt::pmt_t meta = pmt::make_dict();
+    meta = pmt::dict_add(meta, frame_tags::frame_counter(), counter);
+    meta = pmt::dict_add(meta, frame_tags::key_epoch(), epoch);
+    message_port_pub(d_neg_port,
+                     pmt::cons(meta, pmt::init_u8vector(fl::block_bytes, frame + fl::neg.offset)));
+
+    // RS first, so that the records are parsed from the corrected bytes; a block that
+    // does not decode, or whose records do not all parse, is dropped whole.
+    std::array<uint8_t, fl::block_bytes> block;
+    std::memcpy(block.data(), frame + fl::intb.offset, fl::block_bytes);
+    const int corrected = ::fiberkey::rs255::decode(block);
+    if (corrected < 0) {
+        ++d_uncorrectable;
+        return;
+    }
+    const auto parsed = ::fiberkey::parse_int_block(block);
+    if (!parsed.ok()) {
+        ++d_rejected;
+        d_logger->debug("INT block rejected: {}", ::fiberkey::to_string(parsed.error));
+        return;
+    }
+    ++d_accepted;
+    meta = pmt::dict_add(meta, pmt::mp("corrected_symbols"), pmt::from_long(corrected));
+    message_port_pub(d_int_port, pmt::cons(meta, pmt::init_u8vector(fl::int_info_bytes,
+                                                                      block.data())));
+}
+
+int otu_demux_impl::general_work(int noutput_items,
+                                 gr_vector_int& ninput_items,
+                                 gr_vector_const_void_star& input_items,
+                                 gr_vector_void_star& output_items)
+{
+    const auto* in = static_cast<const uint8_t*>(input_items[0]);
+    auto* out = static_cast<uint8_t*>(output_items[0]);
+    const int n = std::min(ninput_items[0], noutput_items / static_cast<int>(fl::payload_bytes));
+
+    std::vector<gr::tag_t> tags;
+    get_tags_in_window(tags, 0, 0, n);
+    for (int i = 0; i < n; ++i) {
+        const uint8_t* frame = in + static_cast<size_t>(i) * fl::frame_bytes;
+        uint8_t* payload = out + static_cast<size_t>(i) * fl::payload_bytes;
+        for (std::size_t r = 0; r < fl::rows; ++r)
+            std::memcpy(payload + r * fl::payload_columns.length,
+                        frame + fl::at(r, fl::payload_columns.offset),
+                        fl::payload_columns.length);
+
+        pmt::pmt_t counter = pmt::PMT_NIL, epoch = pmt::from_long(0);
+        const uint64_t offset = nitems_read(0) + i;
+        for (const auto& t : tags) {
+            if (t.offset != offset)
+                continue;
+            if (pmt::eq(t.key, frame_tags::frame_counter()))
+                counter = t.value;
+            else if (pmt::eq(t.key, frame_tags::key_epoch()))
+                epoch = t.value;
+        }
+        const uint64_t out_offset = nitems_written(0) + static_cast<uint64_t>(i) * fl::payload_bytes;
+        if (!pmt::is_null(counter))
+            add_item_tag(0, out_offset, frame_tags::frame_counter(), counter);
+        publish_blocks(frame, counter, epoch);
+        ++d_frames;
+    }
+    consume_each(n);
+    return n * static_cast<int>(fl::payload_bytes);
+}
+
+} // namespace fiberkey
+} // namespace gr

@@ -1,0 +1,146 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 The gr-fiberkey authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "otu_mux_impl.h"
+
+#include <fiberkey/frame_counter_tracker.h>
+#include <fiberkey/g709_fec.h>
+#include <gnuradio/fiberkey/frame_tags.h>
+#include <gnuradio/io_signature.h>
+
+#include <cstring>
+#include <stdexcept>
+
+namespace gr {
+namespace fiberkey {
+
+namespace fl = ::fiberkey::frame_layout;
+
+otu_mux::sptr otu_mux::make(uint64_t first_counter, int queue_depth, bool wait_for_neg)
+{
+    return gnuradio::make_block_sptr<otu_mux_impl>(first_counter, queue_depth, wait_for_neg);
+}
+
+otu_mux_impl::otu_mux_impl(uint64_t first_counter, int queue_depth, bool wait_for_neg)
+    : gr::block("otu_mux",
+                gr::io_signature::make(1, 1, sizeof(uint8_t)),
+                gr::io_signature::make(1, 1, fl::frame_bytes)),
+      d_queue_depth(queue_depth > 0 ? static_cast<std::size_t>(queue_depth) : 0),
+      d_wait_for_neg(wait_for_neg),
+      d_counter(static_cast<uint32_t>(first_counter))
+{
+    if (queue_depth < 1 || queue_depth > 65536)
+        throw std::invalid_argument("otu_mux: queue_depth must be 1..65536");
+    if (first_counter > UINT32_MAX)
+        throw std::invalid_argument("otu_mux: the frame counter is 32 bits");
+    set_tag_propagation_policy(TPP_DONT);
+    // See zuc_crypt: larger scheduling chunks for 16,830-byte items.
+    set_min_output_buffer(256);
+    message_port_register_in(pmt::mp("neg"));
+    message_port_register_in(pmt::mp("int"));
+    set_msg_handler(pmt::mp("neg"), [this](const pmt::pmt_t& m) {
+        enqueue(d_neg, m, fl::block_bytes, d_neg_dropped, "neg");
+    });
+    set_msg_handler(pmt::mp("int"), [this](const pmt::pmt_t& m) {
+        enqueue(d_int, m, fl::int_info_bytes, d_int_dropped, "int");
+    });
+}
+
+void otu_mux_impl::set_wait_for_neg(bool wait)
+{
+    gr::thread::scoped_lock guard(d_setlock);
+    d_wait_for_neg = wait;
+}
+
+void otu_mux_impl::enqueue(std::deque<bytes>& q,
+                           const pmt::pmt_t& msg,
+                           std::size_t max_bytes,
+                           std::atomic<uint64_t>& dropped,
+                           const char* port)
+{
+    if (!pmt::is_pair(msg) || !pmt::is_u8vector(pmt::cdr(msg))) {
+        d_logger->warn("{}: not a PDU with a u8vector, dropped", port);
+        ++dropped;
+        return;
+    }
+    bytes data = pmt::u8vector_elements(pmt::cdr(msg));
+    const bool neg = max_bytes == fl::block_bytes;
+    if (data.empty() || data.size() > max_bytes || (neg && data.size() != max_bytes)) {
+        d_logger->warn("{}: PDU of {} bytes does not fit, dropped", port, data.size());
+        ++dropped;
+        return;
+    }
+    gr::thread::scoped_lock guard(d_setlock);
+    if (q.size() >= d_queue_depth) {
+        ++dropped;
+        return;
+    }
+    q.push_back(std::move(data));
+}
+
+void otu_mux_impl::forecast(int noutput_items, gr_vector_int& ninput_items_required)
+{
+    ninput_items_required[0] = noutput_items * static_cast<int>(fl::payload_bytes);
+}
+
+void otu_mux_impl::build_frame(const uint8_t* payload, uint8_t* frame, uint32_t counter)
+{
+    std::memset(frame, 0, fl::frame_bytes);
+    std::memcpy(frame, fl::fas_pattern.data(), fl::fas_pattern.size());
+    ::fiberkey::frame_counter_tracker::write_counter(frame, counter);
+    for (std::size_t r = 0; r < fl::rows; ++r)
+        std::memcpy(frame + fl::at(r, fl::payload_columns.offset),
+                    payload + r * fl::payload_columns.length,
+                    fl::payload_columns.length);
+
+    // NEG: the next queued block, or an empty one (all zeros: status 0, sequences 0).
+    if (!d_neg.empty()) {
+        std::memcpy(frame + fl::neg.offset, d_neg.front().data(), fl::block_bytes);
+        d_neg.pop_front();
+    } else {
+        ++d_empty_neg;
+    }
+
+    // INT: queued records packed in order while they fit; zeros are padding.
+    uint8_t* info = frame + fl::intb.offset;
+    std::size_t used = 0;
+    while (!d_int.empty() && used + d_int.front().size() <= fl::int_info_bytes) {
+        std::memcpy(info + used, d_int.front().data(), d_int.front().size());
+        used += d_int.front().size();
+        d_int.pop_front();
+    }
+    ::fiberkey::rs255::encode(
+        std::span<const uint8_t, ::fiberkey::rs255::k>(info, ::fiberkey::rs255::k),
+        std::span<uint8_t, ::fiberkey::rs255::parity_bytes>(info + fl::int_info_bytes,
+                                                            ::fiberkey::rs255::parity_bytes));
+}
+
+int otu_mux_impl::general_work(int noutput_items,
+                               gr_vector_int& ninput_items,
+                               gr_vector_const_void_star& input_items,
+                               gr_vector_void_star& output_items)
+{
+    const auto* in = static_cast<const uint8_t*>(input_items[0]);
+    auto* out = static_cast<uint8_t*>(output_items[0]);
+
+    gr::thread::scoped_lock guard(d_setlock);
+    int n = std::min<int>(noutput_items, ninput_items[0] / fl::payload_bytes);
+    if (d_wait_for_neg)
+        n = std::min<int>(n, static_cast<int>(d_neg.size()));
+    for (int i = 0; i < n; ++i) {
+        build_frame(in + static_cast<size_t>(i) * fl::payload_bytes,
+                    out + static_cast<size_t>(i) * fl::frame_bytes, d_counter);
+        const uint64_t offset = nitems_written(0) + i;
+        add_item_tag(0, offset, frame_tags::frame_counter(), pmt::from_uint64(d_counter));
+        add_item_tag(0, offset, frame_tags::key_epoch(), pmt::from_long(0));
+        ++d_counter;
+    }
+    d_frames += n;
+    consume_each(n * static_cast<int>(fl::payload_bytes));
+    return n;
+}
+
+} // namespace fiberkey
+} // namespace gr

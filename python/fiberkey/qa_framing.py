@@ -1,0 +1,179 @@
+#!/usr/bin/env python3
+#
+# Copyright 2026 The gr-fiberkey authors.
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+"""The framing chain end to end: mux -> crypt -> line encoder -> bits -> line decoder ->
+crypt -> demux, with random payloads and keys, any bit offset, channel errors and bad input."""
+import random
+
+import numpy as np
+import pmt
+from gnuradio import blocks, gr, gr_unittest
+from gnuradio import fiberkey
+
+FL = fiberkey.frame_layout
+FRAME = FL.frame_bytes
+PAYLOAD = FL.payload_bytes
+FRAME_BITS = FRAME * 8
+
+
+def pdu(data, meta=None):
+    return pmt.cons(meta if meta is not None else pmt.make_dict(),
+                    pmt.init_u8vector(len(data), list(data)))
+
+
+def tags_by_key(tags, key):
+    return [t for t in tags if pmt.symbol_to_string(t.key) == key]
+
+
+class qa_framing(gr_unittest.TestCase):
+    def setUp(self):
+        self.rng = random.Random(3)
+        self.key = bytes(self.rng.getrandbits(8) for _ in range(16))
+
+    def transmit(self, payload, fec=True, neg_blocks=(), int_chunks=(), first_counter=0):
+        """Runs mux -> zuc_crypt -> line_encoder and returns the unpacked bits."""
+        tb = gr.top_block()
+        src = blocks.vector_source_b(list(payload), False)
+        mux = fiberkey.otu_mux(first_counter, 64, False)
+        for b in neg_blocks:
+            mux._post(pmt.intern("neg"), pdu(b))
+        for c in int_chunks:
+            mux._post(pmt.intern("int"), pdu(c))
+        crypt = fiberkey.zuc_crypt(0, True, list(self.key), 1)
+        enc = fiberkey.line_encoder(fec, False)
+        sink = blocks.vector_sink_b()
+        tb.connect(src, mux, crypt, enc, sink)
+        tb.run()
+        return np.array(sink.data(), dtype=np.uint8)
+
+    def receive(self, bits, fec=True):
+        """Runs line_decoder -> zuc_crypt -> otu_demux over bits; returns what came out."""
+        tb = gr.top_block()
+        src = blocks.vector_source_b(bits.tolist(), False)
+        dec = fiberkey.line_decoder(fec, 246)
+        crypt = fiberkey.zuc_crypt(0, False, list(self.key), 1)
+        demux = fiberkey.otu_demux()
+        sink = blocks.vector_sink_b()
+        neg = blocks.message_debug()
+        intb = blocks.message_debug()
+        tb.connect(src, dec, crypt, demux, sink)
+        tb.msg_connect(demux, "neg", neg, "store")
+        tb.msg_connect(demux, "int", intb, "store")
+        tb.run()
+        payload = bytes(sink.data())
+        counters = [pmt.to_uint64(t.value) for t in tags_by_key(sink.tags(), "frame_counter")]
+        negs = [neg.get_message(i) for i in range(neg.num_messages())]
+        ints = [intb.get_message(i) for i in range(intb.num_messages())]
+        return payload, counters, negs, ints, dec, demux
+
+    def random_bytes(self, n):
+        return bytes(self.rng.getrandbits(8) for _ in range(n))
+
+    def check_payload(self, sent, received, counters, first_counter=0):
+        self.assertEqual(len(received), PAYLOAD * len(counters))
+        for i, c in enumerate(counters):
+            k = c - first_counter
+            self.assertEqual(received[i * PAYLOAD:(i + 1) * PAYLOAD],
+                             sent[k * PAYLOAD:(k + 1) * PAYLOAD], f"frame {c}")
+
+    def test_001_round_trip_with_neg_and_int(self):
+        frames = 5
+        payload = self.random_bytes(frames * PAYLOAD)
+        negs = [self.random_bytes(255) for _ in range(frames)]
+        # One fragment record per frame (type 3, 205 bytes: stream, sequence, index,
+        # count, 200 data bytes); two do not fit in one INT block, so one goes per frame.
+        ints = [bytes([3, 205, 1, 0, i + 1, 0, 1]) + self.random_bytes(200)
+                for i in range(frames)]
+        bits = self.transmit(payload, True, negs, ints, first_counter=1000)
+        self.assertEqual(len(bits), frames * FRAME_BITS)
+        received, counters, got_negs, got_ints, dec, demux = self.receive(bits)
+        # Alignment needs the FAS confirmed and the counter confirmed by consecutive frames.
+        self.assertGreaterEqual(len(counters), frames - 2)
+        self.assertEqual(counters, list(range(1000 + frames - len(counters), 1000 + frames)))
+        self.check_payload(payload, received, counters, first_counter=1000)
+        for m, c in zip(got_negs, counters):
+            self.assertEqual(bytes(pmt.u8vector_elements(pmt.cdr(m))), negs[c - 1000])
+        self.assertEqual(len(got_ints), len(counters))
+        for m, c in zip(got_ints, counters):
+            info = bytes(pmt.u8vector_elements(pmt.cdr(m)))
+            self.assertEqual(info[:207], ints[c - 1000])
+            self.assertEqual(info[207:], bytes(239 - 207))
+        self.assertEqual(demux.int_uncorrectable() + demux.int_rejected(), 0)
+
+    def test_002_alignment_from_any_bit_offset_and_garbage(self):
+        frames = 4
+        payload = self.random_bytes(frames * PAYLOAD)
+        bits = self.transmit(payload, True)
+        for offset in (1, 7, 12345, FRAME_BITS - 3):
+            garbage = np.array([self.rng.getrandbits(1) for _ in range(offset)], dtype=np.uint8)
+            received, counters, _, _, _, _ = self.receive(np.concatenate([garbage, bits]))
+            self.assertGreaterEqual(len(counters), frames - 2, f"offset {offset}")
+            self.check_payload(payload, received, counters)
+        # Cut into the first frame: alignment still finds the later ones.
+        received, counters, _, _, _, _ = self.receive(bits[5000:])
+        self.assertGreaterEqual(len(counters), frames - 3)
+        self.check_payload(payload, received, counters)
+
+    def test_003_fec_corrects_channel_errors(self):
+        frames = 4
+        payload = self.random_bytes(frames * PAYLOAD)
+        bits = self.transmit(payload, True)
+        noisy = bits.copy()
+        # 300 isolated bit errors outside the FAS: well within 8 symbols per codeword.
+        positions = self.rng.sample(range(FRAME_BITS * frames), 300)
+        for p in positions:
+            if p % FRAME_BITS >= 48:
+                noisy[p] ^= 1
+        received, counters, _, _, dec, _ = self.receive(noisy, fec=True)
+        self.assertGreaterEqual(len(counters), frames - 2)
+        self.check_payload(payload, received, counters)
+        self.assertGreater(dec.corrected_symbols(), 0)
+        self.assertEqual(dec.uncorrectable_codewords(), 0)
+
+    def test_004_fec_off_and_corrupted_int_dropped_whole(self):
+        frames = 4
+        payload = self.random_bytes(frames * PAYLOAD)
+        bits = self.transmit(payload, False, int_chunks=[bytes([4, 3, 9, 0, 1])] * frames)
+        noisy = bits.copy()
+        int_start = FL.int_offset * 8
+        for f in range(frames):
+            # 40 byte errors in each INT block: beyond RS(255,239).
+            for b in range(40):
+                noisy[f * FRAME_BITS + int_start + 8 * b * 5] ^= 1
+        received, counters, _, ints, _, demux = self.receive(noisy, fec=False)
+        self.check_payload(payload, received, counters)
+        self.assertEqual(len(ints), 0)
+        self.assertEqual(demux.int_uncorrectable() + demux.int_rejected(), len(counters))
+
+    def test_005_random_input_never_crashes(self):
+        bits = np.frombuffer(np.random.default_rng(5).integers(0, 2, 3 * FRAME_BITS,
+                                                                dtype=np.uint8).tobytes(),
+                             dtype=np.uint8)
+        received, counters, negs, ints, dec, _ = self.receive(bits)
+        self.assertEqual(counters, [])
+        self.assertEqual(received, b"")
+        self.assertFalse(dec.in_frame())
+
+    def test_006_packed_output_and_bad_parameters(self):
+        tb = gr.top_block()
+        src = blocks.vector_source_b(list(self.random_bytes(PAYLOAD)), False)
+        mux = fiberkey.otu_mux()
+        enc = fiberkey.line_encoder(True, True)
+        sink = blocks.vector_sink_b()
+        tb.connect(src, mux, enc, sink)
+        tb.run()
+        out = bytes(sink.data())
+        self.assertEqual(len(out), FRAME)
+        self.assertEqual(out[:6], bytes.fromhex("f6f6f6282828"), "FAS is not scrambled")
+        with self.assertRaises(Exception):
+            fiberkey.otu_mux(0, 0)
+        with self.assertRaises(Exception):
+            fiberkey.otu_mux(1 << 32)
+        with self.assertRaises(Exception):
+            fiberkey.line_decoder(True, 0)
+
+
+if __name__ == "__main__":
+    gr_unittest.run(qa_framing)
