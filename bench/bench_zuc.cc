@@ -5,6 +5,8 @@
 // ZUC throughput: the portable generator, the raw ipsec-mb multi-buffer call, the
 // frame cipher on each backend, and the zuc_crypt block in a flowgraph. Bytes/s are
 // printed by Google Benchmark (--benchmark_counters_tabular=true for a table).
+#include "frame_source.h"
+
 #include <fiberkey/frame_cipher.h>
 #include <fiberkey/zuc.h>
 #include <gnuradio/blocks/null_sink.h>
@@ -108,45 +110,13 @@ void ipsec_mb_raw_16_lanes(benchmark::State& state)
 BENCHMARK(ipsec_mb_raw_16_lanes);
 #endif
 
-// A source of a fixed number of frames with frame_counter and key_epoch tags, as the mux
-// will produce; it leaves the frame bytes as they are so that it costs next to nothing.
-class tagged_frames : public gr::sync_block
-{
-public:
-    explicit tagged_frames(uint64_t frames)
-        : gr::sync_block("tagged_frames",
-                         gr::io_signature::make(0, 0, 0),
-                         gr::io_signature::make(1, 1, fl::frame_bytes)),
-          d_frames(frames)
-    {
-        set_min_output_buffer(256); // as zuc_crypt does
-    }
-    int work(int n, gr_vector_const_void_star&, gr_vector_void_star&) override
-    {
-        const uint64_t first = nitems_written(0);
-        if (first >= d_frames)
-            return WORK_DONE;
-        n = static_cast<int>(std::min<uint64_t>(n, d_frames - first));
-        for (int i = 0; i < n; ++i) {
-            add_item_tag(0, first + i, gr::fiberkey::frame_tags::frame_counter(),
-                         pmt::from_uint64(first + i));
-            add_item_tag(0, first + i, gr::fiberkey::frame_tags::key_epoch(),
-                         pmt::from_long(0));
-        }
-        return n;
-    }
-
-private:
-    const uint64_t d_frames;
-};
-
 // The harness alone (source -> null sink): the ceiling that the scheduler sets.
 void harness_only(benchmark::State& state)
 {
     const uint64_t frames = 100000;
     for (auto _ : state) {
         auto tb = gr::make_top_block("bench");
-        auto src = gnuradio::make_block_sptr<tagged_frames>(frames);
+        auto src = gnuradio::make_block_sptr<fiberkey_bench::tagged_frames>(frames);
         auto sink = gr::blocks::null_sink::make(fl::frame_bytes);
         tb->connect(src, 0, sink, 0);
         tb->run();
@@ -163,7 +133,7 @@ void zuc_crypt_block(benchmark::State& state)
     const auto key = test_key();
     for (auto _ : state) {
         auto tb = gr::make_top_block("bench");
-        auto src = gnuradio::make_block_sptr<tagged_frames>(frames);
+        auto src = gnuradio::make_block_sptr<fiberkey_bench::tagged_frames>(frames);
         auto crypt = gr::fiberkey::zuc_crypt::make(
             0, true, std::vector<uint8_t>(key.begin(), key.end()), 0, backend);
         auto sink = gr::blocks::null_sink::make(fl::frame_bytes);

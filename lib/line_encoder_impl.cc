@@ -31,6 +31,8 @@ line_encoder_impl::line_encoder_impl(bool fec, bool packed)
       d_packed(packed),
       d_frame(fl::frame_bytes)
 {
+    // Room for several frames of bits per call: fewer scheduler wake-ups per frame.
+    set_min_output_buffer(8 * interpolation());
 }
 
 void line_encoder_impl::set_fec(bool fec)

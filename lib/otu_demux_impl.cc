@@ -10,6 +10,7 @@
 #include <gnuradio/fiberkey/frame_tags.h>
 #include <gnuradio/io_signature.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 
@@ -29,6 +30,8 @@ otu_demux_impl::otu_demux_impl()
 {
     set_tag_propagation_policy(TPP_DONT);
     set_output_multiple(static_cast<int>(fl::payload_bytes));
+    // Room for many frames per call: fewer scheduler wake-ups per frame.
+    set_min_output_buffer(64 * fl::payload_bytes);
     message_port_register_out(d_neg_port);
     message_port_register_out(d_int_port);
 }
@@ -80,6 +83,8 @@ int otu_demux_impl::general_work(int noutput_items,
 
     std::vector<gr::tag_t> tags;
     get_tags_in_window(tags, 0, 0, n);
+    std::sort(tags.begin(), tags.end(), gr::tag_t::offset_compare);
+    auto tag = tags.begin();
     for (int i = 0; i < n; ++i) {
         const uint8_t* frame = in + static_cast<size_t>(i) * fl::frame_bytes;
         uint8_t* payload = out + static_cast<size_t>(i) * fl::payload_bytes;
@@ -90,13 +95,11 @@ int otu_demux_impl::general_work(int noutput_items,
 
         pmt::pmt_t counter = pmt::PMT_NIL, epoch = pmt::from_long(0);
         const uint64_t offset = nitems_read(0) + i;
-        for (const auto& t : tags) {
-            if (t.offset != offset)
-                continue;
-            if (pmt::eq(t.key, frame_tags::frame_counter()))
-                counter = t.value;
-            else if (pmt::eq(t.key, frame_tags::key_epoch()))
-                epoch = t.value;
+        for (; tag != tags.end() && tag->offset == offset; ++tag) {
+            if (pmt::eq(tag->key, frame_tags::frame_counter()))
+                counter = tag->value;
+            else if (pmt::eq(tag->key, frame_tags::key_epoch()))
+                epoch = tag->value;
         }
         const uint64_t out_offset = nitems_written(0) + static_cast<uint64_t>(i) * fl::payload_bytes;
         if (!pmt::is_null(counter))
