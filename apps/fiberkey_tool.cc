@@ -9,10 +9,12 @@
 #include <fiberkey/g709_fec.h>
 #include <fiberkey/g709_scrambler.h>
 #include <fiberkey/hex.h>
+#include <fiberkey/sm2_kex.h>
 #include <fiberkey/zuc.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -33,6 +35,7 @@ const char* const usage_text =
     "  eea3 --key HEX(16 bytes) --count HEX --bearer N --direction N --length BITS --in HEX\n"
     "  rs255 --encode HEX(239 bytes)\n"
     "  scrambler --bytes N\n"
+    "  sm2-keygen PREFIX        writes PREFIX.key (private, mode 0600) and PREFIX.pub\n"
     "  backends\n";
 
 // --name value pairs; every option is required once and nothing else is accepted.
@@ -160,6 +163,19 @@ int run(int argc, char** argv)
         const auto seq = g709_scrambler::sequence();
         const auto n = number_arg(o, "bytes", 10, seq.size());
         std::printf("%s\n", to_hex(seq.first(n)).c_str());
+        return 0;
+    }
+    if (cmd == "sm2-keygen") {
+        if (argc != 3 || argv[2][0] == '\0' || argv[2][0] == '-')
+            throw usage_error("sm2-keygen takes one PREFIX");
+        const std::string prefix = argv[2];
+        const auto dir = std::filesystem::path(prefix).parent_path();
+        if (!dir.empty() && !std::filesystem::is_directory(dir))
+            throw usage_error("no directory " + dir.string() + " for the key files");
+        const auto pair = sm2_keypair::generate();
+        pair.save_private_pem(prefix + ".key");
+        pair.save_public_pem(prefix + ".pub");
+        std::printf("%s.key %s.pub\n", prefix.c_str(), prefix.c_str());
         return 0;
     }
     if (cmd == "backends") {

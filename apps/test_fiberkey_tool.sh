@@ -36,6 +36,20 @@ expect ffff4e91 scrambler --bytes 4
 expect_error rs255 --encode 00
 expect_error scrambler --bytes 16825
 
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+if "$tool" sm2-keygen "$tmp/node_a" >/dev/null; then
+    [ "$(stat -c %a "$tmp/node_a.key")" = 600 ] || { echo "FAIL: private key mode"; fail=1; }
+    if command -v openssl >/dev/null; then
+        openssl pkey -in "$tmp/node_a.key" -noout || { echo "FAIL: openssl rejects .key"; fail=1; }
+        openssl pkey -pubin -in "$tmp/node_a.pub" -noout || { echo "FAIL: openssl rejects .pub"; fail=1; }
+    fi
+else
+    echo "FAIL: sm2-keygen"; fail=1
+fi
+expect_error sm2-keygen
+expect_error sm2-keygen "$tmp/no/such/dir/key"
+
 expect_error
 expect_error frobnicate
 expect_error zuc128 --key 00 --iv 00000000000000000000000000000000 --words 2
