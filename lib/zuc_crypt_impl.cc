@@ -9,6 +9,7 @@
 #include <gnuradio/fiberkey/frame_tags.h>
 #include <gnuradio/io_signature.h>
 
+#include <cstring>
 #include <stdexcept>
 
 namespace gr {
@@ -37,21 +38,25 @@ zuc_crypt::sptr zuc_crypt::make(int direction,
                                 bool transmit,
                                 const std::vector<uint8_t>& key,
                                 int epoch,
-                                const std::string& backend)
+                                const std::string& backend,
+                                bool allow_clear)
 {
-    return gnuradio::make_block_sptr<zuc_crypt_impl>(direction, transmit, key, epoch, backend);
+    return gnuradio::make_block_sptr<zuc_crypt_impl>(
+        direction, transmit, key, epoch, backend, allow_clear);
 }
 
 zuc_crypt_impl::zuc_crypt_impl(int direction,
                                bool transmit,
                                const std::vector<uint8_t>& key,
                                int epoch,
-                               const std::string& backend)
+                               const std::string& backend,
+                               bool allow_clear)
     : gr::block("zuc_crypt",
                 gr::io_signature::make(1, 1, layout::frame_bytes),
                 gr::io_signature::make(1, 1, layout::frame_bytes)),
       d_direction(static_cast<unsigned>(direction)),
       d_transmit(transmit),
+      d_allow_clear(allow_clear),
       d_cipher(::fiberkey::parse_zuc_backend(backend)),
       d_schedule(transmit ? key_schedule::role::transmit : key_schedule::role::receive),
       d_events_port(pmt::mp("events"))
@@ -126,6 +131,28 @@ void zuc_crypt_impl::report(const char* event,
     message_port_pub(d_events_port, d);
 }
 
+void zuc_crypt_impl::drop(uint64_t counter, unsigned epoch, const std::string& why)
+{
+    ++d_dropped;
+    if (why != d_last_drop) {
+        d_logger->warn("frame {} dropped: {}", counter, why);
+        report("frame_dropped", counter, epoch, why);
+        d_last_drop = why;
+    }
+}
+
+void zuc_crypt_impl::emit(uint32_t counter,
+                          unsigned epoch,
+                          const std::vector<const gr::tag_t*>& others,
+                          int produced)
+{
+    const uint64_t offset = nitems_written(0) + produced;
+    add_item_tag(0, offset, frame_tags::frame_counter(), pmt::from_uint64(counter));
+    add_item_tag(0, offset, frame_tags::key_epoch(), pmt::from_long(epoch));
+    for (const auto* t : others)
+        add_item_tag(0, offset, t->key, t->value, t->srcid);
+}
+
 uint64_t zuc_crypt_impl::frames_left() const
 {
     gr::thread::scoped_lock guard(const_cast<gr::thread::mutex&>(d_setlock));
@@ -169,28 +196,43 @@ int zuc_crypt_impl::general_work(int noutput_items,
                 others.push_back(&*tag);
         }
         const uint8_t* src = in + static_cast<size_t>(i) * layout::frame_bytes;
+        uint8_t* dst = out + static_cast<size_t>(produced) * layout::frame_bytes;
         if (!counter || *counter > UINT32_MAX) {
-            ++d_dropped;
-            if (d_last_verdict != key_schedule::verdict::no_key)
-                d_logger->warn("frame without a 32-bit frame_counter tag dropped");
+            drop(counter.value_or(0), 0, "no 32-bit frame_counter tag");
             continue;
         }
         const auto count = static_cast<uint32_t>(*counter);
+        const bool clear_flag = src[layout::epoch_flags] & layout::flag_clear;
         unsigned rx_epoch = epoch_tag ? static_cast<unsigned>(*epoch_tag & 3)
                                       : (src[layout::epoch_flags] & layout::epoch_mask);
-        const auto sel = d_transmit ? d_schedule.for_transmit(count)
-                                    : d_schedule.for_receive(count, rx_epoch);
-        if (sel.result != key_schedule::verdict::ok) {
-            ++d_dropped;
-            if (sel.result != d_last_verdict) {
-                const std::string why = key_schedule::to_string(sel.result);
-                d_logger->warn("frame {} dropped: {}", count, why);
-                report("frame_dropped", count, sel.epoch, why);
+
+        // Link start: frames in the clear, marked, until the first key has been used.
+        if (!d_transmit && clear_flag) {
+            if (!d_allow_clear || d_keyed_once) {
+                drop(count, rx_epoch, "clear frame refused");
+                continue;
             }
-            d_last_verdict = sel.result;
+            std::memcpy(dst, src, layout::frame_bytes);
+            ++d_clear;
+            emit(count, rx_epoch, others, produced++);
             continue;
         }
-        d_last_verdict = sel.result;
+        const auto sel = d_transmit ? d_schedule.for_transmit(count)
+                                    : d_schedule.for_receive(count, rx_epoch);
+        if (sel.result == key_schedule::verdict::no_key && d_transmit && d_allow_clear &&
+            !d_keyed_once) {
+            std::memcpy(dst, src, layout::frame_bytes);
+            dst[layout::epoch_flags] = layout::flag_clear;
+            ++d_clear;
+            emit(count, 0, others, produced++);
+            continue;
+        }
+        if (sel.result != key_schedule::verdict::ok) {
+            drop(count, sel.epoch, key_schedule::to_string(sel.result));
+            continue;
+        }
+        d_last_drop.clear();
+        d_keyed_once = true;
         if (d_last_epoch != sel.epoch) {
             d_logger->info("direction {}: key epoch {} in effect from frame {}",
                            d_direction, sel.epoch, count);
@@ -198,21 +240,15 @@ int zuc_crypt_impl::general_work(int noutput_items,
             d_last_epoch = sel.epoch;
         }
 
-        uint8_t* dst = out + static_cast<size_t>(produced) * layout::frame_bytes;
         d_cipher.crypt(std::span<const uint8_t>(src, layout::frame_bytes),
                        std::span<uint8_t>(dst, layout::frame_bytes), *sel.key, count,
                        d_direction);
         if (d_transmit) // the epoch byte is in the clear overhead
             dst[layout::epoch_flags] = static_cast<uint8_t>(
-                (dst[layout::epoch_flags] & ~layout::epoch_mask) | sel.epoch);
-
-        const uint64_t out_offset = nitems_written(0) + produced;
-        add_item_tag(0, out_offset, frame_tags::frame_counter(), pmt::from_uint64(count));
-        add_item_tag(0, out_offset, frame_tags::key_epoch(), pmt::from_long(sel.epoch));
-        for (const auto* t : others)
-            add_item_tag(0, out_offset, t->key, t->value, t->srcid);
-        ++produced;
+                (dst[layout::epoch_flags] & ~(layout::epoch_mask | layout::flag_clear)) |
+                sel.epoch);
         ++d_processed;
+        emit(count, sel.epoch, others, produced++);
     }
     consume_each(n);
     return produced;

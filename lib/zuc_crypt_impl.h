@@ -11,6 +11,7 @@
 #include <gnuradio/fiberkey/zuc_crypt.h>
 
 #include <atomic>
+#include <string>
 
 namespace gr {
 namespace fiberkey {
@@ -24,11 +25,13 @@ public:
                    bool transmit,
                    const std::vector<uint8_t>& key,
                    int epoch,
-                   const std::string& backend);
+                   const std::string& backend,
+                   bool allow_clear);
 
     void set_key(const std::vector<uint8_t>& key, int epoch, uint64_t start_counter) override;
     uint64_t frames_processed() const override { return d_processed; }
     uint64_t frames_dropped() const override { return d_dropped; }
+    uint64_t frames_clear() const override { return d_clear; }
     uint64_t frames_left() const override;
     std::string backend() const override;
 
@@ -41,14 +44,24 @@ public:
 private:
     void handle_key(const pmt::pmt_t& msg);
     void report(const char* event, uint64_t counter, unsigned epoch, const std::string& why);
+    //! Tags output frame \p produced of this call.
+    void emit(uint32_t counter,
+              unsigned epoch,
+              const std::vector<const gr::tag_t*>& others,
+              int produced);
+    //! Counts a dropped frame; logs and reports when the reason changes.
+    void drop(uint64_t counter, unsigned epoch, const std::string& why);
 
     const unsigned d_direction;
     const bool d_transmit;
+    const bool d_allow_clear;
+    bool d_keyed_once = false; // a frame has gone through a key: no clear frames any more
     ::fiberkey::frame_cipher d_cipher;
     ::fiberkey::key_schedule d_schedule; // guarded by d_setlock
     std::atomic<uint64_t> d_processed{ 0 };
     std::atomic<uint64_t> d_dropped{ 0 };
-    ::fiberkey::key_schedule::verdict d_last_verdict = ::fiberkey::key_schedule::verdict::ok;
+    std::atomic<uint64_t> d_clear{ 0 };
+    std::string d_last_drop; // the reason of the last drop, empty after a good frame
     std::optional<unsigned> d_last_epoch;
     const pmt::pmt_t d_events_port;
 };

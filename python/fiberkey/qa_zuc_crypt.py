@@ -65,7 +65,7 @@ class qa_zuc_crypt(gr_unittest.TestCase):
         cipher = fiberkey.frame_cipher("portable")
         for f, c, o in zip(frames, counters, out):
             expected = bytearray(f)
-            expected[EPOCH_BYTE] = (expected[EPOCH_BYTE] & 0xFC) | 2
+            expected[EPOCH_BYTE] = (expected[EPOCH_BYTE] & 0xF8) | 2
             self.assertEqual(o, cipher.crypt(bytes(expected), key, c, 0))
         epochs = [pmt.to_long(t.value) for t in tags if pmt.symbol_to_string(t.key) == "key_epoch"]
         self.assertEqual(epochs, [2] * 4)
@@ -75,7 +75,7 @@ class qa_zuc_crypt(gr_unittest.TestCase):
         back, _, _ = self.run_block(rx, out, frame_tags(counters, epoch=2))
         for f, b in zip(frames, back):
             expected = bytearray(f)
-            expected[EPOCH_BYTE] = (expected[EPOCH_BYTE] & 0xFC) | 2
+            expected[EPOCH_BYTE] = (expected[EPOCH_BYTE] & 0xF8) | 2
             self.assertEqual(b, bytes(expected))
 
     def test_002_key_switch_on_the_announced_frame(self):
@@ -89,7 +89,7 @@ class qa_zuc_crypt(gr_unittest.TestCase):
         for f, c, o in zip(frames, counters, out):
             epoch = 1 if c >= 103 else 0
             expected = bytearray(f)
-            expected[EPOCH_BYTE] = (expected[EPOCH_BYTE] & 0xFC) | epoch
+            expected[EPOCH_BYTE] = (expected[EPOCH_BYTE] & 0xF8) | epoch
             self.assertEqual(o, cipher.crypt(bytes(expected), k1 if epoch else k0, c, 1))
         activated = [m for m in msgs
                      if pmt.symbol_to_string(pmt.dict_ref(m, pmt.intern("event"), pmt.PMT_NIL))
@@ -135,7 +135,38 @@ class qa_zuc_crypt(gr_unittest.TestCase):
                   for m in msgs]
         self.assertIn("key_rejected", events)
 
-    def test_005_bad_parameters(self):
+    def test_005_clear_until_keyed(self):
+        key = bytes([7] * 16)
+        frames = self.frames(4)
+        tx = fiberkey.zuc_crypt(0, True, [], 0, "auto", True)
+        tx._post(pmt.intern("key"), key_pdu(key, 1, 2))
+        out, _, _ = self.run_block(tx, frames, frame_tags([0, 1, 2, 3]))
+        self.assertEqual(len(out), 4)
+        self.assertEqual(tx.frames_clear(), 2)
+        for f, o in zip(frames[:2], out[:2]):
+            self.assertEqual(o[EPOCH_BYTE], 0x04, "clear frames carry the flag")
+            self.assertEqual(o[:EPOCH_BYTE] + o[EPOCH_BYTE + 1:], f[:EPOCH_BYTE] + f[EPOCH_BYTE + 1:])
+        self.assertEqual(out[2][EPOCH_BYTE] & 0x07, 1)
+
+        # The receiver passes the clear frames, decrypts the rest, then refuses clear ones.
+        self.tb = gr.top_block()
+        rx = fiberkey.zuc_crypt(0, False, [], 0, "auto", True)
+        rx.set_key(list(key), 1, 2)
+        replay = out + [out[0]]
+        back, _, _ = self.run_block(rx, replay, frame_tags([0, 1, 2, 3, 4], epoch=1))
+        self.assertEqual(len(back), 4)
+        self.assertEqual(rx.frames_clear(), 2)
+        self.assertEqual(rx.frames_dropped(), 1)
+        for f, b in zip(frames, back):
+            self.assertEqual(b[EPOCH_BYTE + 1:], f[EPOCH_BYTE + 1:])
+
+        # Without allow_clear a receiver refuses clear frames outright.
+        self.tb = gr.top_block()
+        strict = fiberkey.zuc_crypt(0, False, list(key), 1)
+        back, _, _ = self.run_block(strict, out[:2], frame_tags([0, 1], epoch=1))
+        self.assertEqual(len(back), 0)
+
+    def test_006_bad_parameters(self):
         with self.assertRaises(Exception):
             fiberkey.zuc_crypt(2, True)
         with self.assertRaises(Exception):
@@ -145,7 +176,7 @@ class qa_zuc_crypt(gr_unittest.TestCase):
         with self.assertRaises(Exception):
             fiberkey.zuc_crypt(0, True, [0] * 16, 0, "fast")
 
-    def test_006_core_bindings(self):
+    def test_007_core_bindings(self):
         z = fiberkey.zuc.zuc128(bytes(16), bytes(16))
         self.assertEqual(z.words(2), [0x27BEDE74, 0x018082DA])
         ct = fiberkey.eea3(bytes.fromhex("173D14BA5003731D7A60049470F00A29"), 0x66035492, 0x0F,

@@ -36,6 +36,12 @@ namespace fiberkey {
  * replaced is wiped. A transmitter never reuses a (key, COUNT, BEARER, DIRECTION)
  * tuple: frames that would, and frames with no key, are dropped, counted, and reported
  * on the "events" port.
+ *
+ * Link start (allow_clear): before its first key a transmitter sends frames in the clear,
+ * marked by flag bit 2 of row 0 column 13, so that the SM2 exchange can run over the link
+ * itself; a receiver passes such frames through until it has decrypted its first frame,
+ * and refuses them (dropped, counted) from then on. Without allow_clear nothing is ever
+ * sent or accepted in the clear.
  */
 class FIBERKEY_API zuc_crypt : virtual public gr::block
 {
@@ -48,18 +54,22 @@ public:
      * \param key initial session key (16 bytes) or empty to wait for one on "key"
      * \param epoch the initial key's epoch (0..3)
      * \param backend "auto", "portable" or "ipsec-mb"
+     * \param allow_clear pass frames in the clear until the first key (link start)
      */
     static sptr make(int direction,
                      bool transmit,
                      const std::vector<uint8_t>& key = {},
                      int epoch = 0,
-                     const std::string& backend = "auto");
+                     const std::string& backend = "auto",
+                     bool allow_clear = false);
 
     //! Installs a session key in effect from frame \p start_counter (as the "key" port).
     virtual void set_key(const std::vector<uint8_t>& key, int epoch, uint64_t start_counter) = 0;
 
     virtual uint64_t frames_processed() const = 0;
     virtual uint64_t frames_dropped() const = 0;
+    //! Frames sent or accepted in the clear at link start.
+    virtual uint64_t frames_clear() const = 0;
     //! Transmit mode: frames that the active key can still encrypt.
     virtual uint64_t frames_left() const = 0;
     virtual std::string backend() const = 0;

@@ -20,11 +20,13 @@ void bind_zuc_crypt(py::module& m)
              py::arg("transmit"),
              py::arg("key") = std::vector<uint8_t>{},
              py::arg("epoch") = 0,
-             py::arg("backend") = "auto")
+             py::arg("backend") = "auto",
+             py::arg("allow_clear") = false)
         .def("set_key", &zuc_crypt::set_key, py::arg("key"), py::arg("epoch"),
              py::arg("start_counter"))
         .def("frames_processed", &zuc_crypt::frames_processed)
         .def("frames_dropped", &zuc_crypt::frames_dropped)
+        .def("frames_clear", &zuc_crypt::frames_clear)
         .def("frames_left", &zuc_crypt::frames_left)
         .def("backend", &zuc_crypt::backend);
 }

@@ -43,6 +43,7 @@ inline constexpr span section_monitoring{ 7, 3 };   // SM
 inline constexpr span counter_high{ 10, 3 };        // frame counter bits 31..8
 inline constexpr std::size_t epoch_flags = 13;      // bits 0-1 key epoch, 2-7 flags
 inline constexpr std::uint8_t epoch_mask = 0x03;
+inline constexpr std::uint8_t flag_clear = 0x04;    // frame sent unencrypted (link start)
 inline constexpr std::size_t clear_overhead_columns = 14;
 
 // Columns of every row.
