@@ -60,7 +60,8 @@ void otu_demux_impl::publish_blocks(const uint8_t* frame,
         ++d_uncorrectable;
         return;
     }
-    const auto parsed = ::fiberkey::parse_int_block(block);
+    const auto parsed = ::fiberkey::parse_int_info(
+        std::span<const uint8_t, fl::int_info_bytes>(block.data(), fl::int_info_bytes));
     if (!parsed.ok()) {
         ++d_rejected;
         d_logger->debug("INT block rejected: {}", ::fiberkey::to_string(parsed.error));

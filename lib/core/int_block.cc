@@ -206,6 +206,12 @@ std::size_t int_writer::encoded_size(const int_record& r)
     return header_bytes + payload_size(r);
 }
 
+int_writer::int_writer(std::size_t capacity) : d_capacity(capacity)
+{
+    if (capacity > fl::int_info_bytes)
+        throw std::invalid_argument("int_writer: an INT block holds 239 information bytes");
+}
+
 bool int_writer::add(const int_record& r)
 {
     const auto* c = std::get_if<int_c_feedback>(&r);
@@ -253,18 +259,9 @@ const char* to_string(int_error e)
     return "?";
 }
 
-int_parse_result parse_int_block(std::span<const std::uint8_t, fl::block_bytes> block)
+int_parse_result parse_int_info(std::span<const std::uint8_t, fl::int_info_bytes> info)
 {
     int_parse_result result;
-    std::array<std::uint8_t, rs255::n> cw;
-    std::copy(block.begin(), block.end(), cw.begin());
-    result.corrected_symbols = rs255::decode(cw);
-    if (result.corrected_symbols < 0) {
-        result.corrected_symbols = 0;
-        result.error = int_error::uncorrectable;
-        return result;
-    }
-
     auto reject = [&](int_error e, std::size_t offset) {
         result.error = e;
         result.error_offset = offset;
@@ -274,10 +271,10 @@ int_parse_result parse_int_block(std::span<const std::uint8_t, fl::block_bytes> 
     constexpr std::size_t end = fl::int_info_bytes;
     std::size_t pos = 0;
     while (pos < end) {
-        const std::uint8_t type = cw[pos];
+        const std::uint8_t type = info[pos];
         if (type == static_cast<std::uint8_t>(int_record_type::padding)) {
             if (!std::all_of(
-                    cw.begin() + pos, cw.begin() + end, [](auto b) { return b == 0; }))
+                    info.begin() + pos, info.end(), [](auto b) { return b == 0; }))
                 return reject(int_error::padding_not_zero, pos);
             break;
         }
@@ -285,17 +282,33 @@ int_parse_result parse_int_block(std::span<const std::uint8_t, fl::block_bytes> 
         if (!known_type(type))
             return reject(int_error::unknown_type, pos);
         if (pos + int_writer::header_bytes > end ||
-            pos + int_writer::header_bytes + cw[pos + 1] > end)
+            pos + int_writer::header_bytes + info[pos + 1] > end)
             return reject(int_error::length_overrun, pos);
-        const std::size_t length = cw[pos + 1];
+        const std::size_t length = info[pos + 1];
         int_record record;
         const int_error e =
-            read_record(type, &cw[pos + int_writer::header_bytes], length, record);
+            read_record(type, &info[pos + int_writer::header_bytes], length, record);
         if (e != int_error::none)
             return reject(e, pos);
         result.records.push_back(std::move(record));
         pos += int_writer::header_bytes + length;
     }
+    return result;
+}
+
+int_parse_result parse_int_block(std::span<const std::uint8_t, fl::block_bytes> block)
+{
+    std::array<std::uint8_t, rs255::n> cw;
+    std::copy(block.begin(), block.end(), cw.begin());
+    const int corrected = rs255::decode(cw);
+    if (corrected < 0) {
+        int_parse_result result;
+        result.error = int_error::uncorrectable;
+        return result;
+    }
+    auto result = parse_int_info(std::span<const std::uint8_t, fl::int_info_bytes>(
+        cw.data(), fl::int_info_bytes));
+    result.corrected_symbols = corrected;
     return result;
 }
 

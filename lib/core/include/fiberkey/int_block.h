@@ -94,8 +94,16 @@ public:
     //! Header plus payload of \p r on the wire.
     static std::size_t encoded_size(const int_record& r);
 
+    //! A writer that uses at most \p capacity of the 239 information bytes (the rest of
+    //! the block is left to other users of the INT channel).
+    explicit int_writer(std::size_t capacity = frame_layout::int_info_bytes);
+
     //! Information bytes still free.
-    std::size_t space_left() const { return frame_layout::int_info_bytes - d_used; }
+    std::size_t space_left() const { return d_capacity - d_used; }
+    //! Information bytes written so far.
+    std::size_t used() const { return d_used; }
+    //! The records written so far, without padding: what another writer's block can take.
+    std::span<const std::uint8_t> records() const { return { d_info.data(), d_used }; }
 
     /*!
      * Appends \p r; returns false, and changes nothing, when it does not fit in what is
@@ -113,6 +121,7 @@ public:
 
 private:
     std::array<std::uint8_t, frame_layout::int_info_bytes> d_info{};
+    std::size_t d_capacity;
     std::size_t d_used = 0;
 };
 
@@ -143,6 +152,10 @@ struct int_parse_result {
  */
 int_parse_result
 parse_int_block(std::span<const std::uint8_t, frame_layout::block_bytes> block);
+
+//! Parses the 239 information bytes of an INT block that RS has already corrected.
+int_parse_result
+parse_int_info(std::span<const std::uint8_t, frame_layout::int_info_bytes> info);
 
 //! Running totals over received INT blocks.
 struct int_block_counters {
