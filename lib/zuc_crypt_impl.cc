@@ -79,12 +79,18 @@ zuc_crypt_impl::zuc_crypt_impl(int direction,
 
 void zuc_crypt_impl::set_key(const std::vector<uint8_t>& key, int epoch, uint64_t start_counter)
 {
-    check_epoch(epoch);
     if (start_counter > UINT32_MAX)
         throw std::invalid_argument("zuc_crypt: the frame counter is 32 bits");
+    install(key, epoch, static_cast<uint32_t>(start_counter));
+}
+
+void zuc_crypt_impl::install(const std::vector<uint8_t>& key,
+                             int epoch,
+                             std::optional<uint32_t> start_counter)
+{
+    check_epoch(epoch);
     gr::thread::scoped_lock guard(d_setlock);
-    d_schedule.install(key_span(key), static_cast<unsigned>(epoch),
-                       static_cast<uint32_t>(start_counter));
+    d_schedule.install(key_span(key), static_cast<unsigned>(epoch), start_counter);
 }
 
 void zuc_crypt_impl::handle_key(const pmt::pmt_t& msg)
@@ -100,19 +106,31 @@ void zuc_crypt_impl::handle_key(const pmt::pmt_t& msg)
             pmt::dict_ref(meta, frame_tags::start_counter(), pmt::PMT_NIL);
         if (!pmt::is_integer(epoch) && !pmt::is_uint64(epoch))
             throw std::invalid_argument("meta needs an integer 'epoch'");
-        if (!pmt::is_integer(start) && !pmt::is_uint64(start))
-            throw std::invalid_argument("meta needs an integer 'start_counter'");
+        if (!pmt::is_null(start) && !pmt::is_integer(start) && !pmt::is_uint64(start))
+            throw std::invalid_argument("'start_counter' must be an integer");
+        const long e = pmt::to_long(epoch);
+        check_epoch(static_cast<int>(e));
         std::vector<uint8_t> key = pmt::u8vector_elements(pmt::cdr(msg));
+        if (key.empty()) { // an empty key revokes the epoch's key
+            gr::thread::scoped_lock guard(d_setlock);
+            d_schedule.revoke(static_cast<unsigned>(e));
+            d_logger->info("direction {}: key of epoch {} revoked", d_direction, e);
+            report("key_revoked", 0, static_cast<unsigned>(e), "");
+            return;
+        }
         try {
-            set_key(key, static_cast<int>(pmt::to_long(epoch)), pmt::to_uint64(start));
+            if (pmt::is_null(start))
+                install(key, static_cast<int>(e), std::nullopt);
+            else
+                set_key(key, static_cast<int>(e), pmt::to_uint64(start));
         } catch (...) {
             ::fiberkey::secure_wipe(key);
             throw;
         }
         ::fiberkey::secure_wipe(key);
-    } catch (const std::exception& e) {
-        d_logger->error("key message rejected: {}", e.what());
-        report("key_rejected", 0, 0, e.what());
+    } catch (const std::exception& ex) {
+        d_logger->error("key message rejected: {}", ex.what());
+        report("key_rejected", 0, 0, ex.what());
     }
 }
 
@@ -221,7 +239,13 @@ int zuc_crypt_impl::general_work(int noutput_items,
                                     : d_schedule.for_receive(count, rx_epoch);
         if (sel.result == key_schedule::verdict::no_key && d_transmit && d_allow_clear &&
             !d_keyed_once) {
+            // A clear frame carries the overhead and INT only: payload and NEG are zeroed
+            // so that nothing of the client's or of the negotiation leaks before keys.
             std::memcpy(dst, src, layout::frame_bytes);
+            for (const auto& span : layout::encrypted_spans)
+                std::memset(dst + span.offset, 0, span.length);
+            std::memcpy(dst + layout::intb.offset, src + layout::intb.offset,
+                        layout::block_bytes);
             dst[layout::epoch_flags] = layout::flag_clear;
             ++d_clear;
             emit(count, 0, others, produced++);

@@ -11,6 +11,7 @@
 #include <gnuradio/fiberkey/zuc_crypt.h>
 
 #include <atomic>
+#include <optional>
 #include <string>
 
 namespace gr {
@@ -43,6 +44,7 @@ public:
 
 private:
     void handle_key(const pmt::pmt_t& msg);
+    void install(const std::vector<uint8_t>& key, int epoch, std::optional<uint32_t> start);
     void report(const char* event, uint64_t counter, unsigned epoch, const std::string& why);
     //! Tags output frame \p produced of this call.
     void emit(uint32_t counter,

@@ -50,7 +50,7 @@ void key_schedule::wipe(slot& s)
 
 void key_schedule::install(std::span<const std::uint8_t, 16> key,
                            unsigned epoch,
-                           std::uint32_t start_counter)
+                           std::optional<std::uint32_t> start_counter)
 {
     if (epoch >= epochs)
         throw std::invalid_argument("key_schedule: the epoch is 2 bits (0..3)");
@@ -81,7 +81,8 @@ void key_schedule::install(std::span<const std::uint8_t, 16> key,
 key_schedule::selection key_schedule::for_transmit(std::uint32_t counter)
 {
     // Activate the newest pending key whose start has been reached.
-    while (!d_pending.empty() && reached(counter, d_pending.front().start)) {
+    while (!d_pending.empty() &&
+           (!d_pending.front().start || reached(counter, *d_pending.front().start))) {
         pending_key& p = d_pending.front();
         if (d_active)
             wipe(d_slots[*d_active]);
@@ -113,7 +114,7 @@ key_schedule::selection key_schedule::for_receive(std::uint32_t counter, unsigne
 {
     if (epoch >= epochs || !d_slots[epoch].loaded)
         return { verdict::no_key, nullptr, epoch };
-    if (!reached(counter, d_slots[epoch].start))
+    if (d_slots[epoch].start && !reached(counter, *d_slots[epoch].start))
         return { verdict::before_start, nullptr, epoch };
     if (d_previous == epoch) // a late frame under the key being retired
         return { verdict::ok, &d_slots[epoch].key, epoch };
@@ -127,6 +128,25 @@ key_schedule::selection key_schedule::for_receive(std::uint32_t counter, unsigne
         d_previous.reset();
     }
     return { verdict::ok, &d_slots[epoch].key, epoch };
+}
+
+void key_schedule::revoke(unsigned epoch)
+{
+    if (epoch >= epochs)
+        throw std::invalid_argument("key_schedule: the epoch is 2 bits (0..3)");
+    wipe(d_slots[epoch]);
+    for (auto it = d_pending.begin(); it != d_pending.end();) {
+        if (it->epoch == epoch) {
+            secure_wipe(it->key);
+            it = d_pending.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    if (d_active == epoch)
+        d_active.reset();
+    if (d_previous == epoch)
+        d_previous.reset();
 }
 
 std::uint64_t key_schedule::frames_left() const

@@ -143,9 +143,14 @@ class qa_zuc_crypt(gr_unittest.TestCase):
         out, _, _ = self.run_block(tx, frames, frame_tags([0, 1, 2, 3]))
         self.assertEqual(len(out), 4)
         self.assertEqual(tx.frames_clear(), 2)
+        int_start = fiberkey.frame_layout.int_offset
         for f, o in zip(frames[:2], out[:2]):
             self.assertEqual(o[EPOCH_BYTE], 0x04, "clear frames carry the flag")
-            self.assertEqual(o[:EPOCH_BYTE] + o[EPOCH_BYTE + 1:], f[:EPOCH_BYTE] + f[EPOCH_BYTE + 1:])
+            self.assertEqual(o[:EPOCH_BYTE], f[:EPOCH_BYTE], "clear overhead kept")
+            self.assertEqual(o[int_start:], f[int_start:], "INT kept")
+            self.assertEqual(o[14:3824], bytes(3824 - 14), "payload zeroed")
+            self.assertEqual(o[fiberkey.frame_layout.neg_offset:int_start], bytes(255),
+                             "NEG zeroed")
         self.assertEqual(out[2][EPOCH_BYTE] & 0x07, 1)
 
         # The receiver passes the clear frames, decrypts the rest, then refuses clear ones.
@@ -157,8 +162,10 @@ class qa_zuc_crypt(gr_unittest.TestCase):
         self.assertEqual(len(back), 4)
         self.assertEqual(rx.frames_clear(), 2)
         self.assertEqual(rx.frames_dropped(), 1)
-        for f, b in zip(frames, back):
+        for f, b in zip(frames[2:], back[2:]):
             self.assertEqual(b[EPOCH_BYTE + 1:], f[EPOCH_BYTE + 1:])
+        for f, b in zip(frames[:2], back[:2]):
+            self.assertEqual(b[int_start:], f[int_start:])
 
         # Without allow_clear a receiver refuses clear frames outright.
         self.tb = gr.top_block()
@@ -166,7 +173,25 @@ class qa_zuc_crypt(gr_unittest.TestCase):
         back, _, _ = self.run_block(strict, out[:2], frame_tags([0, 1], epoch=1))
         self.assertEqual(len(back), 0)
 
-    def test_006_bad_parameters(self):
+    def test_006_immediate_key_and_revocation(self):
+        key = bytes([5] * 16)
+        # Received frames without the clear flag (bit 2 of row 0 column 13).
+        frames = [f[:EPOCH_BYTE] + bytes([f[EPOCH_BYTE] & 0xFB]) + f[EPOCH_BYTE + 1:]
+                  for f in self.frames(3)]
+        rx = fiberkey.zuc_crypt(0, False, [], 0)
+        meta = pmt.dict_add(pmt.make_dict(), pmt.intern("epoch"), pmt.from_long(2))
+        rx._post(pmt.intern("key"), pmt.cons(meta, pmt.init_u8vector(16, list(key))))
+        # A counter far from 0: an immediate key has no start to wait for.
+        out, _, msgs = self.run_block(rx, frames, frame_tags([3_000_000_000 + i for i in range(3)], 2))
+        self.assertEqual(len(out), 3)
+
+        self.tb = gr.top_block()
+        rx2 = fiberkey.zuc_crypt(0, False, list(key), 2)
+        rx2._post(pmt.intern("key"), pmt.cons(meta, pmt.init_u8vector(0, [])))
+        out, _, msgs = self.run_block(rx2, frames, frame_tags([1, 2, 3], 2))
+        self.assertEqual(len(out), 0, "the revoked key decrypts nothing")
+
+    def test_007_bad_parameters(self):
         with self.assertRaises(Exception):
             fiberkey.zuc_crypt(2, True)
         with self.assertRaises(Exception):
@@ -176,7 +201,7 @@ class qa_zuc_crypt(gr_unittest.TestCase):
         with self.assertRaises(Exception):
             fiberkey.zuc_crypt(0, True, [0] * 16, 0, "fast")
 
-    def test_007_core_bindings(self):
+    def test_008_core_bindings(self):
         z = fiberkey.zuc.zuc128(bytes(16), bytes(16))
         self.assertEqual(z.words(2), [0x27BEDE74, 0x018082DA])
         ct = fiberkey.eea3(bytes.fromhex("173D14BA5003731D7A60049470F00A29"), 0x66035492, 0x0F,

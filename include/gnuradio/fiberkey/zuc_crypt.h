@@ -31,8 +31,9 @@ namespace fiberkey {
  * Receive mode: the frame's key_epoch tag selects the key that decrypts it.
  *
  * Session keys arrive on the "key" message port as a PDU: meta dict with "epoch" (0..3)
- * and "start_counter" (the frame counter at which the key takes effect), data a u8vector
- * of 16 bytes. The switch is hitless: both ends switch on the same frame. A key that is
+ * and "start_counter" (the frame counter at which the key takes effect; without it, from
+ * the next frame on), data a u8vector of 16 bytes; an empty u8vector revokes (wipes) the
+ * epoch's key. The switch is hitless: both ends switch on the same frame. A key that is
  * replaced is wiped. A transmitter never reuses a (key, COUNT, BEARER, DIRECTION)
  * tuple: frames that would, and frames with no key, are dropped, counted, and reported
  * on the "events" port.
@@ -41,7 +42,8 @@ namespace fiberkey {
  * marked by flag bit 2 of row 0 column 13, so that the SM2 exchange can run over the link
  * itself; a receiver passes such frames through until it has decrypted its first frame,
  * and refuses them (dropped, counted) from then on. Without allow_clear nothing is ever
- * sent or accepted in the clear.
+ * sent or accepted in the clear. A clear frame carries the overhead and the INT block
+ * only: its payload and NEG are zeroed.
  */
 class FIBERKEY_API zuc_crypt : virtual public gr::block
 {

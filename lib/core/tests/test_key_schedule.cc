@@ -101,3 +101,18 @@ TEST(key_schedule, receive_selects_by_epoch_and_retires_the_old_key)
     EXPECT_EQ(s.for_receive(49, 0).result, verdict::no_key) << "old key wiped";
     EXPECT_EQ(s.for_receive(60, 3).result, verdict::no_key);
 }
+
+TEST(key_schedule, immediate_keys_and_revocation)
+{
+    key_schedule tx(key_schedule::role::transmit);
+    tx.install(key_of(1), 0, std::nullopt);
+    EXPECT_EQ(tx.for_transmit(0x90000000u).result, verdict::ok) << "any counter";
+    key_schedule rx(key_schedule::role::receive);
+    rx.install(key_of(1), 0, std::nullopt);
+    EXPECT_EQ(rx.for_receive(0xf0000000u, 0).result, verdict::ok);
+    rx.revoke(0);
+    EXPECT_EQ(rx.for_receive(0xf0000001u, 0).result, verdict::no_key);
+    tx.revoke(0);
+    EXPECT_EQ(tx.for_transmit(0x90000001u).result, verdict::no_key);
+    EXPECT_THROW(rx.revoke(4), std::invalid_argument);
+}

@@ -76,6 +76,29 @@ void encode(std::span<std::uint8_t> frame);
 //! received.
 fec_counts decode(std::span<std::uint8_t> frame);
 
+/*!
+ * Internals for the tests. encode and decode run the LFSR and the syndromes of many
+ * codewords at once in SIMD lanes; the fastest kernel this CPU supports is picked on
+ * first use.
+ */
+namespace detail {
+
+//! How encode and decode run: table-driven scalar code, or 16 (ssse3), 32 (avx2) or 64
+//! (avx512) codewords per vector, multiplying by PSHUFB nibble tables or GFNI matrices.
+enum class kernel { scalar, ssse3, avx2, gfni_avx2, avx512, gfni_avx512 };
+
+//! Whether this build and CPU can run \p k.
+bool supported(kernel k);
+
+//! The kernel encode and decode use now.
+kernel active_kernel();
+
+//! Test-only: makes encode and decode use \p k (throws std::invalid_argument when
+//! unsupported). Must not race with encode or decode.
+void force_kernel(kernel k);
+
+} // namespace detail
+
 } // namespace g709_fec
 } // namespace fiberkey
 

@@ -53,11 +53,18 @@ public:
     key_schedule& operator=(const key_schedule&) = delete;
 
     /*!
-     * Installs \p key for \p epoch (0..3), in effect from frame \p start_counter on.
+     * Installs \p key for \p epoch (0..3), in effect from frame \p start_counter on, or
+     * from the next frame when no start is given (link start, where both ends switch on
+     * their own: the receiver follows the epoch and the clear flag of each frame).
      * Throws std::invalid_argument when the epoch is out of range or would be ambiguous
      * (the active epoch, or one already pending), or when too many keys are pending.
      */
-    void install(std::span<const std::uint8_t, 16> key, unsigned epoch, std::uint32_t start_counter);
+    void install(std::span<const std::uint8_t, 16> key,
+                 unsigned epoch,
+                 std::optional<std::uint32_t> start_counter);
+
+    //! Wipes the key of \p epoch (loaded, pending or active): that epoch has no key.
+    void revoke(unsigned epoch);
 
     struct selection {
         verdict result;
@@ -80,13 +87,13 @@ public:
 private:
     struct slot {
         session_key key{};
-        std::uint32_t start = 0;
+        std::optional<std::uint32_t> start;
         bool loaded = false;
     };
     struct pending_key {
         session_key key;
         unsigned epoch;
-        std::uint32_t start;
+        std::optional<std::uint32_t> start;
     };
     static bool reached(std::uint32_t counter, std::uint32_t start);
     void wipe(slot& s);

@@ -1,0 +1,172 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 The gr-fiberkey authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef FIBERKEY_CORE_POST_PROCESSOR_H
+#define FIBERKEY_CORE_POST_PROCESSOR_H
+
+#include <fiberkey/quantizer.h>
+#include <fiberkey/reconciliation.h>
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace fiberkey {
+
+/*
+ * Key post-processing for one direction at one node (protocol.md section 6): counts in,
+ * protocol messages in and out as byte vectors, 256-bit seed keys out.
+ *
+ * A batch, led by the leader L (the node whose arrays lead the direction), follower F:
+ *   L: n rounds collected -> BITMAP(first sequence, span, L's kept rounds)
+ *   F: quantizes its own counts over the span -> BITMAP_REPLY(F's kept rounds)
+ *      Both now use the rounds kept by both, in sequence order.
+ *   L: chooses the LDPC codes from its disagreement estimate (from the errors that F
+ *      reported for earlier batches), computes the PA length from the leftover hash bound
+ *      -> SYNDROME(codes, estimate, syndrome, nonce, tag, PA seed, output length)
+ *   F: decodes, checks the tag, hashes -> RESULT(ok + errors per bit plane, or failure);
+ *      keeps the hash output pending
+ *   L: on ok commits the output to its key pool -> COMMIT; on failure drops the batch.
+ *   F: commits the pending output when a leader message says the batch was committed
+ *      (COMMIT, or the next BITMAP if COMMIT is lost), cuts 256-bit keys from its pool,
+ *      emits them and reports them -> KEY_ACK(index, position in the committed stream)
+ *   L: emits each acknowledged key.
+ * So F emits only what L committed, and L only what F acknowledged holding: a key is
+ * emitted on both sides or (after a message loss that no retransmission repairs, or a
+ * restart) on one side only, never with different contents.
+ *
+ * Committed stream: the concatenation of the hash outputs of committed batches; both
+ * pools index bits by their position in it. Every leader message states (last committed
+ * batch, committed stream length, next key index); a follower whose own length differs
+ * (it missed a commit, or restarted) drops its pool and adopts the leader's figures. One
+ * batch is in flight at a time; the leader drops it when abandon_after_rounds more rounds
+ * arrive without an answer. Duplicates and stale messages are recognised by the leader's
+ * instance id (random per leader object) and increasing batch ids.
+ *
+ * Wire format, all integers big-endian, every message:
+ *   [type u8][direction u8][leader instance u32][batch u32][body length u16][body]
+ * Leader-to-follower bodies start with the claim
+ *   [last committed batch u32][committed stream bits u64][next key index u32].
+ * Bodies by type:
+ *   1 BITMAP       claim, mode u8, bits per round u8, alpha x 1000 u16,
+ *                  first sequence u16, span u16, kept bitmap ceil(span / 8) bytes
+ *   2 BITMAP_REPLY span u16, kept bitmap, key acknowledgements (as KEY_ACK)
+ *   3 SYNDROME     claim, key bits u32, bit planes u8, per plane disagreement x 65535
+ * u16, blocks u8, per block syndrome bits u16, nonce 16 bytes, tag length u8, tag, output
+ * bits u32, seed ceil((n + l - 1) / 8) bytes, syndrome ceil(total syndrome bits / 8)
+ * bytes 4 RESULT       outcome u8 (0 ok), bit planes u8, per plane errors u32 5 COMMIT
+ * claim, committed u8 (1) or dropped (0) 6 KEY_ACK      count u8 (<= 16), per key: index
+ * u32, stream position u64 Bitmaps are MSB first with zero padding. Anything else -
+ * unknown type, wrong direction, a length that disagrees, a field out of range, non-zero
+ * padding, a message for the other role - is rejected whole with a reason.
+ */
+
+enum class pp_role : std::uint8_t { leader = 0, follower = 1 };
+
+struct post_processor_config {
+    pp_role role = pp_role::leader;
+    std::uint8_t direction = 0; //!< 0 = A to B, 1 = B to A
+    quantizer_config quantizer;
+    std::size_t batch_rounds = 1000;         //!< n, rounds with a count at the leader
+    std::size_t abandon_after_rounds = 3000; //!< leader: give up an unanswered batch
+    std::size_t min_used_rounds = 64; //!< fewer rounds kept by both: drop the batch
+    double eps_total = 0x1p-64;       //!< per batch: half to PA, half to the tag
+    /*! Cap on the min-entropy credited per key bit (see exchangeable_min_entropy for
+     *  the estimate itself): lower it to model an adversary who knows part of F. */
+    double min_entropy_per_bit = 1.0;
+    double initial_disagreement = 0.05; //!< leader's estimate before any batch
+    double efficiency = 1.5;            //!< design leak / Slepian-Wolf bound of the codes
+    double estimate_margin = 1.0;       //!< codes sized for estimate + margin x std error
+    unsigned max_iterations = 100;
+    /*! Fills its argument with random bytes (nonces, PA seeds, the instance id).
+     *  Empty = OpenSSL's CSPRNG; anything else is for reproducible tests only. */
+    std::function<void(std::span<std::uint8_t>)> random;
+
+    //! Throws std::invalid_argument on an out-of-range field.
+    void validate() const;
+};
+
+struct seed_key {
+    std::uint8_t direction = 0;
+    std::uint32_t key_index = 0; //!< counts keys of this direction: the key epoch
+    std::array<std::uint8_t, 32> key{};
+    std::uint64_t stream_position = 0; //!< first bit in the committed stream
+    // Summed over the batches whose output the key contains:
+    std::uint64_t rounds_used = 0;
+    double disagreement = 0.0;     //!< before correction, over their key bits
+    std::uint64_t bits_leaked = 0; //!< syndrome + tag bits
+    double epsilon = 0.0;
+
+    seed_key() = default;
+    seed_key(const seed_key&) = default;
+    seed_key& operator=(const seed_key&) = default;
+    ~seed_key();
+};
+
+struct batch_report {
+    std::uint32_t batch = 0;
+    bool reconciled = false;     //!< the tag matched after decoding
+    std::string reason;          //!< why no key bits came out; empty when some did
+    std::size_t rounds_used = 0; //!< kept by both
+    std::size_t key_bits = 0;
+    std::uint64_t errors = 0; //!< corrected bits (known once reconciled)
+    reconciliation::leak_account leak;
+    double min_entropy = 0.0;
+    std::size_t secret_bits = 0; //!< hash output length
+    unsigned iterations = 0;     //!< follower: decoder iterations, most of any block
+};
+
+struct message_verdict {
+    bool accepted = true;
+    std::string reason; //!< why a message was rejected or ignored
+};
+
+struct post_processor_stats {
+    std::uint64_t rounds_in = 0;
+    std::uint64_t rounds_dropped = 0; //!< not usable in any batch (overflow, reordering)
+    std::uint64_t batches_started = 0;
+    std::uint64_t batches_reconciled = 0;
+    std::uint64_t batches_failed = 0; //!< decoding or tag failures, unknown batches
+    std::uint64_t batches_abandoned = 0;
+    std::uint64_t batches_too_small = 0;
+    std::uint64_t messages_rejected = 0;
+    std::uint64_t messages_ignored = 0; //!< well-formed duplicates and stale messages
+    std::uint64_t resyncs = 0;          //!< follower pools dropped to match the leader
+    std::uint64_t keys_emitted = 0;
+    std::uint64_t secret_bits = 0;
+};
+
+class post_processor
+{
+public:
+    explicit post_processor(post_processor_config config);
+    ~post_processor();
+    post_processor(const post_processor&) = delete;
+    post_processor& operator=(const post_processor&) = delete;
+
+    //! One round's count F, by the leader's send sequence (1..65535).
+    void add_round(std::uint16_t sequence, std::uint32_t count);
+
+    //! A message from the peer; malformed or unexpected ones are rejected, never thrown.
+    message_verdict handle_message(std::span<const std::uint8_t> message);
+
+    //! Messages for the peer, in order.
+    std::vector<std::vector<std::uint8_t>> take_messages();
+    std::vector<seed_key> take_keys();
+    std::vector<batch_report> take_reports();
+    const post_processor_stats& stats() const;
+
+private:
+    struct impl;
+    std::unique_ptr<impl> d;
+};
+
+} // namespace fiberkey
+
+#endif

@@ -1,0 +1,142 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 The gr-fiberkey authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef FIBERKEY_CORE_RECONCILIATION_H
+#define FIBERKEY_CORE_RECONCILIATION_H
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace fiberkey {
+
+/*
+ * One-way syndrome reconciliation, leader to follower, and the accounting that decides
+ * how many secret bits a batch yields (protocol.md section 6).
+ *
+ * A key of n bits is cut into blocks of at most max_block_bits, of nearly equal size.
+ * Block b of n_b bits uses the LDPC code (N_b, m_b) with N_b = n_b rounded up to a
+ * multiple of 128 (the extra N_b - n_b positions are shortened: zero on both sides, known
+ * to the decoder) and m_b syndrome bits, a multiple of max(8, N_b / 64). The steps are
+ * fine enough for high rates and coarse enough that a link meets few distinct codes:
+ * building one takes 0.02 - 0.4 s (n = 512 .. 2048), then it is cached.
+ */
+namespace reconciliation {
+
+constexpr std::size_t max_block_bits = 2048;
+constexpr std::size_t nonce_bytes = 16;
+
+//! h(p) in bits; 0 at p <= 0 or p >= 1.
+double binary_entropy(double p);
+
+struct block_code {
+    std::size_t key_bits = 0;      //!< n_b, the block's share of the key
+    std::size_t code_bits = 0;     //!< N_b >= n_b
+    std::size_t syndrome_bits = 0; //!< m_b
+
+    bool operator==(const block_code&) const = default;
+};
+
+//! Block lengths for an n-bit key: ceil(n / max_block_bits) nearly equal blocks.
+std::vector<std::size_t> block_lengths(std::size_t key_bits);
+
+/*!
+ * The codes for an n-bit key whose bit i belongs to bit plane i mod q and plane j
+ * disagrees with probability \p plane_disagreement[j] (q = its size). m_b is the
+ * smallest allowed value >= efficiency * sum over the block's bits of h(p_plane):
+ * \p efficiency is the design ratio of leak to the Slepian-Wolf bound for which these
+ * short codes still decode most of the time (measured, see test_reconciliation).
+ */
+std::vector<block_code> choose_codes(std::size_t key_bits,
+                                     std::span<const double> plane_disagreement,
+                                     double efficiency);
+
+//! Checks that \p codes describe a \p key_bits key (lengths, multiples, ranges).
+bool codes_valid(std::span<const block_code> codes, std::size_t key_bits);
+
+//! The codes of an n-bit key from the blocks' syndrome lengths (what the follower
+//! receives); empty when they do not describe valid codes for that key.
+std::vector<block_code> codes_from(std::size_t key_bits,
+                                   std::span<const std::size_t> syndrome_bits);
+
+//! The leader's syndrome: the blocks' syndromes concatenated.
+std::vector<std::uint8_t> syndrome(std::span<const std::uint8_t> key_bits,
+                                   std::span<const block_code> codes);
+
+//! LLRs of the leader's bits from the follower's bits and the plane disagreements.
+std::vector<float> hard_llrs(std::span<const std::uint8_t> follower_bits,
+                             std::span<const double> plane_disagreement);
+
+struct decode_outcome {
+    bool converged = false;         //!< every block met its syndrome
+    std::vector<std::uint8_t> bits; //!< the follower's estimate of the leader's key
+    unsigned max_iterations = 0;    //!< the most that any block needed
+};
+
+//! The follower's decoding, block by block; stops at the first block that fails.
+decode_outcome decode(std::span<const float> llr,
+                      std::span<const std::uint8_t> syndrome,
+                      std::span<const block_code> codes,
+                      unsigned max_iterations);
+
+/*!
+ * Key confirmation tag: the first \p tag_bytes bytes of
+ * SM3("FKKC" || direction || instance (u32 BE) || batch (u32 BE) || nonce ||
+ *     n (u32 BE) || the key packed MSB first).
+ * The nonce is fresh per batch (leader's CSPRNG), so tags of different batches never
+ * share an input even when keys repeat.
+ */
+std::vector<std::uint8_t>
+confirmation_tag(std::span<const std::uint8_t, nonce_bytes> nonce,
+                 std::uint8_t direction,
+                 std::uint32_t instance,
+                 std::uint32_t batch,
+                 std::span<const std::uint8_t> key_bits,
+                 std::size_t tag_bytes);
+
+//! Bytes of tag for a false-acceptance probability of at most \p eps (2^-8t <= eps).
+std::size_t tag_bytes_for(double eps);
+
+/*!
+ * min-entropy of the leader's key given everything public, in bits: log2 of the
+ * multinomial coefficient of the used rounds' symbol counts. Why: the rounds of a batch
+ * are i.i.d. (fresh arrays and fresh noise variances per frame), hence exchangeable;
+ * given the multiset of (F1, F2) pairs of the batch - which fixes the thresholds, the
+ * bitmaps' statistics, the symbol counts and the number of disagreements that the
+ * follower reports - every arrangement of the pairs over the rounds is equally likely,
+ * and so is every arrangement of the leader's symbols over the used rounds. A uniform
+ * distribution's min-entropy is the log of its support. It includes the conditioning on
+ * the exchanged bitmaps because "kept" is a function of the pair and the multiset only.
+ */
+double exchangeable_min_entropy(std::span<const std::uint8_t> symbols,
+                                unsigned bits_per_round);
+
+//! What a batch disclosed about the leader's key, in bits.
+struct leak_account {
+    std::uint64_t syndrome_bits = 0;
+    std::uint64_t tag_bits = 0;
+
+    std::uint64_t total() const { return syndrome_bits + tag_bits; }
+};
+
+struct amplification_length {
+    std::size_t out_bits = 0;
+    std::string reason; //!< why out_bits is 0, empty otherwise
+};
+
+/*!
+ * Leftover hash lemma: l = floor(H - leak - 2 log2(1/eps_pa)), where \p min_entropy is
+ * H in bits; the hash output is then eps_pa-close to uniform given the leak.
+ */
+amplification_length
+amplification_bits(double min_entropy, const leak_account& leak, double eps_pa);
+
+} // namespace reconciliation
+} // namespace fiberkey
+
+#endif

@@ -1,0 +1,274 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 The gr-fiberkey authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <fiberkey/ldpc.h>
+#include <fiberkey/reconciliation.h>
+#include <fiberkey/secure_memory.h>
+#include <fiberkey/toeplitz.h>
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+
+namespace fiberkey::reconciliation {
+namespace {
+
+constexpr std::size_t length_step = 128;
+
+std::size_t syndrome_step(std::size_t code_bits)
+{
+    return std::max<std::size_t>(8, code_bits / 64);
+}
+// Shortened positions are known zeros: as sure as the decoder's messages get.
+constexpr float known_zero_llr = 30.0f;
+
+std::size_t round_up(std::size_t x, std::size_t step)
+{
+    return (x + step - 1) / step * step;
+}
+
+std::size_t code_bits_for(std::size_t key_bits)
+{
+    return round_up(std::max<std::size_t>(key_bits, 64), length_step);
+}
+
+void put_u32(std::vector<std::uint8_t>& out, std::uint32_t x)
+{
+    for (int i = 3; i >= 0; --i)
+        out.push_back(static_cast<std::uint8_t>(x >> (8 * i)));
+}
+
+} // namespace
+
+double binary_entropy(double p)
+{
+    if (!(p > 0.0 && p < 1.0))
+        return 0.0;
+    return -p * std::log2(p) - (1.0 - p) * std::log2(1.0 - p);
+}
+
+std::vector<std::size_t> block_lengths(std::size_t key_bits)
+{
+    std::vector<std::size_t> lengths;
+    if (key_bits == 0)
+        return lengths;
+    const std::size_t blocks = (key_bits + max_block_bits - 1) / max_block_bits;
+    for (std::size_t b = 0; b < blocks; ++b)
+        lengths.push_back(key_bits / blocks + (b < key_bits % blocks ? 1 : 0));
+    return lengths;
+}
+
+std::vector<block_code> choose_codes(std::size_t key_bits,
+                                     std::span<const double> plane_disagreement,
+                                     double efficiency)
+{
+    if (plane_disagreement.empty())
+        throw std::invalid_argument("choose_codes: no bit plane");
+    std::vector<block_code> codes;
+    std::size_t first = 0;
+    for (auto n : block_lengths(key_bits)) {
+        double bound = 0.0;
+        for (std::size_t i = first; i < first + n; ++i)
+            bound += binary_entropy(plane_disagreement[i % plane_disagreement.size()]);
+        first += n;
+        block_code c;
+        c.key_bits = n;
+        c.code_bits = code_bits_for(n);
+        const auto wanted = static_cast<std::size_t>(std::ceil(efficiency * bound));
+        const std::size_t step = syndrome_step(c.code_bits);
+        c.syndrome_bits = std::clamp(round_up(wanted, step), step, c.code_bits - step);
+        codes.push_back(c);
+    }
+    return codes;
+}
+
+bool codes_valid(std::span<const block_code> codes, std::size_t key_bits)
+{
+    const auto lengths = block_lengths(key_bits);
+    if (codes.size() != lengths.size())
+        return false;
+    for (std::size_t b = 0; b < codes.size(); ++b) {
+        const auto& c = codes[b];
+        if (c.key_bits != lengths[b] || c.code_bits != code_bits_for(c.key_bits))
+            return false;
+        const std::size_t step = syndrome_step(c.code_bits);
+        if (c.syndrome_bits % step != 0 || c.syndrome_bits < step ||
+            c.syndrome_bits > c.code_bits - step)
+            return false;
+    }
+    return true;
+}
+
+std::vector<block_code> codes_from(std::size_t key_bits,
+                                   std::span<const std::size_t> syndrome_bits)
+{
+    const auto lengths = block_lengths(key_bits);
+    std::vector<block_code> codes;
+    if (lengths.size() != syndrome_bits.size())
+        return codes;
+    for (std::size_t b = 0; b < lengths.size(); ++b)
+        codes.push_back({ lengths[b], code_bits_for(lengths[b]), syndrome_bits[b] });
+    if (!codes_valid(codes, key_bits))
+        codes.clear();
+    return codes;
+}
+
+std::vector<std::uint8_t> syndrome(std::span<const std::uint8_t> key_bits,
+                                   std::span<const block_code> codes)
+{
+    if (!codes_valid(codes, key_bits.size()))
+        throw std::invalid_argument("reconciliation::syndrome: codes do not fit the key");
+    std::vector<std::uint8_t> s, block;
+    std::size_t first = 0;
+    for (const auto& c : codes) {
+        block.assign(c.code_bits, 0);
+        std::copy_n(key_bits.begin() + std::ptrdiff_t(first), c.key_bits, block.begin());
+        first += c.key_bits;
+        const auto part =
+            ldpc_code::cached(c.code_bits, c.syndrome_bits)->syndrome(block);
+        s.insert(s.end(), part.begin(), part.end());
+    }
+    secure_wipe(block);
+    return s;
+}
+
+std::vector<float> hard_llrs(std::span<const std::uint8_t> follower_bits,
+                             std::span<const double> plane_disagreement)
+{
+    if (plane_disagreement.empty())
+        throw std::invalid_argument("hard_llrs: no bit plane");
+    std::vector<float> llr(follower_bits.size());
+    for (std::size_t i = 0; i < llr.size(); ++i) {
+        const double p =
+            std::clamp(plane_disagreement[i % plane_disagreement.size()], 1e-6, 0.5);
+        const auto l = static_cast<float>(std::log((1.0 - p) / p));
+        llr[i] = follower_bits[i] ? -l : l;
+    }
+    return llr;
+}
+
+decode_outcome decode(std::span<const float> llr,
+                      std::span<const std::uint8_t> syndrome,
+                      std::span<const block_code> codes,
+                      unsigned max_iterations)
+{
+    if (!codes_valid(codes, llr.size()))
+        throw std::invalid_argument("reconciliation::decode: codes do not fit the key");
+    std::size_t syndrome_total = 0;
+    for (const auto& c : codes)
+        syndrome_total += c.syndrome_bits;
+    if (syndrome.size() != syndrome_total)
+        throw std::invalid_argument("reconciliation::decode: wrong syndrome length");
+
+    decode_outcome out;
+    std::vector<float> block_llr;
+    std::vector<std::uint8_t> block_bits;
+    std::size_t first = 0, first_check = 0;
+    for (const auto& c : codes) {
+        block_llr.assign(c.code_bits, known_zero_llr);
+        std::copy_n(llr.begin() + std::ptrdiff_t(first), c.key_bits, block_llr.begin());
+        const auto code = ldpc_code::cached(c.code_bits, c.syndrome_bits);
+        const auto r = code->decode(block_llr,
+                                    syndrome.subspan(first_check, c.syndrome_bits),
+                                    block_bits,
+                                    max_iterations);
+        out.max_iterations = std::max(out.max_iterations, r.iterations);
+        if (!r.converged) {
+            secure_wipe(block_bits);
+            secure_wipe(out.bits);
+            out.bits.clear();
+            return out;
+        }
+        out.bits.insert(out.bits.end(),
+                        block_bits.begin(),
+                        block_bits.begin() + std::ptrdiff_t(c.key_bits));
+        first += c.key_bits;
+        first_check += c.syndrome_bits;
+    }
+    secure_wipe(block_bits);
+    out.converged = true;
+    return out;
+}
+
+std::vector<std::uint8_t>
+confirmation_tag(std::span<const std::uint8_t, nonce_bytes> nonce,
+                 std::uint8_t direction,
+                 std::uint32_t instance,
+                 std::uint32_t batch,
+                 std::span<const std::uint8_t> key_bits,
+                 std::size_t tag_bytes)
+{
+    std::vector<std::uint8_t> input = { 'F', 'K', 'K', 'C', direction };
+    put_u32(input, instance);
+    put_u32(input, batch);
+    input.insert(input.end(), nonce.begin(), nonce.end());
+    put_u32(input, static_cast<std::uint32_t>(key_bits.size()));
+    auto packed = pack_bits(key_bits);
+    input.insert(input.end(), packed.begin(), packed.end());
+    secure_wipe(packed);
+
+    std::array<std::uint8_t, EVP_MAX_MD_SIZE> digest{};
+    unsigned digest_length = 0;
+    const bool ok = EVP_Digest(input.data(),
+                               input.size(),
+                               digest.data(),
+                               &digest_length,
+                               EVP_sm3(),
+                               nullptr) == 1;
+    secure_wipe(input);
+    if (!ok || tag_bytes > digest_length)
+        throw std::runtime_error("confirmation_tag: SM3 failed or tag too long");
+    std::vector<std::uint8_t> tag(digest.begin(),
+                                  digest.begin() + std::ptrdiff_t(tag_bytes));
+    secure_wipe(digest);
+    return tag;
+}
+
+std::size_t tag_bytes_for(double eps)
+{
+    if (!(eps > 0.0 && eps < 1.0))
+        throw std::invalid_argument("tag_bytes_for: eps must lie in (0, 1)");
+    return static_cast<std::size_t>(std::ceil(std::log2(1.0 / eps) / 8.0));
+}
+
+double exchangeable_min_entropy(std::span<const std::uint8_t> symbols,
+                                unsigned bits_per_round)
+{
+    std::vector<std::size_t> counts(std::size_t(1) << bits_per_round, 0);
+    for (auto s : symbols)
+        ++counts.at(s);
+    // log2(n! / prod n_k!) through lgamma, exact enough at these sizes.
+    double h = std::lgamma(double(symbols.size()) + 1.0);
+    for (auto c : counts)
+        h -= std::lgamma(double(c) + 1.0);
+    return std::max(0.0, h / std::log(2.0));
+}
+
+amplification_length
+amplification_bits(double min_entropy, const leak_account& leak, double eps_pa)
+{
+    if (!(eps_pa > 0.0 && eps_pa < 1.0))
+        throw std::invalid_argument("amplification_bits: eps_pa must lie in (0, 1)");
+    const double penalty = 2.0 * std::log2(1.0 / eps_pa);
+    const double l = std::floor(min_entropy - double(leak.total()) - penalty);
+    amplification_length out;
+    if (l >= 1.0) {
+        out.out_bits = static_cast<std::size_t>(l);
+        return out;
+    }
+    std::ostringstream why;
+    why.precision(1);
+    why << std::fixed << "leftover hash bound leaves no key: min-entropy " << min_entropy
+        << " - leak " << leak.total() << " (syndrome " << leak.syndrome_bits << " + tag "
+        << leak.tag_bits << ") - 2 log2(1/eps_pa) " << penalty << " < 1 bit";
+    out.reason = why.str();
+    return out;
+}
+
+} // namespace fiberkey::reconciliation

@@ -1,0 +1,154 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 The gr-fiberkey authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <fiberkey/slicer.h>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+namespace fiberkey {
+
+namespace {
+
+// Separate loops for the common case: a unit stride is what the compiler vectorises.
+void compare_contiguous(
+    const float* in, std::uint8_t* out, std::size_t n, float threshold, std::uint8_t flip)
+{
+    for (std::size_t i = 0; i < n; ++i)
+        out[i] = static_cast<std::uint8_t>(in[i] > threshold) ^ flip;
+}
+
+void compare_strided(const float* in,
+                     std::size_t stride,
+                     std::uint8_t* out,
+                     std::size_t n,
+                     float threshold,
+                     std::uint8_t flip)
+{
+    for (std::size_t i = 0; i < n; ++i)
+        out[i] = static_cast<std::uint8_t>(in[i * stride] > threshold) ^ flip;
+}
+
+} // namespace
+
+slicer::slicer(const slicer_config& config)
+    : d_sps(config.samples_per_bit), d_adaptive(config.adaptive),
+      d_rate(config.adaptation_rate), d_threshold(config.threshold),
+      d_inverted(config.inverted), d_skip(config.sample_phase)
+{
+    if (config.samples_per_bit == 0)
+        throw std::invalid_argument("slicer: samples_per_bit must be at least 1");
+    if (config.sample_phase >= config.samples_per_bit)
+        throw std::invalid_argument(
+            "slicer: sample_phase " + std::to_string(config.sample_phase) +
+            " must be below samples_per_bit " + std::to_string(config.samples_per_bit));
+    if (!(config.adaptation_rate > 0.0f && config.adaptation_rate <= 1.0f))
+        throw std::invalid_argument("slicer: adaptation_rate must be in (0, 1]");
+    if (!std::isfinite(config.threshold))
+        throw std::invalid_argument("slicer: threshold must be finite");
+}
+
+void slicer::set_threshold(float threshold)
+{
+    d_threshold = threshold;
+    d_levels_known = false;
+}
+
+void slicer::set_sample_phase(unsigned phase)
+{
+    if (phase >= d_sps)
+        throw std::invalid_argument("slicer: sample phase must be below samples_per_bit");
+    d_skip = phase;
+}
+
+std::size_t slicer::process(const float* in, std::uint8_t* out, std::size_t n)
+{
+    if (d_skip >= n) {
+        d_skip -= n;
+        return 0;
+    }
+    const std::size_t count = (n - d_skip - 1) / d_sps + 1;
+    const float* first = in + d_skip;
+    if (!d_adaptive) {
+        decide(first, d_sps, out, count);
+    } else {
+        for (std::size_t done = 0; done < count; done += adapt_block) {
+            const std::size_t m = std::min(adapt_block, count - done);
+            const float* block_in = first + done * d_sps;
+            if (!d_levels_known) {
+                // Start from the block mean: between the levels on balanced data.
+                double sum = 0.0;
+                for (std::size_t i = 0; i < m; ++i)
+                    sum += block_in[i * d_sps];
+                d_threshold = static_cast<float>(sum / m);
+            }
+            decide(block_in, d_sps, out + done, m);
+            adapt(out + done, block_in, d_sps, m);
+        }
+    }
+    d_skip = d_skip + count * d_sps - n;
+    return count;
+}
+
+void slicer::decide(const float* in, std::size_t stride, std::uint8_t* out, std::size_t n)
+{
+    const auto flip = static_cast<std::uint8_t>(d_inverted);
+    if (stride == 1)
+        compare_contiguous(in, out, n, d_threshold, flip);
+    else
+        compare_strided(in, stride, out, n, d_threshold, flip);
+}
+
+void slicer::adapt(const std::uint8_t* bits,
+                   const float* in,
+                   std::size_t stride,
+                   std::size_t n)
+{
+    // Branch-free sums in eight independent lanes, so that they run in parallel.
+    const auto flip = static_cast<std::uint8_t>(d_inverted);
+    constexpr std::size_t lanes = 8;
+    float all[lanes] = {}, high_lanes[lanes] = {};
+    std::size_t n_high = 0;
+    std::size_t i = 0;
+    for (; i + lanes <= n; i += lanes) {
+        for (std::size_t k = 0; k < lanes; ++k) {
+            const float x = in[(i + k) * stride];
+            const unsigned above = bits[i + k] ^ flip;
+            all[k] += x;
+            high_lanes[k] += x * static_cast<float>(above);
+            n_high += above;
+        }
+    }
+    for (; i < n; ++i) {
+        const float x = in[i * stride];
+        const unsigned above = bits[i] ^ flip;
+        all[0] += x;
+        high_lanes[0] += x * static_cast<float>(above);
+        n_high += above;
+    }
+    double high = 0.0, low = 0.0;
+    for (std::size_t k = 0; k < lanes; ++k) {
+        high += high_lanes[k];
+        low += all[k] - high_lanes[k];
+    }
+    const std::size_t n_low = n - n_high;
+    const float mean_high = n_high ? static_cast<float>(high / n_high) : d_threshold;
+    const float mean_low = n_low ? static_cast<float>(low / n_low) : d_threshold;
+    if (!d_levels_known) {
+        d_level_high = mean_high;
+        d_level_low = mean_low;
+        d_levels_known = true;
+    } else {
+        if (n_high)
+            d_level_high += d_rate * (mean_high - d_level_high);
+        if (n_low)
+            d_level_low += d_rate * (mean_low - d_level_low);
+    }
+    d_threshold = 0.5f * (d_level_high + d_level_low);
+}
+
+} // namespace fiberkey

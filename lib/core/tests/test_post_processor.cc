@@ -1,0 +1,518 @@
+/*
+ * Copyright 2026 The gr-fiberkey authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "correlated_counts.h"
+
+#include <fiberkey/post_processor.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <random>
+
+using namespace fiberkey;
+
+namespace {
+
+// Reproducible randomness for nonces and seeds: tests only, never for real keys.
+std::function<void(std::span<std::uint8_t>)> insecure_test_rng(std::uint64_t seed)
+{
+    auto rng = std::make_shared<std::mt19937_64>(seed);
+    return [rng](std::span<std::uint8_t> out) {
+        for (auto& b : out)
+            b = static_cast<std::uint8_t>((*rng)());
+    };
+}
+
+struct link_faults {
+    double round_loss = 0.0;   //!< a round's count missing on one side
+    double message_loss = 0.0; //!< lost for good (no retransmission repairs it)
+    double duplicate = 0.0;
+    unsigned max_delay = 0; //!< rounds; random delays reorder messages
+};
+
+struct run_figures {
+    std::size_t paired_keys = 0, leader_only = 0, follower_only = 0, mismatched = 0;
+    std::uint64_t rounds = 0, errors = 0, key_bits = 0; //!< errors over reconciled bits
+    post_processor_stats leader, follower;
+    double seconds = 0.0;
+    std::vector<std::uint32_t> f1, f2;
+};
+
+// Two post-processors of one direction joined by a faulty message channel.
+class simulated_link
+{
+public:
+    simulated_link(const post_processor_config& cfg,
+                   link_faults faults,
+                   std::uint64_t seed)
+        : d_cfg(cfg), d_faults(faults), d_rng(seed)
+    {
+        d_cfg.random = insecure_test_rng(seed + 1);
+        d_leader = make(pp_role::leader);
+        d_follower = make(pp_role::follower);
+    }
+
+    void run(test::correlated_counts& gen,
+             std::size_t rounds,
+             run_figures& fig,
+             bool keep_counts = false)
+    {
+        std::bernoulli_distribution lose_round(d_faults.round_loss);
+        const auto t0 = std::chrono::steady_clock::now();
+        for (std::size_t i = 0; i < rounds; ++i) {
+            d_sequence = static_cast<std::uint16_t>(d_sequence % 65535 + 1);
+            const auto [f1, f2] = gen.next();
+            if (keep_counts) {
+                fig.f1.push_back(f1);
+                fig.f2.push_back(f2);
+            }
+            if (!lose_round(d_rng))
+                d_leader->add_round(d_sequence, f1);
+            if (!lose_round(d_rng))
+                d_follower->add_round(d_sequence, f2);
+            step();
+        }
+        for (int i = 0; i < 64; ++i)
+            step(); // let the last messages arrive
+        fig.seconds +=
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        fig.rounds += rounds;
+        collect();
+    }
+
+    void restart(pp_role role)
+    {
+        collect();
+        (role == pp_role::leader ? d_leader : d_follower) = make(role);
+    }
+
+    void finish(run_figures& fig)
+    {
+        collect();
+        fig.errors = d_errors;
+        fig.key_bits = d_key_bits;
+        fig.leader = d_leader->stats();
+        fig.follower = d_follower->stats();
+        for (auto& [index, k] : d_leader_keys) {
+            auto it = d_follower_keys.find(index);
+            if (it == d_follower_keys.end()) {
+                ++fig.leader_only;
+                continue;
+            }
+            const auto& f = it->second;
+            const bool same = k.key == f.key && k.rounds_used == f.rounds_used &&
+                              k.bits_leaked == f.bits_leaked && k.epsilon == f.epsilon &&
+                              k.disagreement == f.disagreement &&
+                              k.stream_position == f.stream_position;
+            same ? ++fig.paired_keys : ++fig.mismatched;
+        }
+        for (auto& [index, k] : d_follower_keys)
+            fig.follower_only += !d_leader_keys.count(index);
+    }
+
+    std::vector<std::vector<std::uint8_t>>& sent() { return d_sent; }
+
+private:
+    std::unique_ptr<post_processor> make(pp_role role)
+    {
+        auto c = d_cfg;
+        c.role = role;
+        return std::make_unique<post_processor>(c);
+    }
+
+    void post(std::vector<std::vector<std::uint8_t>> messages, bool to_follower)
+    {
+        std::bernoulli_distribution lose(d_faults.message_loss), dup(d_faults.duplicate);
+        std::uniform_int_distribution<unsigned> delay(0, d_faults.max_delay);
+        for (auto& m : messages) {
+            if (d_sent.size() < 4000)
+                d_sent.push_back(m);
+            if (lose(d_rng))
+                continue;
+            if (dup(d_rng))
+                d_queue.push_back({ d_now + delay(d_rng), to_follower, m });
+            d_queue.push_back({ d_now + delay(d_rng), to_follower, std::move(m) });
+        }
+    }
+
+    void step()
+    {
+        ++d_now;
+        post(d_leader->take_messages(), true);
+        post(d_follower->take_messages(), false);
+        std::vector<queued> due;
+        for (auto it = d_queue.begin(); it != d_queue.end();) {
+            if (it->at <= d_now) {
+                due.push_back(std::move(*it));
+                it = d_queue.erase(it);
+            } else {
+                ++it;
+            }
+        }
+        for (auto& q : due) {
+            const auto v =
+                (q.to_follower ? d_follower : d_leader)->handle_message(q.bytes);
+            EXPECT_TRUE(v.accepted) << v.reason;
+        }
+    }
+
+    void collect()
+    {
+        for (auto& r : d_follower->take_reports())
+            if (r.reconciled) {
+                d_errors += r.errors;
+                d_key_bits += r.key_bits;
+            }
+        d_leader->take_reports();
+        for (auto& k : d_leader->take_keys())
+            d_leader_keys[key_id(k)] = k;
+        for (auto& k : d_follower->take_keys())
+            d_follower_keys[key_id(k)] = k;
+    }
+
+    // Keys pair by index; the stream position tells keys apart across restarts.
+    static std::pair<std::uint32_t, std::uint64_t> key_id(const seed_key& k)
+    {
+        return { k.key_index, k.stream_position };
+    }
+
+    struct queued {
+        std::uint64_t at;
+        bool to_follower;
+        std::vector<std::uint8_t> bytes;
+    };
+
+    post_processor_config d_cfg;
+    link_faults d_faults;
+    std::mt19937_64 d_rng;
+    std::unique_ptr<post_processor> d_leader, d_follower;
+    std::vector<queued> d_queue;
+    std::uint64_t d_now = 0;
+    std::uint16_t d_sequence = 0;
+    std::uint64_t d_errors = 0, d_key_bits = 0;
+    std::map<std::pair<std::uint32_t, std::uint64_t>, seed_key> d_leader_keys,
+        d_follower_keys;
+    std::vector<std::vector<std::uint8_t>> d_sent;
+};
+
+void print_run(const char* name, const run_figures& f)
+{
+    std::printf(
+        "  %-30s KDR %.4f batches %4llu ok %4llu fail %3llu aband %3llu small %llu"
+        " | keys paired %4zu L-only %zu F-only %zu | resync %llu ignored %llu\n",
+        name,
+        f.key_bits ? double(f.errors) / double(f.key_bits) : 0.0,
+        (unsigned long long)f.leader.batches_started,
+        (unsigned long long)f.leader.batches_reconciled,
+        (unsigned long long)f.leader.batches_failed,
+        (unsigned long long)f.leader.batches_abandoned,
+        (unsigned long long)f.leader.batches_too_small,
+        f.paired_keys,
+        f.leader_only,
+        f.follower_only,
+        (unsigned long long)f.follower.resyncs,
+        (unsigned long long)(f.leader.messages_ignored + f.follower.messages_ignored));
+}
+
+post_processor_config small_batches(quantizer_mode mode, unsigned q)
+{
+    post_processor_config cfg;
+    cfg.quantizer.mode = mode;
+    cfg.quantizer.bits_per_round = q;
+    cfg.batch_rounds = 256;
+    cfg.abandon_after_rounds = 512;
+    return cfg;
+}
+
+} // namespace
+
+TEST(post_processor, rejects_bad_configuration)
+{
+    post_processor_config cfg;
+    cfg.batch_rounds = 10;
+    EXPECT_THROW(post_processor{ cfg }, std::invalid_argument);
+    cfg = {};
+    cfg.direction = 2;
+    EXPECT_THROW(post_processor{ cfg }, std::invalid_argument);
+    cfg = {};
+    cfg.eps_total = 0.5;
+    EXPECT_THROW(post_processor{ cfg }, std::invalid_argument);
+}
+
+// Thousands of batches over a link that loses rounds and messages, duplicates and
+// reorders them, at disagreement rates from 0 to about 15%: every key emitted on both
+// sides is the same, and every failure is counted.
+TEST(post_processor, thousands_of_batches_over_a_faulty_link)
+{
+    link_faults faults;
+    faults.round_loss = 0.02;
+    faults.message_loss = 0.01;
+    faults.duplicate = 0.02;
+    faults.max_delay = 40;
+    std::size_t batches = 0, keys = 0;
+    std::uint64_t seed = 1;
+    // Equiprobable q = 2: the LSB plane disagrees most; noise spans KDR 0 .. ~15%.
+    for (double p : { 0.0, 0.02, 0.05, 0.09 }) {
+        const auto cfg = small_batches(quantizer_mode::equiprobable, 2);
+        simulated_link link(cfg, faults, ++seed);
+        test::correlated_counts gen(seed, 12.0, test::noise_for_disagreement(12.0, p));
+        run_figures fig;
+        link.run(gen, 260 * 256, fig);
+        link.finish(fig);
+        char name[64];
+        std::snprintf(name, sizeof name, "equiprobable q=2, p=%.2f", p);
+        print_run(name, fig);
+        EXPECT_EQ(fig.mismatched, 0u);
+        EXPECT_GT(fig.leader.batches_reconciled, 0u);
+        // Every batch ends in exactly one counted way; the last may still be in flight.
+        const auto ended = fig.leader.batches_reconciled + fig.leader.batches_failed +
+                           fig.leader.batches_abandoned + fig.leader.batches_too_small;
+        EXPECT_LE(fig.leader.batches_started - ended, 1u);
+        batches += fig.leader.batches_started;
+        keys += fig.paired_keys;
+    }
+    // Patent mode: the guard band keeps the disagreement low until the noise is large.
+    for (double p : { 0.15, 0.3, 0.4 }) {
+        auto cfg = small_batches(quantizer_mode::patent, 1);
+        cfg.batch_rounds = 512;
+        cfg.abandon_after_rounds = 1024;
+        simulated_link link(cfg, faults, ++seed);
+        test::correlated_counts gen(seed, 12.0, test::noise_for_disagreement(12.0, p));
+        run_figures fig;
+        link.run(gen, 160 * 512, fig);
+        link.finish(fig);
+        char name[64];
+        std::snprintf(name, sizeof name, "patent a=0.5, p(no guard) %.2f", p);
+        print_run(name, fig);
+        EXPECT_EQ(fig.mismatched, 0u);
+        batches += fig.leader.batches_started;
+        keys += fig.paired_keys;
+    }
+    std::printf("  total: %zu batches, %zu key pairs, no mismatch\n", batches, keys);
+    EXPECT_GT(batches, 1000u);
+    EXPECT_GT(keys, 100u);
+}
+
+// A restart of either side drops what was in flight; keys stay paired afterwards.
+TEST(post_processor, survives_restarts_of_either_side)
+{
+    link_faults faults;
+    faults.max_delay = 10;
+    const auto cfg = small_batches(quantizer_mode::equiprobable, 2);
+    simulated_link link(cfg, faults, 77);
+    test::correlated_counts gen(77, 12.0, test::noise_for_disagreement(12.0, 0.02));
+    run_figures fig;
+    link.run(gen, 20 * 256 + 100, fig);
+    link.restart(pp_role::follower);
+    link.run(gen, 20 * 256 + 37, fig);
+    link.restart(pp_role::leader);
+    link.run(gen, 20 * 256, fig);
+    link.finish(fig);
+    print_run("restarts", fig);
+    EXPECT_EQ(fig.mismatched, 0u);
+    EXPECT_GT(fig.paired_keys, 10u);
+    EXPECT_GE(fig.follower.resyncs, 1u);
+}
+
+// The accounting of one batch, from the reports: leak = syndrome + tag, and the hash
+// output is what the leftover hash lemma allows for the credited min-entropy.
+TEST(post_processor, leak_accounting_of_a_batch)
+{
+    for (auto mode : { quantizer_mode::patent, quantizer_mode::equiprobable }) {
+        auto cfg = small_batches(mode, mode == quantizer_mode::patent ? 1 : 3);
+        cfg.batch_rounds = 1000;
+        cfg.abandon_after_rounds = 2000;
+        cfg.min_entropy_per_bit = 0.9;
+        cfg.random = insecure_test_rng(5);
+        post_processor leader(cfg);
+        cfg.role = pp_role::follower;
+        post_processor follower(cfg);
+        test::correlated_counts gen(5, 12.0, test::noise_for_disagreement(12.0, 0.03));
+        for (std::uint16_t s = 1; s <= 1000; ++s) {
+            const auto [f1, f2] = gen.next();
+            leader.add_round(s, f1);
+            follower.add_round(s, f2);
+        }
+        for (int hop = 0; hop < 8; ++hop) {
+            for (auto& m : leader.take_messages())
+                ASSERT_TRUE(follower.handle_message(m).accepted);
+            for (auto& m : follower.take_messages())
+                ASSERT_TRUE(leader.handle_message(m).accepted);
+        }
+        const auto lr = leader.take_reports(), fr = follower.take_reports();
+        ASSERT_EQ(lr.size(), 1u);
+        ASSERT_EQ(fr.size(), 1u);
+        const auto& r = lr[0];
+        ASSERT_TRUE(r.reconciled) << r.reason;
+        EXPECT_EQ(r.leak.tag_bits, 72u); // eps_tag = 2^-65 -> 9 bytes
+        EXPECT_EQ(r.leak.total(), r.leak.syndrome_bits + 72);
+        EXPECT_EQ(r.key_bits, r.rounds_used * cfg.quantizer.bits());
+        EXPECT_LE(r.min_entropy, 0.9 * double(r.key_bits) + 1e-9);
+        const double expected =
+            std::floor(r.min_entropy - double(r.leak.total()) - 130.0);
+        EXPECT_EQ(double(r.secret_bits), std::max(0.0, expected));
+        EXPECT_EQ(fr[0].secret_bits, r.secret_bits);
+        EXPECT_EQ(fr[0].leak.total(), r.leak.total());
+        EXPECT_EQ(fr[0].errors, r.errors);
+        const auto lk = leader.take_keys(), fk = follower.take_keys();
+        ASSERT_EQ(lk.size(), r.secret_bits / 256);
+        ASSERT_EQ(fk.size(), lk.size());
+        for (std::size_t i = 0; i < lk.size(); ++i) {
+            EXPECT_EQ(lk[i].key, fk[i].key);
+            EXPECT_EQ(lk[i].key_index, i);
+            EXPECT_EQ(lk[i].rounds_used, r.rounds_used);
+            EXPECT_EQ(lk[i].bits_leaked, r.leak.total());
+            EXPECT_EQ(lk[i].epsilon, 0x1p-64);
+            EXPECT_DOUBLE_EQ(lk[i].disagreement, double(r.errors) / double(r.key_bits));
+        }
+        std::printf("  %s: rounds %zu, key bits %zu, errors %llu, H %.1f, syndrome %llu, "
+                    "tag %llu, secret %zu\n",
+                    mode == quantizer_mode::patent ? "patent" : "equiprobable q=3",
+                    r.rounds_used,
+                    r.key_bits,
+                    (unsigned long long)r.errors,
+                    r.min_entropy,
+                    (unsigned long long)r.leak.syndrome_bits,
+                    (unsigned long long)r.leak.tag_bits,
+                    r.secret_bits);
+    }
+}
+
+// 100,000 random byte strings, and mutations of real messages, to both roles: each is
+// rejected or ignored with a reason, none crashes or throws.
+TEST(post_processor, malformed_messages_never_crash)
+{
+    link_faults faults;
+    auto cfg = small_batches(quantizer_mode::equiprobable, 2);
+    simulated_link link(cfg, faults, 9);
+    test::correlated_counts gen(9, 12.0, test::noise_for_disagreement(12.0, 0.02));
+    run_figures fig;
+    link.run(gen, 6 * 256, fig);
+    const auto real = link.sent();
+    ASSERT_GT(real.size(), 10u);
+
+    cfg.random = insecure_test_rng(10);
+    post_processor leader(cfg);
+    cfg.role = pp_role::follower;
+    post_processor follower(cfg);
+    for (std::uint16_t s = 1; s <= 600; ++s) {
+        leader.add_round(s, s % 37);
+        follower.add_round(s, s % 37);
+    }
+    std::mt19937_64 rng(4242);
+    std::size_t rejected = 0;
+    auto feed = [&](const std::vector<std::uint8_t>& m) {
+        for (auto* p : { &leader, &follower }) {
+            message_verdict v;
+            EXPECT_NO_THROW(v = p->handle_message(m));
+            rejected += !v.accepted;
+            EXPECT_TRUE(v.accepted || !v.reason.empty());
+            p->take_messages();
+        }
+    };
+    for (int i = 0; i < 100000; ++i) {
+        std::vector<std::uint8_t> m(rng() % 300);
+        for (auto& b : m)
+            b = static_cast<std::uint8_t>(rng());
+        if (m.size() >= 12 && i % 2 == 0) {
+            // Half of them get a plausible header, so that the bodies are exercised.
+            m[0] = static_cast<std::uint8_t>(1 + rng() % 6);
+            m[1] = 0;
+            m[10] = static_cast<std::uint8_t>((m.size() - 12) >> 8);
+            m[11] = static_cast<std::uint8_t>(m.size() - 12);
+        }
+        feed(m);
+    }
+    for (int i = 0; i < 20000; ++i) {
+        auto m = real[rng() % real.size()];
+        const int flips = 1 + int(rng() % 4);
+        for (int f = 0; f < flips && !m.empty(); ++f)
+            m[rng() % m.size()] ^= static_cast<std::uint8_t>(1 + rng() % 255);
+        if (rng() % 4 == 0)
+            m.resize(rng() % (m.size() + 1));
+        feed(m);
+    }
+    std::printf("  %zu of %d deliveries rejected\n", rejected, 2 * 120000);
+    EXPECT_GT(rejected, 100000u);
+}
+
+// Printed: secret bits per round of each mode against I(F1;F2) on the same generator.
+TEST(post_processor, secret_bits_per_round_by_mode)
+{
+    struct mode_case {
+        const char* name;
+        quantizer_mode mode;
+        unsigned q;
+        bool soft;
+    };
+    const mode_case cases[] = {
+        { "patent a=0.5", quantizer_mode::patent, 1, false },
+        { "equiprobable q=1", quantizer_mode::equiprobable, 1, false },
+        { "equiprobable q=2", quantizer_mode::equiprobable, 2, false },
+        { "equiprobable q=2 soft", quantizer_mode::equiprobable, 2, true },
+        { "equiprobable q=3", quantizer_mode::equiprobable, 3, false },
+    };
+    for (double p : { 0.02, 0.08 }) {
+        std::printf(
+            "  generator p=%.2f (sign disagreement without guard band), n = 1000\n", p);
+        std::printf("  %-24s %8s %6s %10s %10s %8s\n",
+                    "mode",
+                    "KDR",
+                    "failed",
+                    "bits/round",
+                    "I(F1;F2)",
+                    "ratio");
+        for (const auto& c : cases) {
+            auto cfg = small_batches(c.mode, c.q);
+            cfg.batch_rounds = 1000;
+            cfg.abandon_after_rounds = 2000;
+            cfg.quantizer.soft = c.soft;
+            simulated_link link(cfg, link_faults{}, 31);
+            test::correlated_counts gen(31, 12.0, test::noise_for_disagreement(12.0, p));
+            run_figures fig;
+            link.run(gen, 10 * 1000, fig, true);
+            link.finish(fig);
+            EXPECT_EQ(fig.mismatched, 0u);
+            const double mi = mutual_information(fig.f1, fig.f2);
+            const double bits = double(fig.follower.secret_bits) / double(fig.rounds);
+            const double kdr =
+                fig.key_bits ? double(fig.errors) / double(fig.key_bits) : 0.0;
+            std::printf("  %-24s %8.4f %6llu %10.4f %10.3f %8.4f\n",
+                        c.name,
+                        kdr,
+                        (unsigned long long)fig.leader.batches_failed,
+                        bits,
+                        mi,
+                        bits / mi);
+        }
+    }
+}
+
+// Printed: wall-clock post-processing time per seed key at n = 1000 rounds per batch,
+// both sides, once the codes are built (they are cached per process).
+TEST(post_processor, time_per_seed_key)
+{
+    for (auto mode : { quantizer_mode::patent, quantizer_mode::equiprobable }) {
+        auto cfg = small_batches(mode, mode == quantizer_mode::patent ? 1 : 2);
+        cfg.batch_rounds = 1000;
+        cfg.abandon_after_rounds = 2000;
+        run_figures warm, timed;
+        for (auto* fig : { &warm, &timed }) {
+            simulated_link link(cfg, link_faults{}, 41);
+            test::correlated_counts gen(
+                41, 12.0, test::noise_for_disagreement(12.0, 0.02));
+            link.run(gen, 20 * 1000, *fig);
+            link.finish(*fig);
+        }
+        ASSERT_GT(timed.paired_keys, 0u);
+        std::printf(
+            "  %-18s %3zu keys, %.2f ms per seed key (generator and link included)\n",
+            mode == quantizer_mode::patent ? "patent" : "equiprobable q=2",
+            timed.paired_keys,
+            1000.0 * timed.seconds / double(timed.paired_keys));
+    }
+}

@@ -1,0 +1,160 @@
+/*
+ * Copyright 2026 The gr-fiberkey authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "correlated_counts.h"
+
+#include <fiberkey/quantizer.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+
+using namespace fiberkey;
+
+TEST(quantizer, patent_mode_hand_computed)
+{
+    // Mean of the present counts 6.5; deviations +-3.5, +-4.5, +-5.5 and 0.5 (twice);
+    // sigma = sqrt((2 * (12.25 + 20.25 + 30.25) + 2 * 0.25) / 8) = 3.97; guard 1.98.
+    const std::vector<std::uint32_t> counts = { 1, 2, 3, 6, 7, 10, 11, 12, 99 };
+    const std::vector<std::uint8_t> present = { 1, 1, 1, 1, 1, 1, 1, 1, 0 };
+    quantizer_config cfg;
+    const auto q = quantize(counts, present, cfg);
+    EXPECT_DOUBLE_EQ(q.mean, 6.5);
+    EXPECT_NEAR(q.deviation, 3.9686, 1e-4);
+    const std::vector<std::uint8_t> kept = { 1, 1, 1, 0, 0, 1, 1, 1, 0 };
+    const std::vector<std::uint8_t> symbol = { 0, 0, 0, 0, 0, 1, 1, 1, 0 };
+    EXPECT_EQ(q.kept, kept);
+    EXPECT_EQ(q.symbol, symbol);
+    EXPECT_EQ(key_bits(q.symbol, kept, 1),
+              (std::vector<std::uint8_t>{ 0, 0, 0, 1, 1, 1 }));
+}
+
+TEST(quantizer, equiprobable_bins_and_gray_code)
+{
+    const std::vector<std::uint32_t> counts = { 7, 6, 5, 4, 3, 2, 1, 0 };
+    const std::vector<std::uint8_t> present(8, 1);
+    quantizer_config cfg;
+    cfg.mode = quantizer_mode::equiprobable;
+    cfg.bits_per_round = 2;
+    const auto q = quantize(counts, present, cfg);
+    EXPECT_EQ(q.symbol, (std::vector<std::uint8_t>{ 3, 3, 2, 2, 1, 1, 0, 0 }));
+    EXPECT_EQ(q.kept, present);
+    // Gray: 3 -> 10, 2 -> 11, 1 -> 01, 0 -> 00.
+    const std::vector<std::uint8_t> used = { 1, 0, 1, 0, 1, 0, 1, 0 };
+    const std::vector<std::uint8_t> bits = { 1, 0, 1, 1, 0, 1, 0, 0 };
+    EXPECT_EQ(key_bits(q.symbol, used, 2), bits);
+    EXPECT_EQ(symbols_of(bits, 2), (std::vector<std::uint8_t>{ 3, 2, 1, 0 }));
+}
+
+TEST(quantizer, gray_code_round_trips_and_neighbours_differ_in_one_bit)
+{
+    for (unsigned q = 1; q <= 3; ++q) {
+        std::vector<std::uint8_t> symbols, used;
+        for (unsigned s = 0; s < (1u << q); ++s) {
+            symbols.push_back(static_cast<std::uint8_t>(s));
+            used.push_back(1);
+        }
+        const auto bits = key_bits(symbols, used, q);
+        EXPECT_EQ(symbols_of(bits, q), symbols);
+        for (unsigned s = 0; s + 1 < symbols.size(); ++s) {
+            unsigned differ = 0;
+            for (unsigned b = 0; b < q; ++b)
+                differ += bits[s * q + b] != bits[(s + 1) * q + b];
+            EXPECT_EQ(differ, 1u);
+        }
+    }
+}
+
+TEST(quantizer, rejects_bad_settings)
+{
+    quantizer_config cfg;
+    cfg.bits_per_round = 4;
+    EXPECT_THROW(cfg.validate(), std::invalid_argument);
+    cfg.bits_per_round = 1;
+    cfg.alpha = -1;
+    EXPECT_THROW(cfg.validate(), std::invalid_argument);
+    const std::vector<std::uint32_t> counts(3);
+    const std::vector<std::uint8_t> present(2);
+    EXPECT_THROW(quantize(counts, present, quantizer_config{}), std::invalid_argument);
+}
+
+TEST(quantizer, figures_disagreement_and_mutual_information)
+{
+    EXPECT_DOUBLE_EQ(disagreement(std::vector<std::uint8_t>{ 0, 1, 1, 0 },
+                                  std::vector<std::uint8_t>{ 0, 1, 0, 1 }),
+                     0.5);
+    std::vector<std::uint32_t> a, b;
+    for (int i = 0; i < 8000; ++i) {
+        a.push_back(i % 8);
+        b.push_back((i * 7 + i / 8) % 8);
+    }
+    EXPECT_NEAR(mutual_information(a, a), 3.0, 0.01);
+    EXPECT_NEAR(mutual_information(a, b), 0.0, 0.02);
+}
+
+TEST(quantizer, soft_llrs_follow_the_distance_to_the_boundary)
+{
+    const std::vector<std::uint32_t> counts = { 0, 10, 20, 30, 40, 50, 60, 70 };
+    const std::vector<std::uint8_t> present(8, 1);
+    quantizer_config cfg;
+    cfg.mode = quantizer_mode::equiprobable;
+    const auto q = quantize(counts, present, cfg); // one boundary at 35
+    const auto llr = soft_llrs(std::vector<std::uint32_t>{ 0, 33, 37, 70 }, q, 1, 5.0);
+    EXPECT_GT(llr[0], 5.0f);
+    EXPECT_GT(llr[1], 0.0f);
+    EXPECT_LT(llr[1], 1.0f);
+    EXPECT_LT(llr[2], 0.0f);
+    EXPECT_LT(llr[3], -5.0f);
+}
+
+// The generator's disagreement after quantization spans the 0..15% the tests need, and
+// the soft model's fitted noise tracks the generator's.
+TEST(quantizer, generator_disagreement_and_soft_fit)
+{
+    std::printf(
+        "  %-8s %-14s %10s %10s %10s\n", "p_target", "mode", "kept", "KDR", "I(F1;F2)");
+    for (double p : { 0.0, 0.03, 0.08, 0.15 }) {
+        const double noise = test::noise_for_disagreement(12.0, p);
+        test::correlated_counts gen(99, 12.0, noise);
+        std::vector<std::uint32_t> f1, f2;
+        for (int i = 0; i < 4000; ++i) {
+            auto [x, y] = gen.next();
+            f1.push_back(x);
+            f2.push_back(y);
+        }
+        const std::vector<std::uint8_t> present(f1.size(), 1);
+        for (auto mode : { quantizer_mode::patent, quantizer_mode::equiprobable }) {
+            quantizer_config cfg;
+            cfg.mode = mode;
+            cfg.alpha = mode == quantizer_mode::patent ? 0.5 : 0.0;
+            const auto q1 = quantize(f1, present, cfg), q2 = quantize(f2, present, cfg);
+            std::vector<std::uint8_t> used(f1.size());
+            std::size_t kept = 0;
+            for (std::size_t i = 0; i < used.size(); ++i)
+                kept += used[i] = q1.kept[i] & q2.kept[i];
+            const double kdr =
+                disagreement(key_bits(q1.symbol, used, 1), key_bits(q2.symbol, used, 1));
+            std::printf("  %-8.2f %-14s %10.3f %10.4f %10.3f\n",
+                        p,
+                        mode == quantizer_mode::patent ? "patent a=0.5" : "equiprob q=1",
+                        double(kept) / double(used.size()),
+                        kdr,
+                        mutual_information(f1, f2));
+            if (mode == quantizer_mode::equiprobable)
+                EXPECT_NEAR(kdr, p, 0.02 + 0.2 * p);
+            else
+                EXPECT_LE(kdr, p + 0.01);
+        }
+        if (p > 0) {
+            quantizer_config cfg;
+            cfg.mode = quantizer_mode::equiprobable;
+            cfg.bits_per_round = 2;
+            const auto q1 = quantize(f1, present, cfg), q2 = quantize(f2, present, cfg);
+            // F1 - F2 = N1 - N2, of deviation noise * sqrt(2).
+            const double fitted = fit_soft_noise(f2, q1.symbol, q2);
+            EXPECT_NEAR(
+                fitted, noise * std::sqrt(2.0), 0.35 * noise * std::sqrt(2.0) + 1.0);
+        }
+    }
+}

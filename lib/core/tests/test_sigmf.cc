@@ -1,0 +1,329 @@
+/*
+ * Copyright 2026 The gr-fiberkey authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <fiberkey/sigmf.h>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <unistd.h>
+
+using namespace fiberkey;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A fresh directory per test, removed afterwards.
+class sigmf_files : public ::testing::Test
+{
+protected:
+    void SetUp() override
+    {
+        dir = fs::temp_directory_path() /
+              ("fiberkey_sigmf_" + std::to_string(::getpid()) + "_" +
+               ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        fs::create_directories(dir);
+    }
+    void TearDown() override { fs::remove_all(dir); }
+
+    std::string path(const std::string& name) const { return (dir / name).string(); }
+
+    void write_file(const std::string& name, const std::string& bytes) const
+    {
+        std::ofstream(path(name), std::ios::binary) << bytes;
+    }
+
+    fs::path dir;
+};
+
+sigmf_metadata example_meta()
+{
+    sigmf_metadata m;
+    m.sample_rate = 4 * 11.0438e9;
+    m.bit_rate = 11.0438e9;
+    m.samples_per_bit = 4;
+    m.description = "loopback \"A->B\"\n\tsecond line \\ done";
+    m.frames = { { 100, 7 }, { 100 + 538'560, 8 }, { 100 + 2 * 538'560, 0xffffffffu } };
+    return m;
+}
+
+std::string valid_json() { return to_sigmf_json(example_meta()); }
+
+std::string error_of(const std::string& json)
+{
+    try {
+        parse_sigmf_json(json);
+    } catch (const sigmf_error& e) {
+        return e.what();
+    }
+    return "no error";
+}
+
+std::string replaced(std::string s, const std::string& from, const std::string& to)
+{
+    const auto at = s.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    if (at != std::string::npos)
+        s.replace(at, from.size(), to);
+    return s;
+}
+
+} // namespace
+
+TEST(sigmf, json_round_trip)
+{
+    const auto m = example_meta();
+    const auto back = parse_sigmf_json(to_sigmf_json(m));
+    EXPECT_EQ(back.sample_rate, m.sample_rate);
+    EXPECT_EQ(back.bit_rate, m.bit_rate);
+    EXPECT_EQ(back.samples_per_bit, m.samples_per_bit);
+    EXPECT_EQ(back.description, m.description);
+    EXPECT_EQ(back.frames, m.frames);
+}
+
+TEST(sigmf, writer_output_has_the_sigmf_fields)
+{
+    const auto j = valid_json();
+    for (const char* needle :
+         { "\"core:datatype\": \"rf32_le\"",
+           "\"core:version\": \"1.0.0\"",
+           "\"core:sample_rate\": ",
+           "\"fiberkey:bit_rate\": ",
+           "\"fiberkey:samples_per_bit\": 4",
+           "\"core:sample_start\": 538660, \"fiberkey:frame_counter\": 8",
+           "\"captures\"",
+           "\"name\": \"fiberkey\"" })
+        EXPECT_NE(j.find(needle), std::string::npos) << needle;
+}
+
+TEST(sigmf, reads_foreign_but_valid_json)
+{
+    // Another writer: other spacing, escapes, extra keys, other annotations, sorted.
+    const std::string j =
+        R"({"annotations":[{"core:sample_start":5,"core:label":"x"},)"
+        R"({"core:sample_start":10,"core:sample_count":3,"fiberkey:frame_counter":42}],)"
+        R"( "global":{"core:version":"1.2.0","core:datatype":"rf32_le",)"
+        R"("core:sample_rate":1.5E+10, "fiberkey:bit_rate":1.5e10,)"
+        "\n\t\r"
+        R"("fiberkey:samples_per_bit":1,"core:description":"\u00e9\ud83d\ude00\/",)"
+        R"("core:author":null,"x":[true,false,{}]},"captures":[]})";
+    const auto m = parse_sigmf_json(j);
+    EXPECT_EQ(m.sample_rate, 1.5e10);
+    EXPECT_EQ(m.description, "\xc3\xa9\xf0\x9f\x98\x80/");
+    ASSERT_EQ(m.frames.size(), 1u);
+    EXPECT_EQ(m.frames[0], (sigmf_frame_annotation{ 10, 42 }));
+}
+
+TEST(sigmf, rejects_malformed_metadata_with_clear_errors)
+{
+    const auto j = valid_json();
+    const struct {
+        std::string json;
+        std::string message;
+    } cases[] = {
+        { "", "unexpected end of input" },
+        { "[]", "must be a JSON object" },
+        { j + "x", "unexpected text after the document" },
+        { replaced(j, "rf32_le", "ri16_le"), "core:datatype must be rf32_le" },
+        { replaced(j, "\"core:datatype\": \"rf32_le\",", ""),
+          "core:datatype is missing" },
+        { replaced(j, "\"1.0.0\",\n", "\"0.0.2\",\n"), "core:version must be 1.x.x" },
+        { replaced(j, "\"core:sample_rate\": ", "\"core:sample_rate\": -"),
+          "core:sample_rate must be positive" },
+        { replaced(j, "\"core:sample_rate\": ", "\"core:sample_rate\": \"1\" ,\"x\":"),
+          "core:sample_rate must be a number, not a string" },
+        { replaced(
+              j, "\"fiberkey:samples_per_bit\": 4", "\"fiberkey:samples_per_bit\": 4.0"),
+          "fiberkey:samples_per_bit must be a non-negative integer" },
+        { replaced(
+              j, "\"fiberkey:samples_per_bit\": 4", "\"fiberkey:samples_per_bit\": 0"),
+          "fiberkey:samples_per_bit must be at least 1" },
+        { replaced(
+              j, "\"fiberkey:samples_per_bit\": 4", "\"fiberkey:samples_per_bit\": 5000"),
+          "fiberkey:samples_per_bit must be at most 1024" },
+        { replaced(j, "\"fiberkey:bit_rate\": ", "\"fiberkey:bit_rate\": 1e999, \"y\": "),
+          "number out of range" },
+        { replaced(j, "4294967295", "4294967296"),
+          "fiberkey:frame_counter must be at most" },
+        { replaced(j, "\"core:sample_start\": 100,", "\"core:sample_start\": -100,"),
+          "annotations[0].core:sample_start must be a non-negative integer" },
+        { replaced(
+              j, "\"core:sample_start\": 100,", "\"core:sample_start\": 99999999999,"),
+          "breaks the order" },
+        { replaced(j,
+                   "\"core:sample_start\": 100,",
+                   "\"core:sample_start\": 100000000000000000000000,"),
+          "must be at most" },
+        { replaced(j, "\"captures\": [", "\"captures\": [ 3,"),
+          "captures[] must be an object" },
+        { replaced(j, "\"annotations\": [", "\"annotations\": {\"a\": ["),
+          "expected '}'" },
+        { replaced(j, "\"core:version\"", "\"core:datatype\""), "duplicate key" },
+        { replaced(j, "\"global\": {", "\"global\": {\"k\": \"a\x01\","),
+          "control character" },
+        { replaced(j, "\"global\": {", "\"global\": {\"k\": \"\\ud800x\","),
+          "surrogate" },
+        { replaced(j, "\"global\": {", "\"global\": {\"k\": \"\\q\","),
+          "unknown escape" },
+        { replaced(j, "\"global\": {", "\"global\": {\"k\": tru,"), "unknown literal" },
+        { replaced(j, "\"global\": {", "\"global\": {\"k\": 01,"), "expected" },
+        { replaced(j, "\"global\": {", "\"global\": {\"k\": 1.,"), "decimal point" },
+        { std::string(100, '[') + std::string(100, ']'), "nested deeper than 32" },
+        { replaced(j, "\"captures\"", "\"kaptures\""), "captures is missing" },
+    };
+    for (const auto& c : cases)
+        EXPECT_NE(error_of(c.json).find(c.message), std::string::npos)
+            << "expected \"" << c.message << "\", got \"" << error_of(c.json) << "\"";
+}
+
+TEST(sigmf, ten_thousand_random_mutations_never_crash)
+{
+    const auto j = valid_json();
+    std::mt19937_64 rng(1);
+    const std::string alphabet = "{}[]\",:0123456789-+.eE \\utrfaln\x01\xff";
+    int accepted = 0, refused = 0;
+    for (int i = 0; i < 10'000; ++i) {
+        std::string s = j;
+        const int edits = 1 + static_cast<int>(rng() % 4);
+        for (int e = 0; e < edits && !s.empty(); ++e) {
+            const std::size_t at = rng() % s.size();
+            switch (rng() % 6) {
+            case 0:
+                s[at] = static_cast<char>(rng());
+                break;
+            case 1:
+                s[at] = alphabet[rng() % alphabet.size()];
+                break;
+            case 2:
+                s.insert(at, 1, alphabet[rng() % alphabet.size()]);
+                break;
+            case 3:
+                s.erase(at, 1 + rng() % 20);
+                break;
+            case 4:
+                s.resize(at);
+                break;
+            case 5: {
+                const std::size_t from = rng() % s.size();
+                s.insert(at, s.substr(from, 1 + rng() % 40));
+                break;
+            }
+            }
+        }
+        try {
+            parse_sigmf_json(s);
+            ++accepted;
+        } catch (const sigmf_error&) {
+            ++refused;
+        }
+    }
+    // Anything other than sigmf_error would have failed the test by escaping.
+    EXPECT_EQ(accepted + refused, 10'000);
+    EXPECT_GT(refused, 5'000);
+    // Pure noise too.
+    for (int i = 0; i < 1'000; ++i) {
+        std::string s(rng() % 300, '\0');
+        for (auto& c : s)
+            c = static_cast<char>(rng());
+        EXPECT_THROW(parse_sigmf_json(s), sigmf_error);
+    }
+}
+
+TEST_F(sigmf_files, write_read_round_trip)
+{
+    const auto meta = example_meta();
+    std::vector<float> samples(3 * 538'560 + 17);
+    std::mt19937 rng(2);
+    std::normal_distribution<float> n;
+    for (auto& v : samples)
+        v = n(rng);
+    {
+        sigmf_metadata first = meta;
+        first.frames.resize(1);
+        sigmf_writer w(path("rec.sigmf-meta"), first);
+        w.write(samples.data(), 1000);
+        w.annotate_frame(meta.frames[2].sample_start, meta.frames[2].frame_counter);
+        w.annotate_frame(meta.frames[1].sample_start, meta.frames[1].frame_counter);
+        w.write(samples.data() + 1000, samples.size() - 1000);
+        EXPECT_EQ(w.samples_written(), samples.size());
+        w.close();
+    }
+    EXPECT_EQ(fs::file_size(path("rec.sigmf-data")), samples.size() * 4);
+    sigmf_reader r(path("rec"));
+    EXPECT_EQ(r.metadata().frames, meta.frames); // sorted on writing
+    EXPECT_EQ(r.metadata().samples_per_bit, 4u);
+    EXPECT_EQ(r.total_samples(), samples.size());
+    std::vector<float> back(samples.size());
+    std::size_t got = 0;
+    while (std::size_t k = r.read(back.data() + got, 100'000))
+        got += k;
+    EXPECT_EQ(got, samples.size());
+    EXPECT_EQ(back, samples);
+    EXPECT_EQ(r.read(back.data(), 10), 0u);
+}
+
+TEST_F(sigmf_files, reader_refuses_bad_recordings)
+{
+    const auto meta_with_frame = [](std::uint64_t start) {
+        auto m = example_meta();
+        m.frames = { { start, 1 } };
+        return to_sigmf_json(m);
+    };
+    // Frame annotation beyond the data.
+    write_file("a.sigmf-meta", meta_with_frame(10));
+    write_file("a.sigmf-data", std::string(40, '\0'));
+    EXPECT_THROW(sigmf_reader(path("a")), sigmf_error);
+    write_file("a.sigmf-meta", meta_with_frame(9));
+    EXPECT_NO_THROW(sigmf_reader(path("a.sigmf-data")));
+    // Data that is not whole samples, missing files, malformed metadata.
+    write_file("a.sigmf-data", std::string(41, '\0'));
+    EXPECT_THROW(sigmf_reader(path("a")), sigmf_error);
+    EXPECT_THROW(sigmf_reader(path("missing")), sigmf_error);
+    write_file("b.sigmf-meta", "{\"global\": ");
+    write_file("b.sigmf-data", "");
+    EXPECT_THROW(sigmf_reader(path("b")), sigmf_error);
+    // The writer refuses metadata the reader would refuse.
+    sigmf_metadata bad = example_meta();
+    bad.sample_rate = 0;
+    EXPECT_THROW(sigmf_writer(path("c"), bad), std::invalid_argument);
+    bad = example_meta();
+    bad.samples_per_bit = 0;
+    EXPECT_THROW(sigmf_writer(path("c"), bad), std::invalid_argument);
+    EXPECT_THROW(sigmf_writer(path("no/such/dir/c"), example_meta()), sigmf_error);
+}
+
+TEST_F(sigmf_files, raw_float_and_int16_readers)
+{
+    // 1.5 = 0x3fc00000, -2 = 0xc0000000, 0.15625 = 0x3e200000.
+    const float f[3] = { 1.5f, -2.0f, 0.15625f };
+    const unsigned char f_bytes[12] = { 0x00, 0x00, 0xc0, 0x3f, 0x00, 0x00,
+                                        0x00, 0xc0, 0x00, 0x00, 0x20, 0x3e };
+    write_file("f.raw", std::string(reinterpret_cast<const char*>(f_bytes), 12));
+    auto rf = open_raw_f32(path("f.raw"));
+    EXPECT_EQ(rf.total_samples(), 3u);
+    float out[4];
+    ASSERT_EQ(rf.read(out, 4), 3u);
+    EXPECT_EQ(out[0], f[0]);
+    EXPECT_EQ(out[1], f[1]);
+    EXPECT_EQ(out[2], f[2]);
+
+    // int16 little-endian: 0x4000 = 16384, 0x8000 = -32768, 0xffff = -1.
+    const unsigned char i_bytes[6] = { 0x00, 0x40, 0x00, 0x80, 0xff, 0xff };
+    write_file("i.raw", std::string(reinterpret_cast<const char*>(i_bytes), 6));
+    auto ri = open_raw_i16(path("i.raw"));
+    ASSERT_EQ(ri.read(out, 2), 2u);
+    ASSERT_EQ(ri.read(out + 2, 2), 1u);
+    EXPECT_EQ(out[0], 0.5f);
+    EXPECT_EQ(out[1], -1.0f);
+    EXPECT_EQ(out[2], -1.0f / 32768);
+    auto scaled = open_raw_i16(path("i.raw"), 2.0f);
+    ASSERT_EQ(scaled.read(out, 3), 3u);
+    EXPECT_EQ(out[0], 32768.0f);
+
+    write_file("odd.raw", "abc");
+    EXPECT_THROW(open_raw_i16(path("odd.raw")), sigmf_error);
+    EXPECT_THROW(open_raw_f32(path("odd.raw")), sigmf_error);
+}

@@ -1,0 +1,142 @@
+/*
+ * Copyright 2026 The gr-fiberkey authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <fiberkey/slicer.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdio>
+#include <random>
+#include <vector>
+
+using namespace fiberkey;
+
+namespace {
+
+std::vector<std::uint8_t> random_bits(std::size_t n, std::uint64_t seed)
+{
+    std::mt19937_64 rng(seed);
+    std::vector<std::uint8_t> bits(n);
+    for (auto& b : bits)
+        b = rng() & 1;
+    return bits;
+}
+
+// sps samples per bit: the level plus a ramp that only the right phase avoids.
+std::vector<float> waveform(const std::vector<std::uint8_t>& bits,
+                            unsigned sps,
+                            unsigned phase,
+                            float one,
+                            float zero)
+{
+    std::vector<float> x;
+    for (auto b : bits)
+        for (unsigned k = 0; k < sps; ++k)
+            x.push_back(k == phase ? (b ? one : zero) : (b ? zero : one));
+    return x;
+}
+
+} // namespace
+
+TEST(slicer, fixed_threshold_one_sample_per_bit)
+{
+    const float x[] = { -1.0f, 0.2f, 0.5f, 0.50001f, 3.0f, -0.0f };
+    std::uint8_t out[6];
+    slicer s({ .threshold = 0.5f });
+    ASSERT_EQ(s.process(x, out, 6), 6u);
+    const std::uint8_t expected[] = { 0, 0, 0, 1, 1, 0 };
+    EXPECT_TRUE(std::equal(out, out + 6, expected));
+    s.set_inverted(true);
+    ASSERT_EQ(s.process(x, out, 6), 6u);
+    for (int i = 0; i < 6; ++i)
+        EXPECT_EQ(out[i], expected[i] ^ 1);
+}
+
+TEST(slicer, decimates_at_the_phase_across_arbitrary_chunks)
+{
+    for (unsigned sps : { 2u, 3u, 8u }) {
+        for (unsigned phase = 0; phase < sps; ++phase) {
+            const auto bits = random_bits(3000, sps * 10 + phase);
+            const auto x = waveform(bits, sps, phase, 2.0f, -1.0f);
+            slicer s(
+                { .samples_per_bit = sps, .sample_phase = phase, .threshold = 0.5f });
+            std::vector<std::uint8_t> out(bits.size() + 8);
+            std::size_t produced = 0;
+            std::mt19937 rng(phase);
+            for (std::size_t pos = 0; pos < x.size();) {
+                const std::size_t n = std::min<std::size_t>(rng() % 20, x.size() - pos);
+                const std::size_t got =
+                    s.process(x.data() + pos, out.data() + produced, n);
+                ASSERT_LE(got, n / sps + 1);
+                produced += got;
+                pos += n;
+            }
+            ASSERT_EQ(produced, bits.size());
+            out.resize(produced);
+            EXPECT_EQ(out, bits) << "sps " << sps << " phase " << phase;
+        }
+    }
+}
+
+TEST(slicer, set_sample_phase_realigns)
+{
+    const auto bits = random_bits(100, 1);
+    const auto x = waveform(bits, 4, 3, 1.0f, 0.0f);
+    slicer s({ .samples_per_bit = 4, .threshold = 0.5f });
+    s.set_sample_phase(3);
+    std::vector<std::uint8_t> out(101);
+    out.resize(s.process(x.data(), out.data(), x.size()));
+    EXPECT_EQ(out, bits);
+    EXPECT_THROW(s.set_sample_phase(4), std::invalid_argument);
+}
+
+TEST(slicer, adaptive_threshold_finds_and_follows_the_midpoint)
+{
+    // Levels far from the initial threshold, then a slow drift of both.
+    const auto bits = random_bits(200'000, 2);
+    std::normal_distribution<float> noise(0.0f, 0.05f);
+    std::mt19937 rng(3);
+    std::vector<float> x(bits.size());
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        const float drift = 2e-6f * i;
+        x[i] = (bits[i] ? 11.0f : 9.0f) + drift + noise(rng);
+    }
+    slicer s({ .threshold = -100.0f, .adaptive = true });
+    std::vector<std::uint8_t> out(x.size());
+    ASSERT_EQ(s.process(x.data(), out.data(), x.size()), x.size());
+    EXPECT_EQ(out, bits);
+    EXPECT_NEAR(s.threshold(), 10.0f + 2e-6f * x.size(), 0.02f);
+}
+
+TEST(slicer, rejects_bad_parameters)
+{
+    EXPECT_THROW(slicer({ .samples_per_bit = 0 }), std::invalid_argument);
+    EXPECT_THROW(slicer({ .samples_per_bit = 2, .sample_phase = 2 }),
+                 std::invalid_argument);
+    EXPECT_THROW(slicer({ .adaptive = true, .adaptation_rate = 0.0f }),
+                 std::invalid_argument);
+    EXPECT_THROW(slicer({ .threshold = NAN }), std::invalid_argument);
+}
+
+TEST(slicer, throughput)
+{
+    std::vector<float> x(1 << 20);
+    std::mt19937 rng(4);
+    for (auto& v : x)
+        v = static_cast<float>(rng() & 1);
+    std::vector<std::uint8_t> out(x.size());
+    for (bool adaptive : { false, true }) {
+        slicer s({ .threshold = 0.5f, .adaptive = adaptive });
+        const auto t0 = std::chrono::steady_clock::now();
+        constexpr int rounds = 100;
+        for (int i = 0; i < rounds; ++i)
+            s.process(x.data(), out.data(), x.size());
+        const double sec =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        std::printf("[ speed    ] slicer (%s): %.0f M samples/s\n",
+                    adaptive ? "adaptive" : "fixed",
+                    rounds * x.size() / sec / 1e6);
+    }
+}
