@@ -40,6 +40,8 @@ sm2_bootstrap::sm2_bootstrap(node role,
 
 sm2_bootstrap::~sm2_bootstrap()
 {
+    if (d_early_rx)
+        secure_wipe(*d_early_rx);
     if (d_keys) {
         secure_wipe(d_keys->k_ab);
         secure_wipe(d_keys->k_ba);
@@ -51,6 +53,10 @@ void sm2_bootstrap::fail(const std::string& why)
     d_state = state::failed;
     d_reason = why;
     d_exchange.reset(); // its destructor wipes the secrets
+    if (d_early_rx) {
+        secure_wipe(*d_early_rx);
+        d_early_rx.reset();
+    }
     if (d_keys) {
         secure_wipe(d_keys->k_ab);
         secure_wipe(d_keys->k_ba);
@@ -104,6 +110,10 @@ sm2_bootstrap::on_message(std::span<const std::uint8_t> msg)
             reply.insert(reply.end(), r.begin(), r.end());
             const auto& s = d_exchange->confirmation_tag();
             reply.insert(reply.end(), s.begin(), s.end());
+            session_key k_ab;
+            std::copy_n(d_exchange->key().begin(), k_ab.size(), k_ab.begin());
+            d_early_rx = k_ab;
+            secure_wipe(k_ab);
             return reply;
         }
         if (d_role == node::a && type == msg_rb_sb && d_started) {
@@ -135,6 +145,16 @@ sm2_bootstrap::on_message(std::span<const std::uint8_t> msg)
         fail(e.what());
     }
     return std::nullopt;
+}
+
+std::optional<session_key> sm2_bootstrap::take_early_receive_key()
+{
+    auto k = d_early_rx;
+    if (d_early_rx) {
+        secure_wipe(*d_early_rx);
+        d_early_rx.reset();
+    }
+    return k;
 }
 
 std::optional<initial_keys> sm2_bootstrap::take_keys()

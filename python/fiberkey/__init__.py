@@ -9,3 +9,4 @@ frame_cipher, key_schedule, ...) are plain classes that work without a flowgraph
 """
 
 from .fiberkey_python import *  # noqa: F401,F403
+from .node import node  # noqa: F401

@@ -29,6 +29,9 @@ TEST(sm2_bootstrap, both_nodes_get_the_same_distinct_directional_keys)
         const auto m2 = n.b.on_message(*m1);
         ASSERT_TRUE(m2);
         EXPECT_EQ(n.b.current(), state::running) << "B waits for S_A";
+        const auto early = n.b.take_early_receive_key();
+        ASSERT_TRUE(early);
+        EXPECT_FALSE(n.b.take_early_receive_key()) << "handed out once";
         const auto m3 = n.a.on_message(*m2);
         ASSERT_TRUE(m3);
         EXPECT_EQ(n.a.current(), state::done);
@@ -38,6 +41,7 @@ TEST(sm2_bootstrap, both_nodes_get_the_same_distinct_directional_keys)
         const auto kb = n.b.take_keys();
         ASSERT_TRUE(ka && kb);
         EXPECT_EQ(ka->k_ab, kb->k_ab);
+        EXPECT_EQ(*early, kb->k_ab);
         EXPECT_EQ(ka->k_ba, kb->k_ba);
         EXPECT_NE(ka->k_ab, ka->k_ba);
         EXPECT_FALSE(n.a.take_keys()) << "handed out once";

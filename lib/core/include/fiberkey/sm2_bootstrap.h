@@ -67,7 +67,17 @@ public:
     //! The keys, once done; handed out once (the copy here is wiped).
     std::optional<initial_keys> take_keys();
 
+    /*!
+     * B only, once it has answered message 1: K_AB, so that B can decrypt A's frames
+     * before S_A arrives. A encrypts as soon as S_B verifies, so message 3 itself reaches
+     * B encrypted. B must not encrypt with anything before done(); if the exchange then
+     * fails, the caller must revoke this key. Handed out once.
+     */
+    std::optional<session_key> take_early_receive_key();
+
     static constexpr std::uint8_t msg_ra = 1, msg_rb_sb = 2, msg_sa = 3;
+    //! The INT transport stream that carries the bootstrap messages.
+    static constexpr std::uint8_t int_stream = 1;
 
 private:
     void fail(const std::string& why);
@@ -78,6 +88,7 @@ private:
     std::string d_reason;
     std::unique_ptr<sm2_key_exchange> d_exchange;
     std::optional<initial_keys> d_keys;
+    std::optional<session_key> d_early_rx;
     bool d_started = false;
 };
 

@@ -1,0 +1,47 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 The gr-fiberkey authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef INCLUDED_FIBERKEY_INT_CHANNEL_H
+#define INCLUDED_FIBERKEY_INT_CHANNEL_H
+
+#include <gnuradio/block.h>
+#include <gnuradio/fiberkey/api.h>
+
+namespace gr {
+namespace fiberkey {
+
+/*!
+ * \brief Reliable messages over the lossy INT blocks of a node's frames.
+ * \ingroup fiberkey
+ *
+ * \details
+ * Messages (up to 59,160 bytes) on numbered streams are cut into INT fragment records,
+ * acknowledged, retransmitted until acknowledged, reassembled and delivered exactly once
+ * (the int_transport core class). Wiring per node:
+ *  - "rx_int" <- the demux's "int" port (the INT blocks the peer sent);
+ *  - "tx_int" -> the mux's "int" port: after every received INT block, one PDU of at most
+ *    budget bytes of records (acks first, then fragments);
+ *  - "send" <- messages to send: PDU with meta "stream" (0..239) and a u8vector;
+ *  - "recv" -> delivered messages, same form.
+ * The budget leaves the rest of each INT block to the negotiator (about 161 bytes).
+ * Streams 240-255 are reserved (the negotiator's verdicts use 240).
+ */
+class FIBERKEY_API int_channel : virtual public gr::block
+{
+public:
+    typedef std::shared_ptr<int_channel> sptr;
+
+    static sptr make(int budget_bytes = 78, int retransmit_after_frames = 1024, int window = 4);
+
+    virtual uint64_t messages_sent() const = 0;
+    virtual uint64_t messages_delivered() const = 0;
+    virtual uint64_t fragments_retransmitted() const = 0;
+    virtual uint64_t messages_refused() const = 0;
+};
+
+} // namespace fiberkey
+} // namespace gr
+
+#endif

@@ -1,0 +1,142 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 The gr-fiberkey authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "int_channel_impl.h"
+
+#include <fiberkey/frame_layout.h>
+#include <fiberkey/negotiator.h>
+#include <gnuradio/io_signature.h>
+
+#include <stdexcept>
+
+namespace gr {
+namespace fiberkey {
+
+namespace fl = ::fiberkey::frame_layout;
+
+namespace {
+constexpr long first_reserved_stream = 240;
+
+::fiberkey::int_transport::config transport_config(int retransmit_after_frames, int window)
+{
+    if (retransmit_after_frames < 1)
+        throw std::invalid_argument("int_channel: retransmit_after_frames must be >= 1");
+    if (window < 1)
+        throw std::invalid_argument("int_channel: window must be >= 1");
+    ::fiberkey::int_transport::config c;
+    c.retransmit_after_frames = static_cast<unsigned>(retransmit_after_frames);
+    c.window = static_cast<unsigned>(window);
+    return c; // the transport checks the ranges
+}
+} // namespace
+
+int_channel::sptr int_channel::make(int budget_bytes, int retransmit_after_frames, int window)
+{
+    return gnuradio::make_block_sptr<int_channel_impl>(
+        budget_bytes, retransmit_after_frames, window);
+}
+
+int_channel_impl::int_channel_impl(int budget_bytes, int retransmit_after_frames, int window)
+    : gr::block("int_channel", gr::io_signature::make(0, 0, 0), gr::io_signature::make(0, 0, 0)),
+      d_budget(static_cast<std::size_t>(budget_bytes)),
+      d_transport(transport_config(retransmit_after_frames, window)),
+      d_tx_port(pmt::mp("tx_int")),
+      d_recv_port(pmt::mp("recv")),
+      d_stream_key(pmt::mp("stream"))
+{
+    // The smallest useful budget holds one ack or one small fragment.
+    if (budget_bytes < 16 || budget_bytes > static_cast<int>(fl::int_info_bytes))
+        throw std::invalid_argument("int_channel: budget_bytes must be 16..239");
+    message_port_register_in(pmt::mp("rx_int"));
+    message_port_register_in(pmt::mp("send"));
+    message_port_register_out(d_tx_port);
+    message_port_register_out(d_recv_port);
+    set_msg_handler(pmt::mp("rx_int"), [this](const pmt::pmt_t& m) { on_rx_int(m); });
+    set_msg_handler(pmt::mp("send"), [this](const pmt::pmt_t& m) { on_send(m); });
+}
+
+uint64_t int_channel_impl::messages_sent() const
+{
+    gr::thread::scoped_lock guard(const_cast<gr::thread::mutex&>(d_setlock));
+    return d_transport.stats().messages_sent;
+}
+
+uint64_t int_channel_impl::messages_delivered() const
+{
+    gr::thread::scoped_lock guard(const_cast<gr::thread::mutex&>(d_setlock));
+    return d_transport.stats().messages_delivered;
+}
+
+uint64_t int_channel_impl::fragments_retransmitted() const
+{
+    gr::thread::scoped_lock guard(const_cast<gr::thread::mutex&>(d_setlock));
+    return d_transport.stats().fragments_retransmitted;
+}
+
+void int_channel_impl::on_send(const pmt::pmt_t& msg)
+{
+    if (!pmt::is_pair(msg) || !pmt::is_dict(pmt::car(msg)) || !pmt::is_u8vector(pmt::cdr(msg))) {
+        d_logger->warn("send: expected a PDU (meta with 'stream', u8vector)");
+        ++d_refused;
+        return;
+    }
+    const pmt::pmt_t stream = pmt::dict_ref(pmt::car(msg), d_stream_key, pmt::PMT_NIL);
+    if (!pmt::is_integer(stream) || pmt::to_long(stream) < 0 ||
+        pmt::to_long(stream) >= first_reserved_stream) {
+        d_logger->warn("send: meta 'stream' must be 0..239");
+        ++d_refused;
+        return;
+    }
+    auto data = pmt::u8vector_elements(pmt::cdr(msg));
+    gr::thread::scoped_lock guard(d_setlock);
+    try {
+        if (!d_transport.send(static_cast<uint8_t>(pmt::to_long(stream)), std::move(data)))
+            ++d_refused;
+    } catch (const std::invalid_argument& e) {
+        d_logger->warn("send: {}", e.what());
+        ++d_refused;
+    }
+}
+
+void int_channel_impl::on_rx_int(const pmt::pmt_t& msg)
+{
+    if (!pmt::is_pair(msg) || !pmt::is_u8vector(pmt::cdr(msg)) ||
+        pmt::length(pmt::cdr(msg)) != fl::int_info_bytes)
+        return; // not an INT block from the demux
+    size_t len = 0;
+    const uint8_t* info = pmt::u8vector_elements(pmt::cdr(msg), len);
+    const auto parsed =
+        ::fiberkey::parse_int_info(std::span<const uint8_t, fl::int_info_bytes>(info, len));
+
+    std::vector<::fiberkey::int_message> delivered;
+    ::fiberkey::int_writer writer(d_budget);
+    {
+        gr::thread::scoped_lock guard(d_setlock);
+        for (const auto& r : parsed.records) {
+            // The negotiator's verdicts share the fragment record type; they are not ours.
+            if (const auto* f = std::get_if<::fiberkey::int_fragment>(&r);
+                f && f->stream == ::fiberkey::negotiator::verdict_stream)
+                continue;
+            d_transport.receive(r);
+        }
+        delivered = d_transport.poll_delivered();
+        // One received frame, one frame to send: the INT budget of the next frame.
+        d_transport.fill(writer);
+    }
+    for (auto& m : delivered) {
+        pmt::pmt_t meta = pmt::dict_add(pmt::make_dict(), d_stream_key, pmt::from_long(m.stream));
+        message_port_pub(d_recv_port,
+                         pmt::cons(meta, pmt::init_u8vector(m.data.size(), m.data)));
+    }
+    if (writer.used() > 0) {
+        const auto records = writer.records();
+        message_port_pub(d_tx_port,
+                         pmt::cons(pmt::make_dict(),
+                                   pmt::init_u8vector(records.size(), records.data())));
+    }
+}
+
+} // namespace fiberkey
+} // namespace gr

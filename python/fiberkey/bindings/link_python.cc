@@ -1,0 +1,38 @@
+/*
+ * Copyright 2026 The gr-fiberkey authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <gnuradio/fiberkey/int_channel.h>
+#include <gnuradio/fiberkey/key_exchange.h>
+
+#include <pybind11/pybind11.h>
+
+namespace py = pybind11;
+using namespace gr::fiberkey;
+
+void bind_link(py::module& m)
+{
+    py::class_<int_channel, gr::block, gr::basic_block, std::shared_ptr<int_channel>>(
+        m, "int_channel", "Reliable messages over the INT blocks of a node's frames.")
+        .def(py::init(&int_channel::make),
+             py::arg("budget_bytes") = 78,
+             py::arg("retransmit_after_frames") = 1024,
+             py::arg("window") = 4)
+        .def("messages_sent", &int_channel::messages_sent)
+        .def("messages_delivered", &int_channel::messages_delivered)
+        .def("fragments_retransmitted", &int_channel::fragments_retransmitted)
+        .def("messages_refused", &int_channel::messages_refused);
+
+    py::class_<key_exchange, gr::block, gr::basic_block, std::shared_ptr<key_exchange>>(
+        m, "key_exchange", "Initial session keys: SM2 key exchange over the link, or PSK.")
+        .def(py::init(&key_exchange::make),
+             py::arg("node"),
+             py::arg("mode"),
+             py::arg("own_key_file") = "",
+             py::arg("peer_public_file") = "",
+             py::arg("own_id") = "",
+             py::arg("peer_id") = "",
+             py::arg("psk_hex") = "")
+        .def("state", &key_exchange::state)
+        .def("fingerprint", &key_exchange::fingerprint);
+}

@@ -1,0 +1,55 @@
+#
+# Copyright 2026 The gr-fiberkey authors.
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+"""One end of a fiberkey link as a hierarchical block."""
+from gnuradio import gr
+
+from .fiberkey_python import (int_channel, key_exchange, line_decoder, line_encoder,
+                              otu_demux, otu_mux, zuc_crypt)
+
+
+class node(gr.hier_block2):
+    """One node (A or B) of the link: the transmit chain (mux, ZUC, G.709 line encoder)
+    and the receive chain (G.709 line decoder, ZUC, demux), the INT message channel and
+    the initial key exchange, wired as protocol.md describes.
+
+    Inputs: 0 = client bytes to send, 1 = hard line bits from the peer.
+    Outputs: 0 = line bits to the peer (one bit per byte), 1 = client bytes received.
+
+    key_mode "sm2": the nodes run the SM2 exchange over the link (files and IDs needed);
+    "psk": psk_hex holds K_AB || K_BA. Until its keys are agreed a node sends frames in
+    the clear carrying the INT block only.
+    """
+
+    def __init__(self, name="A", key_mode="psk", psk_hex="", own_key_file="",
+                 peer_public_file="", own_id="", peer_id="", fec=True, backend="auto",
+                 first_counter=0):
+        gr.hier_block2.__init__(
+            self, f"fiberkey_node_{name}",
+            gr.io_signature(2, 2, gr.sizeof_char),
+            gr.io_signature(2, 2, gr.sizeof_char))
+        if name not in ("A", "B"):
+            raise ValueError("name must be 'A' or 'B'")
+        direction = 0 if name == "A" else 1
+        peer_direction = 1 - direction
+        clear = key_mode == "sm2"
+
+        self.mux = otu_mux(first_counter, 64, False)
+        self.tx_crypt = zuc_crypt(direction, True, [], 0, backend, clear)
+        self.encoder = line_encoder(fec, False)
+        self.decoder = line_decoder(fec, 246)
+        self.rx_crypt = zuc_crypt(peer_direction, False, [], 0, backend, clear)
+        self.demux = otu_demux()
+        self.channel = int_channel(78, 1024, 4)
+        self.keys = key_exchange(name, key_mode, own_key_file, peer_public_file,
+                                 own_id, peer_id, psk_hex)
+
+        self.connect((self, 0), self.mux, self.tx_crypt, self.encoder, (self, 0))
+        self.connect((self, 1), self.decoder, self.rx_crypt, self.demux, (self, 1))
+        self.msg_connect(self.demux, "int", self.channel, "rx_int")
+        self.msg_connect(self.channel, "tx_int", self.mux, "int")
+        self.msg_connect(self.channel, "recv", self.keys, "recv")
+        self.msg_connect(self.keys, "send", self.channel, "send")
+        self.msg_connect(self.keys, "tx_key", self.tx_crypt, "key")
+        self.msg_connect(self.keys, "rx_key", self.rx_crypt, "key")
