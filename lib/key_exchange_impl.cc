@@ -156,7 +156,8 @@ void key_exchange_impl::revoke(const pmt::pmt_t& port)
 void key_exchange_impl::finish(const ::fiberkey::initial_keys& keys)
 {
     publish_key(d_tx_key_port, d_node_a ? keys.k_ab : keys.k_ba);
-    publish_key(d_rx_key_port, d_node_a ? keys.k_ba : keys.k_ab);
+    if (!d_early_rx_installed) // B already has K_AB for receiving
+        publish_key(d_rx_key_port, d_node_a ? keys.k_ba : keys.k_ab);
     d_fingerprint = fingerprint_of(keys);
     d_state = "done";
     d_logger->info("initial session keys agreed (fingerprint {})", d_fingerprint);
