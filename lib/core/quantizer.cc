@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <map>
 #include <stdexcept>
 
 namespace fiberkey {
@@ -215,31 +214,6 @@ double disagreement(std::span<const std::uint8_t> a, std::span<const std::uint8_
     for (std::size_t i = 0; i < n; ++i)
         differ += (a[i] & 1) != (b[i] & 1);
     return double(differ) / double(n);
-}
-
-double mutual_information(std::span<const std::uint32_t> f1,
-                          std::span<const std::uint32_t> f2)
-{
-    const std::size_t n = std::min(f1.size(), f2.size());
-    if (n < 2)
-        return 0.0;
-    std::map<std::uint32_t, std::size_t> h1, h2;
-    std::map<std::pair<std::uint32_t, std::uint32_t>, std::size_t> h12;
-    for (std::size_t i = 0; i < n; ++i) {
-        ++h1[f1[i]];
-        ++h2[f2[i]];
-        ++h12[{ f1[i], f2[i] }];
-    }
-    auto entropy = [n](const auto& histogram) {
-        double h = 0.0;
-        for (const auto& [value, count] : histogram) {
-            const double p = double(count) / double(n);
-            h -= p * std::log2(p);
-        }
-        // Miller-Madow: the plug-in estimate is low by about (bins - 1) / (2 n ln 2).
-        return h + double(histogram.size() - 1) / (2.0 * double(n) * std::log(2.0));
-    };
-    return std::max(0.0, entropy(h1) + entropy(h2) - entropy(h12));
 }
 
 } // namespace fiberkey

@@ -11,8 +11,15 @@
 #include <cstdint>
 #include <random>
 #include <utility>
+#include <vector>
 
 namespace fiberkey::test {
+
+//! Counts as the signed integers that fiberkey::mutual_information takes.
+inline std::vector<std::int32_t> as_int32(const std::vector<std::uint32_t>& v)
+{
+    return std::vector<std::int32_t>(v.begin(), v.end());
+}
 
 /*
  * Correlated count pairs for tests, from a FIXED SEED (reproducible, not secret):

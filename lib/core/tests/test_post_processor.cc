@@ -5,6 +5,7 @@
 #include "correlated_counts.h"
 
 #include <fiberkey/post_processor.h>
+#include <fiberkey/statistics.h>
 
 #include <gtest/gtest.h>
 
@@ -477,7 +478,7 @@ TEST(post_processor, secret_bits_per_round_by_mode)
             link.run(gen, 10 * 1000, fig, true);
             link.finish(fig);
             EXPECT_EQ(fig.mismatched, 0u);
-            const double mi = mutual_information(fig.f1, fig.f2);
+            const double mi = mutual_information(test::as_int32(fig.f1), test::as_int32(fig.f2)).bits;
             const double bits = double(fig.follower.secret_bits) / double(fig.rounds);
             const double kdr =
                 fig.key_bits ? double(fig.errors) / double(fig.key_bits) : 0.0;

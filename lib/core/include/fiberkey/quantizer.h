@@ -95,12 +95,7 @@ double fit_soft_noise(std::span<const std::uint32_t> used_counts,
 //! Fraction of positions where \p a and \p b differ (0 for empty inputs).
 double disagreement(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b);
 
-/*!
- * Plug-in estimate of I(F1; F2) in bits per round from paired counts, each count its own
- * histogram bin, with the Miller-Madow bias correction on each entropy term.
- */
-double mutual_information(std::span<const std::uint32_t> f1,
-                          std::span<const std::uint32_t> f2);
+// I(F1;F2) of the counts: fiberkey::mutual_information in statistics.h.
 
 } // namespace fiberkey
 
