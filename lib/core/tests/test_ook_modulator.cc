@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "random_bits.h"
+
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -16,14 +18,7 @@ using namespace fiberkey;
 
 namespace {
 
-std::vector<std::uint8_t> random_bits(std::size_t n, std::uint64_t seed)
-{
-    std::mt19937_64 rng(seed);
-    std::vector<std::uint8_t> bits(n);
-    for (auto& b : bits)
-        b = rng() & 1;
-    return bits;
-}
+using test::random_bits;
 
 std::vector<float> modulate(const ook_modulator_config& c,
                             const std::vector<std::uint8_t>& bits)

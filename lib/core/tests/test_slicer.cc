@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "random_bits.h"
+
 #include <chrono>
 #include <cstdio>
 #include <random>
@@ -15,14 +17,7 @@ using namespace fiberkey;
 
 namespace {
 
-std::vector<std::uint8_t> random_bits(std::size_t n, std::uint64_t seed)
-{
-    std::mt19937_64 rng(seed);
-    std::vector<std::uint8_t> bits(n);
-    for (auto& b : bits)
-        b = rng() & 1;
-    return bits;
-}
+using test::random_bits;
 
 // sps samples per bit: the level plus a ramp that only the right phase avoids.
 std::vector<float> waveform(const std::vector<std::uint8_t>& bits,
