@@ -137,7 +137,7 @@ void run_flowgraph(benchmark::State& state, uint64_t frames, Build build)
 
 void block_mux(benchmark::State& state)
 {
-    const uint64_t frames = 20000;
+    const uint64_t frames = 100000;
     run_flowgraph(state, frames, [&](gr::top_block_sptr tb) {
         auto src = gr::blocks::null_source::make(1);
         auto head = gr::blocks::head::make(1, frames * fl::payload_bytes);
@@ -152,7 +152,7 @@ BENCHMARK(block_mux)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void block_demux(benchmark::State& state)
 {
-    const uint64_t frames = 20000;
+    const uint64_t frames = 100000;
     run_flowgraph(state, frames, [&](gr::top_block_sptr tb) {
         auto src = gnuradio::make_block_sptr<fiberkey_bench::tagged_frames>(frames);
         auto demux = gr::fiberkey::otu_demux::make();
@@ -177,8 +177,8 @@ void block_line_encoder(benchmark::State& state)
     });
 }
 BENCHMARK(block_line_encoder)
-    ->Args({ 0, 5000 })
-    ->Args({ 1, 2000 })
+    ->Args({ 0, 20000 })
+    ->Args({ 1, 20000 })
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
