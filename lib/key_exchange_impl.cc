@@ -60,7 +60,10 @@ key_exchange_impl::key_exchange_impl(const std::string& node,
       d_send_port(pmt::mp("send")),
       d_tx_key_port(pmt::mp("tx_key")),
       d_rx_key_port(pmt::mp("rx_key")),
-      d_status_port(pmt::mp("status"))
+      d_status_port(pmt::mp("status")),
+      d_stream_key(pmt::mp("stream")),
+      d_state_key(pmt::mp("state")),
+      d_fingerprint_key(pmt::mp("fingerprint"))
 {
     if (mode == "sm2") {
         if (own_key_file.empty() || peer_public_file.empty())
@@ -135,7 +138,7 @@ std::string key_exchange_impl::fingerprint() const
 
 void key_exchange_impl::send(const std::vector<uint8_t>& message)
 {
-    pmt::pmt_t meta = pmt::dict_add(pmt::make_dict(), pmt::mp("stream"),
+    pmt::pmt_t meta = pmt::dict_add(pmt::make_dict(), d_stream_key,
                                     pmt::from_long(sm2_bootstrap::int_stream));
     message_port_pub(d_send_port, pmt::cons(meta, pmt::init_u8vector(message.size(), message)));
 }
@@ -175,9 +178,9 @@ void key_exchange_impl::fail(const std::string& reason)
 
 void key_exchange_impl::publish_status()
 {
-    pmt::pmt_t d = pmt::dict_add(pmt::make_dict(), pmt::mp("state"), pmt::mp(d_state));
+    pmt::pmt_t d = pmt::dict_add(pmt::make_dict(), d_state_key, pmt::mp(d_state));
     if (!d_fingerprint.empty())
-        d = pmt::dict_add(d, pmt::mp("fingerprint"), pmt::mp(d_fingerprint));
+        d = pmt::dict_add(d, d_fingerprint_key, pmt::mp(d_fingerprint));
     message_port_pub(d_status_port, d);
 }
 
@@ -188,7 +191,7 @@ void key_exchange_impl::on_recv(const pmt::pmt_t& msg)
         return;
     if (!pmt::is_pair(msg) || !pmt::is_dict(pmt::car(msg)) || !pmt::is_u8vector(pmt::cdr(msg)))
         return;
-    const pmt::pmt_t stream = pmt::dict_ref(pmt::car(msg), pmt::mp("stream"), pmt::PMT_NIL);
+    const pmt::pmt_t stream = pmt::dict_ref(pmt::car(msg), d_stream_key, pmt::PMT_NIL);
     if (!pmt::is_integer(stream) || pmt::to_long(stream) != sm2_bootstrap::int_stream)
         return; // another user of the channel
     const auto data = pmt::u8vector_elements(pmt::cdr(msg));

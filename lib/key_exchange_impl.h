@@ -47,6 +47,7 @@ private:
     std::string d_state = "running";
     std::string d_fingerprint;
     const pmt::pmt_t d_send_port, d_tx_key_port, d_rx_key_port, d_status_port;
+    const pmt::pmt_t d_stream_key, d_state_key, d_fingerprint_key;
 };
 
 } // namespace fiberkey

@@ -26,7 +26,8 @@ otu_demux_impl::otu_demux_impl()
                 gr::io_signature::make(1, 1, fl::frame_bytes),
                 gr::io_signature::make(1, 1, sizeof(uint8_t))),
       d_neg_port(pmt::mp("neg")),
-      d_int_port(pmt::mp("int"))
+      d_int_port(pmt::mp("int")),
+      d_corrected_key(pmt::mp("corrected_symbols"))
 {
     set_tag_propagation_policy(TPP_DONT);
     set_output_multiple(static_cast<int>(fl::payload_bytes));
@@ -68,7 +69,7 @@ void otu_demux_impl::publish_blocks(const uint8_t* frame,
         return;
     }
     ++d_accepted;
-    meta = pmt::dict_add(meta, pmt::mp("corrected_symbols"), pmt::from_long(corrected));
+    meta = pmt::dict_add(meta, d_corrected_key, pmt::from_long(corrected));
     message_port_pub(d_int_port, pmt::cons(meta, pmt::init_u8vector(fl::int_info_bytes,
                                                                       block.data())));
 }

@@ -59,7 +59,9 @@ zuc_crypt_impl::zuc_crypt_impl(int direction,
       d_allow_clear(allow_clear),
       d_cipher(::fiberkey::parse_zuc_backend(backend)),
       d_schedule(transmit ? key_schedule::role::transmit : key_schedule::role::receive),
-      d_events_port(pmt::mp("events"))
+      d_events_port(pmt::mp("events")),
+      d_event_key(pmt::mp("event")),
+      d_reason_key(pmt::mp("reason"))
 {
     if (direction != 0 && direction != 1)
         throw std::invalid_argument("zuc_crypt: direction is 0 (A to B) or 1 (B to A)");
@@ -140,12 +142,12 @@ void zuc_crypt_impl::report(const char* event,
                             const std::string& why)
 {
     pmt::pmt_t d = pmt::make_dict();
-    d = pmt::dict_add(d, pmt::mp("event"), pmt::mp(event));
+    d = pmt::dict_add(d, d_event_key, pmt::mp(event));
     d = pmt::dict_add(d, frame_tags::frame_counter(), pmt::from_uint64(counter));
     d = pmt::dict_add(d, frame_tags::epoch(), pmt::from_long(epoch));
     d = pmt::dict_add(d, frame_tags::direction(), pmt::from_long(d_direction));
     if (!why.empty())
-        d = pmt::dict_add(d, pmt::mp("reason"), pmt::mp(why));
+        d = pmt::dict_add(d, d_reason_key, pmt::mp(why));
     message_port_pub(d_events_port, d);
 }
 

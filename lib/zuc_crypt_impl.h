@@ -65,7 +65,7 @@ private:
     std::atomic<uint64_t> d_clear{ 0 };
     std::string d_last_drop; // the reason of the last drop, empty after a good frame
     std::optional<unsigned> d_last_epoch;
-    const pmt::pmt_t d_events_port;
+    const pmt::pmt_t d_events_port, d_event_key, d_reason_key;
 };
 
 } // namespace fiberkey
