@@ -25,6 +25,19 @@ struct FIBERKEY_API frame_tags {
     static const pmt::pmt_t& epoch();
     static const pmt::pmt_t& start_counter();
     static const pmt::pmt_t& direction();
+    // Sample streams (physical layer): "frame_start" on the first FAS sample of a frame,
+    // a dict with these keys; the local noise of a frame as "nd1_sigma" / "nd2_sigma".
+    static const pmt::pmt_t& frame_start();
+    static const pmt::pmt_t& one();
+    static const pmt::pmt_t& zero();
+    static const pmt::pmt_t& threshold();
+    static const pmt::pmt_t& inverted();
+    static const pmt::pmt_t& sigma_one();
+    static const pmt::pmt_t& sigma_zero();
+    static const pmt::pmt_t& correlation();
+    static const pmt::pmt_t& fas_ok();
+    static const pmt::pmt_t& nd1_sigma();
+    static const pmt::pmt_t& nd2_sigma();
 };
 
 } // namespace fiberkey

@@ -1,0 +1,49 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 The gr-fiberkey authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef INCLUDED_FIBERKEY_SIGMF_SOURCE_H
+#define INCLUDED_FIBERKEY_SIGMF_SOURCE_H
+
+#include <gnuradio/fiberkey/api.h>
+#include <gnuradio/sync_block.h>
+
+#include <cstdint>
+#include <string>
+
+namespace gr {
+namespace fiberkey {
+
+/*!
+ * \brief Plays a recording: a SigMF recording or a raw float32 / int16 file, as floats.
+ * \ingroup fiberkey
+ *
+ * \details
+ * format "sigmf" reads BASE.sigmf-meta (checked) and BASE.sigmf-data (rf32_le); with
+ * frame_tags each frame annotation becomes a "frame_counter" tag (uint64) on its
+ * sample. "f32" reads raw little-endian float32, "i16" raw little-endian int16 times
+ * scale. The source ends at the end of the file.
+ */
+class FIBERKEY_API sigmf_source : virtual public gr::sync_block
+{
+public:
+    typedef std::shared_ptr<sigmf_source> sptr;
+
+    static sptr make(const std::string& filename = "",
+                     const std::string& format = "sigmf",
+                     bool frame_tags = false,
+                     double scale = 1.0 / 32768);
+
+    virtual uint64_t total_samples() const = 0;
+    //! From the metadata; 0 for raw files.
+    virtual double sample_rate() const = 0;
+    virtual double bit_rate() const = 0;
+    virtual int samples_per_bit() const = 0;
+    virtual uint64_t frame_annotations() const = 0;
+};
+
+} // namespace fiberkey
+} // namespace gr
+
+#endif /* INCLUDED_FIBERKEY_SIGMF_SOURCE_H */
