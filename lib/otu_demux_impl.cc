@@ -27,7 +27,9 @@ otu_demux_impl::otu_demux_impl()
                 gr::io_signature::make(1, 1, sizeof(uint8_t))),
       d_neg_port(pmt::mp("neg")),
       d_int_port(pmt::mp("int")),
-      d_corrected_key(pmt::mp("corrected_symbols"))
+      d_frame_port(pmt::mp("blocks")),
+      d_corrected_key(pmt::mp("corrected_symbols")),
+      d_int_ok_key(pmt::mp("int_ok"))
 {
     set_tag_propagation_policy(TPP_DONT);
     set_output_multiple(static_cast<int>(fl::payload_bytes));
@@ -35,6 +37,7 @@ otu_demux_impl::otu_demux_impl()
     set_min_output_buffer(64 * fl::payload_bytes);
     message_port_register_out(d_neg_port);
     message_port_register_out(d_int_port);
+    message_port_register_out(d_frame_port);
 }
 
 void otu_demux_impl::forecast(int noutput_items, gr_vector_int& ninput_items_required)
@@ -54,24 +57,32 @@ void otu_demux_impl::publish_blocks(const uint8_t* frame,
 
     // RS first, so that the records are parsed from the corrected bytes; a block that
     // does not decode, or whose records do not all parse, is dropped whole.
+    std::array<uint8_t, fl::block_bytes + fl::int_info_bytes> both{};
+    std::memcpy(both.data(), frame + fl::neg.offset, fl::block_bytes);
     std::array<uint8_t, fl::block_bytes> block;
     std::memcpy(block.data(), frame + fl::intb.offset, fl::block_bytes);
     const int corrected = ::fiberkey::rs255::decode(block);
+    bool int_ok = false;
     if (corrected < 0) {
         ++d_uncorrectable;
-        return;
-    }
-    const auto parsed = ::fiberkey::parse_int_info(
-        std::span<const uint8_t, fl::int_info_bytes>(block.data(), fl::int_info_bytes));
-    if (!parsed.ok()) {
+    } else if (const auto parsed = ::fiberkey::parse_int_info(
+                   std::span<const uint8_t, fl::int_info_bytes>(block.data(), fl::int_info_bytes));
+               !parsed.ok()) {
         ++d_rejected;
         d_logger->debug("INT block rejected: {}", ::fiberkey::to_string(parsed.error));
-        return;
+    } else {
+        ++d_accepted;
+        int_ok = true;
+        std::memcpy(both.data() + fl::block_bytes, block.data(), fl::int_info_bytes);
+        message_port_pub(
+            d_int_port,
+            pmt::cons(pmt::dict_add(meta, d_corrected_key, pmt::from_long(corrected)),
+                      pmt::init_u8vector(fl::int_info_bytes, block.data())));
     }
-    ++d_accepted;
-    meta = pmt::dict_add(meta, d_corrected_key, pmt::from_long(corrected));
-    message_port_pub(d_int_port, pmt::cons(meta, pmt::init_u8vector(fl::int_info_bytes,
-                                                                      block.data())));
+    // Both blocks of the frame in one PDU, for a consumer that needs them together.
+    message_port_pub(d_frame_port,
+                     pmt::cons(pmt::dict_add(meta, d_int_ok_key, pmt::from_bool(int_ok)),
+                               pmt::init_u8vector(both.size(), both.data())));
 }
 
 int otu_demux_impl::general_work(int noutput_items,

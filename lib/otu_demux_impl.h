@@ -39,7 +39,9 @@ private:
     std::atomic<uint64_t> d_rejected{ 0 };
     const pmt::pmt_t d_neg_port;
     const pmt::pmt_t d_int_port;
+    const pmt::pmt_t d_frame_port;
     const pmt::pmt_t d_corrected_key;
+    const pmt::pmt_t d_int_ok_key;
 };
 
 } // namespace fiberkey

@@ -6,7 +6,7 @@
 from gnuradio import gr
 
 from .fiberkey_python import (int_channel, key_exchange, line_decoder, line_encoder,
-                              otu_demux, otu_mux, zuc_crypt)
+                              negotiator, otu_demux, otu_mux, zuc_crypt)
 
 
 class node(gr.hier_block2):
@@ -20,11 +20,17 @@ class node(gr.hier_block2):
     key_mode "sm2": the nodes run the SM2 exchange over the link (files and IDs needed);
     "psk": psk_hex holds K_AB || K_BA. Until its keys are agreed a node sends frames in
     the clear carrying the INT block only.
+
+    negotiate: run the rounds of protocol.md section 5 (the negotiator; its "rounds"
+    port gives the per-round counts). The mux then waits for the negotiator's NEG
+    blocks, pipeline_frames of which are primed at start, so that both ends run in lock
+    step with a new round every frame. seed != 0 makes the arrays reproducible, for tests
+    only.
     """
 
     def __init__(self, name="A", key_mode="psk", psk_hex="", own_key_file="",
                  peer_public_file="", own_id="", peer_id="", fec=True, backend="auto",
-                 first_counter=0):
+                 first_counter=0, negotiate=False, bits=496, seed=0, pipeline_frames=32):
         gr.hier_block2.__init__(
             self, f"fiberkey_node_{name}",
             gr.io_signature(2, 2, gr.sizeof_char),
@@ -35,7 +41,7 @@ class node(gr.hier_block2):
         peer_direction = 1 - direction
         clear = key_mode == "sm2"
 
-        self.mux = otu_mux(first_counter, 64, False)
+        self.mux = otu_mux(first_counter, 64, negotiate)
         self.tx_crypt = zuc_crypt(direction, True, [], 0, backend, clear)
         self.encoder = line_encoder(fec, False)
         self.decoder = line_decoder(fec, 246)
@@ -53,3 +59,8 @@ class node(gr.hier_block2):
         self.msg_connect(self.keys, "send", self.channel, "send")
         self.msg_connect(self.keys, "tx_key", self.tx_crypt, "key")
         self.msg_connect(self.keys, "rx_key", self.rx_crypt, "key")
+        if negotiate:
+            self.negotiator = negotiator(name, bits, seed, pipeline_frames)
+            self.msg_connect(self.demux, "blocks", self.negotiator, "rx")
+            self.msg_connect(self.negotiator, "neg", self.mux, "neg")
+            self.msg_connect(self.negotiator, "int", self.mux, "int")

@@ -24,6 +24,9 @@ namespace fiberkey {
  *  - "int": PDU (meta: frame_counter, key_epoch, corrected_symbols; data: the 239
  *    information bytes) for every INT block that RS(255,239) corrects and whose records
  *    all parse. Other blocks are dropped whole and counted, never half-parsed.
+ *  - "blocks": both of one frame in a single PDU (meta: frame_counter, key_epoch,
+ *    int_ok; data: the 255 NEG bytes, then the 239 INT information bytes, zeros unless
+ *    int_ok), for the negotiator, which needs them together.
  */
 class FIBERKEY_API otu_demux : virtual public gr::block
 {

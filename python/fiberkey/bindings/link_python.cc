@@ -4,6 +4,8 @@
  */
 #include <gnuradio/fiberkey/int_channel.h>
 #include <gnuradio/fiberkey/key_exchange.h>
+#include <gnuradio/fiberkey/negotiator.h>
+#include <gnuradio/fiberkey/round_counts.h>
 
 #include <pybind11/pybind11.h>
 
@@ -35,4 +37,17 @@ void bind_link(py::module& m)
              py::arg("psk_hex") = "")
         .def("state", &key_exchange::state)
         .def("fingerprint", &key_exchange::fingerprint);
+
+    py::class_<negotiator, gr::block, gr::basic_block, std::shared_ptr<negotiator>>(
+        m, "negotiator", "The rounds of protocol.md section 5 at one node, both roles.")
+        .def(py::init(&negotiator::make), py::arg("node"), py::arg("bits") = 496,
+             py::arg("seed") = 0, py::arg("pipeline_frames") = 0)
+        .def("rounds_completed", &negotiator::rounds_completed)
+        .def("frames_received", &negotiator::frames_received)
+        .def("rounds_dropped", &negotiator::rounds_dropped);
+
+    py::class_<round_counts, gr::block, gr::basic_block, std::shared_ptr<round_counts>>(
+        m, "round_counts", "A node's per-round error counts as float streams.")
+        .def(py::init(&round_counts::make), py::arg("queue_depth") = 4096)
+        .def("rounds_dropped", &round_counts::rounds_dropped);
 }

@@ -1,0 +1,177 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 The gr-fiberkey authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "negotiator_impl.h"
+
+#include <fiberkey/frame_layout.h>
+#include <fiberkey/int_block.h>
+#include <fiberkey/neg_block.h>
+#include <fiberkey/random_source.h>
+#include <gnuradio/io_signature.h>
+
+#include <stdexcept>
+
+namespace gr {
+namespace fiberkey {
+
+namespace fl = ::fiberkey::frame_layout;
+
+namespace {
+uint8_t parse_direction(const std::string& node)
+{
+    if (node != "A" && node != "B")
+        throw std::invalid_argument("negotiator: node must be \"A\" or \"B\"");
+    return node == "A" ? 0 : 1;
+}
+
+::fiberkey::negotiator_config core_config(uint8_t direction, int bits)
+{
+    if (bits < 8 || bits > static_cast<int>(fl::nd_array_bytes * 8) || bits % 8 != 0)
+        throw std::invalid_argument("negotiator: bits (m) must be a multiple of 8 in 8..496");
+    ::fiberkey::negotiator_config c;
+    c.direction = direction;
+    c.bits = static_cast<unsigned>(bits);
+    return c;
+}
+
+std::unique_ptr<::fiberkey::random_source> random_for(uint64_t seed)
+{
+    if (seed == 0)
+        return std::make_unique<::fiberkey::csprng_random_source>();
+    return std::make_unique<::fiberkey::test_only_seeded_random_source>(seed);
+}
+
+uint64_t total_drops(const ::fiberkey::negotiator_counters& c)
+{
+    const auto& l = c.leader;
+    const auto& f = c.follower;
+    return l.queue_full + l.no_response + l.numbering_mismatch + l.missing_c2 +
+           l.follower_lost + l.verdict_missed + f.queue_full + f.numbering_mismatch +
+           f.missing_c1;
+}
+} // namespace
+
+negotiator::sptr
+negotiator::make(const std::string& node, int bits, uint64_t seed, int pipeline_frames)
+{
+    return gnuradio::make_block_sptr<negotiator_impl>(node, bits, seed, pipeline_frames);
+}
+
+negotiator_impl::negotiator_impl(const std::string& node,
+                                 int bits,
+                                 uint64_t seed,
+                                 int pipeline_frames)
+    : gr::block("negotiator", gr::io_signature::make(0, 0, 0), gr::io_signature::make(0, 0, 0)),
+      d_direction(parse_direction(node)),
+      d_pipeline_frames(pipeline_frames),
+      d_core(core_config(d_direction, bits), random_for(seed)),
+      d_neg_port(pmt::mp("neg")),
+      d_int_port(pmt::mp("int")),
+      d_rounds_port(pmt::mp("rounds")),
+      d_int_ok_key(pmt::mp("int_ok")),
+      d_direction_key(pmt::mp("direction")),
+      d_sequence_key(pmt::mp("sequence")),
+      d_count_key(pmt::mp("count")),
+      d_role_key(pmt::mp("role")),
+      d_leader(pmt::mp("leader")),
+      d_follower(pmt::mp("follower"))
+{
+    if (pipeline_frames < 0 || pipeline_frames > 4096)
+        throw std::invalid_argument("negotiator: pipeline_frames must be 0..4096");
+    if (seed != 0)
+        d_logger->warn("seed {}: predictable arrays FOR TESTS ONLY, not for a real link", seed);
+    message_port_register_in(pmt::mp("rx"));
+    set_msg_handler(pmt::mp("rx"), [this](const pmt::pmt_t& m) { on_rx(m); });
+    message_port_register_out(d_neg_port);
+    message_port_register_out(d_int_port);
+    message_port_register_out(d_rounds_port);
+}
+
+uint64_t negotiator_impl::rounds_completed() const
+{
+    gr::thread::scoped_lock guard(const_cast<gr::thread::mutex&>(d_setlock));
+    const auto& c = d_core.counters();
+    return c.rounds_completed_as_leader + c.rounds_completed_as_follower;
+}
+
+uint64_t negotiator_impl::frames_received() const
+{
+    gr::thread::scoped_lock guard(const_cast<gr::thread::mutex&>(d_setlock));
+    return d_core.counters().frames_received;
+}
+
+uint64_t negotiator_impl::rounds_dropped() const
+{
+    gr::thread::scoped_lock guard(const_cast<gr::thread::mutex&>(d_setlock));
+    return total_drops(d_core.counters());
+}
+
+bool negotiator_impl::start()
+{
+    gr::thread::scoped_lock guard(d_setlock);
+    for (int i = 0; i < d_pipeline_frames; ++i)
+        send_next();
+    return block::start();
+}
+
+void negotiator_impl::send_next()
+{
+    const auto next = d_core.transmit();
+    std::vector<uint8_t> neg_block(fl::block_bytes);
+    ::fiberkey::neg_block::encode(
+        next.neg, std::span<uint8_t, fl::block_bytes>(neg_block.data(), fl::block_bytes));
+    message_port_pub(d_neg_port,
+                     pmt::cons(pmt::make_dict(), pmt::init_u8vector(neg_block.size(), neg_block)));
+    ::fiberkey::int_writer writer;
+    for (const auto& r : next.int_records)
+        if (!writer.add(r))
+            d_logger->warn("INT records of a round do not fit one block");
+    if (writer.used() > 0) {
+        const auto bytes = writer.records();
+        message_port_pub(d_int_port, pmt::cons(pmt::make_dict(),
+                                               pmt::init_u8vector(bytes.size(), bytes.data())));
+    }
+}
+
+void negotiator_impl::on_rx(const pmt::pmt_t& msg)
+{
+    constexpr std::size_t both = fl::block_bytes + fl::int_info_bytes;
+    if (!pmt::is_pair(msg) || !pmt::is_dict(pmt::car(msg)) || !pmt::is_u8vector(pmt::cdr(msg)) ||
+        pmt::length(pmt::cdr(msg)) != both) {
+        d_logger->warn("rx: expected the demux's \"blocks\" PDU (NEG and INT of a frame)");
+        return;
+    }
+    size_t len = 0;
+    const uint8_t* data = pmt::u8vector_elements(pmt::cdr(msg), len);
+    const bool int_ok = pmt::to_bool(pmt::dict_ref(pmt::car(msg), d_int_ok_key, pmt::PMT_F));
+
+    const auto neg = ::fiberkey::neg_block::decode(
+        std::span<const uint8_t, fl::block_bytes>(data, fl::block_bytes));
+    ::fiberkey::int_parse_result records;
+    if (int_ok)
+        records = ::fiberkey::parse_int_info(
+            std::span<const uint8_t, fl::int_info_bytes>(data + fl::block_bytes,
+                                                         fl::int_info_bytes));
+
+    std::vector<::fiberkey::completed_round> done;
+    {
+        gr::thread::scoped_lock guard(d_setlock);
+        d_core.receive(neg, records.records);
+        done = d_core.take_completed();
+        // One received frame, one frame to send: a new round every frame.
+        send_next();
+    }
+    for (const auto& r : done) {
+        pmt::pmt_t d = pmt::make_dict();
+        d = pmt::dict_add(d, d_direction_key, pmt::from_long(r.direction));
+        d = pmt::dict_add(d, d_sequence_key, pmt::from_long(r.sequence));
+        d = pmt::dict_add(d, d_count_key, pmt::from_long(r.count));
+        d = pmt::dict_add(d, d_role_key, r.direction == d_direction ? d_leader : d_follower);
+        message_port_pub(d_rounds_port, d);
+    }
+}
+
+} // namespace fiberkey
+} // namespace gr

@@ -1,0 +1,41 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 The gr-fiberkey authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef INCLUDED_FIBERKEY_NEGOTIATOR_IMPL_H
+#define INCLUDED_FIBERKEY_NEGOTIATOR_IMPL_H
+
+#include <fiberkey/negotiator.h>
+#include <gnuradio/fiberkey/negotiator.h>
+
+namespace gr {
+namespace fiberkey {
+
+class negotiator_impl : public negotiator
+{
+public:
+    negotiator_impl(const std::string& node, int bits, uint64_t seed, int pipeline_frames);
+
+    bool start() override;
+
+    uint64_t rounds_completed() const override;
+    uint64_t frames_received() const override;
+    uint64_t rounds_dropped() const override;
+
+private:
+    void on_rx(const pmt::pmt_t& msg);
+    void send_next(); // d_setlock held
+
+    const uint8_t d_direction;
+    const int d_pipeline_frames;
+    ::fiberkey::negotiator d_core; // guarded by d_setlock
+    const pmt::pmt_t d_neg_port, d_int_port, d_rounds_port;
+    const pmt::pmt_t d_int_ok_key, d_direction_key, d_sequence_key, d_count_key, d_role_key;
+    const pmt::pmt_t d_leader, d_follower;
+};
+
+} // namespace fiberkey
+} // namespace gr
+
+#endif
