@@ -25,6 +25,10 @@ struct splitmix64 {
     }
 };
 
+// The second attempt: channel LLRs times retry_scale, check messages damped by
+// retry_damping (measured: at n = 1000 it cuts the FER near 1e-2 about tenfold).
+constexpr double retry_scale = 0.7, retry_damping = 0.5;
+
 // Messages beyond this magnitude only slow tanh/atanh down and overflow atanh(1).
 constexpr double max_message = 25.0;
 
@@ -32,12 +36,17 @@ constexpr double max_message = 25.0;
 
 std::vector<unsigned> ldpc_code::variable_degrees(std::size_t n, std::size_t m)
 {
-    // Chosen by measured frame error rates at n = 1000 over rates 0.45 .. 0.9.
-    const std::size_t degree2 = std::min(m - 1, std::size_t(0.8 * double(m)));
+    // Chosen by measured frame error rates with the layered decoder, n = 500 .. 2000,
+    // rates 0.5 .. 0.92 (a sweep over the share of degree-2 nodes, the share and degree
+    // of the heavy nodes and the degree of the rest): against the former 0.8 m / 0.1 n
+    // of degree 12 / rest 3, at n = 1000 and equal leak, the FER falls from 0.14 to
+    // 0.05 at 1% (m = 160), from 0.068 to 0.025 at 3% (m = 320) and from 0.035 to
+    // 0.005 at 10% (m = 640), before the decoder's second attempt.
+    const std::size_t degree2 = std::min(m - 1, std::size_t(0.9 * double(m)));
     const std::size_t heavy = std::min(n - degree2, std::size_t(0.1 * double(n)));
-    std::vector<unsigned> d(n, 3);
+    std::vector<unsigned> d(n, 4);
     std::fill_n(d.begin(), degree2, 2u);
-    std::fill(d.end() - std::ptrdiff_t(heavy), d.end(), 12u);
+    std::fill(d.end() - std::ptrdiff_t(heavy), d.end(), 8u);
     for (auto& x : d)
         x = std::min<unsigned>(x, unsigned(m));
     return d;
@@ -186,9 +195,34 @@ ldpc_code::decode_result ldpc_code::decode(std::span<const float> llr,
 {
     if (llr.size() != d_n || syndrome.size() != d_m)
         throw std::invalid_argument("ldpc_code::decode: wrong length");
-    const std::size_t edges = d_edge_var.size();
-    std::vector<double> to_check(edges), to_var(edges, 0.0), t;
-    std::vector<double> total(llr.begin(), llr.end());
+    // Most failures of these short codes are trapping sets: the decoder settles on a
+    // few wrong bits and more iterations do not help. Rare as they are, a second
+    // attempt with damped check messages and weakened channel LLRs, which takes other
+    // paths, frees a good share of them, at no cost to frames that decode at first.
+    decode_result result = decode_pass(llr, syndrome, x, max_iterations, 1.0, 0.0);
+    if (!result.converged) {
+        const auto first = result.iterations;
+        result =
+            decode_pass(llr, syndrome, x, max_iterations, retry_scale, retry_damping);
+        result.iterations += first;
+    }
+    return result;
+}
+
+ldpc_code::decode_result ldpc_code::decode_pass(std::span<const float> llr,
+                                                std::span<const std::uint8_t> syndrome,
+                                                std::vector<std::uint8_t>& x,
+                                                unsigned max_iterations,
+                                                double llr_scale,
+                                                double damping) const
+{
+    // Layered (serial) schedule: check by check, each check reads the variables'
+    // current posteriors minus its own previous message and writes its new messages
+    // straight back, so later checks of the same iteration already see them.
+    std::vector<double> to_var(d_edge_var.size(), 0.0), q, t, old;
+    std::vector<double> total(d_n);
+    for (std::size_t v = 0; v < d_n; ++v)
+        total[v] = std::clamp<double>(llr_scale * llr[v], -max_message, max_message);
     x.assign(d_n, 0);
 
     auto hard_decision_meets_syndrome = [&] {
@@ -209,19 +243,23 @@ ldpc_code::decode_result ldpc_code::decode(std::span<const float> llr,
         result.converged = true;
         return result;
     }
-    for (std::size_t e = 0; e < edges; ++e)
-        to_check[e] = std::clamp<double>(llr[d_edge_var[e]], -max_message, max_message);
-
     while (result.iterations < max_iterations) {
         ++result.iterations;
-        // Check nodes: the product of tanh(L/2) over the other edges, by prefix and
-        // suffix products so that no division by a near-zero tanh is needed.
         for (std::size_t c = 0; c < d_m; ++c) {
             const auto begin = d_check_start[c], end = d_check_start[c + 1];
             const std::size_t degree = end - begin;
+            q.resize(degree);
             t.resize(degree);
-            for (std::size_t i = 0; i < degree; ++i)
-                t[i] = std::tanh(0.5 * to_check[begin + i]);
+            old.resize(degree);
+            for (std::size_t i = 0; i < degree; ++i) {
+                q[i] = std::clamp(total[d_edge_var[begin + i]] - to_var[begin + i],
+                                  -max_message,
+                                  max_message);
+                t[i] = std::tanh(0.5 * q[i]);
+                old[i] = to_var[begin + i];
+            }
+            // The product of tanh(L/2) over the other edges, by prefix and suffix
+            // products so that no division by a near-zero tanh is needed.
             const double sign = (syndrome[c] & 1) ? -1.0 : 1.0;
             double prefix = 1.0;
             for (std::size_t i = 0; i < degree; ++i) {
@@ -232,19 +270,11 @@ ldpc_code::decode_result ldpc_code::decode(std::span<const float> llr,
             for (std::size_t i = degree; i-- > 0;) {
                 const double p = std::clamp(
                     to_var[begin + i] * suffix, -0.999999999999, 0.999999999999);
-                to_var[begin + i] = sign * 2.0 * std::atanh(p);
+                const double r =
+                    (1.0 - damping) * sign * 2.0 * std::atanh(p) + damping * old[i];
+                to_var[begin + i] = r;
+                total[d_edge_var[begin + i]] = q[i] + r;
                 suffix *= t[i];
-            }
-        }
-        // Variable nodes: channel LLR plus everything but the edge's own message.
-        for (std::size_t v = 0; v < d_n; ++v) {
-            double sum = llr[v];
-            for (auto i = d_var_start[v]; i < d_var_start[v + 1]; ++i)
-                sum += to_var[d_var_edges[i]];
-            total[v] = sum;
-            for (auto i = d_var_start[v]; i < d_var_start[v + 1]; ++i) {
-                const auto e = d_var_edges[i];
-                to_check[e] = std::clamp(sum - to_var[e], -max_message, max_message);
             }
         }
         if (hard_decision_meets_syndrome()) {

@@ -143,3 +143,66 @@ TEST(reconciliation, efficiency_by_block_length)
             EXPECT_LT(fer, 0.5);
         }
 }
+
+TEST(reconciliation, codes_for_a_frame_error_rate)
+{
+    const std::vector<double> p = { 0.03 };
+    for (std::size_t n : { 300, 1000, 2000, 5000 }) {
+        const auto loose = rec::choose_codes_for_fer(n, p, 0.1);
+        const auto tight = rec::choose_codes_for_fer(n, p, 1e-3);
+        ASSERT_TRUE(rec::codes_valid(loose, n));
+        ASSERT_TRUE(rec::codes_valid(tight, n));
+        for (std::size_t b = 0; b < loose.size(); ++b) {
+            EXPECT_LT(loose[b].syndrome_bits, tight[b].syndrome_bits);
+            // Never below the finite-length bound for the block.
+            EXPECT_GE(double(loose[b].syndrome_bits),
+                      rec::finite_length_bound(loose[b].key_bits, p, 0.1));
+        }
+    }
+    // Dispersion and entropy vanish with the disagreement: the smallest syndrome.
+    const std::vector<double> zero = { 0.0 };
+    EXPECT_EQ(rec::choose_codes_for_fer(1000, zero, 1e-2)[0].syndrome_bits, 16u);
+    EXPECT_THROW(rec::choose_codes_for_fer(1000, p, 0.0), std::invalid_argument);
+    EXPECT_THROW(rec::choose_codes_for_fer(1000, p, 0.5), std::invalid_argument);
+    // Q^-1(0.01) = 2.326: 1000 h(0.03) + 2.326 sqrt(1000 V(0.03)) + log2(1000) / 2.
+    EXPECT_NEAR(rec::finite_length_bound(1000, p, 0.01), 194.4 + 62.9 + 5.0, 0.5);
+}
+
+// Printed: the codes chosen for a frame error rate of 1e-2, their efficiency f, the
+// frame error rate they reach, and f of the finite-length bound (no code of that length
+// can do better at that error rate), for 500..2000-bit keys.
+TEST(reconciliation, efficiency_for_a_frame_error_rate)
+{
+    const double target = 1e-2;
+    const int frames = 100;
+    std::mt19937_64 rng(13);
+    std::printf("  %6s %6s %6s %7s %7s %6s\n", "n", "KDR", "leak", "f", "f_bound", "FER");
+    for (std::size_t n : { 500, 1000, 2000 })
+        for (double p : { 0.01, 0.03, 0.05, 0.10 }) {
+            const std::vector<double> planes = { p };
+            const auto codes = rec::choose_codes_for_fer(n, planes, target);
+            std::bernoulli_distribution flip(p);
+            int failures = 0;
+            std::vector<std::uint8_t> x(n), y(n);
+            for (int f = 0; f < frames; ++f) {
+                for (std::size_t i = 0; i < n; ++i) {
+                    x[i] = rng() & 1;
+                    y[i] = x[i] ^ flip(rng);
+                }
+                const auto out = rec::decode(
+                    rec::hard_llrs(y, planes), rec::syndrome(x, codes), codes, 100);
+                failures += !out.converged || out.bits != x;
+            }
+            const auto leak = codes[0].syndrome_bits;
+            const double h = double(n) * rec::binary_entropy(p);
+            const double fer = double(failures) / frames;
+            std::printf("  %6zu %6.3f %6zu %7.3f %7.3f %6.3f\n",
+                        n,
+                        p,
+                        leak,
+                        double(leak) / h,
+                        rec::finite_length_bound(n, planes, target) / h,
+                        fer);
+            EXPECT_LE(fer, 0.08);
+        }
+}

@@ -45,9 +45,10 @@ public:
     static std::shared_ptr<const ldpc_code> cached(std::size_t n, std::size_t m);
 
     /*!
-     * Variable node degrees for (n, m), nondecreasing: 0.8 m nodes of degree 2 (they
-     * carry the waterfall), 0.1 n heavy nodes of degree 12 (they converge first and
-     * anchor the rest), degree 3 for the others; capped at m.
+     * Variable node degrees for (n, m), nondecreasing: 0.9 m nodes of degree 2 (they
+     * carry the waterfall; fewer than m, so they form no cycle among themselves),
+     * 0.1 n heavy nodes of degree 8 (they converge first and anchor the rest), degree
+     * 4 for the others; capped at m.
      */
     static std::vector<unsigned> variable_degrees(std::size_t n, std::size_t m);
 
@@ -59,9 +60,12 @@ public:
     std::vector<std::uint8_t> syndrome(std::span<const std::uint8_t> x) const;
 
     /*!
-     * Sum-product belief propagation in the log domain, flooding schedule, stopping as
-     * soon as the hard decision meets \p syndrome. \p llr[v] = log P(x_v = 0) / P(x_v =
-     * 1) given the follower's side information. Writes the hard decision to \p x.
+     * Sum-product belief propagation in the log domain, layered (serial) schedule,
+     * stopping as soon as the hard decision meets \p syndrome. \p llr[v] = log P(x_v =
+     * 0) / P(x_v = 1) given the follower's side information. Writes the hard decision
+     * to \p x. When \p max_iterations pass without convergence, a second attempt of
+     * as many iterations starts afresh with channel LLRs scaled by 0.7 and check
+     * messages damped by half (trapping sets); iterations counts both.
      */
     decode_result decode(std::span<const float> llr,
                          std::span<const std::uint8_t> syndrome,
@@ -69,6 +73,13 @@ public:
                          unsigned max_iterations = 100) const;
 
 private:
+    decode_result decode_pass(std::span<const float> llr,
+                              std::span<const std::uint8_t> syndrome,
+                              std::vector<std::uint8_t>& x,
+                              unsigned max_iterations,
+                              double llr_scale,
+                              double damping) const;
+
     std::size_t d_n, d_m;
     // Edges grouped by check: check c owns edges [d_check_start[c], d_check_start[c+1]).
     std::vector<std::uint32_t> d_check_start;
