@@ -317,8 +317,8 @@ void post_processor_config::validate() const
     if (!(initial_disagreement > 0.0 && initial_disagreement < 0.5))
         throw std::invalid_argument(
             "post_processor: initial_disagreement must lie in (0, 0.5)");
-    if (!(efficiency >= 1.0 && efficiency <= 4.0))
-        throw std::invalid_argument("post_processor: efficiency must lie in [1, 4]");
+    if (!(target_fer > 0.0 && target_fer < 0.5))
+        throw std::invalid_argument("post_processor: target_fer must lie in (0, 0.5)");
     if (!(estimate_margin >= 0.0 && estimate_margin <= 10.0))
         throw std::invalid_argument(
             "post_processor: estimate_margin must lie in [0, 10]");
@@ -632,7 +632,7 @@ struct post_processor::impl {
         b.report.key_bits = n;
         const auto estimated = estimate();
         const auto codes =
-            rec::choose_codes(n, design_disagreement(estimated, n), cfg.efficiency);
+            rec::choose_codes_for_fer(n, design_disagreement(estimated, n), cfg.target_fer);
         const auto syn = rec::syndrome(b.key, codes);
 
         auto symbols = symbols_of(b.key, q);

@@ -81,7 +81,9 @@ struct post_processor_config {
      *  the estimate itself): lower it to model an adversary who knows part of F. */
     double min_entropy_per_bit = 1.0;
     double initial_disagreement = 0.05; //!< leader's estimate before any batch
-    double efficiency = 1.5;            //!< design leak / Slepian-Wolf bound of the codes
+    //! Frame error rate the codes are chosen for, per block (reconciliation.h,
+    //! choose_codes_for_fer): the leak then follows the finite-length bound.
+    double target_fer = 1e-2;
     double estimate_margin = 1.0;       //!< codes sized for estimate + margin x std error
     unsigned max_iterations = 100;
     /*! Fills its argument with random bytes (nonces, PA seeds, the instance id).
