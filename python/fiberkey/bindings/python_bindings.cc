@@ -9,6 +9,7 @@ namespace py = pybind11;
 void bind_core(py::module& m);
 void bind_framing(py::module& m);
 void bind_link(py::module& m);
+void bind_model(py::module& m);
 void bind_phy(py::module& m);
 void bind_zuc_crypt(py::module& m);
 
@@ -19,6 +20,7 @@ PYBIND11_MODULE(fiberkey_python, m)
     bind_core(m);
     bind_framing(m);
     bind_link(m);
+    bind_model(m);
     bind_phy(m);
     bind_zuc_crypt(m);
 }

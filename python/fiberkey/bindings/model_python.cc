@@ -1,0 +1,153 @@
+/*
+ * Copyright 2026 The gr-fiberkey authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+// The round-level model, the statistics and the key post-processing for researchers:
+// plain core classes, no flowgraph needed.
+#include <fiberkey/post_processor.h>
+#include <fiberkey/round_model.h>
+#include <fiberkey/session_key.h>
+#include <fiberkey/statistics.h>
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+namespace py = pybind11;
+using namespace fiberkey;
+
+namespace {
+py::bytes as_bytes(std::span<const uint8_t> v)
+{
+    return py::bytes(reinterpret_cast<const char*>(v.data()), v.size());
+}
+} // namespace
+
+void bind_model(py::module& m)
+{
+    py::class_<round_model_config>(m, "round_model_config",
+                                   "Settings of the round-level statistical model.")
+        .def(py::init<>())
+        .def_readwrite("bits", &round_model_config::bits)
+        .def_readwrite("link_ber", &round_model_config::link_ber)
+        .def_readwrite("noise_ber_low", &round_model_config::noise_ber_low)
+        .def_readwrite("noise_ber_high", &round_model_config::noise_ber_high)
+        .def_readwrite("simulate_eve", &round_model_config::simulate_eve)
+        .def_readwrite("eve_ber", &round_model_config::eve_ber);
+
+    py::class_<round_model>(m, "round_model",
+                            "F1 and F2 of each round drawn from bit-error statistics.")
+        .def(py::init([](const round_model_config& c) { return std::make_unique<round_model>(c); }),
+             py::arg("config"))
+        .def(
+            "generate",
+            [](round_model& model, uint8_t direction, std::size_t n) {
+                std::vector<model_round> rounds(n);
+                {
+                    py::gil_scoped_release release;
+                    model.generate(direction, rounds);
+                }
+                py::array_t<int32_t> f1(n), f2(n);
+                py::array_t<double> eve(n);
+                auto a = f1.mutable_unchecked<1>();
+                auto b = f2.mutable_unchecked<1>();
+                auto e = eve.mutable_unchecked<1>();
+                for (std::size_t i = 0; i < n; ++i) {
+                    a(i) = rounds[i].f1;
+                    b(i) = rounds[i].f2;
+                    e(i) = rounds[i].eve_estimate;
+                }
+                return py::make_tuple(f1, f2, eve);
+            },
+            py::arg("direction"), py::arg("n"),
+            "n rounds of a direction: (F1, F2, Eve's estimate) as numpy arrays.");
+
+    m.def(
+        "mutual_information",
+        [](const std::vector<int32_t>& x, const std::vector<int32_t>& y) {
+            return mutual_information(x, y).bits;
+        },
+        py::arg("x"), py::arg("y"),
+        "I(X;Y) in bits from paired integer samples (plug-in with Miller-Madow).");
+
+    py::enum_<quantizer_mode>(m, "quantizer_mode")
+        .value("patent", quantizer_mode::patent)
+        .value("equiprobable", quantizer_mode::equiprobable);
+    py::enum_<pp_role>(m, "pp_role").value("leader", pp_role::leader).value("follower",
+                                                                          pp_role::follower);
+
+    py::class_<post_processor_config>(m, "post_processor_config")
+        .def(py::init<>())
+        .def_readwrite("role", &post_processor_config::role)
+        .def_readwrite("direction", &post_processor_config::direction)
+        .def_readwrite("batch_rounds", &post_processor_config::batch_rounds)
+        .def_readwrite("eps_total", &post_processor_config::eps_total)
+        .def_readwrite("target_fer", &post_processor_config::target_fer)
+        .def_property(
+            "mode", [](const post_processor_config& c) { return c.quantizer.mode; },
+            [](post_processor_config& c, quantizer_mode m) { c.quantizer.mode = m; })
+        .def_property(
+            "alpha", [](const post_processor_config& c) { return c.quantizer.alpha; },
+            [](post_processor_config& c, double a) { c.quantizer.alpha = a; })
+        .def_property(
+            "bits_per_round",
+            [](const post_processor_config& c) { return c.quantizer.bits_per_round; },
+            [](post_processor_config& c, unsigned q) { c.quantizer.bits_per_round = q; });
+
+    py::class_<seed_key>(m, "seed_key", "A 256-bit seed key and what it cost.")
+        .def_readonly("direction", &seed_key::direction)
+        .def_readonly("key_index", &seed_key::key_index)
+        .def_property_readonly("key", [](const seed_key& k) { return as_bytes(k.key); })
+        .def_readonly("rounds_used", &seed_key::rounds_used)
+        .def_readonly("disagreement", &seed_key::disagreement)
+        .def_readonly("bits_leaked", &seed_key::bits_leaked)
+        .def_readonly("epsilon", &seed_key::epsilon);
+
+    py::class_<post_processor_stats>(m, "post_processor_stats")
+        .def_readonly("rounds_in", &post_processor_stats::rounds_in)
+        .def_readonly("batches_started", &post_processor_stats::batches_started)
+        .def_readonly("batches_reconciled", &post_processor_stats::batches_reconciled)
+        .def_readonly("batches_failed", &post_processor_stats::batches_failed)
+        .def_readonly("keys_emitted", &post_processor_stats::keys_emitted)
+        .def_readonly("secret_bits", &post_processor_stats::secret_bits);
+
+    py::class_<post_processor>(m, "post_processor",
+                               "Key post-processing of one direction at one node.")
+        .def(py::init([](const post_processor_config& c) {
+                 return std::make_unique<post_processor>(c);
+             }),
+             py::arg("config"))
+        .def("add_round", &post_processor::add_round, py::arg("sequence"), py::arg("count"))
+        .def(
+            "handle_message",
+            [](post_processor& p, const py::bytes& msg) {
+                const std::string_view v(msg);
+                const auto verdict = p.handle_message(std::span<const uint8_t>(
+                    reinterpret_cast<const uint8_t*>(v.data()), v.size()));
+                return py::make_tuple(verdict.accepted, verdict.reason);
+            },
+            py::arg("message"))
+        .def("take_messages",
+             [](post_processor& p) {
+                 py::list out;
+                 for (const auto& msg : p.take_messages())
+                     out.append(as_bytes(msg));
+                 return out;
+             })
+        .def("take_keys", &post_processor::take_keys)
+        .def("stats", &post_processor::stats, py::return_value_policy::copy);
+
+    m.def(
+        "derive_session_key",
+        [](const py::bytes& seed, uint8_t direction, uint32_t epoch) {
+            const std::string_view v(seed);
+            if (v.size() != 32)
+                throw std::invalid_argument("a seed key is 32 bytes");
+            const auto k = session_key::derive(
+                std::span<const uint8_t, 32>(reinterpret_cast<const uint8_t*>(v.data()), 32),
+                direction, epoch);
+            return as_bytes(k);
+        },
+        py::arg("seed_key"), py::arg("direction"), py::arg("epoch"),
+        "The next 128-bit session key: ZUC-256 of the seed key (docs/protocol-choices.md).");
+}
