@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <cmath>
 #include <stdexcept>
 
 namespace gr {
@@ -37,6 +38,16 @@ double number_in(const pmt::pmt_t& dict, const pmt::pmt_t& key)
         throw std::invalid_argument("frame_start tag without a number '" +
                                     pmt::symbol_to_string(key) + "'");
     return pmt::to_double(v);
+}
+
+// An optional, non-negative number: 0 when the tag does not carry it.
+double number_or_zero(const pmt::pmt_t& dict, const pmt::pmt_t& key)
+{
+    const pmt::pmt_t v = pmt::dict_ref(dict, key, pmt::PMT_NIL);
+    if (!pmt::is_number(v) || pmt::is_complex(v))
+        return 0.0;
+    const double x = pmt::to_double(v);
+    return std::isfinite(x) && x > 0.0 ? x : 0.0;
 }
 } // namespace
 
@@ -78,6 +89,9 @@ void noise_injector_impl::start_frame(uint64_t offset, const pmt::pmt_t& value)
         levels.one = number_in(value, frame_tags::one());
         levels.zero = number_in(value, frame_tags::zero());
         levels.threshold = number_in(value, frame_tags::threshold());
+        // The link's own noise, so that the drawn BER is the one at the decision.
+        levels.sigma_one = number_or_zero(value, frame_tags::sigma_one());
+        levels.sigma_zero = number_or_zero(value, frame_tags::sigma_zero());
         d_noise = d_core.draw(levels);
         d_active = true;
         ++d_frames;

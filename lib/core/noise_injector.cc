@@ -86,9 +86,9 @@ noise_injector::noise_injector(const noise_injector_config& config,
 double noise_injector::local_noise_ber(double sigma, const signal_levels& levels)
 {
     const margins m = margins_of(levels);
-    if (sigma <= 0.0)
-        return 0.0;
-    return 0.5 * (tail(m.one / sigma) + tail(m.zero / sigma));
+    const double s1 = std::hypot(std::max(sigma, 0.0), levels.sigma_one);
+    const double s0 = std::hypot(std::max(sigma, 0.0), levels.sigma_zero);
+    return 0.5 * ((s1 > 0.0 ? tail(m.one / s1) : 0.0) + (s0 > 0.0 ? tail(m.zero / s0) : 0.0));
 }
 
 double noise_injector::sigma_for_ber(double ber, const signal_levels& levels)
@@ -98,8 +98,10 @@ double noise_injector::sigma_for_ber(double ber, const signal_levels& levels)
             "noise_injector: a target BER must be in (0, 0.5), got " +
             std::to_string(ber));
     const margins m = margins_of(levels);
-    // The BER grows with sigma from 0 (far below the smaller margin) towards 0.5
-    // (far above both): bisect on log sigma.
+    if (local_noise_ber(0.0, levels) >= ber)
+        return 0.0;
+    // The BER grows with sigma from its value without local noise towards 0.5 (far
+    // above both margins): bisect on log sigma.
     double lo = std::min(m.one, m.zero) * 1e-3;
     double hi = (m.one + m.zero) * 1e6;
     for (int i = 0; i < 200 && hi > lo * (1.0 + 1e-13); ++i) {

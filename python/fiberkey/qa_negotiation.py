@@ -90,15 +90,27 @@ class qa_negotiation(gr_unittest.TestCase):
             self.assertEqual([s for s in mine if s < settled],
                              [s for s in theirs if s < settled])
 
-    def test_002_local_noise_correlates_f1_and_f2(self):
+    def test_002_local_noise_correlates_f1_and_f2_as_the_model_says(self):
         nodes, (at_a, at_b) = self.run_nodes(1000, noisy=True)
+        # The round-level model at the same settings (default link BER about 1e-5, local
+        # BER log-uniform in [1e-3, 0.2]) over many rounds.
+        cfg = fiberkey.round_model_config()
+        cfg.link_ber = [1e-5, 1e-5]
+        m1, m2, _ = fiberkey.round_model(cfg).generate(0, 200000)
+        model_mean, model_sd = np.mean(m1), np.std(m1)
+        model_corr = np.corrcoef(m1, m2)[0, 1]
         for direction in (0, 1):
             f1, f2 = self.paired(at_a, at_b, direction)
             self.assertGreaterEqual(len(f1), 1000, f"direction {direction}")
             corr = np.corrcoef(f1, f2)[0, 1]
             print(f"direction {direction}: {len(f1)} rounds, corr(F1, F2) = {corr:.3f}, "
-                  f"mean F1 {np.mean(f1):.1f}, sd {np.std(f1):.1f}")
+                  f"mean F1 {np.mean(f1):.1f}, sd {np.std(f1):.1f}; model: corr "
+                  f"{model_corr:.3f}, mean {model_mean:.1f}, sd {model_sd:.1f}")
             self.assertGreaterEqual(corr, 0.9, f"direction {direction}: corr {corr:.3f}")
+            # Tolerances: about 3 standard errors over ~1,000 rounds.
+            self.assertLess(abs(np.mean(f1) - model_mean), 3.5)
+            self.assertLess(abs(np.std(f1) / model_sd - 1), 0.1)
+            self.assertLess(abs(corr - model_corr), 0.02)
 
     def test_003_bad_parameters(self):
         with self.assertRaises(Exception):

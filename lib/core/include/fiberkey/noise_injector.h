@@ -89,9 +89,11 @@ public:
     //! draw() then apply() on a whole frame of frame_samples() samples, in place.
     frame_noise process(float* frame, const signal_levels& levels);
 
-    //! The BER that local noise of this sigma alone gives at these levels.
+    //! The BER at the decision with local noise of this sigma added to the noise already
+    //! on the levels (levels.sigma_one, sigma_zero; 0 for noiseless levels).
     static double local_noise_ber(double sigma, const signal_levels& levels);
-    //! The sigma for that BER, 0 < ber < 0.5.
+    //! The local sigma that makes the BER at the decision \p ber, 0 < ber < 0.5; 0 when
+    //! the noise already there gives that much.
     static double sigma_for_ber(double ber, const signal_levels& levels);
 
 private:

@@ -17,6 +17,10 @@ struct signal_levels {
     double one = 1.0;
     double zero = 0.0;
     double threshold = 0.5;
+    //! Noise already on each level (the link's own), as estimated by the frame sync;
+    //! the local noise adds to it in variance.
+    double sigma_one = 0.0;
+    double sigma_zero = 0.0;
 };
 
 } // namespace fiberkey
