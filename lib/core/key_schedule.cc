@@ -54,35 +54,30 @@ void key_schedule::install(std::span<const std::uint8_t, 16> key,
 {
     if (epoch >= epochs)
         throw std::invalid_argument("key_schedule: the epoch is 2 bits (0..3)");
-    if (d_active && *d_active == epoch)
+    // Keys take effect in the order they are installed, each one epoch after the one
+    // before it, so that the 2-bit epoch of a frame always names one key.
+    const std::optional<unsigned> last =
+        d_pending.empty() ? d_active : std::optional<unsigned>(d_pending.back().epoch);
+    if (last && epoch != (*last + 1) % epochs)
         throw std::invalid_argument("key_schedule: epoch " + std::to_string(epoch) +
-                                    " is in use; a new key needs the next epoch");
+                                    " after epoch " + std::to_string(*last) +
+                                    "; keys must follow each other (" +
+                                    std::to_string((*last + 1) % epochs) + " next)");
+    if (d_pending.size() >= max_pending)
+        throw std::invalid_argument("key_schedule: too many keys pending");
     session_key k;
     std::copy(key.begin(), key.end(), k.begin());
-    if (d_role == role::transmit) {
-        if (d_pending.size() >= max_pending)
-            throw std::invalid_argument("key_schedule: too many keys pending");
-        for (const auto& p : d_pending)
-            if (p.epoch == epoch)
-                throw std::invalid_argument("key_schedule: epoch already pending");
-        d_pending.push_back({ k, epoch, start_counter });
-    } else {
-        slot& s = d_slots[epoch];
-        wipe(s);
-        s.key = k;
-        s.start = start_counter;
-        s.loaded = true;
-        if (d_previous == epoch)
-            d_previous.reset();
-    }
+    d_pending.push_back({ k, epoch, start_counter });
     secure_wipe(k);
 }
 
 key_schedule::selection key_schedule::for_transmit(std::uint32_t counter)
 {
-    // Activate the newest pending key whose start has been reached.
-    while (!d_pending.empty() &&
-           (!d_pending.front().start || reached(counter, *d_pending.front().start))) {
+    // Activate the next pending key whose start has been reached: one per frame, so
+    // that the epoch in the clear overhead only ever steps by one (a receiver takes a
+    // jump for a channel error).
+    if (!d_pending.empty() &&
+        (!d_pending.front().start || reached(counter, *d_pending.front().start))) {
         pending_key& p = d_pending.front();
         if (d_active)
             wipe(d_slots[*d_active]);
@@ -112,13 +107,25 @@ key_schedule::selection key_schedule::for_transmit(std::uint32_t counter)
 
 key_schedule::selection key_schedule::for_receive(std::uint32_t counter, unsigned epoch)
 {
-    if (epoch >= epochs || !d_slots[epoch].loaded)
+    if (epoch >= epochs)
         return { verdict::no_key, nullptr, epoch };
-    if (d_slots[epoch].start && !reached(counter, *d_slots[epoch].start))
-        return { verdict::before_start, nullptr, epoch };
     if (d_previous == epoch) // a late frame under the key being retired
         return { verdict::ok, &d_slots[epoch].key, epoch };
     if (d_active != epoch) {
+        // A new epoch: it must be the next key in line.
+        if (d_pending.empty() || d_pending.front().epoch != epoch)
+            return { verdict::no_key, nullptr, epoch };
+        const pending_key& p = d_pending.front();
+        if (p.start && !reached(counter, *p.start))
+            return { verdict::before_start, nullptr, epoch };
+        if (d_previous)
+            wipe(d_slots[*d_previous]);
+        slot& s = d_slots[epoch];
+        s.key = p.key;
+        s.start = p.start;
+        s.loaded = true;
+        secure_wipe(d_pending.front().key);
+        d_pending.pop_front();
         d_previous = d_active;
         d_active = epoch;
         d_frames_since_switch = 0;

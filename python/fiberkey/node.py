@@ -5,8 +5,8 @@
 """One end of a fiberkey link as a hierarchical block."""
 from gnuradio import gr
 
-from .fiberkey_python import (int_channel, key_exchange, line_decoder, line_encoder,
-                              negotiator, otu_demux, otu_mux, zuc_crypt)
+from .fiberkey_python import (int_channel, key_exchange, key_post_processor, line_decoder,
+                              line_encoder, negotiator, otu_demux, otu_mux, zuc_crypt)
 
 
 class node(gr.hier_block2):
@@ -26,11 +26,18 @@ class node(gr.hier_block2):
     blocks, pipeline_frames of which are primed at start, so that both ends run in lock
     step with a new round every frame. seed != 0 makes the arrays reproducible, for tests
     only.
+
+    post_process: a key post-processor for each direction (leader of its own, follower of
+    the peer's: pp_own and pp_peer), fed with the negotiator's counts, talking to the
+    peer's over the INT channel; with rekey their seed keys become the next session keys
+    of the node's transmitting and receiving crypt blocks.
     """
 
     def __init__(self, name="A", key_mode="psk", psk_hex="", own_key_file="",
                  peer_public_file="", own_id="", peer_id="", fec=True, backend="auto",
-                 first_counter=0, negotiate=False, bits=496, seed=0, pipeline_frames=32):
+                 first_counter=0, negotiate=False, bits=496, seed=0, pipeline_frames=32,
+                 post_process=False, pp_mode="patent", bits_per_round=2, batch_rounds=1000,
+                 alpha=0.5, rekey=True):
         gr.hier_block2.__init__(
             self, f"fiberkey_node_{name}",
             gr.io_signature(2, 2, gr.sizeof_char),
@@ -64,3 +71,15 @@ class node(gr.hier_block2):
             self.msg_connect(self.demux, "blocks", self.negotiator, "rx")
             self.msg_connect(self.negotiator, "neg", self.mux, "neg")
             self.msg_connect(self.negotiator, "int", self.mux, "int")
+        if post_process:
+            self.pp_own = key_post_processor(direction, True, pp_mode, bits_per_round,
+                                             batch_rounds, alpha, -64, rekey)
+            self.pp_peer = key_post_processor(peer_direction, False, pp_mode,
+                                              bits_per_round, batch_rounds, alpha, -64, rekey)
+            for pp in (self.pp_own, self.pp_peer):
+                if negotiate:
+                    self.msg_connect(self.negotiator, "rounds", pp, "rounds")
+                self.msg_connect(self.channel, "recv", pp, "recv")
+                self.msg_connect(pp, "send", self.channel, "send")
+            self.msg_connect(self.pp_own, "session_key", self.tx_crypt, "key")
+            self.msg_connect(self.pp_peer, "session_key", self.rx_crypt, "key")

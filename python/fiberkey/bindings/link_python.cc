@@ -4,6 +4,8 @@
  */
 #include <gnuradio/fiberkey/int_channel.h>
 #include <gnuradio/fiberkey/key_exchange.h>
+#include <gnuradio/fiberkey/key_post_processor.h>
+#include <gnuradio/fiberkey/model_rounds.h>
 #include <gnuradio/fiberkey/negotiator.h>
 #include <gnuradio/fiberkey/round_counts.h>
 
@@ -50,4 +52,22 @@ void bind_link(py::module& m)
         m, "round_counts", "A node's per-round error counts as float streams.")
         .def(py::init(&round_counts::make), py::arg("queue_depth") = 4096)
         .def("rounds_dropped", &round_counts::rounds_dropped);
+
+    py::class_<key_post_processor, gr::block, gr::basic_block,
+               std::shared_ptr<key_post_processor>>(
+        m, "key_post_processor", "Seed keys from one direction's counts, and re-keying.")
+        .def(py::init(&key_post_processor::make), py::arg("direction"), py::arg("leader"),
+             py::arg("mode") = "patent", py::arg("bits_per_round") = 2,
+             py::arg("batch_rounds") = 1000, py::arg("alpha") = 0.5,
+             py::arg("log2_epsilon") = -64, py::arg("rekey") = true)
+        .def("keys", &key_post_processor::keys)
+        .def("batches_failed", &key_post_processor::batches_failed)
+        .def("secret_bits", &key_post_processor::secret_bits)
+        .def("rounds_in", &key_post_processor::rounds_in);
+
+    py::class_<model_rounds, gr::block, gr::basic_block, std::shared_ptr<model_rounds>>(
+        m, "model_rounds", "Rounds from the round-level model, one per tick, for both nodes.")
+        .def(py::init(&model_rounds::make), py::arg("bits") = 496, py::arg("noise_low") = 1e-3,
+             py::arg("noise_high") = 0.2, py::arg("link_ber") = 1e-5, py::arg("seed") = 0)
+        .def("rounds", &model_rounds::rounds);
 }

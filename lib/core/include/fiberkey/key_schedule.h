@@ -31,9 +31,14 @@ using session_key = std::array<std::uint8_t, 16>;
  * a frame that would repeat a counter is refused, so after 2^32 frames under one key every
  * frame is refused until a new key takes effect.
  *
- * Receive side: the frame's epoch selects the key; a frame whose counter lies before that
- * key's start is refused. The previous key is wiped once the new one has decrypted
- * retire_after consecutive frames.
+ * Keys take effect in the order they were installed, each one epoch after the one before
+ * (modulo 4), and a transmitter activates at most one per frame, so the epoch in the
+ * clear overhead steps by one at a time and always names one key.
+ *
+ * Receive side: a frame under the active epoch uses the active key; a frame under the
+ * next epoch activates the next key in line (refused while its counter lies before that
+ * key's start). The previous key is wiped once the new one has decrypted retire_after
+ * consecutive frames; until then late frames of the previous epoch still decrypt.
  */
 class key_schedule
 {
@@ -42,7 +47,7 @@ public:
     enum class verdict { ok, no_key, before_start, counter_reused, exhausted };
 
     static constexpr unsigned epochs = 4;
-    static constexpr std::size_t max_pending = 2;
+    static constexpr std::size_t max_pending = 64;
     static constexpr unsigned retire_after = 8;
     static constexpr std::uint64_t frames_per_key = std::uint64_t(1) << 32;
     static constexpr std::uint64_t max_jump = std::uint64_t(1) << 31; //!< transmit counter step
@@ -56,8 +61,8 @@ public:
      * Installs \p key for \p epoch (0..3), in effect from frame \p start_counter on, or
      * from the next frame when no start is given (link start, where both ends switch on
      * their own: the receiver follows the epoch and the clear flag of each frame).
-     * Throws std::invalid_argument when the epoch is out of range or would be ambiguous
-     * (the active epoch, or one already pending), or when too many keys are pending.
+     * Throws std::invalid_argument when the epoch is out of range, is not the one after
+     * the last key installed, or when max_pending keys already wait.
      */
     void install(std::span<const std::uint8_t, 16> key,
                  unsigned epoch,
@@ -100,7 +105,7 @@ private:
 
     role d_role;
     std::array<slot, epochs> d_slots{};
-    std::deque<pending_key> d_pending;     // transmit only
+    std::deque<pending_key> d_pending;     // in the order they take effect
     std::optional<unsigned> d_active;      // epoch of the key in use
     std::uint32_t d_first_counter = 0;     // transmit: first frame under the active key
     std::uint64_t d_next_distance = 0;     // transmit: smallest counter distance still unused

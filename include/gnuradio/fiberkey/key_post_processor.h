@@ -1,0 +1,76 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 The gr-fiberkey authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef INCLUDED_FIBERKEY_KEY_POST_PROCESSOR_H
+#define INCLUDED_FIBERKEY_KEY_POST_PROCESSOR_H
+
+#include <gnuradio/block.h>
+#include <gnuradio/fiberkey/api.h>
+
+#include <string>
+
+namespace gr {
+namespace fiberkey {
+
+/*!
+ * \brief Seed keys from the per-round counts of one direction, and the re-keying of that
+ * direction's encryption (protocol.md sections 2 and 6).
+ * \ingroup fiberkey
+ *
+ * \details
+ * One block per node and direction: the leader of the direction (node A for AB, node B
+ * for BA) and the follower. It collects n rounds (its own counts F1 or F2, from the
+ * negotiator's "rounds" port; rounds of the other direction are ignored), quantizes them
+ * (the patent's mode: guard band alpha, bit = F > mean; or equiprobable Gray-coded
+ * multi-bit), exchanges kept-round bitmaps, reconciles with one-way LDPC syndromes,
+ * confirms with a tag before success, accounts every disclosed bit and hashes (Toeplitz)
+ * to what the leftover-hash bound allows for epsilon; 256-bit seed keys come from the key
+ * pool. Its messages to the peer go out on "send" (INT stream 2 for AB, 3 for BA) through
+ * the node's int_channel, and come back on "recv".
+ *
+ * Every seed key is published on "seed_keys": PDU (meta: direction, epoch, key_index,
+ * rounds_used, disagreement, bits_leaked, epsilon; data: the 32-byte key). With rekey set
+ * it also becomes the direction's next session key, K' = ZUC-256(S) (docs/
+ * protocol-choices.md), for epoch (key index + 1) mod 4, on "session_key" (to the node's
+ * transmitting zuc_crypt on the leader, its receiving one on the follower). The follower
+ * installs it as soon as its key is confirmed; the leader only once the follower has
+ * acknowledged the key, so the receiver always holds the key before the first frame of
+ * its epoch arrives, and the switch is hitless. Key material is wiped after use.
+ * When a batch yields no key, "status" says why.
+ */
+class FIBERKEY_API key_post_processor : virtual public gr::block
+{
+public:
+    typedef std::shared_ptr<key_post_processor> sptr;
+
+    /*!
+     * \param direction 0 (AB) or 1 (BA)
+     * \param leader true on the direction's leader (A for AB, B for BA)
+     * \param mode "patent" or "equiprobable"
+     * \param bits_per_round equiprobable mode: 1..3
+     * \param batch_rounds n, rounds per batch
+     * \param alpha patent mode's guard band in standard deviations
+     * \param log2_epsilon total epsilon per batch as a power of 2 (-64: 2^-64)
+     * \param rekey whether seed keys become session keys
+     */
+    static sptr make(int direction,
+                     bool leader,
+                     const std::string& mode = "patent",
+                     int bits_per_round = 2,
+                     int batch_rounds = 1000,
+                     double alpha = 0.5,
+                     double log2_epsilon = -64,
+                     bool rekey = true);
+
+    virtual uint64_t keys() const = 0;
+    virtual uint64_t batches_failed() const = 0;
+    virtual uint64_t secret_bits() const = 0;
+    virtual uint64_t rounds_in() const = 0;
+};
+
+} // namespace fiberkey
+} // namespace gr
+
+#endif

@@ -1,0 +1,45 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 The gr-fiberkey authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef INCLUDED_FIBERKEY_MODEL_ROUNDS_H
+#define INCLUDED_FIBERKEY_MODEL_ROUNDS_H
+
+#include <gnuradio/block.h>
+#include <gnuradio/fiberkey/api.h>
+
+namespace gr {
+namespace fiberkey {
+
+/*!
+ * \brief Rounds from the round-level model, in place of two negotiators: the key
+ * post-processing and re-keying of a link at scale, without the physical layer.
+ * \ingroup fiberkey
+ *
+ * \details
+ * Every message on "tick" (for example each frame a node receives: a demux's "blocks"
+ * port) makes one round of each direction, drawn from the round-level model (m bits,
+ * link BER, local-noise BER log-uniform in [noise_low, noise_high]). Node A's port "a"
+ * gets F1 of AB (A leads it) and F2 of BA; node B's port "b" gets F2 of AB and F1 of BA,
+ * in the form of the negotiator's "rounds" messages. seed 0 draws from the CSPRNG; any
+ * other value is a test seed.
+ */
+class FIBERKEY_API model_rounds : virtual public gr::block
+{
+public:
+    typedef std::shared_ptr<model_rounds> sptr;
+
+    static sptr make(int bits = 496,
+                     double noise_low = 1e-3,
+                     double noise_high = 0.2,
+                     double link_ber = 1e-5,
+                     uint64_t seed = 0);
+
+    virtual uint64_t rounds() const = 0;
+};
+
+} // namespace fiberkey
+} // namespace gr
+
+#endif

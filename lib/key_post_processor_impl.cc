@@ -1,0 +1,203 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 The gr-fiberkey authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "key_post_processor_impl.h"
+
+#include <fiberkey/secure_memory.h>
+#include <fiberkey/session_key.h>
+#include <gnuradio/fiberkey/frame_tags.h>
+#include <gnuradio/io_signature.h>
+
+#include <cmath>
+#include <stdexcept>
+
+namespace gr {
+namespace fiberkey {
+
+namespace fk = ::fiberkey;
+
+namespace {
+constexpr long first_stream = 2; // INT stream of direction AB; BA uses 3
+
+fk::post_processor_config config(int direction,
+                                 bool leader,
+                                 const std::string& mode,
+                                 int bits_per_round,
+                                 int batch_rounds,
+                                 double alpha,
+                                 double log2_epsilon)
+{
+    if (direction != 0 && direction != 1)
+        throw std::invalid_argument("key_post_processor: direction is 0 (AB) or 1 (BA)");
+    if (mode != "patent" && mode != "equiprobable")
+        throw std::invalid_argument(
+            "key_post_processor: mode must be \"patent\" or \"equiprobable\"");
+    if (batch_rounds < 64)
+        throw std::invalid_argument("key_post_processor: batch_rounds must be >= 64");
+    if (!(log2_epsilon <= -8 && log2_epsilon >= -256))
+        throw std::invalid_argument("key_post_processor: log2_epsilon must be -256..-8");
+    fk::post_processor_config c;
+    c.role = leader ? fk::pp_role::leader : fk::pp_role::follower;
+    c.direction = static_cast<uint8_t>(direction);
+    c.quantizer.mode =
+        mode == "patent" ? fk::quantizer_mode::patent : fk::quantizer_mode::equiprobable;
+    c.quantizer.bits_per_round = static_cast<unsigned>(std::max(bits_per_round, 0));
+    c.quantizer.alpha = alpha;
+    c.batch_rounds = static_cast<std::size_t>(batch_rounds);
+    // Generous: the round trip through GNU Radio's buffers can be thousands of frames.
+    c.abandon_after_rounds = 8 * c.batch_rounds;
+    c.eps_total = std::exp2(log2_epsilon);
+    c.validate(); // names the field that is out of range
+    return c;
+}
+} // namespace
+
+key_post_processor::sptr key_post_processor::make(int direction,
+                                                  bool leader,
+                                                  const std::string& mode,
+                                                  int bits_per_round,
+                                                  int batch_rounds,
+                                                  double alpha,
+                                                  double log2_epsilon,
+                                                  bool rekey)
+{
+    return gnuradio::make_block_sptr<key_post_processor_impl>(
+        direction, leader, mode, bits_per_round, batch_rounds, alpha, log2_epsilon, rekey);
+}
+
+key_post_processor_impl::key_post_processor_impl(int direction,
+                                                 bool leader,
+                                                 const std::string& mode,
+                                                 int bits_per_round,
+                                                 int batch_rounds,
+                                                 double alpha,
+                                                 double log2_epsilon,
+                                                 bool rekey)
+    : gr::block("key_post_processor",
+                gr::io_signature::make(0, 0, 0),
+                gr::io_signature::make(0, 0, 0)),
+      d_direction(static_cast<uint8_t>(direction)),
+      d_rekey(rekey),
+      d_stream(first_stream + direction),
+      d_pp(config(direction, leader, mode, bits_per_round, batch_rounds, alpha, log2_epsilon)),
+      d_send_port(pmt::mp("send")),
+      d_keys_port(pmt::mp("seed_keys")),
+      d_session_port(pmt::mp("session_key")),
+      d_status_port(pmt::mp("status")),
+      d_direction_key(pmt::mp("direction")),
+      d_sequence_key(pmt::mp("sequence")),
+      d_count_key(pmt::mp("count")),
+      d_stream_key(pmt::mp("stream"))
+{
+    message_port_register_in(pmt::mp("rounds"));
+    message_port_register_in(pmt::mp("recv"));
+    set_msg_handler(pmt::mp("rounds"), [this](const pmt::pmt_t& m) { on_round(m); });
+    set_msg_handler(pmt::mp("recv"), [this](const pmt::pmt_t& m) { on_recv(m); });
+    message_port_register_out(d_send_port);
+    message_port_register_out(d_keys_port);
+    message_port_register_out(d_session_port);
+    message_port_register_out(d_status_port);
+}
+
+uint64_t key_post_processor_impl::keys() const
+{
+    gr::thread::scoped_lock guard(const_cast<gr::thread::mutex&>(d_setlock));
+    return d_pp.stats().keys_emitted;
+}
+
+uint64_t key_post_processor_impl::batches_failed() const
+{
+    gr::thread::scoped_lock guard(const_cast<gr::thread::mutex&>(d_setlock));
+    return d_pp.stats().batches_failed;
+}
+
+uint64_t key_post_processor_impl::secret_bits() const
+{
+    gr::thread::scoped_lock guard(const_cast<gr::thread::mutex&>(d_setlock));
+    return d_pp.stats().secret_bits;
+}
+
+uint64_t key_post_processor_impl::rounds_in() const
+{
+    gr::thread::scoped_lock guard(const_cast<gr::thread::mutex&>(d_setlock));
+    return d_pp.stats().rounds_in;
+}
+
+void key_post_processor_impl::on_round(const pmt::pmt_t& msg)
+{
+    if (!pmt::is_dict(msg))
+        return;
+    const pmt::pmt_t dir = pmt::dict_ref(msg, d_direction_key, pmt::PMT_NIL);
+    const pmt::pmt_t seq = pmt::dict_ref(msg, d_sequence_key, pmt::PMT_NIL);
+    const pmt::pmt_t count = pmt::dict_ref(msg, d_count_key, pmt::PMT_NIL);
+    if (!pmt::is_integer(dir) || pmt::to_long(dir) != d_direction || !pmt::is_integer(seq) ||
+        !pmt::is_integer(count))
+        return; // the other direction's rounds, or not a round
+    const long s = pmt::to_long(seq), f = pmt::to_long(count);
+    if (s < 1 || s > 65535 || f < 0)
+        return;
+    gr::thread::scoped_lock guard(d_setlock);
+    d_pp.add_round(static_cast<uint16_t>(s), static_cast<uint32_t>(f));
+    flush();
+}
+
+void key_post_processor_impl::on_recv(const pmt::pmt_t& msg)
+{
+    if (!pmt::is_pair(msg) || !pmt::is_dict(pmt::car(msg)) || !pmt::is_u8vector(pmt::cdr(msg)))
+        return;
+    const pmt::pmt_t stream = pmt::dict_ref(pmt::car(msg), d_stream_key, pmt::PMT_NIL);
+    if (!pmt::is_integer(stream) || pmt::to_long(stream) != d_stream)
+        return; // another user of the channel
+    size_t len = 0;
+    const uint8_t* data = pmt::u8vector_elements(pmt::cdr(msg), len);
+    gr::thread::scoped_lock guard(d_setlock);
+    const auto verdict = d_pp.handle_message(std::span<const uint8_t>(data, len));
+    if (!verdict.accepted)
+        d_logger->debug("message rejected: {}", verdict.reason);
+    flush();
+}
+
+void key_post_processor_impl::flush()
+{
+    // Keys before messages: a follower installs its receive key before its KEY_ACK goes
+    // out, so the leader, which switches only on that acknowledgement, never encrypts
+    // under a key that the receiver does not hold yet.
+    for (auto& k : d_pp.take_keys()) {
+        const unsigned frame_epoch = (k.key_index + 1) % 4;
+        pmt::pmt_t meta = pmt::make_dict();
+        meta = pmt::dict_add(meta, d_direction_key, pmt::from_long(k.direction));
+        meta = pmt::dict_add(meta, frame_tags::epoch(), pmt::from_long(frame_epoch));
+        meta = pmt::dict_add(meta, pmt::mp("key_index"), pmt::from_long(k.key_index));
+        meta = pmt::dict_add(meta, pmt::mp("rounds_used"), pmt::from_uint64(k.rounds_used));
+        meta = pmt::dict_add(meta, pmt::mp("disagreement"), pmt::from_double(k.disagreement));
+        meta = pmt::dict_add(meta, pmt::mp("bits_leaked"), pmt::from_uint64(k.bits_leaked));
+        meta = pmt::dict_add(meta, pmt::mp("epsilon"), pmt::from_double(k.epsilon));
+        message_port_pub(d_keys_port,
+                         pmt::cons(meta, pmt::init_u8vector(k.key.size(), k.key.data())));
+        if (d_rekey) {
+            auto session = fk::session_key::derive(k.key, k.direction, k.key_index + 1);
+            pmt::pmt_t m = pmt::dict_add(pmt::make_dict(), frame_tags::epoch(),
+                                         pmt::from_long(frame_epoch));
+            message_port_pub(d_session_port,
+                             pmt::cons(m, pmt::init_u8vector(session.size(), session.data())));
+            fk::secure_wipe(session);
+        }
+    }
+    for (const auto& msg : d_pp.take_messages()) {
+        pmt::pmt_t meta = pmt::dict_add(pmt::make_dict(), d_stream_key, pmt::from_long(d_stream));
+        message_port_pub(d_send_port, pmt::cons(meta, pmt::init_u8vector(msg.size(), msg)));
+    }
+    for (const auto& r : d_pp.take_reports()) {
+        if (!r.reason.empty()) {
+            pmt::pmt_t d = pmt::dict_add(pmt::make_dict(), pmt::mp("batch"),
+                                         pmt::from_long(r.batch));
+            d = pmt::dict_add(d, pmt::mp("reason"), pmt::mp(r.reason));
+            message_port_pub(d_status_port, d);
+        }
+    }
+}
+
+} // namespace fiberkey
+} // namespace gr

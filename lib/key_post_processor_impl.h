@@ -1,0 +1,48 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 The gr-fiberkey authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef INCLUDED_FIBERKEY_KEY_POST_PROCESSOR_IMPL_H
+#define INCLUDED_FIBERKEY_KEY_POST_PROCESSOR_IMPL_H
+
+#include <fiberkey/post_processor.h>
+#include <gnuradio/fiberkey/key_post_processor.h>
+
+namespace gr {
+namespace fiberkey {
+
+class key_post_processor_impl : public key_post_processor
+{
+public:
+    key_post_processor_impl(int direction,
+                            bool leader,
+                            const std::string& mode,
+                            int bits_per_round,
+                            int batch_rounds,
+                            double alpha,
+                            double log2_epsilon,
+                            bool rekey);
+
+    uint64_t keys() const override;
+    uint64_t batches_failed() const override;
+    uint64_t secret_bits() const override;
+    uint64_t rounds_in() const override;
+
+private:
+    void on_round(const pmt::pmt_t& msg);
+    void on_recv(const pmt::pmt_t& msg);
+    void flush(); // d_setlock held
+
+    const uint8_t d_direction;
+    const bool d_rekey;
+    const long d_stream;
+    ::fiberkey::post_processor d_pp; // guarded by d_setlock
+    const pmt::pmt_t d_send_port, d_keys_port, d_session_port, d_status_port;
+    const pmt::pmt_t d_direction_key, d_sequence_key, d_count_key, d_stream_key;
+};
+
+} // namespace fiberkey
+} // namespace gr
+
+#endif

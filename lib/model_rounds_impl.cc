@@ -1,0 +1,101 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 The gr-fiberkey authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <fiberkey/random_source.h>
+#include <fiberkey/round_model.h>
+#include <gnuradio/fiberkey/model_rounds.h>
+#include <gnuradio/io_signature.h>
+
+#include <atomic>
+#include <stdexcept>
+
+namespace gr {
+namespace fiberkey {
+
+namespace fk = ::fiberkey;
+
+class model_rounds_impl : public model_rounds
+{
+public:
+    model_rounds_impl(int bits, double noise_low, double noise_high, double link_ber, uint64_t seed)
+        : gr::block("model_rounds",
+                    gr::io_signature::make(0, 0, 0),
+                    gr::io_signature::make(0, 0, 0)),
+          d_model(config(bits, noise_low, noise_high, link_ber), random_for(seed)),
+          d_ports{ pmt::mp("a"), pmt::mp("b") },
+          d_direction_key(pmt::mp("direction")),
+          d_sequence_key(pmt::mp("sequence")),
+          d_count_key(pmt::mp("count"))
+    {
+        if (seed != 0)
+            d_logger->warn("seed {}: reproducible rounds FOR TESTS ONLY", seed);
+        message_port_register_in(pmt::mp("tick"));
+        set_msg_handler(pmt::mp("tick"), [this](const pmt::pmt_t&) { on_tick(); });
+        for (const auto& p : d_ports)
+            message_port_register_out(p);
+    }
+
+    uint64_t rounds() const override { return d_rounds; }
+
+private:
+    static fk::round_model_config
+    config(int bits, double noise_low, double noise_high, double link_ber)
+    {
+        if (bits < 8 || bits > 496 || bits % 8 != 0)
+            throw std::invalid_argument("model_rounds: bits must be a multiple of 8 in 8..496");
+        if (!(noise_low > 0 && noise_low <= noise_high && noise_high < 0.5))
+            throw std::invalid_argument("model_rounds: need 0 < noise_low <= noise_high < 0.5");
+        if (!(link_ber >= 0 && link_ber < 0.5))
+            throw std::invalid_argument("model_rounds: link_ber must be in [0, 0.5)");
+        fk::round_model_config c;
+        c.bits = static_cast<unsigned>(bits);
+        c.noise_ber_low = noise_low;
+        c.noise_ber_high = noise_high;
+        c.link_ber = { link_ber, link_ber };
+        return c;
+    }
+
+    static std::unique_ptr<fk::random_source> random_for(uint64_t seed)
+    {
+        if (seed == 0)
+            return std::make_unique<fk::csprng_random_source>();
+        return std::make_unique<fk::test_only_seeded_random_source>(seed);
+    }
+
+    pmt::pmt_t round(uint8_t direction, uint16_t sequence, uint16_t count) const
+    {
+        pmt::pmt_t d = pmt::make_dict();
+        d = pmt::dict_add(d, d_direction_key, pmt::from_long(direction));
+        d = pmt::dict_add(d, d_sequence_key, pmt::from_long(sequence));
+        return pmt::dict_add(d, d_count_key, pmt::from_long(count));
+    }
+
+    void on_tick()
+    {
+        const auto seq = static_cast<uint16_t>(d_rounds % 65535 + 1);
+        for (uint8_t direction = 0; direction < 2; ++direction) {
+            const fk::model_round r = d_model.next(direction);
+            // The leader of direction d is node d (A for AB, B for BA).
+            message_port_pub(d_ports[direction], round(direction, seq, r.f1));
+            message_port_pub(d_ports[1 - direction], round(direction, seq, r.f2));
+        }
+        ++d_rounds;
+    }
+
+    fk::round_model d_model;
+    std::atomic<uint64_t> d_rounds{ 0 };
+    const std::array<pmt::pmt_t, 2> d_ports;
+    const pmt::pmt_t d_direction_key, d_sequence_key, d_count_key;
+};
+
+model_rounds::sptr model_rounds::make(
+    int bits, double noise_low, double noise_high, double link_ber, uint64_t seed)
+{
+    return gnuradio::make_block_sptr<model_rounds_impl>(
+        bits, noise_low, noise_high, link_ber, seed);
+}
+
+} // namespace fiberkey
+} // namespace gr
