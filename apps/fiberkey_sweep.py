@@ -42,6 +42,7 @@ def run_point(args, value):
         c.role = role
         c.direction = 0
         c.batch_rounds = int(value) if args.param == "n" else args.n
+        c.abandon_after_rounds = 3 * c.batch_rounds
         c.mode = (fiberkey.quantizer_mode.patent if args.mode == "patent"
                   else fiberkey.quantizer_mode.equiprobable)
         c.bits_per_round = args.q

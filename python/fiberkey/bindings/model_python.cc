@@ -81,6 +81,7 @@ void bind_model(py::module& m)
         .def_readwrite("role", &post_processor_config::role)
         .def_readwrite("direction", &post_processor_config::direction)
         .def_readwrite("batch_rounds", &post_processor_config::batch_rounds)
+        .def_readwrite("abandon_after_rounds", &post_processor_config::abandon_after_rounds)
         .def_readwrite("eps_total", &post_processor_config::eps_total)
         .def_readwrite("target_fer", &post_processor_config::target_fer)
         .def_property(
