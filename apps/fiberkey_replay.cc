@@ -5,6 +5,8 @@
 // fiberkey-replay: runs the receiver over a recorded photodetector capture (SigMF or a
 // raw float32 / int16 file): soft frame sync -> slicer -> G.709 line decoder, and with a
 // key zuc_crypt -> otu_demux; prints the frames found, the lock events and the FEC counts.
+#include "command_line.h"
+
 #include <fiberkey/frame_layout.h>
 #include <fiberkey/hex.h>
 #include <fiberkey/secure_memory.h>
@@ -54,21 +56,8 @@ struct options {
     std::string payload_out;
 };
 
-[[noreturn]] void usage_error(const std::string& what)
-{
-    std::fprintf(stderr, "fiberkey-replay: %s (see fiberkey-replay --help)\n", what.c_str());
-    std::exit(2);
-}
-
-double number(const std::string& flag, const std::string& v, double lo, double hi)
-{
-    char* end = nullptr;
-    const double x = std::strtod(v.c_str(), &end);
-    if (v.empty() || *end != '\0' || !(x >= lo && x <= hi))
-        usage_error(flag + " must be a number in " + std::to_string(lo) + ".." +
-                    std::to_string(hi));
-    return x;
-}
+using fiberkey_apps::number;
+using fiberkey_apps::usage_error;
 
 int integer(const std::string& flag, const std::string& v, int lo, int hi)
 {
@@ -241,6 +230,7 @@ int run(const options& o)
 
 int main(int argc, char** argv)
 {
+    fiberkey_apps::program_name() = "fiberkey-replay";
     options o = parse(argc, argv);
     try {
         const int rc = run(o);

@@ -7,6 +7,8 @@
 // agree on their initial session keys by SM2 over the link itself (or take pre-shared
 // ones), then carry client bytes encrypted with ZUC both ways; it checks every byte and
 // prints what it measured.
+#include "command_line.h"
+
 #include <fiberkey/frame_layout.h>
 #include <fiberkey/hex.h>
 #include <fiberkey/sm2_kex.h>
@@ -54,21 +56,8 @@ struct options {
     double timeout = 120;
 };
 
-[[noreturn]] void usage_error(const std::string& what)
-{
-    std::fprintf(stderr, "fiberkey-sim: %s (see fiberkey-sim --help)\n", what.c_str());
-    std::exit(2);
-}
-
-double number(const std::string& flag, const std::string& v, double lo, double hi)
-{
-    char* end = nullptr;
-    const double x = std::strtod(v.c_str(), &end);
-    if (v.empty() || *end != '\0' || !(x >= lo && x <= hi))
-        usage_error(flag + " must be a number in " + std::to_string(lo) + ".." +
-                    std::to_string(hi));
-    return x;
-}
+using fiberkey_apps::number;
+using fiberkey_apps::usage_error;
 
 options parse(int argc, char** argv)
 {
@@ -192,6 +181,7 @@ check_result check(const std::vector<uint8_t>& sent_pattern,
 
 int main(int argc, char** argv)
 {
+    fiberkey_apps::program_name() = "fiberkey-sim";
     const options o = parse(argc, argv);
     // GNU Radio's buffer-alignment notices about 16,830-byte items are noise here.
     gr::logging::singleton().set_default_level(spdlog::level::err);
