@@ -24,6 +24,8 @@
 #include <gnuradio/logger.h>
 #include <gnuradio/top_block.h>
 
+#include "quiet_main.h"
+
 #include <benchmark/benchmark.h>
 
 #include <random>
@@ -250,12 +252,4 @@ BENCHMARK(peer_correlate_access_code)->Unit(benchmark::kMillisecond)->UseRealTim
 
 } // namespace
 
-int main(int argc, char** argv)
-{
-    // correlate_access_code_tag_bb logs every match at debug level.
-    gr::logging::singleton().set_default_level(spdlog::level::warn);
-    benchmark::Initialize(&argc, argv);
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
-}
+FIBERKEY_BENCHMARK_MAIN();

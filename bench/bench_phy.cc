@@ -25,6 +25,8 @@
 #include <gnuradio/logger.h>
 #include <gnuradio/top_block.h>
 
+#include "quiet_main.h"
+
 #include <benchmark/benchmark.h>
 
 #include <random>
@@ -225,11 +227,4 @@ BENCHMARK(block_ook_modulator)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 } // namespace
 
-int main(int argc, char** argv)
-{
-    gr::logging::singleton().set_default_level(spdlog::level::warn);
-    benchmark::Initialize(&argc, argv);
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
-}
+FIBERKEY_BENCHMARK_MAIN();

@@ -153,6 +153,15 @@ struct local_noise {
         flip(f.y2, p2);
     }
 
+    //! Puts this noise on every NEG block that \p r carries, as the receivers would.
+    void on(back_to_back& r)
+    {
+        r.channel = [this](uint8_t, const negotiator_frame&, wire_frame& w) {
+            apply(w.neg.fields);
+            return true;
+        };
+    }
+
     std::mt19937_64 rng;
     std::uniform_real_distribution<double> log_ber;
 };
@@ -195,10 +204,7 @@ TEST(negotiator, local_noise_makes_f1_and_f2_strongly_correlated)
 {
     back_to_back r;
     local_noise noise(77);
-    r.channel = [&](uint8_t, const negotiator_frame&, wire_frame& w) {
-        noise.apply(w.neg.fields);
-        return true;
-    };
+    noise.on(r);
     r.run(1100);
     for (uint8_t d = 0; d < 2; ++d) {
         std::vector<double> f1, f2;
@@ -463,10 +469,7 @@ TEST(negotiator_vs_round_model, mean_sigma_and_correlation_agree)
 {
     back_to_back r;
     local_noise noise(101);
-    r.channel = [&](uint8_t, const negotiator_frame&, wire_frame& w) {
-        noise.apply(w.neg.fields);
-        return true;
-    };
+    noise.on(r);
     r.run(10000);
     std::vector<double> f1, f2;
     for (uint8_t d = 0; d < 2; ++d)

@@ -13,6 +13,32 @@
 using namespace fiberkey;
 namespace rec = fiberkey::reconciliation;
 
+namespace {
+// Frames of n random bits, the follower's copy with disagreement p, that the decoder
+// does not bring back exactly.
+int frame_failures(const std::vector<rec::block_code>& codes,
+                   std::size_t n,
+                   double p,
+                   int frames,
+                   std::mt19937_64& rng)
+{
+    const std::vector<double> planes = { p };
+    std::bernoulli_distribution flip(p);
+    int failures = 0;
+    std::vector<std::uint8_t> x(n), y(n);
+    for (int f = 0; f < frames; ++f) {
+        for (std::size_t i = 0; i < n; ++i) {
+            x[i] = rng() & 1;
+            y[i] = x[i] ^ flip(rng);
+        }
+        const auto out =
+            rec::decode(rec::hard_llrs(y, planes), rec::syndrome(x, codes), codes, 100);
+        failures += !out.converged || out.bits != x;
+    }
+    return failures;
+}
+} // namespace
+
 TEST(reconciliation, blocks_and_codes)
 {
     EXPECT_EQ(rec::block_lengths(2048), (std::vector<std::size_t>{ 2048 }));
@@ -120,18 +146,7 @@ TEST(reconciliation, efficiency_by_block_length)
         for (double p : { 0.01, 0.03, 0.05, 0.10 }) {
             const std::vector<double> planes = { p };
             const auto codes = rec::choose_codes(n, planes, efficiency);
-            std::bernoulli_distribution flip(p);
-            int failures = 0;
-            std::vector<std::uint8_t> x(n), y(n);
-            for (int f = 0; f < frames; ++f) {
-                for (std::size_t i = 0; i < n; ++i) {
-                    x[i] = rng() & 1;
-                    y[i] = x[i] ^ flip(rng);
-                }
-                const auto out = rec::decode(
-                    rec::hard_llrs(y, planes), rec::syndrome(x, codes), codes, 100);
-                failures += !out.converged || out.bits != x;
-            }
+            const int failures = frame_failures(codes, n, p, frames, rng);
             const auto leak = codes[0].syndrome_bits;
             const double fer = double(failures) / frames;
             std::printf("  %6zu %6.3f %6zu %7.3f %6.3f\n",
@@ -181,18 +196,7 @@ TEST(reconciliation, efficiency_for_a_frame_error_rate)
         for (double p : { 0.01, 0.03, 0.05, 0.10 }) {
             const std::vector<double> planes = { p };
             const auto codes = rec::choose_codes_for_fer(n, planes, target);
-            std::bernoulli_distribution flip(p);
-            int failures = 0;
-            std::vector<std::uint8_t> x(n), y(n);
-            for (int f = 0; f < frames; ++f) {
-                for (std::size_t i = 0; i < n; ++i) {
-                    x[i] = rng() & 1;
-                    y[i] = x[i] ^ flip(rng);
-                }
-                const auto out = rec::decode(
-                    rec::hard_llrs(y, planes), rec::syndrome(x, codes), codes, 100);
-                failures += !out.converged || out.bits != x;
-            }
+            const int failures = frame_failures(codes, n, p, frames, rng);
             const auto leak = codes[0].syndrome_bits;
             const double h = double(n) * rec::binary_entropy(p);
             const double fer = double(failures) / frames;
