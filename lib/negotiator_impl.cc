@@ -68,7 +68,7 @@ negotiator_impl::negotiator_impl(const std::string& node,
       d_pipeline_frames(pipeline_frames),
       d_core(core_config(d_direction, bits), random_for(seed)),
       d_neg_port(pmt::mp("neg")),
-      d_int_port(pmt::mp("int")),
+      d_int_key(pmt::mp("int")),
       d_rounds_port(pmt::mp("rounds")),
       d_int_ok_key(pmt::mp("int_ok")),
       d_direction_key(pmt::mp("direction")),
@@ -85,7 +85,6 @@ negotiator_impl::negotiator_impl(const std::string& node,
     message_port_register_in(pmt::mp("rx"));
     set_msg_handler(pmt::mp("rx"), [this](const pmt::pmt_t& m) { on_rx(m); });
     message_port_register_out(d_neg_port);
-    message_port_register_out(d_int_port);
     message_port_register_out(d_rounds_port);
 }
 
@@ -122,17 +121,19 @@ void negotiator_impl::send_next()
     std::vector<uint8_t> neg_block(fl::block_bytes);
     ::fiberkey::neg_block::encode(
         next.neg, std::span<uint8_t, fl::block_bytes>(neg_block.data(), fl::block_bytes));
-    message_port_pub(d_neg_port,
-                     pmt::cons(pmt::make_dict(), pmt::init_u8vector(neg_block.size(), neg_block)));
     ::fiberkey::int_writer writer;
     for (const auto& r : next.int_records)
         if (!writer.add(r))
             d_logger->warn("INT records of a round do not fit one block");
+    // The INT records ride with their NEG block: the peer checks the NEG numbering
+    // against the round record of the same frame.
+    pmt::pmt_t meta = pmt::make_dict();
     if (writer.used() > 0) {
         const auto bytes = writer.records();
-        message_port_pub(d_int_port, pmt::cons(pmt::make_dict(),
-                                               pmt::init_u8vector(bytes.size(), bytes.data())));
+        meta = pmt::dict_add(meta, d_int_key, pmt::init_u8vector(bytes.size(), bytes.data()));
     }
+    message_port_pub(d_neg_port,
+                     pmt::cons(meta, pmt::init_u8vector(neg_block.size(), neg_block)));
 }
 
 void negotiator_impl::on_rx(const pmt::pmt_t& msg)

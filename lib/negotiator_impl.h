@@ -30,7 +30,7 @@ private:
     const uint8_t d_direction;
     const int d_pipeline_frames;
     ::fiberkey::negotiator d_core; // guarded by d_setlock
-    const pmt::pmt_t d_neg_port, d_int_port, d_rounds_port;
+    const pmt::pmt_t d_neg_port, d_int_key, d_rounds_port;
     const pmt::pmt_t d_int_ok_key, d_direction_key, d_sequence_key, d_count_key, d_role_key;
     const pmt::pmt_t d_leader, d_follower;
 };

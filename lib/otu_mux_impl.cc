@@ -29,6 +29,7 @@ otu_mux_impl::otu_mux_impl(uint64_t first_counter, int queue_depth, bool wait_fo
                 gr::io_signature::make(1, 1, fl::frame_bytes)),
       d_queue_depth(queue_depth > 0 ? static_cast<std::size_t>(queue_depth) : 0),
       d_wait_for_neg(wait_for_neg),
+      d_int_key(pmt::mp("int")),
       d_counter(static_cast<uint32_t>(first_counter))
 {
     if (queue_depth < 1 || queue_depth > 65536)
@@ -72,6 +73,20 @@ void otu_mux_impl::enqueue(std::deque<bytes>& q,
         ++dropped;
         return;
     }
+    if (neg && pmt::is_dict(pmt::car(msg))) {
+        // INT records for the same frame, stored after the NEG block.
+        const pmt::pmt_t records = pmt::dict_ref(pmt::car(msg), d_int_key, pmt::PMT_NIL);
+        if (!pmt::is_null(records)) {
+            if (!pmt::is_u8vector(records) || pmt::length(records) > fl::int_info_bytes) {
+                d_logger->warn("neg: \"int\" is not a u8vector of at most {} bytes, dropped",
+                               fl::int_info_bytes);
+                ++dropped;
+                return;
+            }
+            const auto& attached = pmt::u8vector_elements(records);
+            data.insert(data.end(), attached.begin(), attached.end());
+        }
+    }
     gr::thread::scoped_lock guard(d_setlock);
     if (q.size() >= d_queue_depth) {
         ++dropped;
@@ -96,16 +111,19 @@ void otu_mux_impl::build_frame(const uint8_t* payload, uint8_t* frame, uint32_t 
                     fl::payload_columns.length);
 
     // NEG: the next queued block, or an empty one (all zeros: status 0, sequences 0).
+    // INT: the records attached to that NEG block first, then queued records packed in
+    // order while they fit; zeros are padding.
+    uint8_t* info = frame + fl::intb.offset;
+    std::size_t used = 0;
     if (!d_neg.empty()) {
-        std::memcpy(frame + fl::neg.offset, d_neg.front().data(), fl::block_bytes);
+        const bytes& neg = d_neg.front();
+        std::memcpy(frame + fl::neg.offset, neg.data(), fl::block_bytes);
+        used = neg.size() - fl::block_bytes;
+        std::memcpy(info, neg.data() + fl::block_bytes, used);
         d_neg.pop_front();
     } else {
         ++d_empty_neg;
     }
-
-    // INT: queued records packed in order while they fit; zeros are padding.
-    uint8_t* info = frame + fl::intb.offset;
-    std::size_t used = 0;
     while (!d_int.empty() && used + d_int.front().size() <= fl::int_info_bytes) {
         std::memcpy(info + used, d_int.front().data(), d_int.front().size());
         used += d_int.front().size();

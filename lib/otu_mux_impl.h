@@ -41,7 +41,8 @@ private:
 
     const std::size_t d_queue_depth;
     bool d_wait_for_neg;        // guarded by d_setlock
-    std::deque<bytes> d_neg;    // guarded by d_setlock
+    const pmt::pmt_t d_int_key;
+    std::deque<bytes> d_neg;    // NEG block + attached INT records; guarded by d_setlock
     std::deque<bytes> d_int;    // guarded by d_setlock
     uint32_t d_counter;
     std::atomic<uint64_t> d_frames{ 0 };

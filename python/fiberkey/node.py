@@ -70,7 +70,6 @@ class node(gr.hier_block2):
             self.negotiator = negotiator(name, bits, seed, pipeline_frames)
             self.msg_connect(self.demux, "blocks", self.negotiator, "rx")
             self.msg_connect(self.negotiator, "neg", self.mux, "neg")
-            self.msg_connect(self.negotiator, "int", self.mux, "int")
         if post_process:
             self.pp_own = key_post_processor(direction, True, pp_mode, bits_per_round,
                                              batch_rounds, alpha, -64, rekey)

@@ -32,13 +32,19 @@ class qa_framing(gr_unittest.TestCase):
         self.rng = random.Random(3)
         self.key = bytes(self.rng.getrandbits(8) for _ in range(16))
 
-    def transmit(self, payload, fec=True, neg_blocks=(), int_chunks=(), first_counter=0):
-        """Runs mux -> zuc_crypt -> line_encoder and returns the unpacked bits."""
+    def transmit(self, payload, fec=True, neg_blocks=(), int_chunks=(), first_counter=0,
+                 neg_int=()):
+        """Runs mux -> zuc_crypt -> line_encoder and returns the unpacked bits. neg_int[i],
+        when given, is attached to NEG block i as the INT records of its frame."""
         tb = gr.top_block()
         src = blocks.vector_source_b(list(payload), False)
         mux = fiberkey.otu_mux(first_counter, 64, False)
-        for b in neg_blocks:
-            mux._post(pmt.intern("neg"), pdu(b))
+        for i, b in enumerate(neg_blocks):
+            meta = pmt.make_dict()
+            if i < len(neg_int):
+                meta = pmt.dict_add(meta, pmt.intern("int"),
+                                    pmt.init_u8vector(len(neg_int[i]), list(neg_int[i])))
+            mux._post(pmt.intern("neg"), pdu(b, meta))
         for c in int_chunks:
             mux._post(pmt.intern("int"), pdu(c))
         crypt = fiberkey.zuc_crypt(0, True, list(self.key), 1)
@@ -101,6 +107,25 @@ class qa_framing(gr_unittest.TestCase):
             self.assertEqual(info[:207], ints[c - 1000])
             self.assertEqual(info[207:], bytes(239 - 207))
         self.assertEqual(demux.int_uncorrectable() + demux.int_rejected(), 0)
+
+    def test_007_int_records_attached_to_neg_stay_in_its_frame(self):
+        # The negotiator's bookkeeping rides with its NEG block: queued INT PDUs (here
+        # 150-byte fragments, one per frame at most) never push it into a later frame.
+        frames = 5
+        payload = self.random_bytes(frames * PAYLOAD)
+        negs = [self.random_bytes(255) for _ in range(frames)]
+        attached = [bytes([3, 75, 2, 0, i + 1, 0, 1]) + self.random_bytes(70)
+                    for i in range(frames)]
+        queued = [bytes([3, 150, 1, 0, i + 1, 0, 1]) + self.random_bytes(145)
+                  for i in range(2 * frames)]
+        bits = self.transmit(payload, True, negs, queued, first_counter=0, neg_int=attached)
+        _, counters, got_negs, got_ints, _, _ = self.receive(bits)
+        self.assertGreaterEqual(len(counters), frames - 2)
+        for m, i, c in zip(got_negs, got_ints, counters):
+            self.assertEqual(bytes(pmt.u8vector_elements(pmt.cdr(m))), negs[c])
+            info = bytes(pmt.u8vector_elements(pmt.cdr(i)))
+            self.assertEqual(info[:77], attached[c], f"frame {c}")
+            self.assertEqual(info[77:77 + 152], queued[c], f"frame {c}")
 
     def test_002_alignment_from_any_bit_offset_and_garbage(self):
         frames = 4

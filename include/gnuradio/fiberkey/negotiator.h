@@ -28,8 +28,9 @@ namespace fiberkey {
  * arithmetic, word by word.
  *
  * Wiring on one node: "rx" <- the demux's "blocks" port (each received frame's NEG and
- * INT); "neg" and "int" -> the mux's ports of the same names (one NEG block and one INT
- * record set per received frame: a new round every frame). "rounds" publishes every round
+ * INT); "neg" -> the mux's "neg" port: per received frame one NEG block, with the INT
+ * records that must travel in the same frame in its metadata ("int"), so that the peer
+ * can check the NEG numbering against them: a new round every frame. "rounds" publishes every round
  * that both sides keep: dict {direction (0 AB, 1 BA), sequence, count, role ("leader":
  * the count is F1; "follower": F2)}. Queues are bounded and drops are counted by cause;
  * a round whose NEG numbering disagrees with the INT bookkeeping is dropped on both

@@ -23,7 +23,8 @@ namespace fiberkey {
  * 32-bit frame counter (MFAS and row 0 columns 10-12), leaves the rest of the overhead
  * zero, and fills NEG and INT from its message ports:
  *  - "neg": a PDU whose data is one encoded 255-byte NEG block; one per frame, in order.
- *    With none queued the frame carries an empty NEG (status 0, sequences 0), unless
+ *    Its metadata may hold "int" (u8vector): INT records that must go in the same frame
+ *    (the negotiator's bookkeeping); they come first in that frame's INT. With none queued the frame carries an empty NEG (status 0, sequences 0), unless
  *    wait_for_neg is set, in which case the mux waits for one (lock step with a negotiator).
  *  - "int": a PDU whose data is one or more encoded INT records (at most 239 bytes). The
  *    mux packs as many queued PDUs as fit into each frame's 239 information bytes, in
