@@ -27,7 +27,10 @@ public:
           d_ports{ pmt::mp("a"), pmt::mp("b") },
           d_direction_key(pmt::mp("direction")),
           d_sequence_key(pmt::mp("sequence")),
-          d_count_key(pmt::mp("count"))
+          d_count_key(pmt::mp("count")),
+          d_role_key(pmt::mp("role")),
+          d_leader(pmt::mp("leader")),
+          d_follower(pmt::mp("follower"))
     {
         if (seed != 0)
             d_logger->warn("seed {}: reproducible rounds FOR TESTS ONLY", seed);
@@ -64,12 +67,13 @@ private:
         return std::make_unique<fk::test_only_seeded_random_source>(seed);
     }
 
-    pmt::pmt_t round(uint8_t direction, uint16_t sequence, uint16_t count) const
+    pmt::pmt_t round(uint8_t direction, uint16_t sequence, uint16_t count, bool leader) const
     {
         pmt::pmt_t d = pmt::make_dict();
         d = pmt::dict_add(d, d_direction_key, pmt::from_long(direction));
         d = pmt::dict_add(d, d_sequence_key, pmt::from_long(sequence));
-        return pmt::dict_add(d, d_count_key, pmt::from_long(count));
+        d = pmt::dict_add(d, d_count_key, pmt::from_long(count));
+        return pmt::dict_add(d, d_role_key, leader ? d_leader : d_follower);
     }
 
     void on_tick()
@@ -78,8 +82,8 @@ private:
         for (uint8_t direction = 0; direction < 2; ++direction) {
             const fk::model_round r = d_model.next(direction);
             // The leader of direction d is node d (A for AB, B for BA).
-            message_port_pub(d_ports[direction], round(direction, seq, r.f1));
-            message_port_pub(d_ports[1 - direction], round(direction, seq, r.f2));
+            message_port_pub(d_ports[direction], round(direction, seq, r.f1, true));
+            message_port_pub(d_ports[1 - direction], round(direction, seq, r.f2, false));
         }
         ++d_rounds;
     }
@@ -87,7 +91,8 @@ private:
     fk::round_model d_model;
     std::atomic<uint64_t> d_rounds{ 0 };
     const std::array<pmt::pmt_t, 2> d_ports;
-    const pmt::pmt_t d_direction_key, d_sequence_key, d_count_key;
+    const pmt::pmt_t d_direction_key, d_sequence_key, d_count_key, d_role_key, d_leader,
+        d_follower;
 };
 
 model_rounds::sptr model_rounds::make(

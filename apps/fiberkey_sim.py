@@ -1,0 +1,909 @@
+#!/usr/bin/python3
+#
+# Copyright 2026 The gr-fiberkey authors.
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+"""fiberkey-sim: the main job, a complete simulated A-B link.
+
+Builds the two-node flowgraph from the module's blocks: node A and node B (framing, ZUC,
+G.709 line coding, negotiation, key post-processing with re-keying), the fiber both ways
+(OOK transmitter, attenuating fiber with a PIN receiver, frame sync, each receiver's local
+noise on the NEG fields, slicer) and optionally an eavesdropper's tap. The nodes agree on
+their first session keys over the link (SM2 by default), then grow seed keys from the
+noise and switch their encryption to each new key. It runs until --keys seed keys per
+direction (or --seconds of wall-clock time), checks every key and every client byte, and
+prints per direction the agreed keys and the figures of protocol.md section 9; --json and
+--plot write them for machines and for people (docs/fiberkey-sim.md).
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+import numpy as np
+import pmt
+from gnuradio import blocks, gr
+from gnuradio import fiberkey
+
+PAYLOAD = fiberkey.frame_layout.payload_bytes
+OTU2_FRAMES_PER_SECOND = 82025.0
+DIRECTIONS = ("AB", "BA")
+
+# Post-processing modes: name -> (key_post_processor mode, bits per round, what it is).
+MODES = {
+    "equiprobable": ("equiprobable", 2,
+                     "equiprobable 2-bit Gray-coded bins, LDPC reconciliation of both bit planes"),
+    "equiprobable-q3": ("equiprobable", 3, "equiprobable 3-bit Gray-coded bins"),
+    "patent": ("patent", 1,
+               "the patent's: guard band alpha, bit = F > mean, LDPC syndrome reconciliation"),
+}
+DEFAULT_MODE = "equiprobable"
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(
+        prog="fiberkey-sim",
+        description="A simulated fiberkey link between nodes A and B: seed keys grown from "
+                    "noise, both directions, with re-keying; prints the keys and figures.")
+    run = p.add_argument_group("run")
+    run.add_argument("--keys", type=int, default=3,
+                     help="stop after this many seed keys per direction at both ends (default 3)")
+    run.add_argument("--seconds", type=float, default=0.0,
+                     help="stop after this much wall-clock time instead (0: no limit)")
+    run.add_argument("--timeout", type=float, default=900.0,
+                     help="give up (exit 1) after this much wall-clock time (default 900)")
+    run.add_argument("--seed", type=int, default=0,
+                     help="fixed randomness for the arrays, noise and link start: FOR TESTS "
+                          "ONLY (0: the OS's CSPRNG, the default)")
+    run.add_argument("--mode", default=DEFAULT_MODE,
+                     help=f"post-processing mode (default {DEFAULT_MODE}); see --list-modes")
+    run.add_argument("--list-modes", action="store_true",
+                     help="print the available post-processing modes, one per line, and exit")
+    run.add_argument("--link-start", choices=("sm2", "psk"), default="sm2",
+                     help="initial session keys: SM2 key exchange over the link (default) "
+                          "or pre-shared keys")
+    run.add_argument("--fec", choices=("on", "off"), default="on", help="G.709 RS(255,239)")
+    run.add_argument("--channel", choices=("analog", "direct"), default="analog",
+                     help="analog: the fiber and receivers sample by sample (default); "
+                          "direct: line bits straight from node to node")
+    run.add_argument("--rounds", choices=("negotiated", "model"), default="negotiated",
+                     help="negotiated: the negotiators' rounds over the link (default); "
+                          "model: rounds drawn from the round-level model at the frame rate, "
+                          "for post-processing and re-keying at scale (soak runs)")
+    run.add_argument("--eve", choices=("none", "tap", "compromised"), default="none",
+                     help="eavesdropper: none, a passive tap, or a tap with the session keys")
+    run.add_argument("--json", metavar="FILE", help="write the results as one JSON object")
+    run.add_argument("--plot", metavar="FILE.png", help="draw the figures into a PNG")
+    run.add_argument("--record", metavar="DIR",
+                     help="record the first --record-frames frames of the received "
+                          "photocurrent of each direction as SigMF captures in DIR")
+    run.add_argument("--record-frames", type=int, default=20)
+    run.add_argument("--quiet", action="store_true", help="no progress lines")
+    run.add_argument("--profile", action="store_true",
+                     help="GNU Radio's performance counters on: report each block's share "
+                          "of the work time")
+
+    key = p.add_argument_group("key agreement (defaults follow the patent)")
+    key.add_argument("--bits", type=int, default=496, help="m, bits per array (default 496)")
+    key.add_argument("--batch-rounds", type=int, default=1000, help="n, rounds per batch")
+    key.add_argument("--alpha", type=float, default=0.5, help="patent mode's guard band")
+    key.add_argument("--pipeline-frames", type=int, default=32,
+                     help="frames each node keeps in flight (the negotiators' lock step)")
+
+    link = p.add_argument_group("fiber link and receivers")
+    link.add_argument("--length-km", type=float, default=10.0)
+    link.add_argument("--attenuation-db-per-km", type=float, default=0.35)
+    link.add_argument("--launch-dbm", type=float, default=-14.9,
+                      help="launch power of the OOK transmitter (dBm)")
+    link.add_argument("--extinction-db", type=float, default=10.0)
+    link.add_argument("--thermal-pa", type=float, default=20.0,
+                      help="receiver thermal noise, pA/sqrt(Hz)")
+    link.add_argument("--noise-law", default="ber_log_uniform",
+                      help="local noise: distribution of the BER drawn per NEG field")
+    link.add_argument("--noise-low", type=float, default=1e-3, help="local noise, low end")
+    link.add_argument("--noise-high", type=float, default=0.2, help="local noise, high end")
+    link.add_argument("--eve-tap-fraction", type=float, default=0.1)
+    link.add_argument("--eve-position-km", type=float, default=5.0)
+    link.add_argument("--eve-thermal-pa", type=float, default=2.0,
+                      help="Eve's receiver thermal noise (default 2 pA/sqrt(Hz): far quieter "
+                           "than the link's, so that she reads the line without errors)")
+    args = p.parse_args(argv)
+    if args.list_modes:
+        return args
+    if args.mode not in MODES:
+        p.error(f"unknown mode {args.mode!r}; --list-modes shows the available ones")
+    if args.keys < 1 and args.seconds <= 0:
+        p.error("--keys must be at least 1, or give --seconds")
+    if args.seconds < 0 or args.timeout <= 0 or args.record_frames < 1:
+        p.error("--seconds, --timeout and --record-frames must be positive")
+    if args.channel == "direct" and (args.eve != "none" or args.record):
+        p.error("--eve and --record need --channel analog")
+    if args.rounds == "model" and args.eve == "compromised":
+        p.error("--eve compromised observes negotiated rounds: it needs --rounds negotiated")
+    return args
+
+
+def memory_mib():
+    """(resident, peak resident) of this process in MiB, from /proc."""
+    fields = {}
+    with open("/proc/self/status") as f:
+        for line in f:
+            name, _, value = line.partition(":")
+            if name in ("VmRSS", "VmHWM"):
+                fields[name] = int(value.split()[0]) / 1024.0
+    return fields.get("VmRSS", 0.0), fields.get("VmHWM", 0.0)
+
+
+def say(args, text):
+    if not args.quiet:
+        print(text, file=sys.stderr, flush=True)
+
+
+def field(msg, name):
+    return pmt.to_python(pmt.dict_ref(msg, pmt.intern(name), pmt.PMT_NIL))
+
+
+class round_recorder(gr.basic_block):
+    """Collects each node's per-round counts, and Eve's estimates, from message ports.
+    Counts are paired by direction and sequence as they come, so memory stays flat on long
+    runs."""
+
+    # Sequences are 16-bit; an unpaired count older than this many rounds is forgotten.
+    horizon = 4096
+
+    def __init__(self):
+        gr.basic_block.__init__(self, "fiberkey_sim_round_recorder", None, None)
+        self.lock = threading.Lock()
+        self.pending = {d: {} for d in (0, 1)}     # seq -> (leader count, follower count, n)
+        self.received = {d: 0 for d in (0, 1)}
+        self.pairs = {d: [] for d in (0, 1)}       # (sequence, F1, F2)
+        self.eve = {d: {} for d in (0, 1)}         # seq -> (her estimate, n)
+        self.eve_pairs = {d: [] for d in (0, 1)}   # (sequence, F1, F2, estimate)
+        for port in ("rounds", "eve_rounds"):
+            self.message_port_register_in(pmt.intern(port))
+        self.set_msg_handler(pmt.intern("rounds"), self.on_round)
+        self.set_msg_handler(pmt.intern("eve_rounds"), self.on_eve_round)
+
+    def on_round(self, msg):
+        d, seq, count = (field(msg, k) for k in ("direction", "sequence", "count"))
+        leader = pmt.symbol_to_string(pmt.dict_ref(msg, pmt.intern("role"),
+                                                   pmt.intern("?"))) == "leader"
+        with self.lock:
+            self.received[d] += 1
+            table = self.pending[d]
+            f1, f2, _ = table.get(seq, (None, None, 0))
+            if leader:
+                f1 = count
+            else:
+                f2 = count
+            if f1 is not None and f2 is not None:
+                del table[seq]
+                self.pairs[d].append((seq, f1, f2))
+                if seq in self.eve[d]:
+                    self.eve_pairs[d].append((seq, f1, f2, self.eve[d].pop(seq)[0]))
+            else:
+                table[seq] = (f1, f2, self.received[d])
+            if len(table) > 2 * self.horizon:
+                self.forget(table, self.received[d])
+                self.forget(self.eve[d], self.received[d])
+
+    def forget(self, table, now):
+        for seq in [s for s, v in table.items() if now - v[-1] > self.horizon]:
+            del table[seq]
+
+    def on_eve_round(self, msg):
+        d, seq, estimate = (field(msg, k) for k in ("direction", "sequence", "estimate"))
+        with self.lock:
+            self.eve[d][seq] = (estimate, self.received[d])
+
+
+class key_recorder(gr.basic_block):
+    """Collects every seed key at both ends with the time it came (simulated: frames
+    received; and wall clock), and the leader's post-processing messages for Eve. A block
+    of its own, so that keys never wait behind thousands of rounds."""
+
+    def __init__(self, frames_now, leader_rounds):
+        gr.basic_block.__init__(self, "fiberkey_sim_key_recorder", None, None)
+        self.lock = threading.Lock()
+        self.frames_now = frames_now
+        self.leader_rounds = leader_rounds       # direction -> rounds its leader has
+        self.start_wall = time.monotonic()
+        self.keys = {}                           # (direction, node) -> [(index, hex, meta)]
+        self.key_times = {d: [] for d in (0, 1)}  # (frames, wall) when a key is agreed
+        # The leader's post-processing messages that Eve reads in INT, with the number of
+        # rounds the leader had when each was sent: she replays them against her estimates.
+        self.leader_messages = {d: [] for d in (0, 1)}
+        self.message_port_register_in(pmt.intern("leader_messages"))
+        self.set_msg_handler(pmt.intern("leader_messages"), self.on_leader_message)
+        for d in (0, 1):
+            for node in "AB":
+                port = f"keys_{DIRECTIONS[d]}_{node}"
+                self.message_port_register_in(pmt.intern(port))
+                # GNU Radio's gateway calls a handler by its name on this object.
+                def handler(msg, d=d, node=node):
+                    self.on_key(d, node, msg)
+                handler.__name__ = f"on_{port}"
+                setattr(self, handler.__name__, handler)
+                self.set_msg_handler(pmt.intern(port), handler)
+                self.keys[(d, node)] = []
+
+    def on_leader_message(self, msg):
+        d = field(pmt.car(msg), "stream") - 2  # the post-processors' streams: 2 AB, 3 BA
+        if d in (0, 1):
+            stamp = self.leader_rounds(d)
+            with self.lock:
+                self.leader_messages[d].append(
+                    (stamp, bytes(pmt.u8vector_elements(pmt.cdr(msg)))))
+
+    def on_key(self, d, node, msg):
+        meta, data = pmt.car(msg), pmt.cdr(msg)
+        key = bytes(pmt.u8vector_elements(data)).hex()
+        info = {k: field(meta, k)
+                for k in ("key_index", "rounds_used", "disagreement", "bits_leaked", "epsilon")}
+        with self.lock:
+            mine = self.keys[(d, node)]
+            mine.append((info["key_index"], key, info))
+            other = self.keys[(d, "B" if node == "A" else "A")]
+            if len(mine) <= len(other):
+                self.key_times[d].append((self.frames_now(), time.monotonic() - self.start_wall))
+
+    def agreed_keys(self, d):
+        with self.lock:
+            return min(len(self.keys[(d, "A")]), len(self.keys[(d, "B")]))
+
+
+class payload_checker(gr.sync_block):
+    """Compares received client bytes with the sender's repeating pattern (period: one
+    frame's payload, so a frame lost whole keeps the alignment)."""
+
+    def __init__(self, pattern):
+        gr.sync_block.__init__(self, "fiberkey_sim_payload_checker", [np.uint8], None)
+        self.pattern = np.frombuffer(pattern, dtype=np.uint8)
+        self.offset = 0
+        self.started = False
+        self.clear_bytes = 0  # zeros of the frames sent in the clear during link start
+        self.bytes = 0
+        self.wrong = 0
+
+    def work(self, input_items, output_items):
+        data = input_items[0]
+        n = len(data)
+        done = 0
+        if not self.started:
+            # Frames sent in the clear at link start carry no client bytes: whole frames
+            # of zeros. The pattern starts with a non-zero byte, so data starts there.
+            nonzero = np.flatnonzero(data)
+            done = int(nonzero[0]) if len(nonzero) else n
+            self.clear_bytes += done
+            self.started = done < n
+        while done < n:
+            take = min(n - done, PAYLOAD - self.offset)
+            ref = self.pattern[self.offset:self.offset + take]
+            self.wrong += int(np.count_nonzero(data[done:done + take] != ref))
+            self.bytes += take
+            self.offset = (self.offset + take) % PAYLOAD
+            done += take
+        return n
+
+
+def sm2_identities(workdir):
+    """Fresh SM2 identities for A and B, made by fiberkey-tool (private keys mode 0600)."""
+    tool = os.environ.get("FIBERKEY_TOOL") or shutil.which("fiberkey-tool")
+    if not tool:
+        raise RuntimeError("fiberkey-tool not found (needed for --link-start sm2)")
+    for name in ("node_a", "node_b"):
+        subprocess.run([tool, "sm2-keygen", os.path.join(workdir, name)], check=True,
+                       stdout=subprocess.DEVNULL)
+    return {n: (os.path.join(workdir, f"node_{n.lower()}.key"),
+                os.path.join(workdir, f"node_{'b' if n == 'A' else 'a'}.pub"))
+            for n in "AB"}
+
+
+class link_sim:
+    """The flowgraph of the whole link, built from the module's blocks."""
+
+    def __init__(self, args, workdir):
+        self.args = args
+        self.tb = gr.top_block("fiberkey_sim")
+        seeded = args.seed != 0
+        rng = np.random.default_rng(args.seed) if seeded else None
+
+        def random_bytes(n):
+            return rng.bytes(n) if seeded else os.urandom(n)
+
+        pp_mode, q, _ = MODES[args.mode]
+        negotiate = args.rounds == "negotiated"
+        # The negotiators run in both cases: their lock step (a frame out per frame in,
+        # a fixed number in flight) paces the nodes, which an unpaced flowgraph would
+        # otherwise fill with thousands of queued frames, delaying every INT message.
+        common = dict(fec=args.fec == "on", negotiate=True, bits=args.bits,
+                      pipeline_frames=args.pipeline_frames,
+                      post_process=True, pp_mode=pp_mode, bits_per_round=q,
+                      batch_rounds=args.batch_rounds, alpha=args.alpha, rekey=True)
+        if args.link_start == "sm2":
+            ids = sm2_identities(workdir)
+            node_keys = {n: dict(own_key_file=ids[n][0], peer_public_file=ids[n][1],
+                                 own_id=f"node-{n}", peer_id=f"node-{'B' if n == 'A' else 'A'}")
+                         for n in "AB"}
+        else:
+            psk = random_bytes(32).hex()
+            node_keys = {n: dict(psk_hex=psk) for n in "AB"}
+        self.nodes = {}
+        for i, n in enumerate("AB"):
+            self.nodes[n] = fiberkey.node(n, args.link_start,
+                                          seed=(args.seed * 4 + i + 1) if seeded else 0,
+                                          **node_keys[n], **common)
+
+        self.profiled = []  # (name, block) for --profile
+        self.rec = round_recorder()
+        self.keyrec = key_recorder(
+            self.frames_received,
+            lambda d: self.nodes["A" if d == 0 else "B"].pp_own.rounds_in())
+        self.checkers = {}
+        for n in "AB":
+            node = self.nodes[n]
+            pattern = b"\x5a" + random_bytes(PAYLOAD - 1)
+            self.tb.connect(blocks.vector_source_b(list(pattern), True), (node, 0))
+            peer = "B" if n == "A" else "A"
+            checker = payload_checker(pattern)
+            self.tb.connect((self.nodes[peer], 1), checker)
+            self.checkers[n + peer] = checker
+            for part in ("mux", "tx_crypt", "encoder", "decoder", "rx_crypt", "demux",
+                         "channel", "keys", "negotiator", "pp_own", "pp_peer"):
+                self.profiled.append((f"{n}.{part}", getattr(node, part)))
+            self.profiled.append((f"payload check at {peer}", checker))
+            if negotiate:
+                self.tb.msg_connect(node.negotiator, "rounds", self.rec, "rounds")
+            self.tb.msg_connect(node.pp_own, "seed_keys", self.keyrec,
+                                f"keys_{'AB' if n == 'A' else 'BA'}_{n}")
+            self.tb.msg_connect(node.pp_peer, "seed_keys", self.keyrec,
+                                f"keys_{'BA' if n == 'A' else 'AB'}_{n}")
+
+        if not negotiate:
+            # The post-processors take their rounds from the round-level model instead:
+            # one round of each direction for every frame that node A receives.
+            model = fiberkey.model_rounds(args.bits, args.noise_low, args.noise_high, 1e-5,
+                                          args.seed * 16 + 9 if seeded else 0)
+            self.tb.msg_connect(self.nodes["A"].demux, "blocks", model, "tick")
+            for port, n in (("a", "A"), ("b", "B")):
+                node = self.nodes[n]
+                for pp in (node.pp_own, node.pp_peer):
+                    node.msg_disconnect(node.negotiator, "rounds", pp, "rounds")
+                    self.tb.msg_connect(model, port, pp, "rounds")
+
+        self.links, self.syncs, self.noise, self.eve_decoders = {}, {}, {}, {}
+        self.recordings = []
+        self.eve_observer = None
+        for d, (tx, rx) in enumerate((("A", "B"), ("B", "A"))):
+            if args.channel == "analog":
+                self.build_fiber(d, tx, rx, seeded)
+            else:
+                self.tb.connect((self.nodes[tx], 0), (self.nodes[rx], 1))
+
+    def build_fiber(self, d, tx, rx, seeded):
+        a = self.args
+        seed = a.seed * 16 + 4 * d if seeded else 0
+        tap = a.eve != "none"
+        modulator = fiberkey.ook_modulator(1, a.launch_dbm, a.extinction_db, 0.0)
+        self.launch_powers = (modulator.power_one_w(), modulator.power_zero_w())
+        fiber = fiberkey.fiber_link(a.length_km, a.attenuation_db_per_km, 1.0, 0.8,
+                                    a.thermal_pa, 7.7, False, 20.0, 5.0, 50.0, tap,
+                                    a.eve_tap_fraction, a.eve_position_km, a.eve_thermal_pa,
+                                    seed + 1 if seeded else 0)
+        sync = fiberkey.soft_frame_sync()
+        noise = fiberkey.noise_injector(1, a.noise_law, a.noise_low, a.noise_high,
+                                        seed + 2 if seeded else 0)
+        slicer = fiberkey.slicer(1, 0, "tag")
+        self.tb.connect((self.nodes[tx], 0), modulator, fiber, sync, noise, slicer,
+                        (self.nodes[rx], 1))
+        self.links[d], self.syncs[d], self.noise[d] = fiber, sync, noise
+        for name, block in (("ook_modulator", modulator), ("fiber_link", fiber),
+                            ("soft_frame_sync", sync), ("noise_injector", noise),
+                            ("slicer", slicer)):
+            self.profiled.append((f"{DIRECTIONS[d]} {name}", block))
+        if a.record:
+            os.makedirs(a.record, exist_ok=True)
+            path = os.path.join(a.record, f"received_{DIRECTIONS[d]}.sigmf-data")
+            # A gate rather than a head block: a finished branch would stall the fiber.
+            gate = blocks.copy(gr.sizeof_float)
+            sink = fiberkey.sigmf_sink(path, 11.043846e9, 1,
+                                       f"fiberkey-sim: photocurrent at {rx}'s receiver, "
+                                       f"direction {DIRECTIONS[d]}")
+            self.tb.connect(fiber, gate, sink)
+            self.recordings.append((gate, sink))
+        if tap:
+            self.build_eve_receiver(d, tx, fiber)
+
+    def build_eve_receiver(self, d, tx, fiber):
+        """Eve's own receiver on her tap of this fiber: frame sync, decisions, the G.709
+        line decoder. With the session keys ("compromised") she decrypts with them as the
+        legitimate receiver does, and her observer pairs what she reads on both fibers
+        into estimates of each round's counts; without them she has ciphertext only."""
+        a = self.args
+        sync = fiberkey.soft_frame_sync()
+        slicer = fiberkey.slicer(1, 0, "tag")
+        decoder = fiberkey.line_decoder(a.fec == "on", 246)
+        self.tb.connect((fiber, 1), sync, slicer, decoder)
+        self.eve_decoders[d] = decoder
+        for name, block in (("soft_frame_sync", sync), ("slicer", slicer),
+                            ("line_decoder", decoder)):
+            self.profiled.append((f"Eve {DIRECTIONS[d]} {name}", block))
+        frames = decoder
+        if a.eve == "compromised":
+            node = self.nodes[tx]
+            crypt = fiberkey.zuc_crypt(d, False, [], 0, "auto", a.link_start == "sm2")
+            self.tb.msg_connect(node.keys, "tx_key", crypt, "key")
+            self.tb.msg_connect(node.pp_own, "session_key", crypt, "key")
+            self.tb.msg_connect(node.pp_own, "send", self.keyrec, "leader_messages")
+            self.tb.connect(decoder, crypt)
+            frames = crypt
+        demux = fiberkey.otu_demux()
+        self.tb.connect(frames, demux, blocks.null_sink(1))
+        if self.eve_observer is None:
+            self.eve_observer = fiberkey.eve_observer()
+            self.tb.msg_connect(self.eve_observer, "rounds", self.rec, "eve_rounds")
+        self.tb.msg_connect(demux, "blocks", self.eve_observer, "from_a" if tx == "A" else "from_b")
+
+    def counts(self, d):
+        """(F1, F2) of direction d's rounds: as the nodes counted them, or with --rounds
+        model a sample of the model that fed the post-processors."""
+        if self.args.rounds == "model":
+            cfg = fiberkey.round_model_config()
+            cfg.bits = self.args.bits
+            cfg.noise_ber_low, cfg.noise_ber_high = self.args.noise_low, self.args.noise_high
+            cfg.link_ber = [1e-5, 1e-5]
+            f1, f2, _ = fiberkey.round_model(cfg).generate(d, 20000)
+            return np.column_stack([f1, f2]).astype(float)
+        with self.rec.lock:
+            return np.array([p[1:] for p in self.rec.pairs[d]], dtype=float).reshape(-1, 2)
+
+    def frames_received(self):
+        return min(n.decoder.frames() for n in self.nodes.values())
+
+    def run(self):
+        a = self.args
+        self.tb.start()
+        start = time.monotonic()
+        last_report = start
+        outcome = "keys"
+        self.memory_at_first_key = self.memory_at_half = None
+        try:
+            while True:
+                time.sleep(0.2)
+                now = time.monotonic()
+                elapsed = now - start
+                agreed = [self.keyrec.agreed_keys(d) for d in (0, 1)]
+                if self.memory_at_first_key is None and min(agreed) >= 1:
+                    self.memory_at_first_key = memory_mib()
+                if self.memory_at_half is None and min(agreed) >= max(2, a.keys // 2):
+                    self.memory_at_half = memory_mib()
+                if a.seconds > 0 and elapsed >= a.seconds:
+                    outcome = "seconds"
+                    break
+                if a.seconds <= 0 and min(agreed) >= a.keys:
+                    break
+                if elapsed >= a.timeout:
+                    outcome = "timeout"
+                    break
+                self.stop_recordings()
+                if now - last_report >= 5.0:
+                    last_report = now
+                    self.progress(elapsed, agreed)
+        finally:
+            self.memory_at_end = memory_mib()
+            self.tb.stop()
+            self.tb.wait()
+        self.wall = time.monotonic() - start
+        return outcome
+
+    def stop_recordings(self):
+        """Shuts the gate of each capture once it holds --record-frames frames; what is
+        already past the gate (a scheduler chunk or so) is still written, and the sink
+        writes the metadata when the flowgraph stops."""
+        wanted = self.args.record_frames * 8 * fiberkey.frame_layout.frame_bytes
+        for gate, sink in self.recordings:
+            if gate.enabled() and sink.samples_written() >= wanted:
+                gate.set_enabled(False)
+
+    def progress(self, elapsed, agreed):
+        frames = self.frames_received()
+        rounds = [self.nodes["A" if d == 0 else "B"].pp_own.rounds_in() for d in (0, 1)]
+        state = "link start" if frames < 50 or max(rounds) == 0 else "growing keys"
+        say(self.args, f"[{elapsed:6.1f} s] {state}: {frames:,} frames per direction "
+                       f"({frames / max(elapsed, 1e-9):,.0f}/s), rounds AB {rounds[0]:,} "
+                       f"BA {rounds[1]:,}, seed keys agreed AB {agreed[0]} BA {agreed[1]} "
+                       f"(of {self.args.keys})")
+
+
+def direction_figures(sim, d, frames):
+    a = sim.args
+    rec = sim.rec
+    leader, follower = ("A", "B") if d == 0 else ("B", "A")
+    keys_a = sim.keyrec.keys[(d, "A")]
+    keys_b = sim.keyrec.keys[(d, "B")]
+    pairs = sim.counts(d)
+    lead_pp = sim.nodes[leader].pp_own
+    n_rounds = len(pairs) if a.rounds == "negotiated" else lead_pp.rounds_in()
+    mi = (fiberkey.mutual_information(pairs[:, 0].astype(int).tolist(),
+                                      pairs[:, 1].astype(int).tolist())
+          if n_rounds > 100 else float("nan"))
+    secret_per_round = lead_pp.secret_bits() / max(lead_pp.rounds_in(), 1)
+    follower_keys = sim.keyrec.keys[(d, follower)]
+    kdr = (float(np.mean([k[2]["disagreement"] for k in follower_keys]))
+           if follower_keys else float("nan"))
+    leaked = (float(np.mean([k[2]["bits_leaked"] for k in follower_keys]))
+              if follower_keys else float("nan"))
+    used = (float(np.mean([k[2]["rounds_used"] for k in follower_keys]))
+            if follower_keys else float("nan"))
+    simulated = frames / OTU2_FRAMES_PER_SECOND
+    agreed = min(len(keys_a), len(keys_b))
+    out = {
+        "keys_at_A": [k[1] for k in keys_a],
+        "keys_at_B": [k[1] for k in keys_b],
+        "key_indices_at_A": [k[0] for k in keys_a],
+        "key_indices_at_B": [k[0] for k in keys_b],
+        "keys_agreed": agreed,
+        "keys_mismatched": sum(keys_a[i][1] != keys_b[i][1] or keys_a[i][0] != keys_b[i][0]
+                               for i in range(agreed)),
+        "line_ber_expected": (sim.links[d].expected_ber(*sim.launch_powers)
+                              if d in sim.links else 0.0),
+        "rounds": n_rounds,
+        "rounds_per_simulated_second": n_rounds / simulated if simulated else 0.0,
+        "rounds_per_wall_second": n_rounds / sim.wall,
+        "mean_f1": float(np.mean(pairs[:, 0])) if n_rounds else None,
+        "mean_f2": float(np.mean(pairs[:, 1])) if n_rounds else None,
+        "correlation_f1_f2": (float(np.corrcoef(pairs[:, 0], pairs[:, 1])[0, 1])
+                              if n_rounds > 2 else None),
+        "raw_bits_per_round": MODES[a.mode][1] if a.mode != "patent" else None,
+        "kdr": kdr,
+        "bits_leaked_per_key": leaked,
+        "rounds_used_per_key": used,
+        "secret_bits": lead_pp.secret_bits(),
+        "secret_bits_per_round": secret_per_round,
+        "mutual_information_bits_per_round": mi,
+        "secret_to_mutual_information": secret_per_round / mi if mi and mi == mi else None,
+        "batches_failed": lead_pp.batches_failed() + sim.nodes[follower].pp_peer.batches_failed(),
+        "keys_per_simulated_second": agreed / simulated if simulated else 0.0,
+        "keys_per_wall_second": agreed / sim.wall,
+        "payload_bytes_checked": sim.checkers[leader + follower].bytes,
+        "payload_bytes_wrong": sim.checkers[leader + follower].wrong,
+        "frames_dropped": (sim.nodes[leader].tx_crypt.frames_dropped()
+                           + sim.nodes[follower].rx_crypt.frames_dropped()),
+    }
+    if a.mode == "patent" and follower_keys:
+        out["raw_bits_per_round"] = used / a.batch_rounds if used == used else None
+    if d in sim.eve_decoders:
+        out["eve"] = eve_figures(sim, d, [bytes.fromhex(k[1]) for k in keys_a[:agreed]],
+                                 [k[0] for k in keys_a[:agreed]])
+    return out
+
+
+def pp_config(args, role, direction):
+    """The core configuration that the key_post_processor block builds for these
+    arguments (Eve replays the protocol with the same parameters)."""
+    pp_mode, q, _ = MODES[args.mode]
+    c = fiberkey.post_processor_config()
+    c.role = role
+    c.direction = direction
+    c.batch_rounds = args.batch_rounds
+    c.abandon_after_rounds = 8 * args.batch_rounds
+    c.mode = (fiberkey.quantizer_mode.patent if pp_mode == "patent"
+              else fiberkey.quantizer_mode.equiprobable)
+    c.bits_per_round = q
+    c.alpha = args.alpha
+    return c
+
+
+def eve_key_guesses(sim, d):
+    """Eve's seed keys: she runs the follower's side of the post-processing on her own
+    estimates of the counts, with every leader message that she read in INT (bitmaps,
+    syndromes, hash seeds), in the order they came. Where her decoding fails the key
+    confirmation she has no key, and her best guess is a coin toss per bit."""
+    rec = sim.rec
+    eve = fiberkey.post_processor(pp_config(sim.args, fiberkey.pp_role.follower, d))
+    estimates = {seq: est for seq, _, _, est in rec.eve_pairs[d]}
+    messages = sim.keyrec.leader_messages[d]
+    # A message goes in a little after the rounds it speaks of (her round buffer holds
+    # several batches), never before.
+    slack = 200
+    m = 0
+    for i, (seq, _, _) in enumerate(rec.pairs[d]):
+        while m < len(messages) and messages[m][0] + slack <= i:
+            eve.handle_message(messages[m][1])
+            m += 1
+        if seq in estimates:
+            eve.add_round(seq, int(round(estimates[seq])))
+    for _, msg in messages[m:]:
+        eve.handle_message(msg)
+    eve.take_messages()  # her answers go nowhere: she only listens
+    return {k.key_index: k.key for k in eve.take_keys()}
+
+
+def eve_figures(sim, d, keys, indices):
+    """Her agreement with the final seed keys and her information about F1 and F2."""
+    a = sim.args
+    rec = sim.rec
+    dec = sim.eve_decoders[d]
+    e = np.array(rec.eve_pairs[d], dtype=float).reshape(-1, 4)
+    guesses = eve_key_guesses(sim, d) if a.eve == "compromised" else {}
+    coin = np.random.default_rng(a.seed + 99 if a.seed else None)
+    right = total = 0
+    for index, key in zip(indices, keys):
+        guess = guesses.get(index) or coin.bytes(len(key))
+        diff = np.unpackbits(np.frombuffer(bytes(x ^ y for x, y in zip(key, guess)), np.uint8))
+        right += int(len(diff) - diff.sum())
+        total += len(diff)
+
+    def mi(x, y):
+        return (fiberkey.mutual_information(np.round(x).astype(int).tolist(),
+                                            y.astype(int).tolist()) if len(x) > 100 else 0.0)
+    return {
+        "model": a.eve,
+        "tap_fraction": a.eve_tap_fraction,
+        "position_km": a.eve_position_km,
+        "thermal_noise_pa_per_rthz": a.eve_thermal_pa,
+        "line_ber_expected": sim.links[d].expected_ber(*sim.launch_powers, True),
+        "frames_decoded": dec.frames(),
+        "rounds_observed": len(e),
+        "keys_recovered": sum(guesses.get(i) == k for i, k in zip(indices, keys)),
+        "key_bit_agreement": right / total if total else None,
+        # Without the keys she observes no count at all: nothing to measure, zero.
+        "mutual_information_bits_per_round": mi(e[:, 3], e[:, 1]) if len(e) else 0.0,
+        "mutual_information_f2_bits_per_round": mi(e[:, 3], e[:, 2]) if len(e) else 0.0,
+        "correlation_with_f1": float(np.corrcoef(e[:, 3], e[:, 1])[0, 1]) if len(e) > 2 else None,
+    }
+
+
+def results(sim, outcome):
+    frames = sim.frames_received()
+    a = sim.args
+    return {
+        "program": "fiberkey-sim",
+        "mode": a.mode,
+        "link_start": a.link_start,
+        "channel": a.channel,
+        "rounds_from": a.rounds,
+        "fec": a.fec == "on",
+        "seeded_for_tests": a.seed != 0,
+        "stopped_by": outcome,
+        "parameters": {"bits": a.bits, "batch_rounds": a.batch_rounds, "alpha": a.alpha,
+                       "length_km": a.length_km, "launch_dbm": a.launch_dbm,
+                       "noise_law": a.noise_law, "noise_low": a.noise_low,
+                       "noise_high": a.noise_high, "eve": a.eve},
+        "frames": frames,
+        "simulated_seconds": frames / OTU2_FRAMES_PER_SECOND,
+        "wall_seconds": sim.wall,
+        "frames_per_wall_second": frames / sim.wall,
+        "share_of_line_rate": frames / sim.wall / OTU2_FRAMES_PER_SECOND,
+        # [resident, peak resident] memory (MiB) once both directions had their first
+        # seed key, half their keys, and at the end. The flowgraph's buffers are touched
+        # for the first time over the first few thousand frames; after that it is flat.
+        "memory_mib": {"at_first_key": list(sim.memory_at_first_key or (None, None)),
+                       "at_half_keys": list(sim.memory_at_half or (None, None)),
+                       "at_end": list(sim.memory_at_end)},
+        "directions": {DIRECTIONS[d]: direction_figures(sim, d, frames) for d in (0, 1)},
+        **({"profile": profile(sim)} if a.profile else {}),
+    }
+
+
+def profile(sim):
+    """Each block's work time (GNU Radio's performance counters), hottest first."""
+    tps = gr.high_res_timer_tps()
+    rows = [(name, block.pc_work_time_total() / tps) for name, block in sim.profiled]
+    total = sum(t for _, t in rows) or 1.0
+    return [{"block": name, "work_seconds": t, "share": t / total}
+            for name, t in sorted(rows, key=lambda r: -r[1])]
+
+
+def print_report(res):
+    print(f"fiberkey-sim: mode {res['mode']}, link start {res['link_start']}, "
+          f"FEC {'on' if res['fec'] else 'off'}"
+          + (" (SEEDED: for tests only)" if res["seeded_for_tests"] else ""))
+    print(f"  {res['frames']:,} frames per direction in {res['wall_seconds']:.1f} s "
+          f"({res['frames_per_wall_second']:,.0f} frames/s, "
+          f"{100 * res['share_of_line_rate']:.2f} % of OTU2 line rate); "
+          f"{res['simulated_seconds'] * 1e3:.1f} ms of link time")
+    mem = res["memory_mib"]
+    if mem["at_first_key"][0] is not None:
+        half = (f", {mem['at_half_keys'][0]:.0f} MiB at half the keys"
+                if mem["at_half_keys"][0] is not None else "")
+        print(f"  memory: resident {mem['at_first_key'][0]:.0f} MiB at the first keys{half}, "
+              f"{mem['at_end'][0]:.0f} MiB at the end (peak {mem['at_end'][1]:.0f} MiB)")
+    if "profile" in res:
+        print("  hottest blocks (share of the work time of all blocks):")
+        for row in res["profile"][:10]:
+            print(f"    {row['block']:24s} {100 * row['share']:5.1f} %  "
+                  f"({1e3 * row['work_seconds'] / max(res['frames'], 1):.3f} ms per frame)")
+    for name, r in res["directions"].items():
+        print(f"direction {name} ({name[0]} leads):")
+        for i, (ka, kb) in enumerate(zip(r["keys_at_A"], r["keys_at_B"])):
+            mark = "agreed" if ka == kb else "MISMATCH"
+            print(f"  seed key {r['key_indices_at_A'][i]:3d}  {ka}  {mark}")
+        mi = r["mutual_information_bits_per_round"]
+        print(f"  rounds {r['rounds']:,} ({r['rounds_per_wall_second']:,.0f}/s wall, "
+              f"{r['rounds_per_simulated_second']:,.0f}/s simulated), corr(F1,F2) "
+              f"{r['correlation_f1_f2'] if r['correlation_f1_f2'] is not None else float('nan'):.3f}")
+        print(f"  disagreement before correction {r['kdr']:.4f}, bits leaked per key "
+              f"{r['bits_leaked_per_key']:.0f}, secret bits per round "
+              f"{r['secret_bits_per_round']:.3f} of I(F1;F2) {mi:.3f}")
+        print(f"  seed keys per simulated second {r['keys_per_simulated_second']:.1f}, "
+              f"per wall-clock second {r['keys_per_wall_second']:.3f}; batches failed "
+              f"{r['batches_failed']}; client bytes checked {r['payload_bytes_checked']:,}, "
+              f"wrong {r['payload_bytes_wrong']}")
+        if "eve" in r:
+            e = r["eve"]
+            kba = e["key_bit_agreement"]
+            print(f"  Eve ({e['model']}, {100 * e['tap_fraction']:g} % tap at "
+                  f"{e['position_km']:g} km): {e['frames_decoded']:,} frames decoded, "
+                  f"{e['rounds_observed']:,} rounds observed, I(her estimate; F1) "
+                  f"{e['mutual_information_bits_per_round']:.3f} bits/round, seed keys "
+                  f"recovered {e['keys_recovered']}, key bits right "
+                  + (f"{kba:.3f}" if kba is not None else "n/a"))
+
+
+def guard_lines(values, args):
+    """Where the quantizer cuts F at one end: the patent's guard band (mean +- alpha
+    sigma), or the equiprobable bins' boundaries (empirical quantiles)."""
+    if args.mode == "patent":
+        mu, sd = float(np.mean(values)), float(np.std(values))
+        return [mu - args.alpha * sd, mu + args.alpha * sd], True
+    q = MODES[args.mode][1]
+    return [float(np.quantile(values, k / 2 ** q)) for k in range(1, 2 ** q)], False
+
+
+def plot(sim, res, path):
+    import matplotlib
+    import matplotlib.ticker
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    args = sim.args
+    fig, ax = plt.subplots(2, 2, figsize=(13, 9.5))
+    fig.suptitle(f"fiberkey-sim: nodes A and B over {args.length_km:g} km, mode {args.mode}, "
+                 f"{res['frames']:,} frames ({res['simulated_seconds'] * 1e3:.0f} ms of link "
+                 f"time)", fontsize=13)
+    pairs = sim.counts(0)
+    ab = res["directions"]["AB"]
+    shown = pairs[:: max(1, len(pairs) // 4000)]
+
+    a = ax[0, 0]
+    a.scatter(shown[:, 0], shown[:, 1], s=4, alpha=0.35, color="tab:blue")
+    if len(pairs):
+        cuts1, band = guard_lines(pairs[:, 0], args)
+        cuts2, _ = guard_lines(pairs[:, 1], args)
+        if band:
+            a.axvspan(*cuts1, color="tab:red", alpha=0.12, label="guard band at A (dropped)")
+            a.axhspan(*cuts2, color="tab:orange", alpha=0.12, label="guard band at B (dropped)")
+        else:
+            for i, (c1, c2) in enumerate(zip(cuts1, cuts2)):
+                a.axvline(c1, color="tab:red", lw=0.8, label="bin edges at A" if i == 0 else None)
+                a.axhline(c2, color="tab:orange", lw=0.8,
+                          label="bin edges at B" if i == 0 else None)
+        a.legend(loc="upper left", fontsize=9)
+    a.set_xlabel("F1: errors counted at A in a round")
+    a.set_ylabel("F2: errors counted at B in the same round")
+    corr = ab["correlation_f1_f2"]
+    a.set_title(f"Direction AB: the same noise seen from both ends"
+                + (f" (corr {corr:.3f})" if corr is not None else ""))
+
+    a = ax[0, 1]
+    if len(pairs):
+        # Counts are integers: bin edges between them, a few counts wide.
+        width = max(1, int(pairs.max()) // 60 + 1)
+        bins = np.arange(-0.5, pairs.max() + width + 0.5, width)
+        a.hist(pairs[:, 0], bins=bins, alpha=0.55, label="F1 at A", color="tab:blue")
+        a.hist(pairs[:, 1], bins=bins, alpha=0.55, label="F2 at B", color="tab:green")
+        cuts1, band = guard_lines(pairs[:, 0], args)
+        if band:
+            a.axvspan(*cuts1, color="tab:red", alpha=0.12, label="A's guard band")
+        else:
+            for i, c in enumerate(cuts1):
+                a.axvline(c, color="tab:red", lw=0.8, label="A's bin edges" if i == 0 else None)
+        a.legend(fontsize=9)
+    a.set_xlabel("errors per round")
+    a.set_ylabel("rounds")
+    a.set_title("Histograms: key bits come from where F falls")
+
+    a = ax[1, 0]
+    for d, name in enumerate(DIRECTIONS):
+        times = sim.keyrec.key_times[d]
+        if times:
+            t = [f / OTU2_FRAMES_PER_SECOND * 1e3 for f, _ in times]
+            a.step([0] + t, range(len(t) + 1), where="post",
+                   label=f"{name}: {res['directions'][name]['secret_bits_per_round']:.2f} "
+                         f"secret bits/round")
+    a.set_xlabel("link time (ms at the OTU2 frame rate)")
+    a.set_ylabel("256-bit seed keys agreed")
+    a.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    a.set_title("Key yield: each seed key becomes the next session key")
+    a.legend(fontsize=9)
+
+    a = ax[1, 1]
+    eve = ab.get("eve")
+    if eve and sim.rec.eve_pairs[0]:
+        e = np.array(sim.rec.eve_pairs[0], dtype=float)
+        e = e[:: max(1, len(e) // 4000)]
+        a.scatter(e[:, 1], e[:, 3], s=4, alpha=0.35, color="tab:purple")
+        a.set_xlabel("F1 at A")
+        a.set_ylabel("Eve's estimate")
+        a.set_title(f"Eve ({eve['model']}): key bits right "
+                    f"{eve.get('key_bit_agreement', float('nan')):.3f}, "
+                    f"I(est;F1) {eve.get('mutual_information_bits_per_round', float('nan')):.2f} "
+                    f"bits/round")
+    elif eve:
+        a.axis("off")
+        a.text(0.02, 0.6, f"Eve ({eve['model']}): tapped {100 * eve['tap_fraction']:g} % of the "
+                          f"light at {eve['position_km']:g} km\nand decoded "
+                          f"{eve['frames_decoded']:,} frames of ciphertext.\n"
+                          f"Without the session keys she learns nothing about F1, F2:\n"
+                          f"her key bits are right {eve.get('key_bit_agreement', 0.5):.3f} "
+                          f"of the time (a coin: 0.5).", fontsize=11, va="top")
+    else:
+        a.axis("off")
+        a.text(0.02, 0.6, "No eavesdropper in this run.\n"
+                          "fiberkey-sim --eve tap | compromised\nadds one and plots her view.",
+                          fontsize=11, va="top")
+    fig.tight_layout(rect=(0, 0, 1, 0.96))
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+
+
+def check(res, args):
+    """Problems that make the run a failure (exit status 1)."""
+    problems = []
+    for name, r in res["directions"].items():
+        if r["keys_mismatched"]:
+            problems.append(f"{name}: {r['keys_mismatched']} seed keys differ between A and B")
+        if r["payload_bytes_wrong"]:
+            problems.append(f"{name}: {r['payload_bytes_wrong']} client bytes wrong")
+        if r["payload_bytes_checked"] == 0:
+            problems.append(f"{name}: no client byte arrived")
+        if args.seconds <= 0 and r["keys_agreed"] < args.keys:
+            problems.append(f"{name}: {r['keys_agreed']} of {args.keys} seed keys")
+    return problems
+
+
+def main(argv=None):
+    args = parse_args(argv if argv is not None else sys.argv[1:])
+    if args.list_modes:
+        for name in MODES:
+            print(name)
+        return 0
+    if args.profile:
+        os.environ["GR_CONF_PERFCOUNTERS_ON"] = "True"  # read as each block is made
+    if args.seed:
+        print("fiberkey-sim: --seed fixes the randomness: FOR TESTS ONLY, these keys are "
+              "not secret", file=sys.stderr)
+    # Two Python blocks (the recorder and the payload checkers) share the GIL with the
+    # scheduler's Python calls: hand it over often, or each waits up to 5 ms per turn.
+    sys.setswitchinterval(2e-4)
+    with tempfile.TemporaryDirectory(prefix="fiberkey-sim-") as workdir:
+        sim = link_sim(args, workdir)
+        say(args, f"fiberkey-sim: nodes A and B over {args.length_km:g} km, mode {args.mode}, "
+                  f"n = {args.batch_rounds}, m = {args.bits}; link start by {args.link_start}; "
+                  + (f"until {args.keys} seed keys per direction" if args.seconds <= 0
+                     else f"for {args.seconds:g} s"))
+        outcome = sim.run()
+    res = results(sim, outcome)
+    print_report(res)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(res, f, indent=1)
+    if args.plot:
+        plot(sim, res, args.plot)
+        say(args, f"fiberkey-sim: figures in {args.plot}")
+    problems = check(res, args)
+    if outcome == "timeout":
+        problems.append(f"timed out after {args.timeout:g} s")
+    for p in problems:
+        print(f"fiberkey-sim: FAILED: {p}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

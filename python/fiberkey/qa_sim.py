@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+#
+# Copyright 2026 The gr-fiberkey authors.
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+"""fiberkey-sim, the main job, through its command line: the JSON object has the documented
+fields and agreeing keys, the plot is a PNG, Eve's figures are there and honest, a
+recording replays, bad arguments are refused."""
+import json
+import os
+import re
+import subprocess
+import tempfile
+
+from gnuradio import gr_unittest
+
+BUILD = os.environ.get("FIBERKEY_BUILD_DIR", "build")
+SIM = os.path.join(BUILD, "apps", "fiberkey-sim")
+REPLAY = os.path.join(BUILD, "apps", "fiberkey-replay")
+
+
+def run(*args, timeout=600):
+    return subprocess.run([SIM, "--quiet", *args], capture_output=True, text=True,
+                          timeout=timeout)
+
+
+class qa_sim(gr_unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory(prefix="qa_sim-")
+
+    def tearDown(self):
+        self.dir.cleanup()
+
+    def path(self, name):
+        return os.path.join(self.dir.name, name)
+
+    def test_001_json_plot_and_a_compromised_eve(self):
+        out = run("--keys", "1", "--seed", "5", "--mode", "patent", "--eve", "compromised",
+                  "--link-start", "psk", "--json", self.path("r.json"),
+                  "--plot", self.path("r.png"))
+        self.assertEqual(out.returncode, 0, out.stderr[-3000:])
+        res = json.load(open(self.path("r.json")))
+        for field in ("frames", "simulated_seconds", "wall_seconds", "directions"):
+            self.assertIn(field, res)
+        self.assertTrue(res["seeded_for_tests"])
+        self.assertAlmostEqual(res["simulated_seconds"], res["frames"] / 82025.0)
+        for name in ("AB", "BA"):
+            d = res["directions"][name]
+            self.assertGreaterEqual(d["keys_agreed"], 1)
+            n = d["keys_agreed"]
+            self.assertEqual(d["keys_at_A"][:n], d["keys_at_B"][:n])
+            for k in d["keys_at_A"] + d["keys_at_B"]:
+                self.assertRegex(k, r"^[0-9a-f]{64}$")
+            self.assertEqual(d["payload_bytes_wrong"], 0)
+            self.assertGreater(d["payload_bytes_checked"], 0)
+            self.assertGreater(d["rounds"], 1000)
+            self.assertGreater(d["correlation_f1_f2"], 0.9)
+            self.assertGreater(d["mutual_information_bits_per_round"], 1.0)
+            self.assertGreater(d["secret_bits_per_round"], 0.1)
+            self.assertLess(d["secret_bits_per_round"], d["mutual_information_bits_per_round"])
+            eve = d["eve"]
+            self.assertEqual(eve["model"], "compromised")
+            # With the session keys and a quiet receiver she sees nearly every round, and
+            # her estimate carries real information about the counts.
+            self.assertGreater(eve["frames_decoded"], 1000)
+            self.assertGreater(eve["rounds_observed"], 0.9 * d["rounds"])
+            self.assertGreater(eve["mutual_information_bits_per_round"], 0.3)
+            self.assertGreaterEqual(eve["key_bit_agreement"], 0.0)
+            self.assertLessEqual(eve["key_bit_agreement"], 1.0)
+        with open(self.path("r.png"), "rb") as f:
+            png = f.read()
+        self.assertEqual(png[:8], b"\x89PNG\r\n\x1a\n")
+        self.assertGreater(len(png), 30000)
+
+    def test_002_passive_tap_learns_nothing_and_a_recording_replays(self):
+        out = run("--keys", "1", "--seed", "6", "--eve", "tap", "--json", self.path("r.json"),
+                  "--record", self.path("rec"), "--record-frames", "4")
+        self.assertEqual(out.returncode, 0, out.stderr[-3000:])
+        res = json.load(open(self.path("r.json")))
+        for name in ("AB", "BA"):
+            eve = res["directions"][name]["eve"]
+            # She reads the line (her receiver is quiet) but has ciphertext only.
+            self.assertGreater(eve["frames_decoded"], 1000)
+            self.assertEqual(eve["rounds_observed"], 0)
+            self.assertEqual(eve["keys_recovered"], 0)
+            self.assertEqual(eve["mutual_information_bits_per_round"], 0.0)
+            self.assertGreater(eve["key_bit_agreement"], 0.3)
+            self.assertLess(eve["key_bit_agreement"], 0.7)
+        capture = self.path("rec/received_AB.sigmf-data")
+        self.assertTrue(os.path.exists(capture.replace("-data", "-meta")))
+        replay = subprocess.run([REPLAY, capture], capture_output=True, text=True, timeout=120)
+        self.assertEqual(replay.returncode, 0, replay.stderr[-2000:])
+        frames = re.search(r"frames decoded: (\d+)", replay.stdout)
+        self.assertIsNotNone(frames, replay.stdout)
+        self.assertGreaterEqual(int(frames.group(1)), 2)
+
+    def test_003_bad_arguments_are_refused(self):
+        for args in (["--mode", "fancy"], ["--keys", "0"], ["--eve", "maybe"],
+                     ["--record-frames", "0"]):
+            out = run(*args, timeout=60)
+            self.assertEqual(out.returncode, 2, args)
+            self.assertIn("fiberkey-sim", out.stderr)
+        out = run("--list-modes", timeout=60)
+        self.assertEqual(out.returncode, 0)
+        self.assertIn("patent", out.stdout.split())
+
+
+if __name__ == "__main__":
+    gr_unittest.run(qa_sim)
