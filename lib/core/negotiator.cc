@@ -4,6 +4,7 @@
  */
 #include <fiberkey/negotiator.h>
 #include <fiberkey/round_arithmetic.h>
+#include <fiberkey/round_sequence.h>
 #include <fiberkey/secure_memory.h>
 
 #include <optional>
@@ -13,26 +14,7 @@
 namespace fiberkey {
 
 namespace {
-constexpr std::uint32_t seq_cycle = 65535; // sequences run 1..65535, then 1 again
-constexpr std::uint32_t half_cycle = seq_cycle / 2 + 1;
 constexpr std::size_t verdict_data_bytes = 9;
-
-std::uint16_t next_seq(std::uint16_t s)
-{
-    return s == seq_cycle ? 1 : static_cast<std::uint16_t>(s + 1);
-}
-
-//! Steps from \p from forward to \p to in the cycle 1..65535 (65535 = 0 modulo 65535).
-std::uint32_t seq_ahead(std::uint16_t from, std::uint16_t to)
-{
-    return (to + seq_cycle - from) % seq_cycle;
-}
-
-bool is_before(std::uint16_t a, std::uint16_t b)
-{
-    const auto d = seq_ahead(a, b);
-    return d != 0 && d < half_cycle;
-}
 
 template <typename T>
 void pop_wiped(std::deque<T>& q)
@@ -131,7 +113,7 @@ negotiator_frame negotiator::transmit()
     out.neg.send_seq = d_next_send_seq;
     out.neg.x1 = led.x1;
     out.neg.x2 = led.x2;
-    d_next_send_seq = next_seq(d_next_send_seq);
+    d_next_send_seq = round_sequence::next(d_next_send_seq);
 
     // Follower: answer the oldest peer round, with C2 = XA3 ^ XB2.
     std::optional<int_c_feedback> c2;
@@ -227,7 +209,7 @@ void negotiator::take_response(const neg_fields& neg,
     const auto r = book.response_seq;
     // The follower answers in sequence order: older rounds will never be answered.
     while (!d_awaiting_response.empty() &&
-           is_before(d_awaiting_response.front().seq, r)) {
+           round_sequence::is_before(d_awaiting_response.front().seq, r)) {
         pop_wiped(d_awaiting_response);
         ++d_counters.leader.no_response;
     }
@@ -292,7 +274,8 @@ void negotiator::take_c1(const int_c_feedback& c3)
 void negotiator::drop_follower_rounds_before(std::uint16_t seq)
 {
     // The leader sends C1 in sequence order: a later C1 means the earlier ones are lost.
-    while (!d_awaiting_c1.empty() && is_before(d_awaiting_c1.front().seq, seq)) {
+    while (!d_awaiting_c1.empty() &&
+           round_sequence::is_before(d_awaiting_c1.front().seq, seq)) {
         decide(d_awaiting_c1.front().seq, false);
         pop_wiped(d_awaiting_c1);
         ++d_counters.follower.missing_c1;
@@ -306,12 +289,12 @@ void negotiator::decide(std::uint16_t seq, bool finished)
         d_verdict_newest = seq;
         d_verdict_mask = 0;
     }
-    const auto ahead = seq_ahead(d_verdict_newest, seq);
-    if (ahead != 0 && ahead < half_cycle) {
+    const auto ahead = round_sequence::ahead(d_verdict_newest, seq);
+    if (ahead != 0 && ahead < round_sequence::half_cycle) {
         d_verdict_mask = ahead >= verdict_window ? 0 : d_verdict_mask << ahead;
         d_verdict_newest = seq;
     }
-    const auto back = seq_ahead(seq, d_verdict_newest);
+    const auto back = round_sequence::ahead(seq, d_verdict_newest);
     if (finished && back < verdict_window)
         d_verdict_mask |= std::uint64_t{ 1 } << back;
 }
@@ -325,8 +308,8 @@ void negotiator::take_verdict(const int_fragment& verdict)
 
     while (!d_awaiting_verdict.empty()) {
         const auto& round = d_awaiting_verdict.front();
-        const auto back = seq_ahead(round.seq, newest);
-        if (back >= half_cycle)
+        const auto back = round_sequence::ahead(round.seq, newest);
+        if (back >= round_sequence::half_cycle)
             break; // newer than anything the follower has decided
         if (back >= verdict_window)
             ++d_counters.leader.verdict_missed;

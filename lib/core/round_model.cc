@@ -11,10 +11,22 @@
 
 namespace fiberkey {
 
-namespace {
-//! Rate of a bit being flipped by exactly one of two independent causes.
 double either_flips(double p, double q) { return p + q - 2.0 * p * q; }
 
+double eve_estimate(unsigned seen_leader_errors,
+                    unsigned seen_follower_errors,
+                    unsigned bits,
+                    double g)
+{
+    const double m = bits;
+    const auto unbiased = [m, g](unsigned w) {
+        return std::clamp((w - g * m) / (1.0 - 2.0 * g), 0.0, m);
+    };
+    const double kl = unbiased(seen_leader_errors), kf = unbiased(seen_follower_errors);
+    return kl + kf / m * (m - 2.0 * kl);
+}
+
+namespace {
 //! ln k! minus its Stirling approximation, for BTRD's exact acceptance test.
 double stirling_tail(double k)
 {
@@ -187,11 +199,7 @@ model_round round_model::next(std::uint8_t direction)
     const unsigned w_l = flipped_weight(k_l, g), w_f = flipped_weight(k_f, g);
     out.eve_seen_leader_errors = static_cast<std::uint16_t>(w_l);
     out.eve_seen_follower_errors = static_cast<std::uint16_t>(w_f);
-    const auto unbiased = [m, g](unsigned w) {
-        return std::clamp((w - g * m) / (1.0 - 2.0 * g), 0.0, static_cast<double>(m));
-    };
-    const double kl = unbiased(w_l), kf = unbiased(w_f);
-    out.eve_estimate = kl + kf / m * (m - 2.0 * kl);
+    out.eve_estimate = eve_estimate(w_l, w_f, m, g);
 
     const double other_round =
         either_flips(either_flips(noise_ber(), d_config.link_ber[d]),

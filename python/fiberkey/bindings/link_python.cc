@@ -2,6 +2,7 @@
  * Copyright 2026 The gr-fiberkey authors.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <gnuradio/fiberkey/eve_observer.h>
 #include <gnuradio/fiberkey/int_channel.h>
 #include <gnuradio/fiberkey/key_exchange.h>
 #include <gnuradio/fiberkey/key_post_processor.h>
@@ -47,6 +48,16 @@ void bind_link(py::module& m)
         .def("rounds_completed", &negotiator::rounds_completed)
         .def("frames_received", &negotiator::frames_received)
         .def("rounds_dropped", &negotiator::rounds_dropped);
+
+    py::class_<eve_observer, gr::block, gr::basic_block, std::shared_ptr<eve_observer>>(
+        m, "eve_observer", "Eve with the session keys: her estimate of F1, F2 per round.")
+        .def(py::init(&eve_observer::make), py::arg("bits") = 496, py::arg("her_ber") = 1e-3,
+             py::arg("window") = 1024)
+        .def("rounds_emitted", &eve_observer::rounds_emitted)
+        .def("drops", &eve_observer::drops)
+        .def("rounds_dropped", &eve_observer::rounds_dropped)
+        .def("her_ber", &eve_observer::her_ber)
+        .def("set_her_ber", &eve_observer::set_her_ber, py::arg("her_ber"));
 
     py::class_<round_counts, gr::block, gr::basic_block, std::shared_ptr<round_counts>>(
         m, "round_counts", "A node's per-round error counts as float streams.")

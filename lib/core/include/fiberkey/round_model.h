@@ -45,6 +45,20 @@ struct model_round {
     double eve_estimate = 0.0;
 };
 
+//! Rate of a bit being flipped by exactly one of two independent causes: p + q - 2pq.
+double either_flips(double p, double q);
+
+/*!
+ * Eve's plug-in estimate of F1 (= of F2) of one round from the weights she sees,
+ * seen_leader_errors = |C2 ^ X1' ^ Y2'| and seen_follower_errors = |C1 ^ Y1' ^ X2'|, of
+ * m = \p bits bits each, where her own copies err at rate \p g (one array from each
+ * fiber: g = either_flips(g_AB, g_BA)); see round_model below for the derivation.
+ */
+double eve_estimate(unsigned seen_leader_errors,
+                    unsigned seen_follower_errors,
+                    unsigned bits,
+                    double g);
+
 /*!
  * \brief Round-level statistical model of the negotiation (protocol.md sections 5, 7, 8):
  * F1 and F2 per round drawn directly, without frames, arrays or ciphers.
@@ -76,8 +90,9 @@ struct model_round {
  *   k^ = clamp((w - g m) / (1 - 2g), 0, m), and since both arrays of a field share its
  *   BER, she estimates the unseen halves e(Y2), e(X2) by rates k^_F / m and k^_L / m:
  *     E[F1] = k^_L + (k^_F / m)(m - 2 k^_L),  E[F2] = k^_F + (k^_L / m)(m - 2 k^_F),
- *   which are the same number, eve_estimate. It is a plug-in estimate, not claimed
- *   optimal: the information she holds is at least what it carries.
+ *   which are the same number, eve_estimate (the function below; eve_observer computes
+ *   it from real frames). It is a plug-in estimate, not claimed optimal: the information
+ *   she holds is at least what it carries.
  *
  * Randomness comes from \p random: the CSPRNG by default, a seeded test source to
  * reproduce a run. Not thread-safe: one model per thread.
