@@ -4,11 +4,16 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 """The example flowgraphs: each compiles with grcc; the oversampled-capture replay locks
-and decodes a capture with 4 samples per bit and a 200 ppm sampling-rate offset."""
+and decodes a capture with 4 samples per bit and a 200 ppm sampling-rate offset; the
+loopback link and the two-host pair (two processes, ZeroMQ, two network namespaces) agree
+on seed keys in both directions and stop by themselves; the teaching demo runs under the
+offscreen Qt platform and saves a screenshot."""
 import glob
 import importlib.util
 import os
+import re
 import subprocess
+import sys
 import tempfile
 
 import numpy as np
@@ -18,6 +23,12 @@ from gnuradio import fiberkey
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.normpath(os.path.join(HERE, "..", ".."))
 FL = fiberkey.frame_layout
+
+
+# The equiprobable mode gets a seed key from the first batch of n = 1000 rounds (the
+# patent's usually needs two), which keeps these runs short.
+RUN = ["--seed", "5", "--pp-mode", "equiprobable", "--keys", "1"]
+KEY_LINE = re.compile(r"^seed key (\w+) (AB|BA) (\d+) ([0-9a-f]{64})$", re.M)
 
 
 def compile_example(grc, out_dir):
@@ -70,6 +81,44 @@ class qa_examples(gr_unittest.TestCase):
         self.assertGreaterEqual(decoder.frames(), 4)
         self.assertEqual(decoder.uncorrectable_codewords(), 0)
         self.assertTrue(decoder.in_frame())
+
+    def run_example(self, name, *args, timeout, env=None):
+        script = compile_example(os.path.join(TOP, "examples", name + ".grc"), self.tmp.name)
+        return subprocess.run([sys.executable, "-u", script, *args], capture_output=True,
+                              text=True, timeout=timeout, env=env)
+
+    def assert_keys_agree(self, output):
+        keys = {}
+        for label, direction, index, key in KEY_LINE.findall(output):
+            keys.setdefault((direction, int(index)), {})[label] = key
+        for direction in ("AB", "BA"):
+            agreed = [k for (d, _), k in keys.items() if d == direction and len(k) == 2]
+            self.assertGreaterEqual(len(agreed), 1, f"{direction}: no key at both ends")
+            for k in agreed:
+                self.assertEqual(k["A"], k["B"], f"{direction}: the ends' keys differ")
+
+    def test_003_loopback_link_agrees_on_keys_and_stops(self):
+        r = self.run_example("loopback_link", *RUN, "--seconds", "100", timeout=150)
+        self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+        self.assert_keys_agree(r.stdout)
+
+    def test_004_teaching_demo_runs_offscreen(self):
+        png = os.path.join(self.tmp.name, "demo.png")
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+        r = self.run_example("teaching_demo", "--seed", "5", "--seconds", "8",
+                             "--screenshot", png, timeout=60, env=env)
+        self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+        self.assertGreater(os.path.getsize(png), 20000)
+
+    def test_005_two_hosts_agree_over_zeromq(self):
+        out = os.path.join(self.tmp.name, "two_hosts")
+        r = subprocess.run([os.path.join(TOP, "scripts", "two_hosts.sh"), *RUN,
+                            "--seconds", "100", "--out", out,
+                            "--build", os.environ.get("FIBERKEY_BUILD_DIR", "build")],
+                           capture_output=True, text=True, timeout=150)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr[-2000:])
+        logs = "".join(open(os.path.join(out, f"node_{n}.log")).read() for n in "ab")
+        self.assert_keys_agree(logs)
 
 
 if __name__ == "__main__":
