@@ -100,12 +100,13 @@ class node(gr.hier_block2):
         return (self.pp_own if direction == self.direction else self.pp_peer).keys()
 
 
-def wait_for_keys(nodes, keys, seconds, linger=0.0):
+def wait_for_keys(nodes, keys, seconds, linger=1.0):
     """Waits until every node has at least `keys` seed keys in both directions (keys 0:
     never), or `seconds` have passed (0: no time limit); True when the keys arrived. Then
-    it waits `linger` seconds more (within the time limit): a node whose peer runs in
-    another flowgraph keeps the link up until the peer has the acknowledgements of the
-    last keys. For flowgraphs that stop by themselves (the examples' snippets)."""
+    it waits `linger` seconds more (within the time limit), so that the last keys'
+    messages reach their consumers (a Key Log) and a peer running in another flowgraph
+    gets the acknowledgements of its last keys. For flowgraphs that stop by themselves
+    (the examples' snippets)."""
     deadline = time.monotonic() + seconds if seconds > 0 else float("inf")
     while keys <= 0 or min(n.seed_key_count(d) for n in nodes for d in (0, 1)) < keys:
         if time.monotonic() >= deadline:
