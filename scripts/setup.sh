@@ -10,7 +10,7 @@ packages=(
     gnuradio gnuradio-dev libvolk2-dev pybind11-dev python3-pybind11
     libboost-dev libgmp-dev libspdlog-dev libfmt-dev
     libipsec-mb-dev libssl-dev openssl libgtest-dev libbenchmark-dev
-    python3-numpy python3-matplotlib python3-yaml
+    python3-numpy python3-matplotlib python3-yaml iproute2
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -3,6 +3,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 """One end of a fiberkey link as a hierarchical block."""
+import time
+
 from gnuradio import gr
 
 from .fiberkey_python import (int_channel, key_exchange, key_post_processor, line_decoder,
@@ -42,6 +44,8 @@ class node(gr.hier_block2):
             self, f"fiberkey_node_{name}",
             gr.io_signature(2, 2, gr.sizeof_char),
             gr.io_signature(2, 2, gr.sizeof_char))
+        self.message_port_register_hier_out("rounds")
+        self.message_port_register_hier_out("seed_keys")
         if name not in ("A", "B"):
             raise ValueError("name must be 'A' or 'B'")
         direction = 0 if name == "A" else 1
@@ -70,6 +74,7 @@ class node(gr.hier_block2):
             self.negotiator = negotiator(name, bits, seed, pipeline_frames)
             self.msg_connect(self.demux, "blocks", self.negotiator, "rx")
             self.msg_connect(self.negotiator, "neg", self.mux, "neg")
+            self.msg_connect(self.negotiator, "rounds", self, "rounds")
         if post_process:
             self.pp_own = key_post_processor(direction, True, pp_mode, bits_per_round,
                                              batch_rounds, alpha, -64, rekey)
@@ -80,5 +85,31 @@ class node(gr.hier_block2):
                     self.msg_connect(self.negotiator, "rounds", pp, "rounds")
                 self.msg_connect(self.channel, "recv", pp, "recv")
                 self.msg_connect(pp, "send", self.channel, "send")
+                self.msg_connect(pp, "seed_keys", self, "seed_keys")
             self.msg_connect(self.pp_own, "session_key", self.tx_crypt, "key")
             self.msg_connect(self.pp_peer, "session_key", self.rx_crypt, "key")
+        self.direction = direction
+        self.post_process = post_process
+
+    def seed_key_count(self, direction):
+        """Seed keys this node has agreed so far for direction 0 (AB) or 1 (BA); 0 without
+        post-processing."""
+        if not self.post_process:
+            return 0
+        return (self.pp_own if direction == self.direction else self.pp_peer).keys()
+
+
+def wait_for_keys(nodes, keys, seconds, linger=1.0):
+    """Waits until every node has at least `keys` seed keys in both directions (keys 0:
+    never), or `seconds` have passed (0: no time limit); True when the keys arrived. Then
+    it waits `linger` seconds more (within the time limit), so that the last keys'
+    messages reach their consumers (a Key Log) and a peer running in another flowgraph
+    gets the acknowledgements of its last keys. For flowgraphs that stop by themselves
+    (the examples' snippets)."""
+    deadline = time.monotonic() + seconds if seconds > 0 else float("inf")
+    while keys <= 0 or min(n.seed_key_count(d) for n in nodes for d in (0, 1)) < keys:
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.1)
+    time.sleep(max(0.0, min(linger, deadline - time.monotonic())))
+    return True

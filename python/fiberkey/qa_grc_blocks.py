@@ -16,7 +16,9 @@ GRC_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "
 
 
 # Parameters whose defaults cannot run without files from the user.
-OVERRIDES = {"fiberkey_key_exchange": {"mode": "'psk'", "psk_hex": "'" + "00" * 32 + "'"}}
+PSK = {"psk_hex": "'" + "00" * 32 + "'"}
+OVERRIDES = {"fiberkey_key_exchange": dict(PSK, mode="'psk'"),
+             "fiberkey_node": dict(PSK, key_mode="'psk'")}
 QUOTED = ("string", "file_open", "file_save")
 
 
@@ -54,7 +56,12 @@ class qa_grc_blocks(gr_unittest.TestCase):
                     method = cb.split("(")[0]
                     self.assertTrue(hasattr(block, method), f"{d['id']}: no {method}")
                     eval("block." + render(cb, values))
-                self.assertEqual(d["cpp_templates"]["link"], ["gnuradio::gnuradio-fiberkey"])
+                # Python blocks (the node, the key log) have no C++ template.
+                if "cpp" in d["flags"]:
+                    self.assertEqual(d["cpp_templates"]["link"], ["gnuradio::gnuradio-fiberkey"])
+                else:
+                    self.assertEqual(d["flags"], ["python"])
+                    self.assertNotIn("cpp_templates", d)
 
 
 if __name__ == "__main__":
