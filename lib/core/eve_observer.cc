@@ -85,7 +85,6 @@ eve_observer::slot* eve_observer::round(std::uint8_t d, std::uint16_t s)
         return nullptr;
     auto& r = dir.ring[index % w];
     if (r.state == slot_state::empty) {
-        r.index = index;
         r.state = slot_state::open;
         r.parts = 0;
         r.leader_pattern.fill(0);

@@ -99,7 +99,7 @@ class qa_eve_observer(gr_unittest.TestCase):
             eves[name] = (observer, store, rx)
 
         tb.start()
-        deadline = time.monotonic() + 30.0
+        deadline = time.monotonic() + 120.0  # a bound for a hung flowgraph only
         while time.monotonic() < deadline and min(n.negotiator.rounds_completed()
                                                    for n in nodes) < 2 * (rounds + 100):
             time.sleep(0.05)
@@ -114,8 +114,11 @@ class qa_eve_observer(gr_unittest.TestCase):
         f1, est = [], []
         for d in (0, 1):
             leader = at[d]  # node d leads direction d: its counts are F1
-            paired = sorted(s for (dd, s) in leader if dd == d and (d, s) in estimate)
-            self.assertGreaterEqual(len(paired), rounds, f"direction {d}")
+            kept = [s for (dd, s) in leader if dd == d]
+            paired = sorted(s for s in kept if (d, s) in estimate)
+            # She misses the rounds whose NEG numbering her own bit errors hit (~3 %).
+            self.assertGreaterEqual(len(paired), 0.9 * len(kept), f"direction {d}")
+            self.assertGreaterEqual(len(paired), 0.8 * rounds, f"direction {d}")
             f1 += [leader[(d, s)] for s in paired]
             est += [estimate[(d, s)] for s in paired]
         self.assertTrue(all(0 <= w <= 496 for w in seen.values()))
@@ -129,8 +132,8 @@ class qa_eve_observer(gr_unittest.TestCase):
         corr = np.corrcoef(est, f1)[0, 1]
         print(f"her BER {her_ber:.2e}: {len(f1)} rounds, corr(estimate, F1) = {corr:.4f}, "
               f"model {model_corr:.4f}; mean estimate {np.mean(est):.1f}, F1 "
-              f"{np.mean(f1):.1f}; drops {observer.drops()}, rounds dropped {observer.rounds_dropped()}")
-        # About 1,000 rounds: the SE of a correlation near 0.97 is about 0.002.
+              f"{np.mean(f1):.1f}; drops {observer.drops()} (rounds {observer.rounds_dropped()})")
+        # About 1,100 rounds: the SE of a correlation near 0.98 is about 0.001.
         self.assertLess(abs(corr - model_corr), 0.02)
         self.assertLess(abs(np.mean(est) - np.mean(f1)), 4.0)
 

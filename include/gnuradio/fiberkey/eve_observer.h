@@ -30,8 +30,9 @@ namespace fiberkey {
  * the keys of the negotiator's "rounds" port, so that a key post-processor in the
  * follower role can take them. her_ber is her receiver's BER on each fiber, used to
  * unbias what she sees (see fiberkey::eve_estimate); the default 1e-3 is what a
- * fiber_link tap of 10 % at 5 km gives a 4.6 pA/sqrt(Hz) receiver. Without the right keys her INT blocks fail: every frame is a counted
- * drop and no round comes out. Memory is bounded by `window` rounds per direction.
+ * fiber_link tap of 10 % at 5 km gives a 4.6 pA/sqrt(Hz) receiver. Without the right
+ * keys her INT blocks fail: every frame is a counted drop and no round comes out.
+ * Memory is bounded by `window` rounds per direction.
  */
 class FIBERKEY_API eve_observer : virtual public gr::block
 {

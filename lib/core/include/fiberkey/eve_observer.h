@@ -117,8 +117,7 @@ public:
 private:
     enum class slot_state : std::uint8_t { empty, open, done, lost };
     static constexpr std::uint8_t has_nd1 = 1, has_nd2 = 2, has_c1 = 4;
-    struct slot {
-        std::uint64_t index = 0; // unwrapped sequence
+    struct slot { // of the round whose unwrapped sequence is its place modulo window
         slot_state state = slot_state::empty;
         std::uint8_t parts = 0;
         nd_array leader_pattern{};   // C2 ^ X1' ^ Y2' as far as known
@@ -131,9 +130,10 @@ private:
         std::vector<slot> ring;
     };
 
-    //! The slot of round (d, s), advancing the window; nullptr for a round given up.
+    //! The slot of round (d, s), advancing the window; nullptr when behind it.
     slot* round(std::uint8_t d, std::uint16_t s);
-    //! The slot to add \p part of round (d, s) to; nullptr (counted) when it is late.
+    //! The slot to add \p part of round (d, s) to; nullptr when the round is given up,
+    //! or (counted as a late part) done, behind the window or already has the part.
     slot* accept(std::uint8_t d, std::uint16_t s, std::uint8_t part);
     void complete_if_ready(std::uint8_t d, std::uint16_t s, slot& r);
     void lose(std::uint8_t d, std::uint16_t s, std::uint64_t& cause);
