@@ -445,7 +445,9 @@ class link_sim:
         demux = fiberkey.otu_demux()
         self.tb.connect(frames, demux, blocks.null_sink(1))
         if self.eve_observer is None:
-            self.eve_observer = fiberkey.eve_observer()
+            # She unbiases what she sees with her own error rate on the line.
+            self.eve_observer = fiberkey.eve_observer(
+                a.bits, max(fiber.expected_ber(*self.launch_powers, True), 1e-9))
             self.tb.msg_connect(self.eve_observer, "rounds", self.rec, "eve_rounds")
         self.tb.msg_connect(demux, "blocks", self.eve_observer, "from_a" if tx == "A" else "from_b")
 

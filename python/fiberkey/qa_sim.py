@@ -35,7 +35,7 @@ class qa_sim(gr_unittest.TestCase):
         return os.path.join(self.dir.name, name)
 
     def test_001_json_plot_and_a_compromised_eve(self):
-        out = run("--keys", "1", "--seed", "5", "--mode", "patent", "--eve", "compromised",
+        out = run("--keys", "1", "--seed", "5", "--mode", "equiprobable", "--eve", "compromised",
                   "--link-start", "psk", "--json", self.path("r.json"),
                   "--plot", self.path("r.png"))
         self.assertEqual(out.returncode, 0, out.stderr[-3000:])
@@ -64,9 +64,11 @@ class qa_sim(gr_unittest.TestCase):
             # her estimate carries real information about the counts.
             self.assertGreater(eve["frames_decoded"], 1000)
             self.assertGreater(eve["rounds_observed"], 0.9 * d["rounds"])
-            self.assertGreater(eve["mutual_information_bits_per_round"], 0.3)
-            self.assertGreaterEqual(eve["key_bit_agreement"], 0.0)
-            self.assertLessEqual(eve["key_bit_agreement"], 1.0)
+            self.assertGreater(eve["mutual_information_bits_per_round"], 1.0)
+            # The scheme's secrecy rests on the session keys (protocol.md section 8): with
+            # them she replays the follower's post-processing on her own estimates, and the
+            # syndrome corrects them to the very same seed keys.
+            self.assertGreater(eve["key_bit_agreement"], 0.9)
         with open(self.path("r.png"), "rb") as f:
             png = f.read()
         self.assertEqual(png[:8], b"\x89PNG\r\n\x1a\n")
