@@ -36,7 +36,7 @@ class node(gr.hier_block2):
     def __init__(self, name="A", key_mode="psk", psk_hex="", own_key_file="",
                  peer_public_file="", own_id="", peer_id="", fec=True, backend="auto",
                  first_counter=0, negotiate=False, bits=496, seed=0, pipeline_frames=32,
-                 post_process=False, pp_mode="patent", bits_per_round=2, batch_rounds=1000,
+                 post_process=False, pp_mode="soft", bits_per_round=3, batch_rounds=1000,
                  alpha=0.5, rekey=True):
         gr.hier_block2.__init__(
             self, f"fiberkey_node_{name}",

@@ -92,7 +92,7 @@ class qa_rekey(gr_unittest.TestCase):
         with self.assertRaises(Exception):
             fiberkey.key_post_processor(0, True, "patent", 2, 10)
         with self.assertRaises(Exception):
-            fiberkey.key_post_processor(0, True, "equiprobable", 4)
+            fiberkey.key_post_processor(0, True, "equiprobable", 5)
 
 
 if __name__ == "__main__":

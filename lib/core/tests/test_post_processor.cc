@@ -5,6 +5,7 @@
 #include "correlated_counts.h"
 
 #include <fiberkey/post_processor.h>
+#include <fiberkey/round_model.h>
 #include <fiberkey/statistics.h>
 
 #include <gtest/gtest.h>
@@ -57,7 +58,8 @@ public:
         d_follower = make(pp_role::follower);
     }
 
-    void run(test::correlated_counts& gen,
+    template <typename Generator>
+    void run(Generator& gen,
              std::size_t rounds,
              run_figures& fig,
              bool keep_counts = false)
@@ -200,6 +202,24 @@ private:
     std::vector<std::vector<std::uint8_t>> d_sent;
 };
 
+// Count pairs from the round-level model (direction AB), fixed seed.
+class model_counts
+{
+public:
+    model_counts(std::uint64_t seed, const round_model_config& cfg)
+        : d_model(cfg, std::make_unique<test_only_seeded_random_source>(seed))
+    {
+    }
+    std::pair<std::uint32_t, std::uint32_t> next()
+    {
+        const auto r = d_model.next(0);
+        return { r.f1, r.f2 };
+    }
+
+private:
+    round_model d_model;
+};
+
 void print_run(const char* name, const run_figures& f)
 {
     std::printf(
@@ -298,6 +318,76 @@ TEST(post_processor, thousands_of_batches_over_a_faulty_link)
     EXPECT_GT(keys, 100u);
 }
 
+// The same from the round-level model: its noise range and array length set the
+// disagreement of the key bits from about 0 to 15 %; hard (equiprobable q = 1) and soft
+// (q = 2) decoding, lost and duplicated messages, acknowledgements reordered by random
+// delays. Every key emitted on both sides is the same; every batch ends in one counted
+// way.
+TEST(post_processor, model_batches_over_a_faulty_link)
+{
+    struct link_case {
+        const char* name;
+        unsigned bits;
+        double noise_low, noise_high;
+    };
+    const link_case links[] = {
+        { "m=4096 noise 1e-4..0.3", 4096, 1e-4, 0.3 },
+        { "defaults", 496, 1e-3, 0.2 },
+        { "m=128 noise 1e-3..0.2", 128, 1e-3, 0.2 },
+        { "m=496 noise 0.03..0.2", 496, 0.03, 0.2 },
+    };
+    link_faults faults;
+    faults.round_loss = 0.01;
+    faults.message_loss = 0.01;
+    faults.duplicate = 0.03;
+    faults.max_delay = 30;
+    std::size_t batches = 0, keys = 0;
+    double kdr_min = 1.0, kdr_max = 0.0;
+    std::uint64_t seed = 100;
+    for (const auto& l : links)
+        for (auto mode : { quantizer_mode::equiprobable, quantizer_mode::soft }) {
+            const auto cfg =
+                small_batches(mode, mode == quantizer_mode::equiprobable ? 1 : 2);
+            round_model_config model;
+            model.bits = l.bits;
+            model.noise_ber_low = l.noise_low;
+            model.noise_ber_high = l.noise_high;
+            simulated_link link(cfg, faults, ++seed);
+            model_counts gen(seed, model);
+            run_figures fig;
+            link.run(gen, 150 * 256, fig);
+            link.finish(fig);
+            char name[96];
+            std::snprintf(name,
+                          sizeof name,
+                          "%s %s",
+                          mode == quantizer_mode::soft ? "soft q=2" : "equiprob q=1",
+                          l.name);
+            print_run(name, fig);
+            EXPECT_EQ(fig.mismatched, 0u);
+            EXPECT_GT(fig.leader.batches_reconciled, 0u);
+            const auto ended = fig.leader.batches_reconciled +
+                               fig.leader.batches_failed + fig.leader.batches_abandoned +
+                               fig.leader.batches_too_small;
+            EXPECT_LE(fig.leader.batches_started - ended, 1u);
+            // The follower counts what it decided: never more than the leader started.
+            EXPECT_LE(fig.follower.batches_reconciled, fig.leader.batches_started);
+            const double kdr = double(fig.errors) / double(std::max<std::uint64_t>(fig.key_bits, 1));
+            kdr_min = std::min(kdr_min, kdr);
+            kdr_max = std::max(kdr_max, kdr);
+            batches += fig.leader.batches_started;
+            keys += fig.paired_keys;
+        }
+    std::printf("  total: %zu batches, %zu key pairs, KDR %.4f .. %.4f, no mismatch\n",
+                batches,
+                keys,
+                kdr_min,
+                kdr_max);
+    EXPECT_GT(batches, 1000u);
+    EXPECT_LT(kdr_min, 0.01);
+    EXPECT_GT(kdr_max, 0.12);
+}
+
 // A restart of either side drops what was in flight; keys stay paired afterwards.
 TEST(post_processor, survives_restarts_of_either_side)
 {
@@ -323,7 +413,8 @@ TEST(post_processor, survives_restarts_of_either_side)
 // output is what the leftover hash lemma allows for the credited min-entropy.
 TEST(post_processor, leak_accounting_of_a_batch)
 {
-    for (auto mode : { quantizer_mode::patent, quantizer_mode::equiprobable }) {
+    for (auto mode :
+         { quantizer_mode::patent, quantizer_mode::equiprobable, quantizer_mode::soft }) {
         auto cfg = small_batches(mode, mode == quantizer_mode::patent ? 1 : 3);
         cfg.batch_rounds = 1000;
         cfg.abandon_after_rounds = 2000;
@@ -372,7 +463,9 @@ TEST(post_processor, leak_accounting_of_a_batch)
         }
         std::printf("  %s: rounds %zu, key bits %zu, errors %llu, H %.1f, syndrome %llu, "
                     "tag %llu, secret %zu\n",
-                    mode == quantizer_mode::patent ? "patent" : "equiprobable q=3",
+                    mode == quantizer_mode::patent         ? "patent"
+                    : mode == quantizer_mode::equiprobable ? "equiprobable q=3"
+                                                           : "soft q=3",
                     r.rounds_used,
                     r.key_bits,
                     (unsigned long long)r.errors,
@@ -448,14 +541,14 @@ TEST(post_processor, secret_bits_per_round_by_mode)
         const char* name;
         quantizer_mode mode;
         unsigned q;
-        bool soft;
     };
     const mode_case cases[] = {
-        { "patent a=0.5", quantizer_mode::patent, 1, false },
-        { "equiprobable q=1", quantizer_mode::equiprobable, 1, false },
-        { "equiprobable q=2", quantizer_mode::equiprobable, 2, false },
-        { "equiprobable q=2 soft", quantizer_mode::equiprobable, 2, true },
-        { "equiprobable q=3", quantizer_mode::equiprobable, 3, false },
+        { "patent a=0.5", quantizer_mode::patent, 1 },
+        { "equiprobable q=1", quantizer_mode::equiprobable, 1 },
+        { "equiprobable q=2", quantizer_mode::equiprobable, 2 },
+        { "equiprobable q=3", quantizer_mode::equiprobable, 3 },
+        { "soft q=2", quantizer_mode::soft, 2 },
+        { "soft q=3", quantizer_mode::soft, 3 },
     };
     for (double p : { 0.02, 0.08 }) {
         std::printf(
@@ -471,7 +564,6 @@ TEST(post_processor, secret_bits_per_round_by_mode)
             auto cfg = small_batches(c.mode, c.q);
             cfg.batch_rounds = 1000;
             cfg.abandon_after_rounds = 2000;
-            cfg.quantizer.soft = c.soft;
             simulated_link link(cfg, link_faults{}, 31);
             test::correlated_counts gen(31, 12.0, test::noise_for_disagreement(12.0, p));
             run_figures fig;
@@ -494,25 +586,32 @@ TEST(post_processor, secret_bits_per_round_by_mode)
 }
 
 // Printed: wall-clock post-processing time per seed key at n = 1000 rounds per batch,
-// both sides, once the codes are built (they are cached per process).
+// both sides, on the round-level model at its defaults, once the codes are built (they
+// are cached per process).
 TEST(post_processor, time_per_seed_key)
 {
-    for (auto mode : { quantizer_mode::patent, quantizer_mode::equiprobable }) {
-        auto cfg = small_batches(mode, mode == quantizer_mode::patent ? 1 : 2);
+    struct mode_case {
+        const char* name;
+        quantizer_mode mode;
+        unsigned q;
+    };
+    for (const auto& c : { mode_case{ "patent", quantizer_mode::patent, 1 },
+                           mode_case{ "equiprobable q=2", quantizer_mode::equiprobable, 2 },
+                           mode_case{ "soft q=3", quantizer_mode::soft, 3 } }) {
+        auto cfg = small_batches(c.mode, c.q);
         cfg.batch_rounds = 1000;
         cfg.abandon_after_rounds = 2000;
         run_figures warm, timed;
         for (auto* fig : { &warm, &timed }) {
             simulated_link link(cfg, link_faults{}, 41);
-            test::correlated_counts gen(
-                41, 12.0, test::noise_for_disagreement(12.0, 0.02));
+            model_counts gen(41, round_model_config{});
             link.run(gen, 20 * 1000, *fig);
             link.finish(*fig);
         }
         ASSERT_GT(timed.paired_keys, 0u);
         std::printf(
-            "  %-18s %3zu keys, %.2f ms per seed key (generator and link included)\n",
-            mode == quantizer_mode::patent ? "patent" : "equiprobable q=2",
+            "  %-18s %3zu keys, %.2f ms per seed key (model and link included)\n",
+            c.name,
             timed.paired_keys,
             1000.0 * timed.seconds / double(timed.paired_keys));
     }
