@@ -319,9 +319,9 @@ TEST(post_processor, thousands_of_batches_over_a_faulty_link)
 }
 
 // The same from the round-level model: its noise range and array length set the
-// disagreement of the key bits from about 0 to 15 %; hard (equiprobable q = 1) and soft
-// (q = 2) decoding, lost and duplicated messages, acknowledgements reordered by random
-// delays. Every key emitted on both sides is the same; every batch ends in one counted
+// disagreement of the key bits from 0 (patent mode's guard band) to 15 %; the patent's,
+// hard (equiprobable q = 1) and soft (q = 2) decoding; lost and duplicated messages,
+// acknowledgements reordered by random delays. Every key emitted on both sides is the same; every batch ends in one counted
 // way.
 TEST(post_processor, model_batches_over_a_faulty_link)
 {
@@ -345,9 +345,9 @@ TEST(post_processor, model_batches_over_a_faulty_link)
     double kdr_min = 1.0, kdr_max = 0.0;
     std::uint64_t seed = 100;
     for (const auto& l : links)
-        for (auto mode : { quantizer_mode::equiprobable, quantizer_mode::soft }) {
-            const auto cfg =
-                small_batches(mode, mode == quantizer_mode::equiprobable ? 1 : 2);
+        for (auto mode :
+             { quantizer_mode::patent, quantizer_mode::equiprobable, quantizer_mode::soft }) {
+            const auto cfg = small_batches(mode, mode == quantizer_mode::soft ? 2 : 1);
             round_model_config model;
             model.bits = l.bits;
             model.noise_ber_low = l.noise_low;
@@ -361,7 +361,9 @@ TEST(post_processor, model_batches_over_a_faulty_link)
             std::snprintf(name,
                           sizeof name,
                           "%s %s",
-                          mode == quantizer_mode::soft ? "soft q=2" : "equiprob q=1",
+                          mode == quantizer_mode::patent ? "patent a=0.5"
+                          : mode == quantizer_mode::soft ? "soft q=2"
+                                                         : "equiprob q=1",
                           l.name);
             print_run(name, fig);
             EXPECT_EQ(fig.mismatched, 0u);
@@ -383,7 +385,7 @@ TEST(post_processor, model_batches_over_a_faulty_link)
                 keys,
                 kdr_min,
                 kdr_max);
-    EXPECT_GT(batches, 1000u);
+    EXPECT_GT(batches, 1500u);
     EXPECT_LT(kdr_min, 0.01);
     EXPECT_GT(kdr_max, 0.12);
 }
@@ -534,7 +536,10 @@ TEST(post_processor, malformed_messages_never_crash)
     EXPECT_GT(rejected, 100000u);
 }
 
-// Printed: secret bits per round of each mode against I(F1;F2) on the same generator.
+// Secret bits per round of each mode against I(F1;F2), on the same rounds of the
+// round-level model at its defaults, n = 1000: the soft mode yields at least twice the
+// patent's, with no mismatched key and (its codes are chosen for a frame error rate of
+// 1e-2 per block, two blocks per batch) at most one failed batch in 40.
 TEST(post_processor, secret_bits_per_round_by_mode)
 {
     struct mode_case {
@@ -544,45 +549,52 @@ TEST(post_processor, secret_bits_per_round_by_mode)
     };
     const mode_case cases[] = {
         { "patent a=0.5", quantizer_mode::patent, 1 },
-        { "equiprobable q=1", quantizer_mode::equiprobable, 1 },
         { "equiprobable q=2", quantizer_mode::equiprobable, 2 },
         { "equiprobable q=3", quantizer_mode::equiprobable, 3 },
         { "soft q=2", quantizer_mode::soft, 2 },
         { "soft q=3", quantizer_mode::soft, 3 },
+        { "soft q=4", quantizer_mode::soft, 4 },
     };
-    for (double p : { 0.02, 0.08 }) {
-        std::printf(
-            "  generator p=%.2f (sign disagreement without guard band), n = 1000\n", p);
-        std::printf("  %-24s %8s %6s %10s %10s %8s\n",
-                    "mode",
-                    "KDR",
-                    "failed",
-                    "bits/round",
-                    "I(F1;F2)",
-                    "ratio");
-        for (const auto& c : cases) {
-            auto cfg = small_batches(c.mode, c.q);
-            cfg.batch_rounds = 1000;
-            cfg.abandon_after_rounds = 2000;
-            simulated_link link(cfg, link_faults{}, 31);
-            test::correlated_counts gen(31, 12.0, test::noise_for_disagreement(12.0, p));
-            run_figures fig;
-            link.run(gen, 10 * 1000, fig, true);
-            link.finish(fig);
-            EXPECT_EQ(fig.mismatched, 0u);
-            const double mi = mutual_information(test::as_int32(fig.f1), test::as_int32(fig.f2)).bits;
-            const double bits = double(fig.follower.secret_bits) / double(fig.rounds);
-            const double kdr =
-                fig.key_bits ? double(fig.errors) / double(fig.key_bits) : 0.0;
-            std::printf("  %-24s %8.4f %6llu %10.4f %10.3f %8.4f\n",
-                        c.name,
-                        kdr,
-                        (unsigned long long)fig.leader.batches_failed,
-                        bits,
-                        mi,
-                        bits / mi);
+    std::printf("  round-level model defaults, n = 1000, 40 batches\n");
+    std::printf("  %-18s %8s %6s %10s %10s %8s\n",
+                "mode",
+                "KDR",
+                "failed",
+                "bits/round",
+                "I(F1;F2)",
+                "ratio");
+    double patent = 0.0, soft3 = 0.0;
+    for (const auto& c : cases) {
+        auto cfg = small_batches(c.mode, c.q);
+        cfg.batch_rounds = 1000;
+        cfg.abandon_after_rounds = 2000;
+        simulated_link link(cfg, link_faults{}, 31);
+        model_counts gen(31, round_model_config{});
+        run_figures fig;
+        link.run(gen, 40 * 1000, fig, true);
+        link.finish(fig);
+        EXPECT_EQ(fig.mismatched, 0u);
+        const double mi =
+            mutual_information(test::as_int32(fig.f1), test::as_int32(fig.f2)).bits;
+        const double bits = double(fig.follower.secret_bits) / double(fig.rounds);
+        const double kdr = fig.key_bits ? double(fig.errors) / double(fig.key_bits) : 0.0;
+        std::printf("  %-18s %8.4f %6llu %10.4f %10.3f %8.4f\n",
+                    c.name,
+                    kdr,
+                    (unsigned long long)fig.leader.batches_failed,
+                    bits,
+                    mi,
+                    bits / mi);
+        if (c.mode == quantizer_mode::patent)
+            patent = bits;
+        if (c.mode == quantizer_mode::soft) {
+            EXPECT_LE(fig.leader.batches_failed, 1u) << c.name;
+            if (c.q == 3)
+                soft3 = bits;
         }
     }
+    EXPECT_GE(soft3, 2.0 * patent);
+    EXPECT_GE(soft3, 0.9);
 }
 
 // Printed: wall-clock post-processing time per seed key at n = 1000 rounds per batch,
