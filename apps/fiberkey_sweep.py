@@ -82,9 +82,9 @@ def run_point(args, value, f1, f2, mi, mode, q):
     pump()
 
     keys_l = leader.take_keys()
-    keys_f = follower.take_keys()
-    paired = min(len(keys_l), len(keys_f))
-    mismatched = sum(keys_l[i].key != keys_f[i].key for i in range(paired))
+    keys_f = {k.key_index: k.key for k in follower.take_keys()}
+    paired = sum(k.key_index in keys_f for k in keys_l)
+    mismatched = sum(k.key_index in keys_f and keys_f[k.key_index] != k.key for k in keys_l)
     stats = leader.stats()
     secret = stats.secret_bits / args.rounds
     kdr = float(np.mean([k.disagreement for k in keys_l])) if keys_l else float("nan")

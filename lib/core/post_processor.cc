@@ -818,14 +818,18 @@ struct post_processor::impl {
             acks.push_back({ next_key_index++, position });
             ++stats.keys_emitted;
         }
-        if (!acks.empty()) {
-            recent_acks = acks;
-            if (recent_acks.size() > max_key_acks)
-                recent_acks.erase(recent_acks.begin(), recent_acks.end() - max_key_acks);
+        // A KEY_ACK holds at most max_key_acks keys; a batch may yield more (long
+        // batches in soft mode), so they go out in as many messages as needed.
+        for (std::size_t first = 0; first < acks.size(); first += max_key_acks) {
+            const std::span<const key_ack_entry> part(
+                acks.data() + first, std::min(max_key_acks, acks.size() - first));
             auto w = start(msg_type::key_ack, batch);
-            write_key_acks(w, recent_acks);
+            write_key_acks(w, part);
             send(w);
         }
+        if (!acks.empty()) // repeated in BITMAP_REPLY, in case a KEY_ACK is lost
+            recent_acks.assign(acks.end() - std::ptrdiff_t(std::min(max_key_acks, acks.size())),
+                               acks.end());
     }
 
     message_verdict follower_on_bitmap(std::uint32_t batch, reader& r)

@@ -390,6 +390,25 @@ TEST(post_processor, model_batches_over_a_faulty_link)
     EXPECT_GT(kdr_max, 0.12);
 }
 
+// A batch of 4,000 rounds in soft mode yields about 19 seed keys, more than one KEY_ACK
+// holds (16): the follower acknowledges them in several messages and the leader emits
+// every one.
+TEST(post_processor, more_keys_per_batch_than_one_acknowledgement_holds)
+{
+    auto cfg = small_batches(quantizer_mode::soft, 3);
+    cfg.batch_rounds = 4000;
+    cfg.abandon_after_rounds = 8000;
+    simulated_link link(cfg, link_faults{}, 55);
+    model_counts gen(55, round_model_config{});
+    run_figures fig;
+    link.run(gen, 4 * 4000, fig);
+    link.finish(fig);
+    print_run("soft q=3, n=4000", fig);
+    EXPECT_EQ(fig.mismatched, 0u);
+    EXPECT_EQ(fig.leader_only + fig.follower_only, 0u);
+    EXPECT_GT(fig.paired_keys, 3 * 16u);
+}
+
 // A restart of either side drops what was in flight; keys stay paired afterwards.
 TEST(post_processor, survives_restarts_of_either_side)
 {
