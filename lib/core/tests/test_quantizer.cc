@@ -5,6 +5,7 @@
 #include "correlated_counts.h"
 
 #include <fiberkey/quantizer.h>
+#include <fiberkey/reconciliation.h>
 #include <fiberkey/round_model.h>
 #include <fiberkey/statistics.h>
 
@@ -217,4 +218,67 @@ TEST(quantizer, generator_disagreement)
                 EXPECT_LE(kdr, p + 0.01);
         }
     }
+}
+
+// Printed: the frame error rate of the reconciliation codes on soft LLRs, at the default
+// link (n = 1000, q = 3: two blocks of 1,500 bits), for a fixed syndrome length of f
+// times the mean cross-entropy of the soft model, over 100 batches.
+TEST(quantizer, soft_decoding_frame_error_rate)
+{
+    namespace rec = reconciliation;
+    constexpr std::size_t n = 1000;
+    constexpr unsigned q = 3;
+    constexpr int batches = 100;
+    round_model model(round_model_config{},
+                      std::make_unique<test_only_seeded_random_source>(9));
+    quantizer_config cfg;
+    cfg.mode = quantizer_mode::soft;
+    cfg.bits_per_round = q;
+    std::vector<model_round> rounds(n);
+    std::vector<std::uint32_t> f1(n), f2(n);
+    const std::vector<std::uint8_t> present(n, 1);
+    std::vector<std::vector<std::uint8_t>> keys;
+    std::vector<std::vector<float>> llrs;
+    double entropy = 0.0, rho = 0.0;
+    for (int b = 0; b < batches; ++b) {
+        model.generate(0, rounds);
+        for (std::size_t i = 0; i < n; ++i) {
+            f1[i] = rounds[i].f1;
+            f2[i] = rounds[i].f2;
+        }
+        const auto q1 = quantize(f1, present, cfg), q2 = quantize(f2, present, cfg);
+        const auto ref = soft_reference::of(q1);
+        if (b == 0)
+            rho = fit_soft_correlation(f2, q2, ref, q1.symbol, q); // as after one batch
+        for (double h : soft_plane_entropy(f2, q2, ref, q1.symbol, q, rho))
+            entropy += h / batches;
+        keys.push_back(key_bits(q1.symbol, present, q));
+        llrs.push_back(soft_llrs(f2, q2, ref, q, rho));
+    }
+    const auto lengths = rec::block_lengths(n * q);
+    std::printf("  cross-entropy %.0f bits per batch of %zu key bits\n", entropy, n * q);
+    double fer_low = 0.0, fer_high = 1.0;
+    for (double f : { 1.23, 1.30, 1.37 }) {
+        std::vector<std::size_t> m;
+        for (auto l : lengths) {
+            const std::size_t step = (l + 127) / 128 * 128 / 64;
+            const auto want = static_cast<std::size_t>(f * entropy * l / (n * q));
+            m.push_back((want + step - 1) / step * step);
+        }
+        const auto codes = rec::codes_from(n * q, m);
+        ASSERT_FALSE(codes.empty());
+        int failed = 0;
+        std::size_t leak = 0;
+        for (auto x : m)
+            leak += x;
+        for (int b = 0; b < batches; ++b) {
+            const auto d = rec::decode(llrs[b], rec::syndrome(keys[b], codes), codes, 100);
+            failed += !d.converged || d.bits != keys[b];
+        }
+        const double fer = double(failed) / batches;
+        std::printf("  f %.2f (leak %zu): FER %.2f\n", double(leak) / entropy, leak, fer);
+        (f < 1.25 ? fer_low : fer_high) = fer;
+    }
+    EXPECT_LE(fer_high, 0.02); // f = 1.37
+    EXPECT_GE(fer_low, fer_high);
 }
