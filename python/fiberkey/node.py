@@ -30,7 +30,9 @@ class node(gr.hier_block2):
     post_process: a key post-processor for each direction (leader of its own, follower of
     the peer's: pp_own and pp_peer), fed with the negotiator's counts, talking to the
     peer's over the INT channel; with rekey their seed keys become the next session keys
-    of the node's transmitting and receiving crypt blocks.
+    of the node's transmitting and receiving crypt blocks. pp_mode and bits_per_round go
+    to both post-processors: "soft" (default, q = 3: the most key), "equiprobable" or
+    "patent" (the patent's, with guard band alpha); see key_post_processor.
     """
 
     def __init__(self, name="A", key_mode="psk", psk_hex="", own_key_file="",

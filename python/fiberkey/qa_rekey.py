@@ -93,6 +93,8 @@ class qa_rekey(gr_unittest.TestCase):
             fiberkey.key_post_processor(0, True, "patent", 2, 10)
         with self.assertRaises(Exception):
             fiberkey.key_post_processor(0, True, "equiprobable", 5)
+        with self.assertRaises(Exception):
+            fiberkey.key_post_processor(0, True, "soft", 0)
 
 
 if __name__ == "__main__":
