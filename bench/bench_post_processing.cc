@@ -4,9 +4,9 @@
  */
 // Key post-processing time per seed key at n = 1000 rounds per batch, one core: the
 // leader's and the follower's work for whole batches (quantization, bitmaps, codes,
-// syndrome, decoding, tag, hashing, keys), with every message delivered at once, on rounds
-// of the round-level model at its defaults. The codes are built before timing starts
-// (they are cached per process).
+// syndrome, decoding, tag, hashing, keys), with every message delivered at once, on
+// rounds of the round-level model at its defaults. The codes are built before timing
+// starts (they are cached per process).
 #include <fiberkey/post_processor.h>
 #include <fiberkey/round_model.h>
 

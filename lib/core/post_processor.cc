@@ -604,7 +604,8 @@ struct post_processor::impl {
      * uncertain LLRs there rather than a burst of confident errors, the cross-entropy
      * pooled over 8 batches is accurate to about 1 %, and the normal-approximation term
      * of choose_codes_for_fer already covers this batch's deviation from it (measured:
-     * FER below 1e-2 at the default link, see test_post_processor).
+     * FER below 1e-2 at the default link: quantizer.soft_decoding_frame_error_rate,
+     * post_processor.secret_bits_per_round_by_mode).
      */
     std::vector<double> design_disagreement(std::span<const double> e,
                                             std::size_t key_bits) const
@@ -655,8 +656,8 @@ struct post_processor::impl {
         const std::size_t n = b.key.size();
         b.report.key_bits = n;
         const auto estimated = estimate();
-        const auto codes =
-            rec::choose_codes_for_fer(n, design_disagreement(estimated, n), cfg.target_fer);
+        const auto codes = rec::choose_codes_for_fer(
+            n, design_disagreement(estimated, n), cfg.target_fer);
         const auto syn = rec::syndrome(b.key, codes);
 
         auto symbols = symbols_of(b.key, q);
@@ -754,9 +755,9 @@ struct post_processor::impl {
             // What the codes must carry is the follower's cross-entropy: as the errors
             // of a binary symmetric channel of that capacity.
             for (unsigned j = 0; j < q; ++j)
-                observed[j] = per_plane *
-                              rec::inverse_binary_entropy(std::min(
-                                  1.0, double(entropy[j]) / entropy_unit / per_plane));
+                observed[j] =
+                    per_plane * rec::inverse_binary_entropy(std::min(
+                                    1.0, double(entropy[j]) / entropy_unit / per_plane));
         observe(std::move(observed), per_plane);
         ++stats.batches_reconciled;
         b.report.reconciled = true;
@@ -828,7 +829,8 @@ struct post_processor::impl {
             send(w);
         }
         if (!acks.empty()) // repeated in BITMAP_REPLY, in case a KEY_ACK is lost
-            recent_acks.assign(acks.end() - std::ptrdiff_t(std::min(max_key_acks, acks.size())),
+            recent_acks.assign(acks.end() -
+                                   std::ptrdiff_t(std::min(max_key_acks, acks.size())),
                                acks.end());
     }
 
@@ -977,9 +979,9 @@ struct post_processor::impl {
 
         const auto seed = unpack_bits(seed_bytes, seed_length);
         const auto syndrome = unpack_bits(syndrome_bytes, total_syndrome);
-        const auto llr = soft()
-                             ? soft_llrs(b.used_counts, b.quantized, reference, q, soft_rho())
-                             : rec::hard_llrs(b.key, disagreement);
+        const auto llr =
+            soft() ? soft_llrs(b.used_counts, b.quantized, reference, q, soft_rho())
+                   : rec::hard_llrs(b.key, disagreement);
         auto decoded = rec::decode(llr, syndrome, codes, cfg.max_iterations);
         rep.iterations = decoded.max_iterations;
         if (!decoded.converged)

@@ -33,8 +33,8 @@ public:
         if (reference.boundaries.empty() || !(reference.deviation > 0.0))
             throw std::invalid_argument("soft model: no leader boundaries");
         for (double b : reference.boundaries)
-            d_bounds.push_back(
-                (stable(std::floor(b) + 0.5) - reference.mean) / reference.deviation);
+            d_bounds.push_back((stable(std::floor(b) + 0.5) - reference.mean) /
+                               reference.deviation);
     }
 
     std::size_t bins() const { return d_bounds.size() + 1; }

@@ -59,10 +59,8 @@ public:
     }
 
     template <typename Generator>
-    void run(Generator& gen,
-             std::size_t rounds,
-             run_figures& fig,
-             bool keep_counts = false)
+    void
+    run(Generator& gen, std::size_t rounds, run_figures& fig, bool keep_counts = false)
     {
         std::bernoulli_distribution lose_round(d_faults.round_loss);
         const auto t0 = std::chrono::steady_clock::now();
@@ -321,8 +319,8 @@ TEST(post_processor, thousands_of_batches_over_a_faulty_link)
 // The same from the round-level model: its noise range and array length set the
 // disagreement of the key bits from 0 (patent mode's guard band) to 15 %; the patent's,
 // hard (equiprobable q = 1) and soft (q = 2) decoding; lost and duplicated messages,
-// acknowledgements reordered by random delays. Every key emitted on both sides is the same; every batch ends in one counted
-// way.
+// acknowledgements reordered by random delays. Every key emitted on both sides is the
+// same; every batch ends in one counted way.
 TEST(post_processor, model_batches_over_a_faulty_link)
 {
     struct link_case {
@@ -345,8 +343,9 @@ TEST(post_processor, model_batches_over_a_faulty_link)
     double kdr_min = 1.0, kdr_max = 0.0;
     std::uint64_t seed = 100;
     for (const auto& l : links)
-        for (auto mode :
-             { quantizer_mode::patent, quantizer_mode::equiprobable, quantizer_mode::soft }) {
+        for (auto mode : { quantizer_mode::patent,
+                           quantizer_mode::equiprobable,
+                           quantizer_mode::soft }) {
             const auto cfg = small_batches(mode, mode == quantizer_mode::soft ? 2 : 1);
             round_model_config model;
             model.bits = l.bits;
@@ -368,13 +367,14 @@ TEST(post_processor, model_batches_over_a_faulty_link)
             print_run(name, fig);
             EXPECT_EQ(fig.mismatched, 0u);
             EXPECT_GT(fig.leader.batches_reconciled, 0u);
-            const auto ended = fig.leader.batches_reconciled +
-                               fig.leader.batches_failed + fig.leader.batches_abandoned +
+            const auto ended = fig.leader.batches_reconciled + fig.leader.batches_failed +
+                               fig.leader.batches_abandoned +
                                fig.leader.batches_too_small;
             EXPECT_LE(fig.leader.batches_started - ended, 1u);
             // The follower counts what it decided: never more than the leader started.
             EXPECT_LE(fig.follower.batches_reconciled, fig.leader.batches_started);
-            const double kdr = double(fig.errors) / double(std::max<std::uint64_t>(fig.key_bits, 1));
+            const double kdr =
+                double(fig.errors) / double(std::max<std::uint64_t>(fig.key_bits, 1));
             kdr_min = std::min(kdr_min, kdr);
             kdr_max = std::max(kdr_max, kdr);
             batches += fig.leader.batches_started;
@@ -645,9 +645,10 @@ TEST(post_processor, time_per_seed_key)
         quantizer_mode mode;
         unsigned q;
     };
-    for (const auto& c : { mode_case{ "patent", quantizer_mode::patent, 1 },
-                           mode_case{ "equiprobable q=2", quantizer_mode::equiprobable, 2 },
-                           mode_case{ "soft q=3", quantizer_mode::soft, 3 } }) {
+    for (const auto& c :
+         { mode_case{ "patent", quantizer_mode::patent, 1 },
+           mode_case{ "equiprobable q=2", quantizer_mode::equiprobable, 2 },
+           mode_case{ "soft q=3", quantizer_mode::soft, 3 } }) {
         auto cfg = small_batches(c.mode, c.q);
         cfg.batch_rounds = 1000;
         cfg.abandon_after_rounds = 2000;
@@ -659,10 +660,9 @@ TEST(post_processor, time_per_seed_key)
             link.finish(*fig);
         }
         ASSERT_GT(timed.paired_keys, 0u);
-        std::printf(
-            "  %-18s %3zu keys, %.2f ms per seed key (model and link included)\n",
-            c.name,
-            timed.paired_keys,
-            1000.0 * timed.seconds / double(timed.paired_keys));
+        std::printf("  %-18s %3zu keys, %.2f ms per seed key (model and link included)\n",
+                    c.name,
+                    timed.paired_keys,
+                    1000.0 * timed.seconds / double(timed.paired_keys));
     }
 }

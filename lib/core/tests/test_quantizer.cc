@@ -272,7 +272,8 @@ TEST(quantizer, soft_decoding_frame_error_rate)
         for (auto x : m)
             leak += x;
         for (int b = 0; b < batches; ++b) {
-            const auto d = rec::decode(llrs[b], rec::syndrome(keys[b], codes), codes, 100);
+            const auto d =
+                rec::decode(llrs[b], rec::syndrome(keys[b], codes), codes, 100);
             failed += !d.converged || d.bits != keys[b];
         }
         const double fer = double(failed) / batches;
