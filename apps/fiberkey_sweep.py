@@ -27,7 +27,7 @@ PARAMETERS = {
 }
 
 
-def run_point(args, value):
+def draw_rounds(args, value):
     model_cfg = fiberkey.round_model_config()
     model_cfg.bits = int(value) if args.param == "m" else args.m
     model_cfg.link_ber = [args.link_ber, args.link_ber]
@@ -35,7 +35,21 @@ def run_point(args, value):
     model_cfg.noise_ber_high = value if args.param == "noise-high" else args.noise_high
     model = fiberkey.round_model(model_cfg)
     f1, f2, _ = model.generate(0, args.rounds)
+    return f1, f2
 
+
+def parse_mode(text, default_q):
+    """'patent', 'equiprobable', 'soft', optionally with ':q' (bits per round)."""
+    name, _, q = text.partition(":")
+    if name not in ("patent", "equiprobable", "soft"):
+        raise argparse.ArgumentTypeError(f"unknown mode {name!r}")
+    q = 1 if name == "patent" else int(q or default_q)
+    if not 1 <= q <= 4:
+        raise argparse.ArgumentTypeError("q must be 1..4")
+    return name, q
+
+
+def run_point(args, value, f1, f2, mi, mode, q):
     ends = []
     for role in (fiberkey.pp_role.leader, fiberkey.pp_role.follower):
         c = fiberkey.post_processor_config()
@@ -43,9 +57,8 @@ def run_point(args, value):
         c.direction = 0
         c.batch_rounds = int(value) if args.param == "n" else args.n
         c.abandon_after_rounds = 3 * c.batch_rounds
-        c.mode = (fiberkey.quantizer_mode.patent if args.mode == "patent"
-                  else fiberkey.quantizer_mode.equiprobable)
-        c.bits_per_round = args.q
+        c.mode = getattr(fiberkey.quantizer_mode, mode)
+        c.bits_per_round = q
         c.alpha = value if args.param == "alpha" else args.alpha
         ends.append(fiberkey.post_processor(c))
     leader, follower = ends
@@ -69,15 +82,15 @@ def run_point(args, value):
     pump()
 
     keys_l = leader.take_keys()
-    keys_f = follower.take_keys()
-    paired = min(len(keys_l), len(keys_f))
-    mismatched = sum(keys_l[i].key != keys_f[i].key for i in range(paired))
+    keys_f = {k.key_index: k.key for k in follower.take_keys()}
+    paired = sum(k.key_index in keys_f for k in keys_l)
+    mismatched = sum(k.key_index in keys_f and keys_f[k.key_index] != k.key for k in keys_l)
     stats = leader.stats()
     secret = stats.secret_bits / args.rounds
-    mi = fiberkey.mutual_information(f1.tolist(), f2.tolist())
     kdr = float(np.mean([k.disagreement for k in keys_l])) if keys_l else float("nan")
     return {
         "value": value,
+        "mode": mode if mode == "patent" else f"{mode}:{q}",
         "secret_bits_per_round": secret,
         "mutual_information_bits_per_round": mi,
         "ratio": secret / mi if mi > 0 else float("nan"),
@@ -98,9 +111,14 @@ def main(argv=None):
     p.add_argument("--values", type=float, nargs="+",
                    help="its values (default: a range that suits the parameter)")
     p.add_argument("--rounds", type=int, default=20000, help="rounds per point")
-    p.add_argument("--mode", choices=("patent", "equiprobable"), default="patent")
-    p.add_argument("--q", type=int, default=2, choices=(1, 2, 3),
-                   help="bits per round in equiprobable mode")
+    p.add_argument("--mode", nargs="+", default=["patent"],
+                   help="one or more of patent (the patent's guard band, 1 bit per "
+                   "round), equiprobable (q Gray-coded bits per round, hard-decision "
+                   "decoding), soft (the same bits, soft-decision decoding from the "
+                   "follower's own counts), each optionally with :q (e.g. soft:3); "
+                   "all modes of a point run on the same rounds")
+    p.add_argument("--q", type=int, default=3, choices=(1, 2, 3, 4),
+                   help="bits per round in equiprobable and soft modes")
     p.add_argument("--m", type=int, default=496)
     p.add_argument("--n", type=int, default=1000)
     p.add_argument("--alpha", type=float, default=0.5)
@@ -113,21 +131,28 @@ def main(argv=None):
     defaults = {"m": [64, 128, 248, 496], "n": [500, 1000, 2000, 4000],
                 "alpha": [0.0, 0.25, 0.5, 0.75, 1.0], "noise-high": [0.05, 0.1, 0.2, 0.3]}
     values = args.values or defaults[args.param]
+    try:
+        modes = [parse_mode(m, args.q) for m in args.mode]
+    except argparse.ArgumentTypeError as e:
+        p.error(str(e))
     if args.rounds < 100:
         p.error("--rounds must be at least 100")
 
     rows = []
     print(f"fiberkey-sweep: {PARAMETERS[args.param]}, {args.rounds} rounds per point, "
-          f"{args.mode} mode", flush=True)
-    print(f"{'value':>10} {'secret/round':>12} {'I(F1;F2)':>9} {'ratio':>7} {'KDR':>7} "
-          f"{'keys':>5} {'failed':>6} {'corr':>6}")
+          f"modes {' '.join(args.mode)}", flush=True)
+    print(f"{'value':>10} {'mode':>14} {'secret/round':>12} {'I(F1;F2)':>9} {'ratio':>7} "
+          f"{'KDR':>7} {'keys':>5} {'failed':>6} {'corr':>6}")
     for v in values:
-        r = run_point(args, v)
-        rows.append(r)
-        print(f"{v:>10g} {r['secret_bits_per_round']:>12.4f} "
-              f"{r['mutual_information_bits_per_round']:>9.3f} {r['ratio']:>7.3f} "
-              f"{r['kdr']:>7.4f} {r['keys']:>5d} {r['batches_failed']:>6d} {r['corr']:>6.3f}",
-              flush=True)
+        f1, f2 = draw_rounds(args, v)
+        mi = fiberkey.mutual_information(f1.tolist(), f2.tolist())
+        for mode, q in modes:
+            r = run_point(args, v, f1, f2, mi, mode, q)
+            rows.append(r)
+            print(f"{v:>10g} {r['mode']:>14} {r['secret_bits_per_round']:>12.4f} "
+                  f"{r['mutual_information_bits_per_round']:>9.3f} {r['ratio']:>7.3f} "
+                  f"{r['kdr']:>7.4f} {r['keys']:>5d} {r['batches_failed']:>6d} "
+                  f"{r['corr']:>6.3f}", flush=True)
     bad = sum(r["mismatched_keys"] for r in rows)
     print(f"mismatched seed keys: {bad}")
 
@@ -140,15 +165,18 @@ def main(argv=None):
         import matplotlib
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
-        x = [r["value"] for r in rows]
         fig, ax = plt.subplots(figsize=(7, 4.5))
-        ax.plot(x, [r["secret_bits_per_round"] for r in rows], "o-",
-                label="secret bits per round (after reconciliation and hashing)")
-        ax.plot(x, [r["mutual_information_bits_per_round"] for r in rows], "s--",
+        for label in dict.fromkeys(r["mode"] for r in rows):
+            mine = [r for r in rows if r["mode"] == label]
+            ax.plot([r["value"] for r in mine], [r["secret_bits_per_round"] for r in mine],
+                    "o-", label=f"secret bits per round, {label}")
+        first = [r for r in rows if r["mode"] == rows[0]["mode"]]
+        ax.plot([r["value"] for r in first],
+                [r["mutual_information_bits_per_round"] for r in first], "s--",
                 label="I(F1;F2): what the counts share")
         ax.set_xlabel(PARAMETERS[args.param])
         ax.set_ylabel("bits per round")
-        ax.set_title(f"Key yield, {args.mode} mode, {args.rounds} rounds per point")
+        ax.set_title(f"Key yield, {args.rounds} rounds per point")
         ax.grid(True, alpha=0.3)
         ax.legend()
         fig.tight_layout()

@@ -31,9 +31,9 @@ fk::post_processor_config config(int direction,
 {
     if (direction != 0 && direction != 1)
         throw std::invalid_argument("key_post_processor: direction is 0 (AB) or 1 (BA)");
-    if (mode != "patent" && mode != "equiprobable")
-        throw std::invalid_argument(
-            "key_post_processor: mode must be \"patent\" or \"equiprobable\"");
+    if (mode != "patent" && mode != "equiprobable" && mode != "soft")
+        throw std::invalid_argument("key_post_processor: mode must be \"patent\", "
+                                    "\"equiprobable\" or \"soft\"");
     if (batch_rounds < 64)
         throw std::invalid_argument("key_post_processor: batch_rounds must be >= 64");
     if (!(log2_epsilon <= -8 && log2_epsilon >= -256))
@@ -41,8 +41,9 @@ fk::post_processor_config config(int direction,
     fk::post_processor_config c;
     c.role = leader ? fk::pp_role::leader : fk::pp_role::follower;
     c.direction = static_cast<uint8_t>(direction);
-    c.quantizer.mode =
-        mode == "patent" ? fk::quantizer_mode::patent : fk::quantizer_mode::equiprobable;
+    c.quantizer.mode = mode == "patent"         ? fk::quantizer_mode::patent
+                       : mode == "equiprobable" ? fk::quantizer_mode::equiprobable
+                                                : fk::quantizer_mode::soft;
     c.quantizer.bits_per_round = static_cast<unsigned>(std::max(bits_per_round, 0));
     c.quantizer.alpha = alpha;
     c.batch_rounds = static_cast<std::size_t>(batch_rounds);

@@ -19,34 +19,68 @@ double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
 
 unsigned gray(unsigned s) { return s ^ (s >> 1); }
 
-// P(leader's symbol = k | follower's count) for every bin k, normalised.
-void bin_probabilities(double count,
-                       const quantized_batch& own,
-                       double noise,
-                       std::vector<double>& p)
+double stable(double count) { return std::sqrt(count + 0.375); }
+
+// The soft model for one batch: the leader's boundaries in its standardised domain,
+// then P(leader's symbol = k | follower's count) for every bin k, normalised.
+class soft_model
 {
-    const std::size_t bins = own.bin_low.size();
-    p.resize(bins);
-    double sum = 0.0;
-    for (std::size_t k = 0; k < bins; ++k) {
-        p[k] = normal_cdf((own.bin_high[k] - count) / noise) -
-               normal_cdf((own.bin_low[k] - count) / noise);
-        sum += p[k];
+public:
+    soft_model(const quantized_batch& own, const soft_reference& reference, double rho)
+        : d_mean(own.stable_mean), d_deviation(std::max(own.stable_deviation, 1e-9)),
+          d_rho(rho), d_spread(std::sqrt(std::max(1.0 - rho * rho, 1e-12)))
+    {
+        if (reference.boundaries.empty() || !(reference.deviation > 0.0))
+            throw std::invalid_argument("soft model: no leader boundaries");
+        for (double b : reference.boundaries)
+            d_bounds.push_back((stable(std::floor(b) + 0.5) - reference.mean) /
+                               reference.deviation);
     }
-    for (auto& x : p)
-        x = sum > 0 ? x / sum : 1.0 / double(bins);
+
+    std::size_t bins() const { return d_bounds.size() + 1; }
+
+    void probabilities(std::uint32_t count, std::vector<double>& p) const
+    {
+        const double centre = d_rho * (stable(count) - d_mean) / d_deviation;
+        p.resize(bins());
+        double below = 0.0, sum = 0.0;
+        for (std::size_t k = 0; k < bins(); ++k) {
+            const double upto =
+                k < d_bounds.size() ? normal_cdf((d_bounds[k] - centre) / d_spread) : 1.0;
+            p[k] = std::max(upto - below, 0.0);
+            below = upto;
+            sum += p[k];
+        }
+        for (auto& x : p)
+            x = sum > 0 ? x / sum : 1.0 / double(bins());
+    }
+
+private:
+    double d_mean, d_deviation, d_rho, d_spread;
+    std::vector<double> d_bounds;
+};
+
+// P(bit b of the Gray label = 1) from the bins' probabilities.
+double one_probability(const std::vector<double>& p, unsigned b)
+{
+    double one = 0.0;
+    for (unsigned k = 0; k < p.size(); ++k)
+        if ((gray(k) >> b) & 1)
+            one += p[k];
+    return one;
 }
 
 } // namespace
 
 void quantizer_config::validate() const
 {
-    if (mode != quantizer_mode::patent && mode != quantizer_mode::equiprobable)
+    if (mode != quantizer_mode::patent && mode != quantizer_mode::equiprobable &&
+        mode != quantizer_mode::soft)
         throw std::invalid_argument("quantizer: unknown mode");
     if (!(alpha >= 0.0 && alpha < 10.0))
         throw std::invalid_argument("quantizer: alpha must lie in [0, 10)");
-    if (bits_per_round < 1 || bits_per_round > 3)
-        throw std::invalid_argument("quantizer: bits_per_round must be 1..3");
+    if (bits_per_round < 1 || bits_per_round > 4)
+        throw std::invalid_argument("quantizer: bits_per_round must be 1..4");
 }
 
 quantized_batch quantize(std::span<const std::uint32_t> counts,
@@ -74,6 +108,14 @@ quantized_batch quantize(std::span<const std::uint32_t> counts,
     q.mean = sum / double(values.size());
     q.deviation =
         std::sqrt(std::max(0.0, squares / double(values.size()) - q.mean * q.mean));
+    sum = squares = 0.0;
+    for (double v : values) {
+        sum += stable(v);
+        squares += v + 0.375;
+    }
+    q.stable_mean = sum / double(values.size());
+    q.stable_deviation = std::sqrt(
+        std::max(0.0, squares / double(values.size()) - q.stable_mean * q.stable_mean));
 
     if (config.mode == quantizer_mode::patent) {
         const double guard = config.alpha * q.deviation;
@@ -144,47 +186,71 @@ std::vector<std::uint8_t> symbols_of(std::span<const std::uint8_t> key_bits,
     return symbols;
 }
 
+soft_reference soft_reference::of(const quantized_batch& leader)
+{
+    soft_reference r;
+    if (!leader.bin_high.empty())
+        r.boundaries.assign(leader.bin_high.begin(), leader.bin_high.end() - 1);
+    r.mean = leader.stable_mean;
+    r.deviation = leader.stable_deviation;
+    return r;
+}
+
+bool soft_reference::valid(unsigned bits_per_round) const
+{
+    if (boundaries.size() != (std::size_t(1) << bits_per_round) - 1)
+        return false;
+    for (std::size_t i = 0; i < boundaries.size(); ++i)
+        if (!(boundaries[i] >= 0.0 && boundaries[i] <= 65535.0) ||
+            (i > 0 && boundaries[i] < boundaries[i - 1]))
+            return false;
+    return mean >= 0.0 && mean <= 256.0 && deviation > 0.0 && deviation <= 256.0;
+}
+
 std::vector<float> soft_llrs(std::span<const std::uint32_t> used_counts,
                              const quantized_batch& own,
+                             const soft_reference& reference,
                              unsigned bits_per_round,
-                             double noise)
+                             double rho)
 {
     constexpr double limit = 30.0;
+    const soft_model model(own, reference, rho);
     std::vector<float> llr;
+    llr.reserve(used_counts.size() * bits_per_round);
     std::vector<double> p;
     for (auto count : used_counts) {
-        bin_probabilities(count, own, noise, p);
+        model.probabilities(count, p);
         for (unsigned b = bits_per_round; b-- > 0;) {
-            double zero = 0.0, one = 0.0;
-            for (unsigned k = 0; k < p.size(); ++k)
-                ((gray(k) >> b) & 1 ? one : zero) += p[k];
-            double l = std::log(std::max(zero, 1e-300)) - std::log(std::max(one, 1e-300));
+            const double one = one_probability(p, b), zero = 1.0 - one;
+            const double l =
+                std::log(std::max(zero, 1e-300)) - std::log(std::max(one, 1e-300));
             llr.push_back(static_cast<float>(std::clamp(l, -limit, limit)));
         }
     }
     return llr;
 }
 
-double fit_soft_noise(std::span<const std::uint32_t> used_counts,
-                      std::span<const std::uint8_t> leader_symbols,
-                      const quantized_batch& own)
+double fit_soft_correlation(std::span<const std::uint32_t> used_counts,
+                            const quantized_batch& own,
+                            const soft_reference& reference,
+                            std::span<const std::uint8_t> leader_symbols,
+                            unsigned bits_per_round)
 {
-    const double scale = std::max(own.deviation, 1e-3);
+    if (!reference.valid(bits_per_round) || used_counts.size() != leader_symbols.size())
+        throw std::invalid_argument("fit_soft_correlation: inconsistent inputs");
     std::vector<double> p;
-    auto log_likelihood = [&](double log_noise) {
-        const double noise = std::exp(log_noise);
+    auto log_likelihood = [&](double x) {
+        const soft_model model(own, reference, std::tanh(x));
         double sum = 0.0;
-        for (std::size_t i = 0; i < used_counts.size() && i < leader_symbols.size();
-             ++i) {
-            bin_probabilities(used_counts[i], own, noise, p);
-            sum += std::log(std::max(
-                p[std::min<std::size_t>(leader_symbols[i], p.size() - 1)], 1e-12));
+        for (std::size_t i = 0; i < used_counts.size(); ++i) {
+            model.probabilities(used_counts[i], p);
+            sum += std::log(std::max(p[leader_symbols[i] % p.size()], 1e-12));
         }
         return sum;
     };
-    // Golden-section search over log(noise) from 1% to 300% of the counts' deviation.
+    // Golden-section search over atanh(rho) in [0, atanh(0.9999)].
     const double ratio = (std::sqrt(5.0) - 1.0) / 2.0;
-    double a = std::log(0.01 * scale), b = std::log(3.0 * scale);
+    double a = 0.0, b = std::atanh(0.9999);
     double c = b - ratio * (b - a), d = a + ratio * (b - a);
     double fc = log_likelihood(c), fd = log_likelihood(d);
     for (int i = 0; i < 30; ++i) {
@@ -202,7 +268,31 @@ double fit_soft_noise(std::span<const std::uint32_t> used_counts,
             fd = log_likelihood(d);
         }
     }
-    return std::exp(0.5 * (a + b));
+    return std::tanh(0.5 * (a + b));
+}
+
+std::vector<double> soft_plane_entropy(std::span<const std::uint32_t> used_counts,
+                                       const quantized_batch& own,
+                                       const soft_reference& reference,
+                                       std::span<const std::uint8_t> leader_symbols,
+                                       unsigned bits_per_round,
+                                       double rho)
+{
+    if (!reference.valid(bits_per_round) || used_counts.size() != leader_symbols.size())
+        throw std::invalid_argument("soft_plane_entropy: inconsistent inputs");
+    const soft_model model(own, reference, rho);
+    std::vector<double> entropy(bits_per_round, 0.0), p;
+    for (std::size_t i = 0; i < used_counts.size(); ++i) {
+        model.probabilities(used_counts[i], p);
+        const unsigned label = gray(leader_symbols[i]);
+        for (unsigned j = 0; j < bits_per_round; ++j) {
+            const unsigned b = bits_per_round - 1 - j; // plane j is bit b, MSB first
+            const double one = one_probability(p, b);
+            const double right = (label >> b) & 1 ? one : 1.0 - one;
+            entropy[j] -= std::log2(std::max(right, 1e-12));
+        }
+    }
+    return entropy;
 }
 
 double disagreement(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b)

@@ -53,6 +53,17 @@ double binary_entropy(double p)
     return -p * std::log2(p) - (1.0 - p) * std::log2(1.0 - p);
 }
 
+double inverse_binary_entropy(double h)
+{
+    h = std::clamp(h, 0.0, 1.0);
+    double lo = 0.0, hi = 0.5;
+    for (int i = 0; i < 60; ++i) {
+        const double mid = 0.5 * (lo + hi);
+        (binary_entropy(mid) < h ? lo : hi) = mid;
+    }
+    return 0.5 * (lo + hi);
+}
+
 std::vector<std::size_t> block_lengths(std::size_t key_bits)
 {
     std::vector<std::size_t> lengths;

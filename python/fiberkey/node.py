@@ -32,13 +32,15 @@ class node(gr.hier_block2):
     post_process: a key post-processor for each direction (leader of its own, follower of
     the peer's: pp_own and pp_peer), fed with the negotiator's counts, talking to the
     peer's over the INT channel; with rekey their seed keys become the next session keys
-    of the node's transmitting and receiving crypt blocks.
+    of the node's transmitting and receiving crypt blocks. pp_mode and bits_per_round go
+    to both post-processors: "soft" (default, q = 3: the most key), "equiprobable" or
+    "patent" (the patent's, with guard band alpha); see key_post_processor.
     """
 
     def __init__(self, name="A", key_mode="psk", psk_hex="", own_key_file="",
                  peer_public_file="", own_id="", peer_id="", fec=True, backend="auto",
                  first_counter=0, negotiate=False, bits=496, seed=0, pipeline_frames=32,
-                 post_process=False, pp_mode="patent", bits_per_round=2, batch_rounds=1000,
+                 post_process=False, pp_mode="soft", bits_per_round=3, batch_rounds=1000,
                  alpha=0.5, rekey=True):
         gr.hier_block2.__init__(
             self, f"fiberkey_node_{name}",

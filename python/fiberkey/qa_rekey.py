@@ -22,7 +22,7 @@ PSK = "00112233445566778899aabbccddeeff" + "ffeeddccbbaa99887766554433221100"
 class qa_rekey(gr_unittest.TestCase):
     def test_001_keys_agree_and_the_link_rekeys_without_losing_a_byte(self):
         keys_wanted = 100
-        kw = dict(post_process=True, pp_mode="equiprobable", bits_per_round=2,
+        kw = dict(post_process=True, pp_mode="soft", bits_per_round=3,
                   batch_rounds=1000)
         a = fiberkey.node("A", "psk", psk_hex=PSK, **kw)
         b = fiberkey.node("B", "psk", psk_hex=PSK, **kw)
@@ -92,7 +92,9 @@ class qa_rekey(gr_unittest.TestCase):
         with self.assertRaises(Exception):
             fiberkey.key_post_processor(0, True, "patent", 2, 10)
         with self.assertRaises(Exception):
-            fiberkey.key_post_processor(0, True, "equiprobable", 4)
+            fiberkey.key_post_processor(0, True, "equiprobable", 5)
+        with self.assertRaises(Exception):
+            fiberkey.key_post_processor(0, True, "soft", 0)
 
 
 if __name__ == "__main__":

@@ -48,8 +48,10 @@ public:
     /*!
      * \param direction 0 (AB) or 1 (BA)
      * \param leader true on the direction's leader (A for AB, B for BA)
-     * \param mode "patent" or "equiprobable"
-     * \param bits_per_round equiprobable mode: 1..3
+     * \param mode "patent" (protocol.md section 6, faithful), "equiprobable" (q-bit
+     *        equiprobable Gray-coded bins, hard-decision decoding) or "soft" (the same
+     *        bins, the follower decodes with LLRs from its own counts: the most key)
+     * \param bits_per_round equiprobable and soft modes: q = 1..4
      * \param batch_rounds n, rounds per batch
      * \param alpha patent mode's guard band in standard deviations
      * \param log2_epsilon total epsilon per batch as a power of 2 (-64: 2^-64)
@@ -57,8 +59,8 @@ public:
      */
     static sptr make(int direction,
                      bool leader,
-                     const std::string& mode = "patent",
-                     int bits_per_round = 2,
+                     const std::string& mode = "soft",
+                     int bits_per_round = 3,
                      int batch_rounds = 1000,
                      double alpha = 0.5,
                      double log2_epsilon = -64,

@@ -116,6 +116,18 @@ TEST(reconciliation, leak_and_leftover_hash_hand_computed)
     EXPECT_EQ(rec::amplification_bits(503.0, leak, 0x1p-65).out_bits, 1u);
 }
 
+// Soft mode's rate conversion: the BSC whose h(p) is a plane's cross-entropy per bit.
+TEST(reconciliation, inverse_binary_entropy)
+{
+    for (double p : { 0.001, 0.03, 0.11, 0.25, 0.45 })
+        EXPECT_NEAR(rec::inverse_binary_entropy(rec::binary_entropy(p)), p, 1e-9);
+    EXPECT_NEAR(rec::inverse_binary_entropy(0.5), 0.110028, 1e-6);
+    EXPECT_NEAR(rec::inverse_binary_entropy(0.0), 0.0, 1e-12);
+    // h is flat at 1/2: its inverse there is only as precise as h's last digits.
+    EXPECT_NEAR(rec::inverse_binary_entropy(1.0), 0.5, 1e-6);
+    EXPECT_NEAR(rec::inverse_binary_entropy(7.0), 0.5, 1e-6); // clamped
+}
+
 TEST(reconciliation, syndrome_decoding_corrects_the_follower)
 {
     std::mt19937_64 rng(11);

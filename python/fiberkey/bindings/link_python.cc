@@ -68,7 +68,7 @@ void bind_link(py::module& m)
                std::shared_ptr<key_post_processor>>(
         m, "key_post_processor", "Seed keys from one direction's counts, and re-keying.")
         .def(py::init(&key_post_processor::make), py::arg("direction"), py::arg("leader"),
-             py::arg("mode") = "patent", py::arg("bits_per_round") = 2,
+             py::arg("mode") = "soft", py::arg("bits_per_round") = 3,
              py::arg("batch_rounds") = 1000, py::arg("alpha") = 0.5,
              py::arg("log2_epsilon") = -64, py::arg("rekey") = true)
         .def("keys", &key_post_processor::keys)

@@ -72,7 +72,8 @@ void bind_model(py::module& m)
 
     py::enum_<quantizer_mode>(m, "quantizer_mode")
         .value("patent", quantizer_mode::patent)
-        .value("equiprobable", quantizer_mode::equiprobable);
+        .value("equiprobable", quantizer_mode::equiprobable)
+        .value("soft", quantizer_mode::soft);
     py::enum_<pp_role>(m, "pp_role").value("leader", pp_role::leader).value("follower",
                                                                           pp_role::follower);
 
@@ -109,6 +110,7 @@ void bind_model(py::module& m)
         .def_readonly("batches_started", &post_processor_stats::batches_started)
         .def_readonly("batches_reconciled", &post_processor_stats::batches_reconciled)
         .def_readonly("batches_failed", &post_processor_stats::batches_failed)
+        .def_readonly("batches_abandoned", &post_processor_stats::batches_abandoned)
         .def_readonly("keys_emitted", &post_processor_stats::keys_emitted)
         .def_readonly("secret_bits", &post_processor_stats::secret_bits);
 

@@ -58,13 +58,25 @@ namespace fiberkey {
  *                  first sequence u16, span u16, kept bitmap ceil(span / 8) bytes
  *   2 BITMAP_REPLY span u16, kept bitmap, key acknowledgements (as KEY_ACK)
  *   3 SYNDROME     claim, key bits u32, bit planes u8, per plane disagreement x 65535
- * u16, blocks u8, per block syndrome bits u16, nonce 16 bytes, tag length u8, tag, output
- * bits u32, seed ceil((n + l - 1) / 8) bytes, syndrome ceil(total syndrome bits / 8)
- * bytes 4 RESULT       outcome u8 (0 ok), bit planes u8, per plane errors u32 5 COMMIT
- * claim, committed u8 (1) or dropped (0) 6 KEY_ACK      count u8 (<= 16), per key: index
- * u32, stream position u64 Bitmaps are MSB first with zero padding. Anything else -
- * unknown type, wrong direction, a length that disagrees, a field out of range, non-zero
- * padding, a message for the other role - is rejected whole with a reason.
+ *                  u16, blocks u8, per block syndrome bits u16, nonce 16 bytes, tag
+ *                  length u8, tag, output bits u32,
+ *                  [soft mode only: the leader's soft_reference: 2^q - 1 bin
+ *                  boundaries x 2 u32, mean and deviation of sqrt(F1 + 3/8) x 65536
+ *                  u32 each],
+ *                  seed ceil((n + l - 1) / 8) bytes, syndrome ceil(total syndrome bits
+ *                  / 8) bytes
+ *   4 RESULT       outcome u8 (0 ok), bit planes u8, per plane errors u32,
+ *                  [soft mode and ok only: per plane cross-entropy x 1024 u32]
+ *   5 COMMIT       claim, committed u8 (1) or dropped (0)
+ *   6 KEY_ACK      count u8 (<= 16), per key: index u32, stream position u64
+ * Bitmaps are MSB first with zero padding. Anything else - unknown type, wrong
+ * direction, a length that disagrees, a field out of range (soft reference: boundaries
+ * nondecreasing, deviation > 0), non-zero padding, a message for the other role - is
+ * rejected whole with a reason.
+ *
+ * Rates: the leader sizes the codes per bit plane for the disagreement pooled over the
+ * last batches (RESULT's errors); in soft mode for the binary symmetric channel whose
+ * capacity matches the follower's reported cross-entropy of that plane under its model.
  */
 
 enum class pp_role : std::uint8_t { leader = 0, follower = 1 };
@@ -84,8 +96,11 @@ struct post_processor_config {
     //! Frame error rate the codes are chosen for, per block (reconciliation.h,
     //! choose_codes_for_fer): the leak then follows the finite-length bound.
     double target_fer = 1e-2;
-    double estimate_margin = 1.0;       //!< codes sized for estimate + margin x std error
+    double estimate_margin = 1.0;       //!< hard modes: estimate + margin x std error
     unsigned max_iterations = 100;
+    //! Soft mode: the follower's model correlation before its first confirmed batch
+    //! (then fitted on the batches it confirms). Low values only cost key.
+    double initial_correlation = 0.9;
     /*! Fills its argument with random bytes (nonces, PA seeds, the instance id).
      *  Empty = OpenSSL's CSPRNG; anything else is for reproducible tests only. */
     std::function<void(std::span<std::uint8_t>)> random;

@@ -29,16 +29,17 @@ enum class quantizer_mode : std::uint8_t {
      *  neighbouring bin costs one bit error. Reconciled bit-wise: all q bits of all
      * rounds in one code, with a disagreement estimate per bit plane. */
     equiprobable = 1,
+    /*! Equiprobable bins and Gray-coded bits as above, but the follower decodes with
+     *  soft information: per-bit LLRs computed from its own count and the leader's bin
+     *  boundaries under a bivariate Gaussian model of the variance-stabilised counts
+     *  (soft_llrs below). */
+    soft = 2,
 };
 
 struct quantizer_config {
     quantizer_mode mode = quantizer_mode::patent;
     double alpha = 0.5;          //!< patent guard band, in standard deviations
-    unsigned bits_per_round = 1; //!< equiprobable mode: q = 1..3
-    /*! The follower's decoder takes its LLRs from its own counts (distance to the bin
-     *  boundaries under a Gaussian model fitted on past confirmed batches) instead of
-     *  from the disagreement rate alone. */
-    bool soft = false;
+    unsigned bits_per_round = 1; //!< equiprobable and soft modes: q = 1..4
 
     //! Key bits per kept round.
     unsigned bits() const { return mode == quantizer_mode::patent ? 1 : bits_per_round; }
@@ -54,6 +55,11 @@ struct quantized_batch {
     std::vector<double> bin_low, bin_high;
     double mean = 0.0;
     double deviation = 0.0;
+    //! Mean and deviation of sqrt(F + 3/8) over the present rounds (the soft model's
+    //! standardisation; Anscombe's transform makes binomial counts' noise nearly
+    //! independent of their mean).
+    double stable_mean = 0.0;
+    double stable_deviation = 0.0;
 };
 
 /*!
@@ -73,24 +79,64 @@ std::vector<std::uint8_t> key_bits(std::span<const std::uint8_t> symbols,
 std::vector<std::uint8_t> symbols_of(std::span<const std::uint8_t> key_bits,
                                      unsigned bits_per_round);
 
+/*
+ * The soft model. With t = sqrt(F + 3/8), standardised per batch and side as
+ * z = (t - mean) / deviation, the leader's z1 given the follower's z2 is taken as
+ * N(rho z2, 1 - rho^2): a bivariate Gaussian of the transformed counts with one
+ * parameter, rho. Why the transform: the counts are binomial with a per-round rate, so
+ * their noise grows with their mean; after it the noise is nearly constant and the
+ * Gaussian model's conditional entropy of the leader's q-bit symbol is within 0.01 bit of
+ * the true H(K1 | F2) on the round-level model (q = 2..4), against 0.06-0.19 bit worse
+ * for a Gaussian model of the raw counts (docs/protocol-choices.md).
+ */
+
+//! What the follower needs of the leader's batch: its bin boundaries (count units) and
+//! the standardisation of its transformed counts. All are functions of the multiset of
+//! the leader's counts.
+struct soft_reference {
+    std::vector<double> boundaries; //!< 2^q - 1, nondecreasing
+    double mean = 0.0;              //!< of sqrt(F1 + 3/8)
+    double deviation = 0.0;         //!< of sqrt(F1 + 3/8), > 0
+
+    //! The leader's side of a quantized batch (equiprobable bins).
+    static soft_reference of(const quantized_batch& leader);
+    //! Whether the fields make sense for q bits per round (from the wire).
+    bool valid(unsigned bits_per_round) const;
+};
+
 /*!
- * Follower LLRs (log P(bit 0) / P(bit 1)) of the leader's key bits given the
- * follower's counts of the used rounds: the leader's count is modelled as the follower's
- * plus Gaussian noise of standard deviation \p noise (count units), and falls into the
- * follower's own bins as a proxy for the leader's. Clamped to +-30.
+ * Follower LLRs (log P(bit 0) / P(bit 1)) of the leader's q Gray-coded bits per used
+ * round, MSB first, from the follower's counts of the used rounds \p used_counts, its
+ * own batch \p own (for its standardisation) and the leader's \p reference, with
+ * correlation \p rho in [0, 1). A leader boundary b between integer counts acts at
+ * floor(b) + 1/2. Clamped to +-30.
  */
 std::vector<float> soft_llrs(std::span<const std::uint32_t> used_counts,
                              const quantized_batch& own,
+                             const soft_reference& reference,
                              unsigned bits_per_round,
-                             double noise);
+                             double rho);
 
 /*!
- * Maximum-likelihood \p noise for soft_llrs() from a confirmed batch: the follower's
- * counts of the used rounds and the leader's symbols (known after correction).
+ * Maximum-likelihood rho of the soft model from a confirmed batch (the leader's symbols
+ * known after correction), by golden-section search on atanh(rho).
  */
-double fit_soft_noise(std::span<const std::uint32_t> used_counts,
-                      std::span<const std::uint8_t> leader_symbols,
-                      const quantized_batch& own);
+double fit_soft_correlation(std::span<const std::uint32_t> used_counts,
+                            const quantized_batch& own,
+                            const soft_reference& reference,
+                            std::span<const std::uint8_t> leader_symbols,
+                            unsigned bits_per_round);
+
+/*!
+ * Per bit plane, the sum over the used rounds of -log2 P(the leader's bit) under the soft
+ * model: what a syndrome of that plane has to carry at the least (its cross-entropy).
+ */
+std::vector<double> soft_plane_entropy(std::span<const std::uint32_t> used_counts,
+                                       const quantized_batch& own,
+                                       const soft_reference& reference,
+                                       std::span<const std::uint8_t> leader_symbols,
+                                       unsigned bits_per_round,
+                                       double rho);
 
 //! Fraction of positions where \p a and \p b differ (0 for empty inputs).
 double disagreement(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b);

@@ -34,6 +34,9 @@ constexpr std::size_t nonce_bytes = 16;
 //! h(p) in bits; 0 at p <= 0 or p >= 1.
 double binary_entropy(double p);
 
+//! The p in [0, 1/2] with h(p) = \p h (h clamped to [0, 1]).
+double inverse_binary_entropy(double h);
+
 struct block_code {
     std::size_t key_bits = 0;      //!< n_b, the block's share of the key
     std::size_t code_bits = 0;     //!< N_b >= n_b
@@ -134,6 +137,11 @@ std::size_t tag_bytes_for(double eps);
  * and so is every arrangement of the leader's symbols over the used rounds. A uniform
  * distribution's min-entropy is the log of its support. It includes the conditioning on
  * the exchanged bitmaps because "kept" is a function of the pair and the multiset only.
+ * Soft mode discloses more of the same kind, so the bound holds unchanged: the leader's
+ * bin boundaries and the mean and deviation of its transformed counts (functions of the
+ * multiset of its counts), and the follower's per-plane cross-entropies in RESULT (sums
+ * over the used rounds of a function of the pair and of its model's rho, which it fits
+ * on earlier, independent batches: again a function of the multiset).
  */
 double exchangeable_min_entropy(std::span<const std::uint8_t> symbols,
                                 unsigned bits_per_round);
