@@ -238,7 +238,8 @@ TEST(NistSts, NonOverlappingTemplate)
         sts::non_overlapping_template(bits("10100100101110010110"), bits("001"), 2);
     EXPECT_NEAR(small.statistic, 2.133333, tol);
     EXPECT_NEAR(small.p_value, 0.344154, tol);
-    // Appendix B's template counts: 2, 4, 6, 12, 20, 40, 74, 148, 284 for m = 2..10.
+    // The aperiodic template counts of the SP's section 2.7: 2, 4, 6, 12, 20, 40, 74, 148,
+    // 284 for m = 2..10.
     const std::vector<std::size_t> counts{ 2, 4, 6, 12, 20, 40, 74, 148, 284 };
     for (unsigned m = 2; m <= 10; ++m)
         EXPECT_EQ(sts::aperiodic_templates(m).size(), counts[m - 2]) << "m = " << m;

@@ -58,7 +58,7 @@ struct dft_result : result {
 dft_result discrete_fourier_transform(bit_span e);
 
 //! The aperiodic m-bit templates (no proper shift overlaps itself), as 0/1 bytes in
-//! increasing binary order: 148 for m = 9, the SP's Appendix B set.
+//! increasing binary order: 148 for m = 9, the set the SP's reference code uses.
 std::vector<std::vector<std::uint8_t>> aperiodic_templates(unsigned m);
 
 //! 2.7 Non-overlapping template matching of one template in N blocks: chi^2(obs).
