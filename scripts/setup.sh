@@ -11,6 +11,7 @@ packages=(
     libboost-dev libgmp-dev libspdlog-dev libfmt-dev
     libipsec-mb-dev libssl-dev openssl libgtest-dev libbenchmark-dev
     python3-numpy python3-matplotlib python3-yaml iproute2
+    libfftw3-dev dieharder
 )
 missing=()
 for p in "${packages[@]}"; do
