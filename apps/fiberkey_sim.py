@@ -36,13 +36,15 @@ DIRECTIONS = ("AB", "BA")
 
 # Post-processing modes: name -> (key_post_processor mode, bits per round, what it is).
 MODES = {
+    "soft": ("soft", 3, "equiprobable 3-bit Gray-coded bins; the follower decodes the LDPC "
+                        "syndrome with soft information from its own counts (the most key)"),
+    "soft-q2": ("soft", 2, "as soft, 2 bits per round"),
     "equiprobable": ("equiprobable", 2,
-                     "equiprobable 2-bit Gray-coded bins, LDPC reconciliation of both bit planes"),
-    "equiprobable-q3": ("equiprobable", 3, "equiprobable 3-bit Gray-coded bins"),
+                     "equiprobable 2-bit Gray-coded bins, hard-decision LDPC reconciliation"),
     "patent": ("patent", 1,
                "the patent's: guard band alpha, bit = F > mean, LDPC syndrome reconciliation"),
 }
-DEFAULT_MODE = "equiprobable"
+DEFAULT_MODE = "soft"
 
 
 def parse_args(argv):
@@ -594,8 +596,7 @@ def pp_config(args, role, direction):
     c.direction = direction
     c.batch_rounds = args.batch_rounds
     c.abandon_after_rounds = 8 * args.batch_rounds
-    c.mode = (fiberkey.quantizer_mode.patent if pp_mode == "patent"
-              else fiberkey.quantizer_mode.equiprobable)
+    c.mode = getattr(fiberkey.quantizer_mode, pp_mode)
     c.bits_per_round = q
     c.alpha = args.alpha
     return c
