@@ -14,7 +14,10 @@
 //   3 [errors u8][errors % 8 x (at u8, xor u8)] on the INT block (RS may correct them)
 // and op bit 4 (bit 5) replaces the INT information bytes of A's (B's) frame with
 // [length u8][bytes], zero-padded, with their RS parity: records made up.
-// Checks, besides the sanitizers: every queue stays within its configured bound.
+// Checks, besides the sanitizers: every queue stays within its configured bound; and
+// when no record was made up and no leader missed a verdict, both nodes end up with the
+// same rounds of each direction once a few clean frames have settled what was in flight
+// (negotiator.h: agreement on the surviving rounds).
 #include "fuzz_input.h"
 
 #include <fiberkey/g709_fec.h>
@@ -23,6 +26,8 @@
 #include <fiberkey/negotiator.h>
 
 #include <array>
+#include <set>
+#include <utility>
 
 namespace fl = fiberkey::frame_layout;
 using namespace fiberkey;
@@ -92,15 +97,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     c.direction = 1;
     negotiator b(c, std::make_unique<test_only_seeded_random_source>(2));
 
-    while (!in.empty()) {
-        const std::uint8_t op = in.u8();
+    // Rounds finished at each node: {direction, sequence}.
+    std::set<std::pair<unsigned, unsigned>> done[2];
+    bool made_up = false;
+    auto exchange = [&](std::uint8_t op) {
         line_frame frames[2] = { encode(a.transmit()), encode(b.transmit()) };
         negotiator* to[2] = { &b, &a };
         for (int side = 0; side < 2; ++side) {
             auto& f = frames[side];
             const unsigned action = (op >> (2 * side)) & 3;
-            if (op & (0x10 << side))
+            if (op & (0x10 << side)) {
                 replace_info(in, f.intb);
+                made_up = true;
+            }
             if (action == 1)
                 continue;
             if (action == 2)
@@ -109,10 +118,28 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 corrupt(in, f.intb);
             const auto records = parse_int_block(f.intb);
             to[side]->receive(neg_block::decode(f.neg), records.records);
-            to[side]->take_completed();
+            for (const auto& r : to[side]->take_completed())
+                FUZZ_CHECK(done[1 - side].insert({ r.direction, r.sequence }).second);
         }
         check_bounds(a);
         check_bounds(b);
-    }
+    };
+    std::uint32_t frames = 0;
+    for (; !in.empty(); ++frames)
+        exchange(in.u8());
+    for (unsigned i = 0; i < c.round_timeout_frames + 8; ++i)
+        exchange(0);
+    // Each frame starts a round of each direction; those of the settling frames may
+    // still be in flight.
+    auto settled = [&](const std::set<std::pair<unsigned, unsigned>>& rounds) {
+        std::set<std::pair<unsigned, unsigned>> out;
+        for (const auto& r : rounds)
+            if ((r.second + 65535u - c.first_send_seq) % 65535u < frames)
+                out.insert(r);
+        return out;
+    };
+    if (!made_up && a.counters().leader.verdict_missed == 0 &&
+        b.counters().leader.verdict_missed == 0)
+        FUZZ_CHECK(settled(done[0]) == settled(done[1]));
     return 0;
 }

@@ -35,7 +35,7 @@ for t in "${targets[@]}"; do
     log="$dir/fuzz_$t.log"
     if "$dir/fuzz_$t" "${options[@]}" "${dict[@]}" -artifact_prefix="$dir/artifacts/$t-" \
         "$dir/corpus/$t" "$dir/seeds/$t" >"$log" 2>&1; then
-        grep -E "^stat::number_of_executed_units|^#[0-9]+ +DONE" "$log" || true
+        grep -E "^#[0-9]+" "$log" | tail -1 || true
     else
         status=1
         echo "fuzz_$t found a problem:"
