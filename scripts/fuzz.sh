@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets of fuzz/ with clang in build-fuzz/ and runs each for
-# SECONDS (default 10) on its corpus, build-fuzz/fuzz/corpus/TARGET, which starts from the
-# generated seeds and keeps what the runs add. Without TARGET names, every target.
-# Exits non-zero when a fuzzer reports a crash, a hang (-timeout) or a memory blow-up;
-# the input is left in build-fuzz/fuzz/artifacts/. FIBERKEY_FUZZ_KEEP_GOING=1 goes on
-# past findings (the long runs of docs/fuzzing.md) and collects them all there.
+# Builds the libFuzzer targets of fuzz/ with clang, ASan and UBSan in build-asan/ (the
+# build of scripts/sanitize.sh) and runs each for SECONDS (default 10) on its corpus,
+# build-asan/fuzz/corpus/TARGET, which starts from the generated seeds and keeps what the
+# runs add. Without TARGET names, every target. Exits non-zero when a fuzzer reports a
+# crash, a hang (-timeout) or a memory blow-up; the input is left in
+# build-asan/fuzz/artifacts/. FIBERKEY_FUZZ_KEEP_GOING=1 goes on past findings (the long
+# runs of docs/fuzzing.md) and collects them all there.
 #   scripts/fuzz.sh [SECONDS] [TARGET...]      e.g. scripts/fuzz.sh 600 int_block
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,10 +14,10 @@ shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(line_decoder int_block post_processor sigmf negotiator)
 
-FIBERKEY_BUILD_DIR=build-fuzz FIBERKEY_BUILD_TARGETS=fuzzers \
+FIBERKEY_BUILD_DIR=build-asan FIBERKEY_BUILD_TARGETS=fuzzers \
     FIBERKEY_CMAKE_ARGS="-DFIBERKEY_FUZZ=ON -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++" \
     scripts/setup.sh
-dir=build-fuzz/fuzz
+dir=build-asan/fuzz
 rm -rf "$dir/seeds"
 "$dir/fuzz_make_seeds" "$dir/seeds"
 mkdir -p "$dir/artifacts"
