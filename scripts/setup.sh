@@ -11,7 +11,7 @@ packages=(
     libboost-dev libgmp-dev libspdlog-dev libfmt-dev
     libipsec-mb-dev libssl-dev openssl libgtest-dev libbenchmark-dev
     python3-numpy python3-matplotlib python3-yaml iproute2
-    libfftw3-dev dieharder
+    libfftw3-dev dieharder clang libclang-rt-14-dev
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -28,6 +28,8 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# FIBERKEY_BUILD_DIR, FIBERKEY_CMAKE_ARGS and FIBERKEY_BUILD_TARGETS (default: all)
+# make the other builds (benchmarks, sanitizers, fuzzers).
 build_dir=${FIBERKEY_BUILD_DIR:-build}
 cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release ${FIBERKEY_CMAKE_ARGS:-} >/dev/null
-cmake --build "$build_dir" -j"$(nproc)"
+cmake --build "$build_dir" -j"$(nproc)" ${FIBERKEY_BUILD_TARGETS:+--target $FIBERKEY_BUILD_TARGETS}

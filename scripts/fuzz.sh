@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets of fuzz/ with clang, ASan and UBSan in build-asan/ (the
+# build of scripts/sanitize.sh) and runs each for SECONDS (default 10) on its corpus,
+# build-asan/fuzz/corpus/TARGET, which starts from the generated seeds and keeps what the
+# runs add. Without TARGET names, every target. Exits non-zero when a fuzzer reports a
+# crash, a hang (-timeout) or a memory blow-up; the input is left in
+# build-asan/fuzz/artifacts/. FIBERKEY_FUZZ_KEEP_GOING=1 goes on past findings (the long
+# runs of docs/fuzzing.md) and collects them all there.
+#   scripts/fuzz.sh [SECONDS] [TARGET...]      e.g. scripts/fuzz.sh 600 int_block
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-10}
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(line_decoder int_block post_processor sigmf negotiator)
+
+FIBERKEY_BUILD_DIR=build-asan FIBERKEY_BUILD_TARGETS=fuzzers \
+    FIBERKEY_CMAKE_ARGS="-DFIBERKEY_FUZZ=ON -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++" \
+    scripts/setup.sh
+dir=build-asan/fuzz
+rm -rf "$dir/seeds"
+"$dir/fuzz_make_seeds" "$dir/seeds"
+mkdir -p "$dir/artifacts"
+
+options=(-max_total_time="$seconds" -timeout=30 -rss_limit_mb=2048 -malloc_limit_mb=1024
+         -print_final_stats=1)
+if [ "${FIBERKEY_FUZZ_KEEP_GOING:-0}" = 1 ]; then
+    options+=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
+fi
+status=0
+for t in "${targets[@]}"; do
+    mkdir -p "$dir/corpus/$t"
+    dict=()
+    [ -f "fuzz/dict/$t.dict" ] && dict=(-dict="fuzz/dict/$t.dict")
+    echo "== fuzz_$t, ${seconds} s"
+    log="$dir/fuzz_$t.log"
+    if "$dir/fuzz_$t" "${options[@]}" "${dict[@]}" -artifact_prefix="$dir/artifacts/$t-" \
+        "$dir/corpus/$t" "$dir/seeds/$t" >"$log" 2>&1; then
+        grep -E "^#[0-9]+" "$log" | tail -1 || true
+    else
+        status=1
+        echo "fuzz_$t found a problem:"
+        grep -E -A30 "^==[0-9]+==ERROR|fuzz check failed|runtime error|deadly signal|Test unit written" "$log" | head -60
+    fi
+done
+exit $status
