@@ -75,9 +75,14 @@ key_schedule::selection key_schedule::for_transmit(std::uint32_t counter)
 {
     // Activate the next pending key whose start has been reached: one per frame, so
     // that the epoch in the clear overhead only ever steps by one (a receiver takes a
-    // jump for a channel error).
-    if (!d_pending.empty() &&
-        (!d_pending.front().start || reached(counter, *d_pending.front().start))) {
+    // jump for a channel error). Keys without a start hold the one before them for
+    // min_frames_per_key counters, so that a few lost frames cannot hide whole epochs.
+    const auto due = [&](const pending_key& p) {
+        return p.start ? reached(counter, *p.start)
+                       : !d_active || static_cast<std::uint32_t>(counter - d_first_counter) >=
+                                          min_frames_per_key;
+    };
+    if (!d_pending.empty() && due(d_pending.front())) {
         pending_key& p = d_pending.front();
         if (d_active)
             wipe(d_slots[*d_active]);
@@ -112,10 +117,18 @@ key_schedule::selection key_schedule::for_receive(std::uint32_t counter, unsigne
     if (d_previous == epoch) // a late frame under the key being retired
         return { verdict::ok, &d_slots[epoch].key, epoch };
     if (d_active != epoch) {
-        // A new epoch: it must be the next key in line.
-        if (d_pending.empty() || d_pending.front().epoch != epoch)
+        // A new epoch names one of the next keys in line; the 2-bit epoch tells three
+        // apart. Keys before it were in effect only for frames that never arrived (a
+        // transmitter can hold a key for a single frame), so they are skipped and wiped;
+        // without that, one lost frame would leave the receiver waiting for their epoch
+        // for ever.
+        std::size_t ahead = 0;
+        while (ahead < d_pending.size() && ahead + 1 < epochs &&
+               d_pending[ahead].epoch != epoch)
+            ++ahead;
+        if (ahead == d_pending.size() || ahead + 1 == epochs)
             return { verdict::no_key, nullptr, epoch };
-        const pending_key& p = d_pending.front();
+        const pending_key& p = d_pending[ahead];
         if (p.start && !reached(counter, *p.start))
             return { verdict::before_start, nullptr, epoch };
         if (d_previous)
@@ -124,8 +137,10 @@ key_schedule::selection key_schedule::for_receive(std::uint32_t counter, unsigne
         s.key = p.key;
         s.start = p.start;
         s.loaded = true;
-        secure_wipe(d_pending.front().key);
-        d_pending.pop_front();
+        for (std::size_t i = 0; i <= ahead; ++i) {
+            secure_wipe(d_pending.front().key);
+            d_pending.pop_front();
+        }
         d_previous = d_active;
         d_active = epoch;
         d_frames_since_switch = 0;

@@ -97,8 +97,8 @@ TEST(key_schedule, a_burst_of_keys_reaches_the_receiver_in_order)
         tx.install(key_of(static_cast<uint8_t>(k)), k % 4, std::nullopt);
         rx.install(key_of(static_cast<uint8_t>(k)), k % 4, std::nullopt);
     }
-    // One key per frame at the transmitter; the receiver follows epoch by epoch.
-    for (uint32_t c = 0; c < 9; ++c) {
+    // The transmitter steps through the keys; the receiver follows epoch by epoch.
+    for (uint32_t c = 0; c < 9 * key_schedule::min_frames_per_key; ++c) {
         const auto t = tx.for_transmit(c);
         ASSERT_EQ(t.result, verdict::ok);
         const auto r = rx.for_receive(c, t.epoch);
@@ -146,7 +146,39 @@ TEST(key_schedule, pending_keys_take_effect_one_per_frame)
     EXPECT_EQ(tx.for_transmit(10).epoch, 0u);
     tx.install(key_of(2), 1, std::nullopt);
     tx.install(key_of(3), 2, std::nullopt);
-    EXPECT_EQ(tx.for_transmit(11).epoch, 1u) << "the epoch steps by one";
-    EXPECT_EQ(tx.for_transmit(12).epoch, 2u);
-    EXPECT_EQ((*tx.for_transmit(13).key)[0], 3);
+    // Each key holds for min_frames_per_key counters before the next takes over.
+    const uint32_t hold = key_schedule::min_frames_per_key;
+    for (uint32_t c = 11; c < 10 + hold; ++c)
+        ASSERT_EQ(tx.for_transmit(c).epoch, 0u);
+    EXPECT_EQ(tx.for_transmit(10 + hold).epoch, 1u) << "the epoch steps by one";
+    EXPECT_EQ(tx.for_transmit(9 + 2 * hold).epoch, 1u);
+    EXPECT_EQ(tx.for_transmit(10 + 2 * hold).epoch, 2u);
+    EXPECT_EQ((*tx.for_transmit(11 + 2 * hold).key)[0], 3);
+}
+
+TEST(key_schedule, receive_skips_keys_whose_frames_were_all_lost)
+{
+    key_schedule tx(key_schedule::role::transmit), rx(key_schedule::role::receive);
+    for (unsigned k = 0; k < 4; ++k) {
+        tx.install(key_of(static_cast<uint8_t>(k)), k, std::nullopt);
+        rx.install(key_of(static_cast<uint8_t>(k)), k, std::nullopt);
+    }
+    // Epochs 1 and 2 go by while every frame is lost.
+    const uint32_t hold = key_schedule::min_frames_per_key;
+    ASSERT_EQ(rx.for_receive(0, tx.for_transmit(0).epoch).result, verdict::ok);
+    for (uint32_t c = 1; c < 3 * hold; ++c)
+        tx.for_transmit(c);
+    const auto t = tx.for_transmit(3 * hold);
+    ASSERT_EQ(t.epoch, 3u);
+    const auto r = rx.for_receive(3 * hold, t.epoch);
+    ASSERT_EQ(r.result, verdict::ok);
+    EXPECT_EQ(r.epoch, 3u);
+    EXPECT_EQ(*r.key, *t.key);
+    EXPECT_EQ(rx.pending(), 0u) << "the skipped keys are gone";
+    // Up to three epochs ahead (a fourth would alias the active one).
+    key_schedule late(key_schedule::role::receive);
+    for (unsigned k = 0; k < 5; ++k)
+        late.install(key_of(static_cast<uint8_t>(k)), k % 4, std::nullopt);
+    ASSERT_EQ(late.for_receive(0, 0).result, verdict::ok);
+    EXPECT_EQ(late.for_receive(1, 3).result, verdict::ok);
 }

@@ -7,6 +7,7 @@
 namespace py = pybind11;
 
 void bind_core(py::module& m);
+void bind_faults(py::module& m);
 void bind_framing(py::module& m);
 void bind_link(py::module& m);
 void bind_model(py::module& m);
@@ -19,6 +20,7 @@ PYBIND11_MODULE(fiberkey_python, m)
     // The block classes derive from gnuradio.gr's bound types.
     py::module::import("gnuradio.gr");
     bind_core(m);
+    bind_faults(m);
     bind_framing(m);
     bind_link(m);
     bind_model(m);

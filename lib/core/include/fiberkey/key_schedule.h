@@ -33,12 +33,16 @@ using session_key = std::array<std::uint8_t, 16>;
  *
  * Keys take effect in the order they were installed, each one epoch after the one before
  * (modulo 4), and a transmitter activates at most one per frame, so the epoch in the
- * clear overhead steps by one at a time and always names one key.
+ * clear overhead steps by one at a time and always names one key. A key installed without
+ * a start counter waits until the active key has covered min_frames_per_key frame
+ * counters: a receiver can then lose every frame of four epochs in a row (and mistake the
+ * fourth for the first) only after more than 3 x min_frames_per_key lost frames.
  *
- * Receive side: a frame under the active epoch uses the active key; a frame under the
- * next epoch activates the next key in line (refused while its counter lies before that
- * key's start). The previous key is wiped once the new one has decrypted retire_after
- * consecutive frames; until then late frames of the previous epoch still decrypt.
+ * Receive side: a frame under the active epoch uses the active key; a frame under one of
+ * the next three epochs activates that key in line (refused while its counter lies before
+ * that key's start), and wipes the keys before it, whose frames were all lost. The
+ * previous key is wiped once the new one has decrypted retire_after consecutive frames;
+ * until then late frames of the previous epoch still decrypt.
  */
 class key_schedule
 {
@@ -49,6 +53,7 @@ public:
     static constexpr unsigned epochs = 4;
     static constexpr std::size_t max_pending = 64;
     static constexpr unsigned retire_after = 8;
+    static constexpr std::uint64_t min_frames_per_key = 16; //!< transmit, no start counter
     static constexpr std::uint64_t frames_per_key = std::uint64_t(1) << 32;
     static constexpr std::uint64_t max_jump = std::uint64_t(1) << 31; //!< transmit counter step
 

@@ -1,0 +1,73 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 The gr-fiberkey authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef INCLUDED_FIBERKEY_LINE_FAULT_INJECTOR_H
+#define INCLUDED_FIBERKEY_LINE_FAULT_INJECTOR_H
+
+#include <gnuradio/block.h>
+#include <gnuradio/fiberkey/api.h>
+
+#include <cstdint>
+#include <string>
+
+namespace gr {
+namespace fiberkey {
+
+/*!
+ * \brief Faults on the hard line bits between two nodes: lost frames, error bursts, an
+ * outage, corrupted INT blocks (docs/faults.md).
+ * \ingroup fiberkey
+ *
+ * \details
+ * Bits in and out, one per byte (a line encoder's unpacked output), frame-aligned: frame
+ * period k starts at input bit phase_bits + k * 134,640. Random faults act on the frame
+ * periods [active_from_frame, active_from_frame + active_frames) (active_frames 0: from
+ * active_from_frame on):
+ *  - drop_probability: the frame is removed whole (the output is shorter);
+ *  - bursts_per_frame, burst_bits: error bursts at geometric intervals, each replacing
+ *    burst_bits consecutive bits by random bits;
+ *  - int_loss_probability: every byte of the frame's INT block gets a random non-zero
+ *    error. G.709 FEC does not cover the appended INT block, so this beats INT's own
+ *    RS(255,239) with line FEC on or off.
+ * The outage replaces the bits of outage_frames frame periods from outage_start_frame on
+ * by zeros or random bits ("zeros" or "random"): 5 frames or more put the receiver out
+ * of frame, 246 or more into loss of frame.
+ *
+ * seed 0: faults drawn from a CSPRNG keyed from OS entropy; any other value makes the
+ * fault pattern reproducible, for tests (logged). Stream tags are not passed on (the
+ * line decoder finds its frames by the FAS).
+ */
+class FIBERKEY_API line_fault_injector : virtual public gr::block
+{
+public:
+    typedef std::shared_ptr<line_fault_injector> sptr;
+
+    static sptr make(double drop_probability = 0.0,
+                     double bursts_per_frame = 0.0,
+                     int burst_bits = 0,
+                     double int_loss_probability = 0.0,
+                     uint64_t active_from_frame = 0,
+                     uint64_t active_frames = 0,
+                     uint64_t outage_start_frame = 0,
+                     uint64_t outage_frames = 0,
+                     const std::string& outage_fill = "zeros",
+                     uint64_t phase_bits = 0,
+                     uint64_t seed = 0);
+
+    //! Frame periods begun.
+    virtual uint64_t frames() const = 0;
+    virtual uint64_t frames_dropped() const = 0;
+    //! Bursts that reached the output, and the bits they changed.
+    virtual uint64_t bursts() const = 0;
+    virtual uint64_t bit_errors() const = 0;
+    virtual uint64_t outage_frames() const = 0;
+    virtual uint64_t int_corrupted() const = 0;
+    virtual bool test_seeded() const = 0;
+};
+
+} // namespace fiberkey
+} // namespace gr
+
+#endif /* INCLUDED_FIBERKEY_LINE_FAULT_INJECTOR_H */

@@ -1,0 +1,212 @@
+/*
+ * Copyright 2026 The gr-fiberkey authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <fiberkey/line_fault_injector.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+
+namespace fiberkey {
+
+namespace fl = frame_layout;
+
+namespace {
+constexpr std::uint64_t never = UINT64_MAX;
+constexpr std::uint64_t int_first_bit = fl::intb.offset * 8;
+constexpr double max_bursts_per_frame = 1000.0;
+
+bool probability(double p) { return std::isfinite(p) && p >= 0.0 && p <= 1.0; }
+
+// One stream per purpose, so that a test seed fixes each of them on its own.
+gaussian_source make_source(std::optional<std::uint64_t> test_seed, std::uint64_t stream)
+{
+    if (!test_seed)
+        return gaussian_source();
+    return gaussian_source::from_test_seed(*test_seed + stream * 0x9e3779b97f4a7c15ull);
+}
+} // namespace
+
+outage_fill parse_outage_fill(const std::string& name)
+{
+    if (name == "zeros")
+        return outage_fill::zeros;
+    if (name == "random")
+        return outage_fill::random;
+    throw std::invalid_argument("line_fault_injector: outage fill is \"zeros\" or \"random\", "
+                                "got \"" + name + "\"");
+}
+
+void line_fault_config::validate() const
+{
+    if (!probability(drop_probability))
+        throw std::invalid_argument("line_fault_injector: drop_probability must be in [0, 1]");
+    if (!probability(int_loss_probability))
+        throw std::invalid_argument(
+            "line_fault_injector: int_loss_probability must be in [0, 1]");
+    if (!std::isfinite(bursts_per_frame) || bursts_per_frame < 0.0 ||
+        bursts_per_frame > max_bursts_per_frame)
+        throw std::invalid_argument("line_fault_injector: bursts_per_frame must be 0..1000");
+    if (bursts_per_frame > 0.0 &&
+        (burst_bits < 1 || burst_bits > line_fault_injector::frame_bits))
+        throw std::invalid_argument(
+            "line_fault_injector: burst_bits must be 1..134640 when bursts occur");
+}
+
+line_fault_injector::line_fault_injector(const line_fault_config& config,
+                                         std::optional<std::uint64_t> test_seed)
+    : d_config(config),
+      d_test_seeded(test_seed.has_value()),
+      d_frame_random(make_source(test_seed, 0)),
+      d_burst_random(make_source(test_seed, 1)),
+      d_fill_random(make_source(test_seed, 2))
+{
+    d_config.validate();
+    if (d_config.bursts_per_frame > 0.0)
+        next_burst(0);
+    else
+        d_burst_start = never;
+}
+
+bool line_fault_injector::active(std::uint64_t frame) const
+{
+    return frame >= d_config.active_from_frame &&
+           (d_config.active_frames == 0 ||
+            frame - d_config.active_from_frame < d_config.active_frames);
+}
+
+void line_fault_injector::begin_frame(std::uint64_t frame)
+{
+    ++d_counters.frames;
+    d_plan.dropped = d_plan.outage = d_plan.corrupt_int = false;
+    if (d_config.outage_frames > 0 && frame >= d_config.outage_start_frame &&
+        frame - d_config.outage_start_frame < d_config.outage_frames) {
+        d_plan.outage = true;
+        ++d_counters.outage_frames;
+        return;
+    }
+    if (!active(frame))
+        return;
+    if (d_config.drop_probability > 0.0 &&
+        d_frame_random.uniform() < d_config.drop_probability) {
+        d_plan.dropped = true;
+        ++d_counters.frames_dropped;
+        return;
+    }
+    if (d_config.int_loss_probability > 0.0 &&
+        d_frame_random.uniform() < d_config.int_loss_probability) {
+        d_plan.corrupt_int = true;
+        ++d_counters.int_corrupted;
+        d_frame_random.random_bytes(d_plan.int_xor.data(), d_plan.int_xor.size());
+        for (auto& x : d_plan.int_xor)
+            while (x == 0) // every byte in error
+                d_frame_random.random_bytes(&x, 1);
+    }
+}
+
+void line_fault_injector::random_bits(gaussian_source& source, std::uint8_t* out, std::size_t n)
+{
+    while (n > 0) {
+        const std::size_t k = std::min(n, d_scratch.size());
+        source.random_bytes(d_scratch.data(), k);
+        for (std::size_t i = 0; i < k; ++i)
+            out[i] = d_scratch[i] & 1;
+        out += k;
+        n -= k;
+    }
+}
+
+void line_fault_injector::frame_faults(std::uint8_t* out, std::uint64_t offset, std::size_t n)
+{
+    if (d_plan.outage) {
+        if (d_config.fill == outage_fill::zeros)
+            std::memset(out, 0, n);
+        else
+            random_bits(d_fill_random, out, n);
+        return;
+    }
+    if (!d_plan.corrupt_int)
+        return;
+    for (std::uint64_t bit = std::max(offset, int_first_bit); bit < offset + n; ++bit) {
+        const std::uint64_t j = bit - int_first_bit; // MSB first, as sent
+        out[bit - offset] ^= (d_plan.int_xor[j / 8] >> (7 - j % 8)) & 1;
+    }
+}
+
+void line_fault_injector::next_burst(std::uint64_t after)
+{
+    // Geometric gap: each bit starts a burst with probability p.
+    const double p = d_config.bursts_per_frame / static_cast<double>(frame_bits);
+    const double gap = std::floor(std::log1p(-d_burst_random.uniform()) / std::log1p(-p));
+    d_burst_start = after + static_cast<std::uint64_t>(std::min(gap, 0x1p62));
+    d_burst_counted = false;
+}
+
+void line_fault_injector::bursts(std::uint8_t* out, std::uint64_t position, std::size_t n)
+{
+    const std::uint64_t end = position + n;
+    while (d_burst_start < end) {
+        const std::uint64_t burst_end = d_burst_start + d_config.burst_bits;
+        const std::uint64_t from = std::max(d_burst_start, position);
+        const std::uint64_t to = std::min(burst_end, end);
+        const bool applies = d_burst_start >= d_config.phase_bits &&
+                             active((d_burst_start - d_config.phase_bits) / frame_bits);
+        if (from < to && applies) {
+            if (!d_burst_counted) {
+                ++d_counters.bursts;
+                d_burst_counted = true;
+            }
+            std::uint8_t* p = out + (from - position);
+            const std::size_t k = static_cast<std::size_t>(to - from);
+            for (std::size_t done = 0; done < k;) {
+                const std::size_t m = std::min(k - done, d_scratch.size());
+                d_burst_random.random_bytes(d_scratch.data(), m);
+                for (std::size_t i = 0; i < m; ++i) {
+                    const std::uint8_t bit = d_scratch[i] & 1;
+                    d_counters.bit_errors += (p[done + i] & 1) != bit;
+                    p[done + i] = bit;
+                }
+                done += m;
+            }
+        }
+        if (burst_end > end)
+            break; // goes on in the next piece
+        next_burst(burst_end);
+    }
+}
+
+std::size_t line_fault_injector::process(std::span<const std::uint8_t> in, std::uint8_t* out)
+{
+    const std::uint64_t phase = d_config.phase_bits;
+    std::size_t taken = 0, written = 0;
+    while (taken < in.size()) {
+        const std::uint64_t position = d_position;
+        std::size_t n = in.size() - taken;
+        const bool framed = position >= phase;
+        std::uint64_t offset = 0;
+        if (framed) {
+            offset = (position - phase) % frame_bits;
+            if (offset == 0)
+                begin_frame((position - phase) / frame_bits);
+            n = static_cast<std::size_t>(std::min<std::uint64_t>(n, frame_bits - offset));
+        } else {
+            n = static_cast<std::size_t>(std::min<std::uint64_t>(n, phase - position));
+        }
+        if (!(framed && d_plan.dropped)) {
+            std::memmove(out + written, in.data() + taken, n);
+            if (framed)
+                frame_faults(out + written, offset, n);
+            bursts(out + written, position, n);
+            written += n;
+        }
+        taken += n;
+        d_position += n;
+    }
+    d_counters.bits_in += taken;
+    d_counters.bits_out += written;
+    return written;
+}
+
+} // namespace fiberkey
