@@ -114,7 +114,10 @@ class qa_eve_observer(gr_unittest.TestCase):
         f1, est = [], []
         for d in (0, 1):
             leader = at[d]  # node d leads direction d: its counts are F1
-            kept = [s for (dd, s) in leader if dd == d]
+            # Under load her messages may lag the nodes' when the flowgraph stops: compare
+            # up to the newest round she reported.
+            newest = max((s for (dd, s) in estimate if dd == d), default=0)
+            kept = [s for (dd, s) in leader if dd == d and s <= newest]
             paired = sorted(s for s in kept if (d, s) in estimate)
             # She misses the rounds whose NEG numbering her own bit errors hit (~3 %).
             self.assertGreaterEqual(len(paired), 0.9 * len(kept), f"direction {d}")
