@@ -7,8 +7,8 @@
 // fixed seed, exchange messages through a channel that the input drives.
 //
 // Input: [config u8] bit 0: equiprobable quantizer (else patent), bits 1-2: q - 1
-// (at most 3), bit 3: soft decoding, bits 4-5: noise class, bit 6: direction. Then ops
-// [op u8], by op % 8:
+// (at most 3), bit 3: the soft mode (over bit 0), bits 4-5: noise class, bit 6:
+// direction. Then ops [op u8], by op % 8:
 //   0, 1  deliver the next leader (0) or follower (1) message as sent
 //   2, 3  the same with [at u16][xor u8] applied; a zero xor truncates it at `at` instead
 //   4, 5  [length u16][bytes] to the leader (4) or the follower (5), made up
@@ -41,10 +41,10 @@ public:
     explicit pair_under_test(std::uint8_t config)
         : d_counts(7, 12.0, test::noise_for_disagreement(12.0, noise(config)))
     {
-        d_cfg.quantizer.mode =
-            config & 1 ? quantizer_mode::equiprobable : quantizer_mode::patent;
+        d_cfg.quantizer.mode = config & 8   ? quantizer_mode::soft
+                               : config & 1 ? quantizer_mode::equiprobable
+                                            : quantizer_mode::patent;
         d_cfg.quantizer.bits_per_round = std::min(3u, 1u + ((config >> 1) & 3u));
-        d_cfg.quantizer.soft = config & 8;
         d_cfg.direction = (config >> 6) & 1;
         d_cfg.batch_rounds = batch_rounds;
         d_cfg.abandon_after_rounds = 2 * batch_rounds;
