@@ -9,7 +9,7 @@ scripts/setup.sh
 build_dir=${FIBERKEY_BUILD_DIR:-build}
 if [ $# -eq 0 ]; then
     mkdir -p "$build_dir/demo"
-    set -- --keys 3 --eve compromised --json "$build_dir/demo/fiberkey-sim.json" \
+    set -- --keys 10 --eve compromised --json "$build_dir/demo/fiberkey-sim.json" \
         --plot "$build_dir/demo/fiberkey-sim.png"
 fi
 exec "$build_dir/apps/fiberkey-sim" "$@"
