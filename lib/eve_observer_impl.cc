@@ -4,10 +4,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "eve_observer_impl.h"
+#include "blocks_pdu.h"
 
 #include <fiberkey/frame_layout.h>
-#include <fiberkey/int_block.h>
-#include <fiberkey/neg_block.h>
 #include <gnuradio/io_signature.h>
 
 #include <cmath>
@@ -89,30 +88,19 @@ void eve_observer_impl::set_her_ber(double her_ber)
 
 void eve_observer_impl::on_blocks(uint8_t from, const pmt::pmt_t& msg)
 {
-    constexpr std::size_t both = fl::block_bytes + fl::int_info_bytes;
-    if (!pmt::is_pair(msg) || !pmt::is_dict(pmt::car(msg)) || !pmt::is_u8vector(pmt::cdr(msg)) ||
-        pmt::length(pmt::cdr(msg)) != both) {
+    // No INT records (a failed INT block): the frame counts as a drop.
+    const auto frame = parse_blocks_pdu(msg, d_int_ok_key);
+    if (!frame) {
         gr::thread::scoped_lock guard(d_setlock);
         if (d_malformed++ == 0)
             d_logger->warn("expected the demux's \"blocks\" PDU (NEG and INT of a frame)");
         return;
     }
-    size_t len = 0;
-    const uint8_t* data = pmt::u8vector_elements(pmt::cdr(msg), len);
-    const bool int_ok = pmt::to_bool(pmt::dict_ref(pmt::car(msg), d_int_ok_key, pmt::PMT_F));
-
-    const auto neg = ::fiberkey::neg_block::decode(
-        std::span<const uint8_t, fl::block_bytes>(data, fl::block_bytes));
-    ::fiberkey::int_parse_result records; // no records: the frame counts as a drop
-    if (int_ok)
-        records = ::fiberkey::parse_int_info(
-            std::span<const uint8_t, fl::int_info_bytes>(data + fl::block_bytes,
-                                                         fl::int_info_bytes));
 
     std::vector<::fiberkey::eve_round> done;
     {
         gr::thread::scoped_lock guard(d_setlock);
-        d_core.receive(from, neg, records.records);
+        d_core.receive(from, frame->neg, frame->records.records);
         done = d_core.take_completed();
     }
     for (const auto& r : done) {

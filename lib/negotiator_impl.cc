@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "negotiator_impl.h"
+#include "blocks_pdu.h"
 
 #include <fiberkey/frame_layout.h>
 #include <fiberkey/int_block.h>
@@ -138,28 +139,16 @@ void negotiator_impl::send_next()
 
 void negotiator_impl::on_rx(const pmt::pmt_t& msg)
 {
-    constexpr std::size_t both = fl::block_bytes + fl::int_info_bytes;
-    if (!pmt::is_pair(msg) || !pmt::is_dict(pmt::car(msg)) || !pmt::is_u8vector(pmt::cdr(msg)) ||
-        pmt::length(pmt::cdr(msg)) != both) {
+    const auto frame = parse_blocks_pdu(msg, d_int_ok_key);
+    if (!frame) {
         d_logger->warn("rx: expected the demux's \"blocks\" PDU (NEG and INT of a frame)");
         return;
     }
-    size_t len = 0;
-    const uint8_t* data = pmt::u8vector_elements(pmt::cdr(msg), len);
-    const bool int_ok = pmt::to_bool(pmt::dict_ref(pmt::car(msg), d_int_ok_key, pmt::PMT_F));
-
-    const auto neg = ::fiberkey::neg_block::decode(
-        std::span<const uint8_t, fl::block_bytes>(data, fl::block_bytes));
-    ::fiberkey::int_parse_result records;
-    if (int_ok)
-        records = ::fiberkey::parse_int_info(
-            std::span<const uint8_t, fl::int_info_bytes>(data + fl::block_bytes,
-                                                         fl::int_info_bytes));
 
     std::vector<::fiberkey::completed_round> done;
     {
         gr::thread::scoped_lock guard(d_setlock);
-        d_core.receive(neg, records.records);
+        d_core.receive(frame->neg, frame->records.records);
         done = d_core.take_completed();
         // One received frame, one frame to send: a new round every frame.
         send_next();
