@@ -89,8 +89,7 @@ def generate_keys(args):
     c.direction = 0
     c.batch_rounds = args.n
     c.abandon_after_rounds = 8 * args.n  # as the key_post_processor block
-    c.mode = (fiberkey.quantizer_mode.patent if args.mode == "patent"
-              else fiberkey.quantizer_mode.equiprobable)
+    c.mode = getattr(fiberkey.quantizer_mode, args.mode)
     c.bits_per_round = args.q
     c.alpha = args.alpha_guard
     keys = math.ceil(args.sequences * args.sequence_bits / KEY_BITS)
@@ -192,9 +191,10 @@ def main(argv=None):
                    help="fixed seed for the model and the post-processing (tests only; "
                         "default: the CSPRNG)")
     p.add_argument("--alpha", type=float, default=0.01, help="significance level")
-    p.add_argument("--mode", choices=("patent", "equiprobable"), default="patent")
-    p.add_argument("--q", type=int, default=2, choices=(1, 2, 3),
-                   help="bits per round in equiprobable mode")
+    p.add_argument("--mode", choices=("soft", "equiprobable", "patent"), default="soft",
+                   help="post-processing mode (soft: the link's default)")
+    p.add_argument("--q", type=int, default=3, choices=(1, 2, 3, 4),
+                   help="bits per round in the soft and equiprobable modes")
     p.add_argument("--m", type=int, default=496, help="array length m (bits)")
     p.add_argument("--n", type=int, default=1000, help="rounds per batch")
     p.add_argument("--alpha-guard", type=float, default=0.5, help="patent mode's guard band")

@@ -32,6 +32,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstring>
 #include <vector>
 
@@ -90,11 +91,14 @@ fec_counts checked_decode(std::span<std::uint8_t> frame)
         FUZZ_CHECK(s.corrected_symbols == counts.corrected_symbols);
         FUZZ_CHECK(s.corrected_codewords == counts.corrected_codewords);
         FUZZ_CHECK(s.uncorrectable_codewords == counts.uncorrectable_codewords);
+        FUZZ_CHECK(s.uncorrectable_mask == counts.uncorrectable_mask);
     }
     constexpr std::size_t codewords = fl::rows * g709_fec::codewords_per_row;
     FUZZ_CHECK(counts.corrected_codewords + counts.uncorrectable_codewords <= codewords);
     FUZZ_CHECK(counts.corrected_symbols <= counts.corrected_codewords * rs255::t);
     FUZZ_CHECK(counts.corrected_symbols >= counts.corrected_codewords);
+    FUZZ_CHECK(std::popcount(counts.uncorrectable_mask) ==
+               static_cast<int>(counts.uncorrectable_codewords));
     // Whatever was corrected is now a codeword; the rest was left as received.
     std::vector<std::uint8_t> again(frame.begin(), frame.end());
     const auto second = g709_fec::decode(again);
@@ -184,11 +188,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             aligner.pop_frame();
             ++frames;
             g709_scrambler::apply(frame);
+            frame_counter_tracker::trust trusted{};
             if (fec)
-                checked_decode(frame);
+                trusted = frame_counter_tracker::trust_from_fec(
+                    checked_decode(frame).uncorrectable_mask);
             const auto view =
                 tracker.on_frame(frame_counter_tracker::read_counter(frame.data()),
-                                 frame_counter_tracker::read_epoch(frame.data()));
+                                 frame_counter_tracker::read_epoch(frame.data()),
+                                 trusted);
             FUZZ_CHECK(!view || view->epoch <= fl::epoch_mask);
             continue;
         }

@@ -75,6 +75,18 @@ uint64_t int_channel_impl::fragments_retransmitted() const
     return d_transport.stats().fragments_retransmitted;
 }
 
+double int_channel_impl::round_trip_frames() const
+{
+    gr::thread::scoped_lock guard(const_cast<gr::thread::mutex&>(d_setlock));
+    return d_transport.round_trip_frames();
+}
+
+unsigned int_channel_impl::retransmit_timeout_frames() const
+{
+    gr::thread::scoped_lock guard(const_cast<gr::thread::mutex&>(d_setlock));
+    return d_transport.retransmit_timeout();
+}
+
 void int_channel_impl::on_send(const pmt::pmt_t& msg)
 {
     if (!pmt::is_pair(msg) || !pmt::is_dict(pmt::car(msg)) || !pmt::is_u8vector(pmt::cdr(msg))) {

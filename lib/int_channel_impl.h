@@ -22,6 +22,8 @@ public:
     uint64_t messages_sent() const override;
     uint64_t messages_delivered() const override;
     uint64_t fragments_retransmitted() const override;
+    double round_trip_frames() const override;
+    unsigned retransmit_timeout_frames() const override;
     uint64_t messages_refused() const override { return d_refused; }
 
 private:

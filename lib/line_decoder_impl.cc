@@ -88,14 +88,17 @@ bool line_decoder_impl::finish_frame(uint8_t* out, uint64_t out_offset)
     std::memcpy(d_frame.data(), d_aligner.frame().data(), fl::frame_bytes);
     d_aligner.pop_frame();
     ::fiberkey::g709_scrambler::apply(d_frame);
+    using tracker = ::fiberkey::frame_counter_tracker;
+    tracker::trust trusted{}; // nothing without FEC
     if (d_fec) {
         const auto c = ::fiberkey::g709_fec::decode(d_frame);
         d_corrected += c.corrected_symbols;
         d_uncorrectable += c.uncorrectable_codewords;
+        trusted = tracker::trust_from_fec(c.uncorrectable_mask);
     }
-    const auto view = d_tracker.on_frame(
-        ::fiberkey::frame_counter_tracker::read_counter(d_frame.data()),
-        ::fiberkey::frame_counter_tracker::read_epoch(d_frame.data()));
+    const auto view = d_tracker.on_frame(tracker::read_counter(d_frame.data()),
+                                         tracker::read_epoch(d_frame.data()),
+                                         trusted);
     if (!view) {
         ++d_unconfirmed;
         return false;

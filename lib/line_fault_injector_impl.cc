@@ -14,6 +14,15 @@ namespace fiberkey {
 
 namespace fk = ::fiberkey;
 
+namespace {
+std::size_t burst_length(int burst_bits)
+{
+    if (burst_bits < 0)
+        throw std::invalid_argument("line_fault_injector: burst_bits must not be negative");
+    return static_cast<std::size_t>(burst_bits);
+}
+} // namespace
+
 line_fault_injector::sptr line_fault_injector::make(double drop_probability,
                                                     double bursts_per_frame,
                                                     int burst_bits,
@@ -26,12 +35,10 @@ line_fault_injector::sptr line_fault_injector::make(double drop_probability,
                                                     uint64_t phase_bits,
                                                     uint64_t seed)
 {
-    if (burst_bits < 0)
-        throw std::invalid_argument("line_fault_injector: burst_bits must not be negative");
     fk::line_fault_config c;
     c.drop_probability = drop_probability;
     c.bursts_per_frame = bursts_per_frame;
-    c.burst_bits = static_cast<std::size_t>(burst_bits);
+    c.burst_bits = burst_length(burst_bits);
     c.int_loss_probability = int_loss_probability;
     c.active_from_frame = active_from_frame;
     c.active_frames = active_frames;
@@ -59,6 +66,55 @@ fk::line_fault_counters line_fault_injector_impl::counters() const
 {
     gr::thread::scoped_lock guard(const_cast<gr::thread::mutex&>(d_setlock));
     return d_core.counters();
+}
+
+template <typename Change>
+void line_fault_injector_impl::reconfigure(Change change)
+{
+    gr::thread::scoped_lock guard(d_setlock);
+    fk::line_fault_config c = d_core.config();
+    change(c);
+    d_core.reconfigure(c);
+}
+
+void line_fault_injector_impl::set_drop_probability(double p)
+{
+    reconfigure([p](fk::line_fault_config& c) { c.drop_probability = p; });
+}
+
+void line_fault_injector_impl::set_bursts(double bursts_per_frame, int burst_bits)
+{
+    const std::size_t bits = burst_length(burst_bits);
+    reconfigure([=](fk::line_fault_config& c) {
+        c.bursts_per_frame = bursts_per_frame;
+        c.burst_bits = bits;
+    });
+}
+
+void line_fault_injector_impl::set_int_loss_probability(double p)
+{
+    reconfigure([p](fk::line_fault_config& c) { c.int_loss_probability = p; });
+}
+
+void line_fault_injector_impl::set_active_window(uint64_t active_from_frame,
+                                                 uint64_t active_frames)
+{
+    reconfigure([=](fk::line_fault_config& c) {
+        c.active_from_frame = active_from_frame;
+        c.active_frames = active_frames;
+    });
+}
+
+void line_fault_injector_impl::set_outage(uint64_t outage_start_frame,
+                                          uint64_t outage_frames,
+                                          const std::string& outage_fill)
+{
+    const auto fill = fk::parse_outage_fill(outage_fill);
+    reconfigure([=](fk::line_fault_config& c) {
+        c.outage_start_frame = outage_start_frame;
+        c.outage_frames = outage_frames;
+        c.fill = fill;
+    });
 }
 
 void line_fault_injector_impl::forecast(int noutput_items, gr_vector_int& ninput_items_required)

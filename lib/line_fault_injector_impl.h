@@ -17,6 +17,14 @@ class line_fault_injector_impl : public line_fault_injector
 public:
     line_fault_injector_impl(const ::fiberkey::line_fault_config& config, uint64_t seed);
 
+    void set_drop_probability(double p) override;
+    void set_bursts(double bursts_per_frame, int burst_bits) override;
+    void set_int_loss_probability(double p) override;
+    void set_active_window(uint64_t active_from_frame, uint64_t active_frames) override;
+    void set_outage(uint64_t outage_start_frame,
+                    uint64_t outage_frames,
+                    const std::string& outage_fill) override;
+
     uint64_t frames() const override { return counters().frames; }
     uint64_t frames_dropped() const override { return counters().frames_dropped; }
     uint64_t bursts() const override { return counters().bursts; }
@@ -33,6 +41,9 @@ public:
 
 private:
     ::fiberkey::line_fault_counters counters() const;
+    //! Applies \p change to a copy of the configuration and takes it.
+    template <typename Change>
+    void reconfigure(Change change);
 
     ::fiberkey::line_fault_injector d_core; // guarded by d_setlock
 };

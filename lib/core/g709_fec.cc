@@ -76,6 +76,7 @@ fec_counts& fec_counts::operator+=(const fec_counts& o)
     corrected_symbols += o.corrected_symbols;
     corrected_codewords += o.corrected_codewords;
     uncorrectable_codewords += o.uncorrectable_codewords;
+    uncorrectable_mask |= o.uncorrectable_mask;
     return *this;
 }
 
@@ -584,8 +585,8 @@ const kernel_functions& active_functions()
     return kernels[static_cast<std::size_t>(active().load(std::memory_order_relaxed))];
 }
 
-// Hands codeword x of \p row to the full decoder.
-void correct(std::uint8_t* row, std::size_t x, fec_counts& counts)
+// Hands codeword x of row \p r (at \p row) to the full decoder.
+void correct(std::uint8_t* row, std::size_t r, std::size_t x, fec_counts& counts)
 {
     std::array<std::uint8_t, rs255::n> cw;
     for (std::size_t i = 0; i < rs255::n; ++i)
@@ -593,6 +594,7 @@ void correct(std::uint8_t* row, std::size_t x, fec_counts& counts)
     const int corrected = rs255::decode(cw);
     if (corrected < 0) {
         ++counts.uncorrectable_codewords;
+        counts.uncorrectable_mask |= std::uint64_t{ 1 } << (codewords_per_row * r + x);
     } else if (corrected > 0) {
         ++counts.corrected_codewords;
         counts.corrected_symbols += static_cast<std::size_t>(corrected);
@@ -620,7 +622,9 @@ fec_counts decode(std::span<std::uint8_t> frame)
         // Codewords with all-zero syndromes, nearly all of them, need nothing more.
         for (auto dirty = f.dirty(first_row); dirty != 0; dirty &= dirty - 1) {
             const auto lane = static_cast<std::size_t>(std::countr_zero(dirty));
-            correct(first_row + frame_layout::columns * (lane / codewords_per_row),
+            const std::size_t row = lane / codewords_per_row;
+            correct(first_row + frame_layout::columns * row,
+                    r + row,
                     lane % codewords_per_row,
                     counts);
         }

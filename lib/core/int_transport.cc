@@ -5,6 +5,7 @@
 #include <fiberkey/int_transport.h>
 
 #include <algorithm>
+#include <cmath>
 #include <iterator>
 #include <stdexcept>
 #include <utility>
@@ -26,7 +27,7 @@ int_transport::int_transport(const config& c) : d_config(c), d_history(stream_co
         throw std::invalid_argument("int_transport: fragment_bytes must be 1..232");
     if (c.window < 1 || c.window > duplicate_window)
         throw std::invalid_argument("int_transport: window must be 1..1024");
-    if (c.retransmit_after_frames < 1 || c.max_pending_messages < 1 ||
+    if (c.retransmit_after_frames < 1 || c.min_retransmit_frames < 1 || c.max_pending_messages < 1 ||
         c.max_partial_messages < 1 || c.max_delivered_messages < 1 ||
         c.max_pending_acks < 1)
         throw std::invalid_argument("int_transport: limits must be at least 1");
@@ -70,10 +71,11 @@ void int_transport::fill(int_writer& w)
             ++d_in_flight[m.stream];
         }
         if (m.next_index == m.count) {
-            if (d_frame - m.pass_done_frame < d_config.retransmit_after_frames)
+            if (d_frame - m.pass_done_frame < timeout_for(m))
                 continue;
             m.next_index = 0;
             m.retransmitting = true;
+            m.expiries = std::min(m.expiries + 1, 31u);
         }
         while (m.next_index < m.count) {
             const std::size_t begin = m.next_index * m.fragment_bytes;
@@ -115,9 +117,45 @@ void int_transport::on_ack(const int_ack& a)
         ++d_stats.acks_ignored;
         return;
     }
+    // Karn: the ack of a message sent more than once may answer any of its passes, so
+    // its time since the last pass is only a lower bound of the round trip; it is taken
+    // when above the estimate, which must then grow.
+    if (m->next_index == m->count) {
+        const std::uint64_t since = d_frame - m->pass_done_frame;
+        if (!m->retransmitting || static_cast<double>(since) > d_srtt)
+            round_trip_sample(since);
+    }
     --d_in_flight[m->stream];
     d_outgoing.erase(m);
     ++d_stats.acks_received;
+}
+
+void int_transport::round_trip_sample(std::uint64_t frames)
+{
+    const double r = static_cast<double>(frames);
+    if (d_srtt == 0.0) {
+        d_srtt = std::max(r, 1.0);
+        d_rttvar = r / 2.0;
+    } else {
+        d_rttvar = 0.75 * d_rttvar + 0.25 * std::abs(d_srtt - r);
+        d_srtt = 0.875 * d_srtt + 0.125 * r;
+    }
+}
+
+unsigned int_transport::retransmit_timeout() const
+{
+    if (d_srtt == 0.0)
+        return d_config.retransmit_after_frames;
+    const double rto = std::max<double>(d_config.min_retransmit_frames,
+                                        std::ceil(d_srtt + 4.0 * d_rttvar));
+    return static_cast<unsigned>(std::min<double>(d_config.retransmit_after_frames, rto));
+}
+
+unsigned int_transport::timeout_for(const outgoing& m) const
+{
+    const double t = std::ldexp(static_cast<double>(retransmit_timeout()),
+                                static_cast<int>(m.expiries));
+    return static_cast<unsigned>(std::min<double>(d_config.retransmit_after_frames, t));
 }
 
 void int_transport::on_fragment(const int_fragment& f)

@@ -64,10 +64,25 @@ line_fault_injector::line_fault_injector(const line_fault_config& config,
       d_fill_random(make_source(test_seed, 2))
 {
     d_config.validate();
-    if (d_config.bursts_per_frame > 0.0)
-        next_burst(0);
-    else
-        d_burst_start = never;
+    next_burst(0);
+}
+
+void line_fault_injector::reconfigure(const line_fault_config& config)
+{
+    line_fault_config c = config;
+    c.phase_bits = d_config.phase_bits;
+    c.validate();
+    const bool new_rate = c.bursts_per_frame != d_config.bursts_per_frame;
+    d_config = c;
+    if (new_rate && d_burst_start >= d_position) { // none under way
+        // Drawn from the next frame period on, as the other faults.
+        const std::uint64_t phase = d_config.phase_bits;
+        const std::uint64_t next_frame =
+            d_position <= phase
+                ? phase
+                : phase + (d_position - phase + frame_bits - 1) / frame_bits * frame_bits;
+        next_burst(next_frame);
+    }
 }
 
 bool line_fault_injector::active(std::uint64_t frame) const
@@ -137,11 +152,15 @@ void line_fault_injector::frame_faults(std::uint8_t* out, std::uint64_t offset, 
 
 void line_fault_injector::next_burst(std::uint64_t after)
 {
+    d_burst_counted = false;
+    if (d_config.bursts_per_frame <= 0.0) {
+        d_burst_start = never;
+        return;
+    }
     // Geometric gap: each bit starts a burst with probability p.
     const double p = d_config.bursts_per_frame / static_cast<double>(frame_bits);
     const double gap = std::floor(std::log1p(-d_burst_random.uniform()) / std::log1p(-p));
     d_burst_start = after + static_cast<std::uint64_t>(std::min(gap, 0x1p62));
-    d_burst_counted = false;
 }
 
 void line_fault_injector::bursts(std::uint8_t* out, std::uint64_t position, std::size_t n)

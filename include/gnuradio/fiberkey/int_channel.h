@@ -27,6 +27,8 @@ namespace fiberkey {
  *  - "recv" -> delivered messages, same form.
  * The budget leaves the rest of each INT block to the negotiator (about 161 bytes).
  * Streams 240-255 are reserved (the negotiator's verdicts use 240).
+ * The retransmission timeout follows the measured round trip in frames (int_transport);
+ * retransmit_after_frames is its ceiling and its value before the first measurement.
  */
 class FIBERKEY_API int_channel : virtual public gr::block
 {
@@ -39,6 +41,9 @@ public:
     virtual uint64_t messages_delivered() const = 0;
     virtual uint64_t fragments_retransmitted() const = 0;
     virtual uint64_t messages_refused() const = 0;
+    //! The smoothed round trip in frames (0 before the first ack) and the timeout now.
+    virtual double round_trip_frames() const = 0;
+    virtual unsigned retransmit_timeout_frames() const = 0;
 };
 
 } // namespace fiberkey

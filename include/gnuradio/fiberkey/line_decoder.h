@@ -22,9 +22,13 @@ namespace fiberkey {
  * frame, out of frame after 5 consecutive missed FAS, loss of frame after lof_frames
  * frame periods out of frame (246, about 3 ms). Each frame is descrambled and, with fec
  * set, RS(255,239)-corrected (corrected symbols and uncorrectable codewords counted).
- * The clear frame counter and epoch are then checked: after acquisition the received
- * counter is taken once consecutive frames confirm it (frames before that are dropped and
- * counted); while locked the decoder trusts its own count. Each output frame is tagged
+ * The clear frame counter and epoch are then checked (frame_counter_tracker). Fields whose
+ * G.709 codewords decoded are trusted: such a counter is taken at once (so a lost frame
+ * costs only itself), such an epoch too. Without FEC, or when those codewords failed,
+ * the decoder needs consecutive frames to confirm a counter after acquisition (frames
+ * before are dropped and counted), trusts its own count while locked (relocking after 3
+ * disagreements), and takes a new epoch only once two consecutive frames carry it: a
+ * garbled epoch byte must not switch the receiver's key early. Each output frame is tagged
  * "frame_counter" and "key_epoch"; alignment changes are logged, tagged "lock" (a
  * symbol: in_frame, out_of_frame, loss_of_frame, loss_of_frame_cleared) on the next
  * frame, and published on the "status" message port.
@@ -42,6 +46,7 @@ public:
     virtual uint64_t frames() const = 0;
     virtual uint64_t corrected_symbols() const = 0;
     virtual uint64_t uncorrectable_codewords() const = 0;
+    //! Frames dropped while the counter or a new epoch awaited confirmation.
     virtual uint64_t unconfirmed_frames() const = 0;
 };
 

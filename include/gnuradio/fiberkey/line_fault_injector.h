@@ -56,6 +56,18 @@ public:
                      uint64_t phase_bits = 0,
                      uint64_t seed = 0);
 
+    /*!
+     * Runtime settings: each takes effect from the next frame period (see make; a bad
+     * value throws std::invalid_argument and changes nothing).
+     */
+    virtual void set_drop_probability(double p) = 0;
+    virtual void set_bursts(double bursts_per_frame, int burst_bits) = 0;
+    virtual void set_int_loss_probability(double p) = 0;
+    virtual void set_active_window(uint64_t active_from_frame, uint64_t active_frames) = 0;
+    virtual void set_outage(uint64_t outage_start_frame,
+                            uint64_t outage_frames,
+                            const std::string& outage_fill) = 0;
+
     //! Frame periods begun.
     virtual uint64_t frames() const = 0;
     virtual uint64_t frames_dropped() const = 0;

@@ -112,8 +112,9 @@ public:
         for (const auto& [index, k] : d_follower_keys) {
             const auto [lo, hi] = d_leader_keys.equal_range(index);
             for (auto it = lo; it != hi; ++it) {
-                if (it->second.stream_position == k.stream_position)
+                if (it->second.stream_position == k.stream_position) {
                     EXPECT_EQ(it->second.key, k.key) << "key " << index;
+                }
             }
         }
         return paired;

@@ -127,8 +127,10 @@ fec_counts decode_by_rs255(std::vector<uint8_t>& frame)
             for (std::size_t i = 0; i < rs255::n; ++i)
                 cw[i] = frame[fl::at(r, g709_fec::column(x, i))];
             const int corrected = rs255::decode(cw);
-            if (corrected < 0)
+            if (corrected < 0) {
                 ++counts.uncorrectable_codewords;
+                counts.uncorrectable_mask |= uint64_t{ 1 } << (16 * r + x);
+            }
             if (corrected > 0) {
                 ++counts.corrected_codewords;
                 counts.corrected_symbols += static_cast<std::size_t>(corrected);
@@ -145,6 +147,7 @@ void expect_same_counts(const fec_counts& actual, const fec_counts& expected)
     EXPECT_EQ(actual.corrected_symbols, expected.corrected_symbols);
     EXPECT_EQ(actual.corrected_codewords, expected.corrected_codewords);
     EXPECT_EQ(actual.uncorrectable_codewords, expected.uncorrectable_codewords);
+    EXPECT_EQ(actual.uncorrectable_mask, expected.uncorrectable_mask);
 }
 } // namespace
 
@@ -297,6 +300,7 @@ TEST(g709_fec, reports_a_burst_beyond_capacity_and_keeps_it_as_received)
     const auto received = frame;
     const auto counts = g709_fec::decode(frame);
     EXPECT_EQ(counts.uncorrectable_codewords, 16u);
+    EXPECT_EQ(counts.uncorrectable_mask, uint64_t{ 0xffff } << 32) << "row 2's codewords";
     EXPECT_EQ(counts.corrected_codewords, 1u);
     EXPECT_EQ(counts.corrected_symbols, 3u);
     for (std::size_t c = 0; c < fl::columns; ++c) {
@@ -307,11 +311,12 @@ TEST(g709_fec, reports_a_burst_beyond_capacity_and_keeps_it_as_received)
 
 TEST(g709_fec, counts_add_up)
 {
-    fec_counts a{ 1, 2, 3 };
-    a += fec_counts{ 10, 20, 30 };
+    fec_counts a{ 1, 2, 3, 0x5 };
+    a += fec_counts{ 10, 20, 30, 0x6 };
     EXPECT_EQ(a.corrected_symbols, 11u);
     EXPECT_EQ(a.corrected_codewords, 22u);
     EXPECT_EQ(a.uncorrectable_codewords, 33u);
+    EXPECT_EQ(a.uncorrectable_mask, 0x7u);
 }
 
 TEST(g709_fec, rejects_a_wrong_size)

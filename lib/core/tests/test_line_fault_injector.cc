@@ -129,8 +129,9 @@ TEST(line_fault_injector, drops_whole_frames_inside_the_active_window)
     EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
     // Nothing outside the window is lost.
     for (std::uint32_t id = 0; id < frames; ++id) {
-        if (id < 50 || id >= 250)
+        if (id < 50 || id >= 250) {
             EXPECT_TRUE(std::binary_search(ids.begin(), ids.end(), id)) << id;
+        }
     }
 }
 
@@ -299,4 +300,48 @@ TEST(line_fault_injector, test_seed_pattern_does_not_depend_on_the_pieces)
     EXPECT_GT(x.frames_dropped, 0u);
     EXPECT_GT(x.int_corrupted, 0u);
     EXPECT_GT(x.bursts, 100u);
+}
+
+// Faults set while the line runs: the new settings take effect at the next frame period,
+// a bad one is refused and changes nothing, phase_bits cannot move the frame grid.
+TEST(line_fault_injector, reconfigured_while_running)
+{
+    const std::size_t frames = 200;
+    const auto in = numbered_frames(frames, 8);
+    line_fault_injector inj({}, 31);
+    std::vector<std::uint8_t> out(in.size());
+    const auto half = std::span(in).first(100 * frame_bits + 5);
+    std::size_t written = inj.process(half, out.data());
+    EXPECT_EQ(written, half.size()) << "no faults yet";
+
+    line_fault_config c;
+    c.drop_probability = 0.3;
+    c.bursts_per_frame = 2;
+    c.burst_bits = 100;
+    c.phase_bits = 12345; // ignored
+    line_fault_config bad = c;
+    bad.drop_probability = 2;
+    EXPECT_THROW(inj.reconfigure(bad), std::invalid_argument);
+    EXPECT_EQ(inj.config().drop_probability, 0.0);
+    inj.reconfigure(c);
+    EXPECT_EQ(inj.config().phase_bits, 0u);
+    written += inj.process(std::span(in).subspan(half.size()), out.data() + written);
+    out.resize(written);
+
+    const auto& k = inj.counters();
+    EXPECT_NEAR(double(k.frames_dropped), 30.0, 15.0);
+    EXPECT_NEAR(double(k.bursts), 2.0 * double(frames - 101 - k.frames_dropped), 60.0);
+    EXPECT_EQ(written, in.size() - k.frames_dropped * frame_bits);
+    // Frame 100, begun before, passes whole and clean; the next frame period is the first
+    // with faults.
+    const std::size_t first_faulty = 101 * frame_bits;
+    EXPECT_EQ(differing(out.data(), in.data(), first_faulty), 0u);
+
+    // Faults off again: the rest of the line is untouched.
+    inj.reconfigure({});
+    const auto more = numbered_frames(3, 9);
+    std::vector<std::uint8_t> clean(more.size());
+    EXPECT_EQ(inj.process(more, clean.data()), more.size());
+    // A burst under way when the rate changed ends as begun, in the first frame only.
+    EXPECT_EQ(differing(clean.data() + 100, more.data() + 100, more.size() - 100), 0u);
 }

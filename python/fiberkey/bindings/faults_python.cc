@@ -27,6 +27,23 @@ void bind_faults(py::module& m)
              py::arg("outage_fill") = "zeros",
              py::arg("phase_bits") = 0,
              py::arg("seed") = 0)
+        .def("set_drop_probability", &line_fault_injector::set_drop_probability, py::arg("p"))
+        .def("set_bursts",
+             &line_fault_injector::set_bursts,
+             py::arg("bursts_per_frame"),
+             py::arg("burst_bits"))
+        .def("set_int_loss_probability",
+             &line_fault_injector::set_int_loss_probability,
+             py::arg("p"))
+        .def("set_active_window",
+             &line_fault_injector::set_active_window,
+             py::arg("active_from_frame"),
+             py::arg("active_frames"))
+        .def("set_outage",
+             &line_fault_injector::set_outage,
+             py::arg("outage_start_frame"),
+             py::arg("outage_frames"),
+             py::arg("outage_fill"))
         .def("frames", &line_fault_injector::frames)
         .def("frames_dropped", &line_fault_injector::frames_dropped)
         .def("bursts", &line_fault_injector::bursts)

@@ -26,6 +26,8 @@ void bind_link(py::module& m)
         .def("messages_sent", &int_channel::messages_sent)
         .def("messages_delivered", &int_channel::messages_delivered)
         .def("fragments_retransmitted", &int_channel::fragments_retransmitted)
+        .def("round_trip_frames", &int_channel::round_trip_frames)
+        .def("retransmit_timeout_frames", &int_channel::retransmit_timeout_frames)
         .def("messages_refused", &int_channel::messages_refused);
 
     py::class_<key_exchange, gr::block, gr::basic_block, std::shared_ptr<key_exchange>>(

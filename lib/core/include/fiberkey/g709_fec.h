@@ -46,6 +46,8 @@ struct fec_counts {
     std::size_t corrected_symbols = 0;
     std::size_t corrected_codewords = 0;
     std::size_t uncorrectable_codewords = 0;
+    //! Which codewords failed: bit 16 * row + x for codeword x of a row (ORed by +=).
+    std::uint64_t uncorrectable_mask = 0;
 
     fec_counts& operator+=(const fec_counts& o);
 };

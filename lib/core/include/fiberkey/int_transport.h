@@ -36,9 +36,20 @@ struct int_message {
  * fill(), called once per transmitted frame, puts into whatever room the other INT users
  * left: pending acks first, then fragments of unacknowledged messages, oldest message
  * first, at most config::window messages in flight per stream. A message goes out whole,
- * fragment by fragment; when no ack has come config::retransmit_after_frames frames after
- * its last fragment, it goes out whole again: an ack covers a whole message, so the
- * sender cannot tell which fragments were lost.
+ * fragment by fragment; when no ack has come a retransmission timeout after its last
+ * fragment, it goes out whole again: an ack covers a whole message, so the sender cannot
+ * tell which fragments were lost.
+ *
+ * The timeout adapts to the round trip, counted in frames, as TCP's does (RFC 6298): the
+ * frames from a message's last fragment to its ack are smoothed (srtt, rttvar) and the
+ * timeout is srtt + 4 rttvar within [min_retransmit_frames, retransmit_after_frames], or
+ * retransmit_after_frames before the first sample. Karn's rule: the ack of a message sent
+ * more than once may answer any of its passes, so it only counts when its time since the
+ * last pass exceeds srtt (a lower bound of a round trip that has grown). Each expiry of a
+ * message doubles that message's own timeout, up to retransmit_after_frames. The round
+ * trip through GNU Radio's buffers depends on the flowgraph; a fixed timer had to be set
+ * far above it, and then every lost fragment held its message, often a step of the key
+ * post-processing, back for a thousand frames.
  *
  * Receiving. receive() reassembles, delivers every complete message once and acks it. A
  * fragment of a message already delivered is dropped and the message acked again, since
@@ -94,8 +105,11 @@ public:
          */
         std::size_t fragment_bytes = 64;
         unsigned window = 4; //!< messages in flight per stream, 1..duplicate_window
-        //! Should exceed the round trip in frames, or messages go out twice needlessly.
+        //! The longest retransmission timeout, and the timeout before the round trip
+        //! is measured: it should exceed the round trip in frames.
         unsigned retransmit_after_frames = 64;
+        //! The shortest retransmission timeout (retransmit_after_frames if that is less).
+        unsigned min_retransmit_frames = 4;
         std::size_t max_pending_messages = 64; //!< queued and in flight, all streams
         std::size_t max_partial_messages = 8;
         std::size_t max_delivered_messages = 64;
@@ -145,6 +159,11 @@ public:
 
     const counters& stats() const { return d_stats; }
 
+    //! The retransmission timeout now, in frames.
+    unsigned retransmit_timeout() const;
+    //! The smoothed round trip in frames; 0 before the first sample.
+    double round_trip_frames() const { return d_srtt; }
+
     // Occupancy, to check the memory bounds.
     std::size_t pending_messages() const { return d_outgoing.size(); }
     std::size_t partial_messages() const { return d_partials.size(); }
@@ -163,6 +182,7 @@ private:
         bool retransmitting = false;
         unsigned next_index = 0; //!< of the pass under way; count when it is done
         std::uint64_t pass_done_frame = 0;
+        unsigned expiries = 0; //!< each doubles this message's timeout
     };
 
     struct partial {
@@ -193,12 +213,16 @@ private:
     seq_status classify(std::uint8_t stream, std::uint16_t seq) const;
     void mark_delivered(std::uint8_t stream, std::uint16_t seq);
     void schedule_ack(std::uint8_t stream, std::uint16_t seq);
+    void round_trip_sample(std::uint64_t frames);
+    unsigned timeout_for(const outgoing& m) const;
 
     static constexpr std::size_t stream_count = 256;
 
     config d_config;
     counters d_stats;
     std::uint64_t d_frame = 0;     // fill() calls so far
+    double d_srtt = 0.0;           // smoothed round trip, frames (0: no sample yet)
+    double d_rttvar = 0.0;
     std::uint64_t d_feed_tick = 0; // fragments taken so far, to age partial messages
 
     std::vector<outgoing> d_outgoing; // in order of send()

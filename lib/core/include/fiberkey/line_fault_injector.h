@@ -102,6 +102,14 @@ public:
      */
     std::size_t process(std::span<const std::uint8_t> in, std::uint8_t* out);
 
+    /*!
+     * Takes \p config from the next frame period on; phase_bits keeps its value (the
+     * input's framing cannot change), a burst under way ends as begun, and with a new
+     * burst rate the next burst is drawn afresh. Throws std::invalid_argument (and keeps
+     * the old configuration) on a bad one.
+     */
+    void reconfigure(const line_fault_config& config);
+
     const line_fault_counters& counters() const { return d_counters; }
     const line_fault_config& config() const { return d_config; }
     bool test_seeded() const { return d_test_seeded; }
