@@ -44,11 +44,13 @@ line_decoder_impl::line_decoder_impl(bool fec, int lof_frames)
       d_aligner(aligner_config(lof_frames)),
       d_frame(fl::frame_bytes),
       d_status_port(pmt::mp("status")),
+      d_periods_port(pmt::mp("line_periods")),
       d_lock_key(pmt::mp("lock"))
 {
     set_tag_propagation_policy(TPP_DONT);
     set_min_output_buffer(64);
     message_port_register_out(d_status_port);
+    message_port_register_out(d_periods_port);
 }
 
 void line_decoder_impl::set_fec(bool fec)
@@ -142,6 +144,15 @@ int line_decoder_impl::general_work(int noutput_items,
         if (n == 0 && !d_aligner.has_frame())
             break; // nothing taken and nothing to emit: never spin
         consumed += n;
+    }
+    // Out of frame, one message per frame period of line bits: the only clock a
+    // transmitter in lock step with this receiver has while no frame comes in.
+    if (d_aligner.in_frame()) {
+        d_unframed_bits = 0;
+    } else {
+        for (d_unframed_bits += consumed; d_unframed_bits >= ::fiberkey::frame_aligner::frame_bits;
+             d_unframed_bits -= ::fiberkey::frame_aligner::frame_bits)
+            message_port_pub(d_periods_port, pmt::PMT_T);
     }
     consume_each(static_cast<int>(consumed));
     return produced;

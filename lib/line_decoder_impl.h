@@ -51,6 +51,8 @@ private:
     std::atomic<uint64_t> d_uncorrectable{ 0 };
     std::atomic<uint64_t> d_unconfirmed{ 0 };
     const pmt::pmt_t d_status_port;
+    const pmt::pmt_t d_periods_port;
+    uint64_t d_unframed_bits = 0; // since the last period published; guarded by d_setlock
     const pmt::pmt_t d_lock_key;
 };
 

@@ -10,8 +10,10 @@
 #include <fiberkey/int_block.h>
 #include <fiberkey/neg_block.h>
 #include <fiberkey/random_source.h>
+#include <gnuradio/fiberkey/frame_tags.h>
 #include <gnuradio/io_signature.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace gr {
@@ -102,6 +104,12 @@ uint64_t negotiator_impl::frames_received() const
     return d_core.counters().frames_received;
 }
 
+uint64_t negotiator_impl::frames_made_up() const
+{
+    gr::thread::scoped_lock guard(const_cast<gr::thread::mutex&>(d_setlock));
+    return d_frames_made_up;
+}
+
 uint64_t negotiator_impl::rounds_dropped() const
 {
     gr::thread::scoped_lock guard(const_cast<gr::thread::mutex&>(d_setlock));
@@ -145,6 +153,8 @@ void negotiator_impl::on_rx(const pmt::pmt_t& msg)
         return;
     }
 
+    const pmt::pmt_t counter =
+        pmt::dict_ref(pmt::car(msg), frame_tags::frame_counter(), pmt::PMT_NIL);
     std::vector<::fiberkey::completed_round> done;
     {
         gr::thread::scoped_lock guard(d_setlock);
@@ -152,6 +162,23 @@ void negotiator_impl::on_rx(const pmt::pmt_t& msg)
         done = d_core.take_completed();
         // One received frame, one frame to send: a new round every frame.
         send_next();
+        // In lock step every frame lost on the way would take one frame out of the
+        // pipeline for good, and after pipeline_frames losses both nodes would wait for
+        // each other: the frames the peer's counter skipped are made up here. A longer
+        // gap is an outage (the mux kept time by line periods meanwhile: otu_mux) or a
+        // restart, not frames lost from the pipeline.
+        if (d_pipeline_frames > 0 && pmt::is_uint64(counter)) {
+            const auto c = static_cast<uint32_t>(pmt::to_uint64(counter));
+            if (d_last_counter) {
+                const uint32_t gap = c - *d_last_counter - 1;
+                if (gap > 0 && gap <= static_cast<uint32_t>(d_pipeline_frames)) {
+                    for (uint32_t i = 0; i < gap; ++i)
+                        send_next();
+                    d_frames_made_up += gap;
+                }
+            }
+            d_last_counter = c;
+        }
     }
     for (const auto& r : done) {
         pmt::pmt_t d = pmt::make_dict();

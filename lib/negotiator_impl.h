@@ -9,6 +9,8 @@
 #include <fiberkey/negotiator.h>
 #include <gnuradio/fiberkey/negotiator.h>
 
+#include <optional>
+
 namespace gr {
 namespace fiberkey {
 
@@ -21,6 +23,7 @@ public:
 
     uint64_t rounds_completed() const override;
     uint64_t frames_received() const override;
+    uint64_t frames_made_up() const override;
     uint64_t rounds_dropped() const override;
 
 private:
@@ -33,6 +36,8 @@ private:
     const pmt::pmt_t d_neg_port, d_int_key, d_rounds_port;
     const pmt::pmt_t d_int_ok_key, d_direction_key, d_sequence_key, d_count_key, d_role_key;
     const pmt::pmt_t d_leader, d_follower;
+    std::optional<uint32_t> d_last_counter; // of the peer's last received frame; d_setlock
+    uint64_t d_frames_made_up = 0;          // guarded by d_setlock
 };
 
 } // namespace fiberkey

@@ -29,6 +29,10 @@ otu_mux_impl::otu_mux_impl(uint64_t first_counter, int queue_depth, bool wait_fo
                 gr::io_signature::make(1, 1, fl::frame_bytes)),
       d_queue_depth(queue_depth > 0 ? static_cast<std::size_t>(queue_depth) : 0),
       d_wait_for_neg(wait_for_neg),
+      d_lock_key(pmt::mp("lock")),
+      d_in_frame(pmt::mp("in_frame")),
+      d_out_of_frame(pmt::mp("out_of_frame")),
+      d_loss_of_frame(pmt::mp("loss_of_frame")),
       d_int_key(pmt::mp("int")),
       d_counter(static_cast<uint32_t>(first_counter))
 {
@@ -47,6 +51,28 @@ otu_mux_impl::otu_mux_impl(uint64_t first_counter, int queue_depth, bool wait_fo
     set_msg_handler(pmt::mp("int"), [this](const pmt::pmt_t& m) {
         enqueue(d_int, m, fl::int_info_bytes, d_int_dropped, "int");
     });
+    message_port_register_in(pmt::mp("rx_status"));
+    set_msg_handler(pmt::mp("rx_status"), [this](const pmt::pmt_t& m) { on_rx_status(m); });
+    message_port_register_in(pmt::mp("line_periods"));
+    set_msg_handler(pmt::mp("line_periods"), [this](const pmt::pmt_t&) {
+        gr::thread::scoped_lock guard(d_setlock);
+        if (!d_rx_in_frame && d_period_credit < d_queue_depth)
+            ++d_period_credit;
+    });
+}
+
+void otu_mux_impl::on_rx_status(const pmt::pmt_t& msg)
+{
+    if (!pmt::is_dict(msg))
+        return;
+    const pmt::pmt_t lock = pmt::dict_ref(msg, d_lock_key, pmt::PMT_NIL);
+    gr::thread::scoped_lock guard(d_setlock);
+    if (pmt::eq(lock, d_in_frame)) {
+        d_rx_in_frame = true;
+        d_period_credit = 0;
+    } else if (pmt::eq(lock, d_out_of_frame) || pmt::eq(lock, d_loss_of_frame)) {
+        d_rx_in_frame = false;
+    }
 }
 
 void otu_mux_impl::set_wait_for_neg(bool wait)
@@ -145,8 +171,14 @@ int otu_mux_impl::general_work(int noutput_items,
 
     gr::thread::scoped_lock guard(d_setlock);
     int n = std::min<int>(noutput_items, ninput_items[0] / fl::payload_bytes);
-    if (d_wait_for_neg)
+    if (d_wait_for_neg && d_rx_in_frame) {
         n = std::min<int>(n, static_cast<int>(d_neg.size()));
+    } else if (d_wait_for_neg) {
+        // A frame out per line period in: the lock step kept without frames.
+        n = std::min<int>(n, static_cast<int>(d_period_credit));
+        d_period_credit -= static_cast<uint64_t>(n);
+        d_unpaced += static_cast<uint64_t>(n);
+    }
     for (int i = 0; i < n; ++i) {
         build_frame(in + static_cast<size_t>(i) * fl::payload_bytes,
                     out + static_cast<size_t>(i) * fl::frame_bytes, d_counter);

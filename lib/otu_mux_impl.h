@@ -26,6 +26,7 @@ public:
     uint64_t int_dropped() const override { return d_int_dropped; }
     uint64_t empty_neg_frames() const override { return d_empty_neg; }
     void set_wait_for_neg(bool wait) override;
+    uint64_t unpaced_frames() const override { return d_unpaced; }
 
     void forecast(int noutput_items, gr_vector_int& ninput_items_required) override;
     int general_work(int noutput_items,
@@ -40,7 +41,15 @@ private:
     void build_frame(const uint8_t* payload, uint8_t* frame, uint32_t counter);
 
     const std::size_t d_queue_depth;
+    void on_rx_status(const pmt::pmt_t& msg);
+
     bool d_wait_for_neg;        // guarded by d_setlock
+    bool d_rx_in_frame = true;  // guarded by d_setlock
+    uint64_t d_period_credit = 0; // line periods received out of frame; d_setlock
+    const pmt::pmt_t d_lock_key;
+    const pmt::pmt_t d_in_frame;
+    const pmt::pmt_t d_out_of_frame;
+    const pmt::pmt_t d_loss_of_frame;
     const pmt::pmt_t d_int_key;
     std::deque<bytes> d_neg;    // NEG block + attached INT records; guarded by d_setlock
     std::deque<bytes> d_int;    // guarded by d_setlock
@@ -49,6 +58,7 @@ private:
     std::atomic<uint64_t> d_neg_dropped{ 0 };
     std::atomic<uint64_t> d_int_dropped{ 0 };
     std::atomic<uint64_t> d_empty_neg{ 0 };
+    std::atomic<uint64_t> d_unpaced{ 0 };
 };
 
 } // namespace fiberkey

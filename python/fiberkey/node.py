@@ -76,6 +76,10 @@ class node(gr.hier_block2):
             self.negotiator = negotiator(name, bits, seed, pipeline_frames)
             self.msg_connect(self.demux, "blocks", self.negotiator, "rx")
             self.msg_connect(self.negotiator, "neg", self.mux, "neg")
+            # Lock step needs frames coming in; out of frame the mux is paced by the
+            # line periods its receiver takes.
+            self.msg_connect(self.decoder, "status", self.mux, "rx_status")
+            self.msg_connect(self.decoder, "line_periods", self.mux, "line_periods")
             self.msg_connect(self.negotiator, "rounds", self, "rounds")
         if post_process:
             self.pp_own = key_post_processor(direction, True, pp_mode, bits_per_round,

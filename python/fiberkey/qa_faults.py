@@ -6,9 +6,10 @@
 """Faults on a re-keying link (docs/faults.md): frames lost, error bursts, loss of frame
 and re-acquisition, INT blocks lost, re-keys while frames are lost, a node's key
 post-processors restarted mid-batch. One flowgraph for all cases (the warm-up to the first
-keys is paid once): two nodes with key post-processors fed by the round-level model (as in
-qa_rekey) and a line_fault_injector in each direction, seeded so that every fault pattern
-is fixed; each case sets its faults on the running injectors for a window of frames. Each
+keys is paid once): two nodes whose negotiators run the rounds in lock step (they pace the
+link, as in fiberkey-sim) while the key post-processors take their counts from the
+round-level model (as in qa_rekey), and a line_fault_injector in each direction, seeded so
+that every fault pattern is fixed; each case sets its faults on the running injectors for a window of frames. Each
 case then checks that the link recovered: both decoders in frame, client bytes correct
 again, decryption and INT clean, re-keying going on; that no seed key ever differed
 between leader and follower; and that no transmitter re-used a (key, counter) pair: its
@@ -24,7 +25,6 @@ from gnuradio import fiberkey
 PAYLOAD = fiberkey.frame_layout.payload_bytes
 FRAME = fiberkey.frame_layout.frame_bytes
 PSK = "00112233445566778899aabbccddeeff" + "ffeeddccbbaa99887766554433221100"
-RATE = 1000  # frames per second per direction (throttled client bytes)
 FILL = {"AB": 0xA5, "BA": 0x5B}
 DIRECTIONS = ("AB", "BA")
 
@@ -66,8 +66,9 @@ class link:
         self.tb = gr.top_block()
         self.kw = dict(post_process=True, pp_mode="soft", bits_per_round=3,
                        batch_rounds=batch_rounds)
-        a = self.a = fiberkey.node("A", "psk", psk_hex=PSK, **self.kw)
-        b = self.b = fiberkey.node("B", "psk", psk_hex=PSK, **self.kw)
+        common = dict(psk_hex=PSK, negotiate=True, pipeline_frames=32, **self.kw)
+        a = self.a = fiberkey.node("A", "psk", seed=3, **common)
+        b = self.b = fiberkey.node("B", "psk", seed=4, **common)
         self.inj = {"AB": fiberkey.line_fault_injector(seed=1),
                     "BA": fiberkey.line_fault_injector(seed=2)}
         self.tx = {"AB": a, "BA": b}
@@ -75,8 +76,8 @@ class link:
         self.payload, self.counters, self.status = {}, {}, {}
         for d in DIRECTIONS:
             src, dst = self.tx[d], self.rx[d]
-            self.tb.connect(blocks.vector_source_b([FILL[d]] * PAYLOAD, True),
-                            blocks.throttle(gr.sizeof_char, PAYLOAD * RATE), (src, 0))
+            # No throttle: the negotiators' lock step paces the nodes.
+            self.tb.connect(blocks.vector_source_b([FILL[d]] * PAYLOAD, True), (src, 0))
             self.tb.connect((src, 0), self.inj[d], (dst, 1))
             self.payload[d] = payload_check(FILL[d])
             self.tb.connect((dst, 1), blocks.stream_to_vector(gr.sizeof_char, PAYLOAD),
@@ -100,6 +101,8 @@ class link:
         self.tb.msg_connect(a.demux, "blocks", self.rounds, "tick")
         self.round_ports = {a.pp_own: "a", a.pp_peer: "a", b.pp_own: "b", b.pp_peer: "b"}
         for pp, port in self.round_ports.items():
+            node = a if port == "a" else b
+            node.msg_disconnect(node.negotiator, "rounds", pp, "rounds")
             self.tb.msg_connect(self.rounds, port, pp, "rounds")
 
     def keys(self, d):
@@ -173,7 +176,10 @@ class link:
                     "INT blocks lost": self.rx[d].demux.int_uncorrectable(),
                     "fragments retransmitted": self.tx[d].channel.fragments_retransmitted(),
                     "garbled client frames": self.payload[d].bad,
-                    "key switches": len(self.activations(d))}
+                    "key switches": len(self.activations(d)),
+                    "NEG blocks made up for lost frames":
+                        self.rx[d].negotiator.frames_made_up(),
+                    "frames paced by line periods": self.rx[d].mux.unpaced_frames()}
                 for d in DIRECTIONS}
 
     def snapshot(self):
@@ -281,6 +287,7 @@ class qa_faults(gr_unittest.TestCase):
     def test_001_frames_lost(self):
         """2% of the frames vanish from the line in both directions for 1500 frames."""
         dropped = {d: self.lk.inj[d].frames_dropped() for d in DIRECTIONS}
+        made_up = {d: self.lk.rx[d].negotiator.frames_made_up() for d in DIRECTIONS}
         before = self.lk.snapshot()
 
         def faults(inj, d, start):
@@ -290,6 +297,8 @@ class qa_faults(gr_unittest.TestCase):
         self.run_case(1500, faults)
         for d in DIRECTIONS:
             self.assertGreater(self.lk.inj[d].frames_dropped() - dropped[d], 10)
+            # The receiver's negotiator made the lost frames up: the lock step goes on.
+            self.assertGreater(self.lk.rx[d].negotiator.frames_made_up(), made_up[d])
         self.assert_lost_frames_cost_only_themselves(before)
 
     def test_002_error_bursts(self):
@@ -311,8 +320,10 @@ class qa_faults(gr_unittest.TestCase):
 
     def test_003_loss_of_frame(self):
         """300 frame periods without signal (zeros one way, noise the other): out of frame,
-        loss of frame, then re-acquisition."""
+        loss of frame, then re-acquisition; meanwhile both muxes, with nothing coming in
+        to keep their lock step, send a frame per line period received."""
         outage = {d: self.lk.inj[d].outage_frames() for d in DIRECTIONS}
+        unpaced = {d: self.lk.rx[d].mux.unpaced_frames() for d in DIRECTIONS}
         events_before = {d: self.lk.status[d].num_messages() for d in DIRECTIONS}
 
         def faults(inj, d, start):
@@ -325,6 +336,8 @@ class qa_faults(gr_unittest.TestCase):
             for e in ("out_of_frame", "loss_of_frame", "in_frame", "loss_of_frame_cleared"):
                 self.assertIn(e, events, d)
             self.assertEqual(events[-1], "loss_of_frame_cleared", d)
+            # Out of frame, the node's mux kept time by the line periods it received.
+            self.assertGreater(self.lk.rx[d].mux.unpaced_frames() - unpaced[d], 200, d)
 
     def test_004_int_blocks_lost(self):
         """A third of the INT blocks corrupted beyond RS for 2000 frames: the INT channel

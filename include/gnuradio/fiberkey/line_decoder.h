@@ -31,7 +31,9 @@ namespace fiberkey {
  * garbled epoch byte must not switch the receiver's key early. Each output frame is tagged
  * "frame_counter" and "key_epoch"; alignment changes are logged, tagged "lock" (a
  * symbol: in_frame, out_of_frame, loss_of_frame, loss_of_frame_cleared) on the next
- * frame, and published on the "status" message port.
+ * frame, and published on the "status" message port. While out of frame the
+ * "line_periods" port gets a message (PMT_T) per frame period of bits taken: the clock an
+ * otu_mux in lock step uses when no frame comes in.
  */
 class FIBERKEY_API line_decoder : virtual public gr::block
 {

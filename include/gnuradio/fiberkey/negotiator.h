@@ -36,7 +36,12 @@ namespace fiberkey {
  * a round whose NEG numbering disagrees with the INT bookkeeping is dropped on both
  * sides. seed 0 draws from the CSPRNG (OS entropy); any other value is a test seed,
  * logged as such. With the mux waiting for NEG blocks, pipeline_frames frames are primed
- * at start so that both ends run in lock step, a round every frame.
+ * at start so that both ends run in lock step, a round every frame; a received frame
+ * whose counter skipped k <= pipeline_frames frames (lost on the line, or dropped by the
+ * receiver) sends k more, so losses do not drain the pipeline (a longer gap is an outage
+ * or a restart). Connect the node's line_decoder "status" and "line_periods" to the
+ * mux's ports of those names too: out of frame nothing comes in to pace the mux, which
+ * then keeps time by line periods.
  */
 class FIBERKEY_API negotiator : virtual public gr::block
 {
@@ -56,6 +61,8 @@ public:
     virtual uint64_t rounds_completed() const = 0;
     virtual uint64_t frames_received() const = 0;
     virtual uint64_t rounds_dropped() const = 0;
+    //! NEG blocks sent for frames lost on the way (lock step, from the peer's counter).
+    virtual uint64_t frames_made_up() const = 0;
 };
 
 } // namespace fiberkey

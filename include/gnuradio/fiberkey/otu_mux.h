@@ -30,6 +30,13 @@ namespace fiberkey {
  *    mux packs as many queued PDUs as fit into each frame's 239 information bytes, in
  *    order, pads with zeros (the padding record) and adds the RS(255,239) parity.
  * Both queues hold at most queue_depth PDUs; what overflows is dropped and counted.
+ *  - "rx_status" and "line_periods": this node's line_decoder "status" and
+ *    "line_periods" ports. The lock step with a negotiator takes one frame out per frame
+ *    in; with nothing coming in (an outage of both directions) both nodes would stop for
+ *    good. So while the node's own receiver is out of frame (from out_of_frame or
+ *    loss_of_frame until in_frame) the mux sends one frame per frame period of line bits
+ *    the receiver took instead of waiting for NEG (queued NEG blocks ride along, else
+ *    empty ones; counted in unpaced_frames()).
  */
 class FIBERKEY_API otu_mux : virtual public gr::block
 {
@@ -43,6 +50,8 @@ public:
     virtual uint64_t int_dropped() const = 0;
     virtual uint64_t empty_neg_frames() const = 0;
     virtual void set_wait_for_neg(bool wait) = 0;
+    //! Frames sent per line period, without waiting for NEG, while out of frame.
+    virtual uint64_t unpaced_frames() const = 0;
 };
 
 } // namespace fiberkey

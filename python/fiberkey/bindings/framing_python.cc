@@ -24,7 +24,8 @@ void bind_framing(py::module& m)
         .def("neg_dropped", &otu_mux::neg_dropped)
         .def("int_dropped", &otu_mux::int_dropped)
         .def("empty_neg_frames", &otu_mux::empty_neg_frames)
-        .def("set_wait_for_neg", &otu_mux::set_wait_for_neg, py::arg("wait"));
+        .def("set_wait_for_neg", &otu_mux::set_wait_for_neg, py::arg("wait"))
+        .def("unpaced_frames", &otu_mux::unpaced_frames);
 
     py::class_<otu_demux, gr::block, gr::basic_block, std::shared_ptr<otu_demux>>(
         m, "otu_demux", "Takes decrypted frames apart: payload, NEG and INT.")

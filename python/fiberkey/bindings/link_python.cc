@@ -49,7 +49,8 @@ void bind_link(py::module& m)
              py::arg("seed") = 0, py::arg("pipeline_frames") = 0)
         .def("rounds_completed", &negotiator::rounds_completed)
         .def("frames_received", &negotiator::frames_received)
-        .def("rounds_dropped", &negotiator::rounds_dropped);
+        .def("rounds_dropped", &negotiator::rounds_dropped)
+        .def("frames_made_up", &negotiator::frames_made_up);
 
     py::class_<eve_observer, gr::block, gr::basic_block, std::shared_ptr<eve_observer>>(
         m, "eve_observer", "Eve with the session keys: her estimate of F1, F2 per round.")
