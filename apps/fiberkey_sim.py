@@ -220,8 +220,11 @@ class key_recorder(gr.basic_block):
         # The leader's post-processing messages that Eve reads in INT, with the number of
         # rounds the leader had when each was sent: she replays them against her estimates.
         self.leader_messages = {d: [] for d in (0, 1)}
+        self.follower_messages = {d: [] for d in (0, 1)}
         self.message_port_register_in(pmt.intern("leader_messages"))
         self.set_msg_handler(pmt.intern("leader_messages"), self.on_leader_message)
+        self.message_port_register_in(pmt.intern("follower_messages"))
+        self.set_msg_handler(pmt.intern("follower_messages"), self.on_follower_message)
         for d in (0, 1):
             for node in "AB":
                 port = f"keys_{DIRECTIONS[d]}_{node}"
@@ -241,6 +244,12 @@ class key_recorder(gr.basic_block):
             with self.lock:
                 self.leader_messages[d].append(
                     (stamp, bytes(pmt.u8vector_elements(pmt.cdr(msg)))))
+
+    def on_follower_message(self, msg):
+        d = field(pmt.car(msg), "stream") - 2
+        if d in (0, 1):
+            with self.lock:
+                self.follower_messages[d].append(bytes(pmt.u8vector_elements(pmt.cdr(msg))))
 
     def on_key(self, d, node, msg):
         meta, data = pmt.car(msg), pmt.cdr(msg)
@@ -442,6 +451,10 @@ class link_sim:
             self.tb.msg_connect(node.keys, "tx_key", crypt, "key")
             self.tb.msg_connect(node.pp_own, "session_key", crypt, "key")
             self.tb.msg_connect(node.pp_own, "send", self.keyrec, "leader_messages")
+            # The follower's answers travel in the other direction's INT, which she
+            # decrypts as well: its kept-round bitmaps are public.
+            follower = self.nodes["B" if tx == "A" else "A"]
+            self.tb.msg_connect(follower.pp_peer, "send", self.keyrec, "follower_messages")
             self.tb.connect(decoder, crypt)
             frames = crypt
         demux = fiberkey.otu_demux()
@@ -602,15 +615,69 @@ def pp_config(args, role, direction):
     return c
 
 
+def kept_bitmaps(leader_messages, follower_messages):
+    """The rounds both ends keep, per batch of the patent mode, read off the wire (the
+    post-processing messages, docs/protocol-choices.md): the leader's BITMAP (first
+    sequence, span, its kept rounds) and the follower's BITMAP_REPLY. Returns
+    [(first sequence, [kept by both, per round of the span])] in batch order."""
+    def parse(msg):
+        if len(msg) < 12:
+            return None
+        kind, batch, length = msg[0], int.from_bytes(msg[6:10], "big"), \
+            int.from_bytes(msg[10:12], "big")
+        return kind, batch, msg[12:12 + length]
+
+    def bits(raw, span):
+        return [(raw[i // 8] >> (7 - i % 8)) & 1 for i in range(span)]
+
+    leader, follower = {}, {}
+    for _, msg in leader_messages:
+        m = parse(msg)
+        if m and m[0] == 1 and len(m[2]) >= 24:  # BITMAP: claim 16, mode, q, alpha
+            body = m[2]
+            first, span = int.from_bytes(body[20:22], "big"), int.from_bytes(body[22:24], "big")
+            leader[m[1]] = (first, bits(body[24:], span))
+    for msg in follower_messages:
+        m = parse(msg)
+        if m and m[0] == 2 and len(m[2]) >= 2:  # BITMAP_REPLY: span, bitmap
+            span = int.from_bytes(m[2][:2], "big")
+            follower[m[1]] = bits(m[2][2:], span)
+    return [(leader[b][0], [x & y for x, y in zip(leader[b][1], follower[b])])
+            for b in sorted(leader) if b in follower and len(follower[b]) == len(leader[b][1])]
+
+
 def eve_key_guesses(sim, d):
     """Eve's seed keys: she runs the follower's side of the post-processing on her own
     estimates of the counts, with every leader message that she read in INT (bitmaps,
-    syndromes, hash seeds), in the order they came. Where her decoding fails the key
-    confirmation she has no key, and her best guess is a coin toss per bit."""
+    syndromes, hash seeds), in the order they came. In the patent mode the rounds kept are
+    public (both bitmaps travel in INT), so she keeps exactly those: her values are
+    placed far on her side of her own mean for the rounds both ends kept, and at the
+    centre for the others, so that her post-processor's guard band drops just these. Where
+    her decoding fails the key confirmation she has no key, and her best guess is a coin
+    toss per bit."""
     rec = sim.rec
     eve = fiberkey.post_processor(pp_config(sim.args, fiberkey.pp_role.follower, d))
     estimates = {seq: est for seq, _, _, est in rec.eve_pairs[d]}
     messages = sim.keyrec.leader_messages[d]
+    override = {}  # position in rec.pairs -> the value she feeds there
+    if sim.args.mode == "patent":
+        # Per batch: sequence -> kept by both. Rounds come in sequence order, a batch
+        # after the other, so each round belongs to the current batch or the next.
+        batches = [{(first + i) & 0xFFFF: k for i, k in enumerate(kept)}
+                   for first, kept in kept_bitmaps(messages, sim.keyrec.follower_messages[d])]
+        b, members = 0, [[] for _ in batches]
+        for i, (seq, _, _) in enumerate(rec.pairs[d]):
+            if b + 1 < len(batches) and seq not in batches[b] and seq in batches[b + 1]:
+                b += 1
+            if b < len(batches) and seq in batches[b] and seq in estimates:
+                members[b].append((i, seq))
+        for batch, rounds in zip(batches, members):
+            if not rounds:
+                continue
+            centre = float(np.mean([estimates[seq] for _, seq in rounds]))
+            for i, seq in rounds:
+                side = 200 if estimates[seq] > centre else -200
+                override[i] = 248 + side if batch[seq] else 248
     # A message goes in a little after the rounds it speaks of (her round buffer holds
     # several batches), never before.
     slack = 200
@@ -620,7 +687,7 @@ def eve_key_guesses(sim, d):
             eve.handle_message(messages[m][1])
             m += 1
         if seq in estimates:
-            eve.add_round(seq, int(round(estimates[seq])))
+            eve.add_round(seq, override.get(i, int(round(estimates[seq]))))
     for _, msg in messages[m:]:
         eve.handle_message(msg)
     eve.take_messages()  # her answers go nowhere: she only listens
