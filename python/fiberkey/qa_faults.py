@@ -217,7 +217,8 @@ class qa_faults(gr_unittest.TestCase):
         wrong."""
         lk = self.lk
         figures = lk.figures()
-        start = lk.frames() + 20
+        # Ahead of both injectors, so that each sees the whole window.
+        start = max(i.frames() for i in lk.inj.values()) + 20
         for d in DIRECTIONS:
             faults(lk.inj[d], d, start)
         end = start + length
