@@ -206,19 +206,18 @@ class round_recorder(gr.basic_block):
 
 class key_recorder(gr.basic_block):
     """Collects every seed key at both ends with the time it came (simulated: frames
-    received; and wall clock), and the leader's post-processing messages for Eve. A block
+    received; and wall clock), and the post-processing messages for Eve. A block
     of its own, so that keys never wait behind thousands of rounds."""
 
-    def __init__(self, frames_now, leader_rounds):
+    def __init__(self, frames_now):
         gr.basic_block.__init__(self, "fiberkey_sim_key_recorder", None, None)
         self.lock = threading.Lock()
         self.frames_now = frames_now
-        self.leader_rounds = leader_rounds       # direction -> rounds its leader has
         self.start_wall = time.monotonic()
         self.keys = {}                           # (direction, node) -> [(index, hex, meta)]
         self.key_times = {d: [] for d in (0, 1)}  # (frames, wall) when a key is agreed
-        # The leader's post-processing messages that Eve reads in INT, with the number of
-        # rounds the leader had when each was sent: she replays them against her estimates.
+        # The post-processing messages that Eve reads in INT, in order: she replays the
+        # leader's against her estimates, and reads the follower's kept-round bitmaps.
         self.leader_messages = {d: [] for d in (0, 1)}
         self.follower_messages = {d: [] for d in (0, 1)}
         self.message_port_register_in(pmt.intern("leader_messages"))
@@ -240,10 +239,8 @@ class key_recorder(gr.basic_block):
     def on_leader_message(self, msg):
         d = field(pmt.car(msg), "stream") - 2  # the post-processors' streams: 2 AB, 3 BA
         if d in (0, 1):
-            stamp = self.leader_rounds(d)
             with self.lock:
-                self.leader_messages[d].append(
-                    (stamp, bytes(pmt.u8vector_elements(pmt.cdr(msg)))))
+                self.leader_messages[d].append(bytes(pmt.u8vector_elements(pmt.cdr(msg))))
 
     def on_follower_message(self, msg):
         d = field(pmt.car(msg), "stream") - 2
@@ -352,9 +349,7 @@ class link_sim:
 
         self.profiled = []  # (name, block) for --profile
         self.rec = round_recorder()
-        self.keyrec = key_recorder(
-            self.frames_received,
-            lambda d: self.nodes["A" if d == 0 else "B"].pp_own.rounds_in())
+        self.keyrec = key_recorder(self.frames_received)
         self.checkers = {}
         for n in "AB":
             node = self.nodes[n]
@@ -615,80 +610,82 @@ def pp_config(args, role, direction):
     return c
 
 
-def kept_bitmaps(leader_messages, follower_messages):
-    """The rounds both ends keep, per batch of the patent mode, read off the wire (the
-    post-processing messages, docs/protocol-choices.md): the leader's BITMAP (first
-    sequence, span, its kept rounds) and the follower's BITMAP_REPLY. Returns
-    [(first sequence, [kept by both, per round of the span])] in batch order."""
-    def parse(msg):
-        if len(msg) < 12:
-            return None
-        kind, batch, length = msg[0], int.from_bytes(msg[6:10], "big"), \
-            int.from_bytes(msg[10:12], "big")
-        return kind, batch, msg[12:12 + length]
+def pp_message(msg):
+    """(type, batch, body) of a post-processing message as it travels in INT (the wire
+    format in post_processor.h), or None."""
+    if len(msg) < 12:
+        return None
+    length = int.from_bytes(msg[10:12], "big")
+    return msg[0], int.from_bytes(msg[6:10], "big"), msg[12:12 + length]
 
-    def bits(raw, span):
-        return [(raw[i // 8] >> (7 - i % 8)) & 1 for i in range(span)]
 
-    leader, follower = {}, {}
-    for _, msg in leader_messages:
-        m = parse(msg)
-        if m and m[0] == 1 and len(m[2]) >= 24:  # BITMAP: claim 16, mode, q, alpha
-            body = m[2]
-            first, span = int.from_bytes(body[20:22], "big"), int.from_bytes(body[22:24], "big")
-            leader[m[1]] = (first, bits(body[24:], span))
-    for msg in follower_messages:
-        m = parse(msg)
-        if m and m[0] == 2 and len(m[2]) >= 2:  # BITMAP_REPLY: span, bitmap
-            span = int.from_bytes(m[2][:2], "big")
-            follower[m[1]] = bits(m[2][2:], span)
-    return [(leader[b][0], [x & y for x, y in zip(leader[b][1], follower[b])])
-            for b in sorted(leader) if b in follower and len(follower[b]) == len(leader[b][1])]
+def bitmap_bits(raw, span):
+    return [(raw[i // 8] >> (7 - i % 8)) & 1 for i in range(span)]
 
 
 def eve_key_guesses(sim, d):
     """Eve's seed keys: she runs the follower's side of the post-processing on her own
     estimates of the counts, with every leader message that she read in INT (bitmaps,
-    syndromes, hash seeds), in the order they came. In the patent mode the rounds kept are
-    public (both bitmaps travel in INT), so she keeps exactly those: her values are
-    placed far on her side of her own mean for the rounds both ends kept, and at the
-    centre for the others, so that her post-processor's guard band drops just these. Where
-    her decoding fails the key confirmation she has no key, and her best guess is a coin
-    toss per bit."""
+    syndromes, hash seeds), in their order, each BITMAP once she has the rounds of its
+    span. In the patent mode the rounds kept are public (the follower's BITMAP_REPLY
+    travels in INT too), so she keeps exactly those: her values are placed far on her side
+    of her own mean for the rounds both ends kept and at the centre for the others, so
+    that her post-processor's guard band drops just these. Where her decoding fails the
+    key confirmation she has no key, and her best guess is a coin toss per bit."""
     rec = sim.rec
+    pairs = rec.pairs[d]
     eve = fiberkey.post_processor(pp_config(sim.args, fiberkey.pp_role.follower, d))
     estimates = {seq: est for seq, _, _, est in rec.eve_pairs[d]}
     messages = sim.keyrec.leader_messages[d]
-    override = {}  # position in rec.pairs -> the value she feeds there
+    bitmaps = {}  # batch -> (first sequence, the leader's kept rounds)
+    for msg in messages:
+        m = pp_message(msg)
+        if m and m[0] == 1 and len(m[2]) >= 24:  # BITMAP: claim 16, mode, q, alpha
+            first, span = int.from_bytes(m[2][20:22], "big"), int.from_bytes(m[2][22:24], "big")
+            bitmaps[m[1]] = (first, bitmap_bits(m[2][24:], span))
+    replies = {}  # batch -> the follower's kept rounds
+    for msg in sim.keyrec.follower_messages[d]:
+        m = pp_message(msg)
+        if m and m[0] == 2 and len(m[2]) >= 2:  # BITMAP_REPLY: span, bitmap
+            replies[m[1]] = bitmap_bits(m[2][2:], int.from_bytes(m[2][:2], "big"))
+    # The rounds of each batch, by position: rounds come in sequence order, a batch after
+    # the other, so each belongs to the current batch's span or the next one's.
+    batches = sorted(bitmaps)
+    spans = [{(bitmaps[b][0] + i) & 0xFFFF: i for i in range(len(bitmaps[b][1]))}
+             for b in batches]
+    members = [[] for _ in batches]
+    k = 0
+    for i, (seq, _, _) in enumerate(pairs):
+        if k + 1 < len(spans) and seq not in spans[k] and seq in spans[k + 1]:
+            k += 1
+        if k < len(spans) and seq in spans[k]:
+            members[k].append((i, seq))
+    ready = {b: (members[k][-1][0] + 1 if members[k] else len(pairs))
+             for k, b in enumerate(batches)}
+    override = {}  # position in pairs -> the value she feeds there
     if sim.args.mode == "patent":
-        # Per batch: sequence -> kept by both. Rounds come in sequence order, a batch
-        # after the other, so each round belongs to the current batch or the next.
-        batches = [{(first + i) & 0xFFFF: k for i, k in enumerate(kept)}
-                   for first, kept in kept_bitmaps(messages, sim.keyrec.follower_messages[d])]
-        b, members = 0, [[] for _ in batches]
-        for i, (seq, _, _) in enumerate(rec.pairs[d]):
-            if b + 1 < len(batches) and seq not in batches[b] and seq in batches[b + 1]:
-                b += 1
-            if b < len(batches) and seq in batches[b] and seq in estimates:
-                members[b].append((i, seq))
-        for batch, rounds in zip(batches, members):
-            if not rounds:
+        for k, b in enumerate(batches):
+            rounds = [(i, seq) for i, seq in members[k] if seq in estimates]
+            if b not in replies or not rounds:
                 continue
+            kept = [x & y for x, y in zip(bitmaps[b][1], replies[b])]
             centre = float(np.mean([estimates[seq] for _, seq in rounds]))
             for i, seq in rounds:
                 side = 200 if estimates[seq] > centre else -200
-                override[i] = 248 + side if batch[seq] else 248
-    # A message goes in a little after the rounds it speaks of (her round buffer holds
-    # several batches), never before.
-    slack = 200
+                override[i] = 248 + side if kept[spans[k][seq]] else 248
+
+    def due(msg):
+        m = pp_message(msg)
+        return ready.get(m[1], 0) if m and m[0] == 1 else 0
+
     m = 0
-    for i, (seq, _, _) in enumerate(rec.pairs[d]):
-        while m < len(messages) and messages[m][0] + slack <= i:
-            eve.handle_message(messages[m][1])
-            m += 1
+    for i, (seq, _, _) in enumerate(pairs):
         if seq in estimates:
             eve.add_round(seq, override.get(i, int(round(estimates[seq]))))
-    for _, msg in messages[m:]:
+        while m < len(messages) and due(messages[m]) <= i + 1:
+            eve.handle_message(messages[m])
+            m += 1
+    for msg in messages[m:]:
         eve.handle_message(msg)
     eve.take_messages()  # her answers go nowhere: she only listens
     return {k.key_index: k.key for k in eve.take_keys()}

@@ -4,7 +4,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 """Continual re-keying over the link: the key post-processors of both nodes, fed with
-rounds of the round-level model at the frame rate, agree on seed keys over the INT
+rounds of the round-level model at the frame rate (the negotiators run in lock step and
+pace the nodes, as in fiberkey-sim --rounds model), agree on seed keys over the INT
 channel, and each seed key becomes the next session key of its direction; the link
 carries client bytes through 100 key changes per direction without losing frame lock or a
 byte."""
@@ -23,15 +24,15 @@ class qa_rekey(gr_unittest.TestCase):
     def test_001_keys_agree_and_the_link_rekeys_without_losing_a_byte(self):
         keys_wanted = 100
         kw = dict(post_process=True, pp_mode="soft", bits_per_round=3,
-                  batch_rounds=1000)
-        a = fiberkey.node("A", "psk", psk_hex=PSK, **kw)
-        b = fiberkey.node("B", "psk", psk_hex=PSK, **kw)
+                  batch_rounds=1000, negotiate=True, pipeline_frames=32, psk_hex=PSK)
+        a = fiberkey.node("A", "psk", seed=3, **kw)
+        b = fiberkey.node("B", "psk", seed=4, **kw)
 
         tb = gr.top_block()
         sinks, stores = [], []
         for node, fill in ((a, 0xA5), (b, 0x5B)):
-            tb.connect(blocks.vector_source_b([fill] * PAYLOAD, True),
-                       blocks.throttle(gr.sizeof_char, PAYLOAD * 1000), (node, 0))
+            # Unthrottled: the lock step paces the nodes, however fast the machine.
+            tb.connect(blocks.vector_source_b([fill] * PAYLOAD, True), (node, 0))
             # One frame of client bytes in every 50 is kept for the byte check (all of them
             # would be gigabytes); the crypt and demux counters account for the rest.
             keep = blocks.keep_m_in_n(gr.sizeof_char, PAYLOAD, 50 * PAYLOAD, 0)
@@ -44,14 +45,15 @@ class qa_rekey(gr_unittest.TestCase):
                 stores.append(store)
         tb.connect((a, 0), (b, 1))
         tb.connect((b, 0), (a, 1))
-        # Rounds from the round-level model at the frame rate, in place of negotiators:
-        # one round of each direction for every frame that node A receives.
+        # Rounds from the round-level model at the frame rate, in place of the
+        # negotiators' (a noiseless digital line has none to count): one round of each
+        # direction for every frame that node A receives.
         rounds = fiberkey.model_rounds(496, 1e-3, 0.2, 1e-5, 77)
         tb.msg_connect(a.demux, "blocks", rounds, "tick")
-        tb.msg_connect(rounds, "a", a.pp_own, "rounds")
-        tb.msg_connect(rounds, "a", a.pp_peer, "rounds")
-        tb.msg_connect(rounds, "b", b.pp_own, "rounds")
-        tb.msg_connect(rounds, "b", b.pp_peer, "rounds")
+        for node, port in ((a, "a"), (b, "b")):
+            for pp in (node.pp_own, node.pp_peer):
+                node.msg_disconnect(node.negotiator, "rounds", pp, "rounds")
+                tb.msg_connect(rounds, port, pp, "rounds")
         tb.start()
         deadline = time.monotonic() + 240
         pps = (a.pp_own, a.pp_peer, b.pp_own, b.pp_peer)
