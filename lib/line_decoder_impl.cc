@@ -45,6 +45,7 @@ line_decoder_impl::line_decoder_impl(bool fec, int lof_frames)
       d_frame(fl::frame_bytes),
       d_status_port(pmt::mp("status")),
       d_periods_port(pmt::mp("line_periods")),
+      d_outage_key(pmt::mp("outage")),
       d_lock_key(pmt::mp("lock"))
 {
     set_tag_propagation_policy(TPP_DONT);
@@ -75,11 +76,16 @@ void line_decoder_impl::handle_event(align_event e)
     else
         d_logger->warn("frame alignment: {}", name);
     d_in_frame = d_aligner.in_frame();
+    if (e == align_event::out_of_frame)
+        ++d_spell;
+    if (e == align_event::out_of_frame || e == align_event::in_frame)
+        d_unframed_bits = 0;
     if (e == align_event::out_of_frame || e == align_event::loss_of_frame)
         d_tracker.reset();
     d_pending_lock = pmt::mp(name);
     pmt::pmt_t d = pmt::make_dict();
     d = pmt::dict_add(d, d_lock_key, d_pending_lock);
+    d = pmt::dict_add(d, d_outage_key, pmt::from_uint64(d_spell));
     d = pmt::dict_add(d, pmt::mp("bit_position"),
                       pmt::from_uint64(d_aligner.counters().bits));
     message_port_pub(d_status_port, d);
@@ -144,15 +150,14 @@ int line_decoder_impl::general_work(int noutput_items,
         if (n == 0 && !d_aligner.has_frame())
             break; // nothing taken and nothing to emit: never spin
         consumed += n;
-    }
-    // Out of frame, one message per frame period of line bits: the only clock a
-    // transmitter in lock step with this receiver has while no frame comes in.
-    if (d_aligner.in_frame()) {
-        d_unframed_bits = 0;
-    } else {
-        for (d_unframed_bits += consumed; d_unframed_bits >= ::fiberkey::frame_aligner::frame_bits;
-             d_unframed_bits -= ::fiberkey::frame_aligner::frame_bits)
-            message_port_pub(d_periods_port, pmt::PMT_T);
+        // Out of frame, one message per frame period of line bits: the only clock a
+        // transmitter in lock step with this receiver has while no frame comes in. (The
+        // bits of a push that changed the state are dropped by handle_event.)
+        if (!d_aligner.in_frame()) {
+            constexpr uint64_t period = ::fiberkey::frame_aligner::frame_bits;
+            for (d_unframed_bits += n; d_unframed_bits >= period; d_unframed_bits -= period)
+                message_port_pub(d_periods_port, pmt::from_uint64(d_spell));
+        }
     }
     consume_each(static_cast<int>(consumed));
     return produced;

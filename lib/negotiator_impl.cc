@@ -87,6 +87,13 @@ negotiator_impl::negotiator_impl(const std::string& node,
         d_logger->warn("seed {}: predictable arrays FOR TESTS ONLY, not for a real link", seed);
     message_port_register_in(pmt::mp("rx"));
     set_msg_handler(pmt::mp("rx"), [this](const pmt::pmt_t& m) { on_rx(m); });
+    // Any change of the receiver's alignment: the mux kept time by line periods while
+    // out of frame, so the counter gap across it is not to be made up.
+    message_port_register_in(pmt::mp("rx_status"));
+    set_msg_handler(pmt::mp("rx_status"), [this](const pmt::pmt_t&) {
+        gr::thread::scoped_lock guard(d_setlock);
+        d_last_counter.reset();
+    });
     message_port_register_out(d_neg_port);
     message_port_register_out(d_rounds_port);
 }
@@ -165,8 +172,9 @@ void negotiator_impl::on_rx(const pmt::pmt_t& msg)
         // In lock step every frame lost on the way would take one frame out of the
         // pipeline for good, and after pipeline_frames losses both nodes would wait for
         // each other: the frames the peer's counter skipped are made up here. A longer
-        // gap is an outage (the mux kept time by line periods meanwhile: otu_mux) or a
-        // restart, not frames lost from the pipeline.
+        // gap is an outage or a restart, not frames lost from the pipeline; a gap across
+        // an out-of-frame spell is not counted (rx_status), since the mux kept time by
+        // line periods meanwhile (otu_mux).
         if (d_pipeline_frames > 0 && pmt::is_uint64(counter)) {
             const auto c = static_cast<uint32_t>(pmt::to_uint64(counter));
             if (d_last_counter) {

@@ -10,6 +10,8 @@
 #include <gnuradio/fiberkey/frame_tags.h>
 #include <gnuradio/io_signature.h>
 
+#include <algorithm>
+
 #include <cstring>
 #include <stdexcept>
 
@@ -30,9 +32,8 @@ otu_mux_impl::otu_mux_impl(uint64_t first_counter, int queue_depth, bool wait_fo
       d_queue_depth(queue_depth > 0 ? static_cast<std::size_t>(queue_depth) : 0),
       d_wait_for_neg(wait_for_neg),
       d_lock_key(pmt::mp("lock")),
+      d_outage_key(pmt::mp("outage")),
       d_in_frame(pmt::mp("in_frame")),
-      d_out_of_frame(pmt::mp("out_of_frame")),
-      d_loss_of_frame(pmt::mp("loss_of_frame")),
       d_int_key(pmt::mp("int")),
       d_counter(static_cast<uint32_t>(first_counter))
 {
@@ -54,25 +55,43 @@ otu_mux_impl::otu_mux_impl(uint64_t first_counter, int queue_depth, bool wait_fo
     message_port_register_in(pmt::mp("rx_status"));
     set_msg_handler(pmt::mp("rx_status"), [this](const pmt::pmt_t& m) { on_rx_status(m); });
     message_port_register_in(pmt::mp("line_periods"));
-    set_msg_handler(pmt::mp("line_periods"), [this](const pmt::pmt_t&) {
-        gr::thread::scoped_lock guard(d_setlock);
-        if (!d_rx_in_frame && d_period_credit < d_queue_depth)
-            ++d_period_credit;
-    });
+    set_msg_handler(pmt::mp("line_periods"),
+                    [this](const pmt::pmt_t& m) { on_line_period(m); });
 }
 
 void otu_mux_impl::on_rx_status(const pmt::pmt_t& msg)
 {
     if (!pmt::is_dict(msg))
         return;
-    const pmt::pmt_t lock = pmt::dict_ref(msg, d_lock_key, pmt::PMT_NIL);
+    const pmt::pmt_t spell = pmt::dict_ref(msg, d_outage_key, pmt::PMT_NIL);
+    if (!pmt::is_uint64(spell))
+        return;
+    const uint64_t s = pmt::to_uint64(spell);
     gr::thread::scoped_lock guard(d_setlock);
-    if (pmt::eq(lock, d_in_frame)) {
-        d_rx_in_frame = true;
+    if (pmt::eq(pmt::dict_ref(msg, d_lock_key, pmt::PMT_NIL), d_in_frame)) {
+        d_rx_spell_ended = std::max(d_rx_spell_ended, s);
+    } else if (s > d_rx_spell) { // out of frame or loss of frame: a spell under way
+        d_rx_spell = s;
         d_period_credit = 0;
-    } else if (pmt::eq(lock, d_out_of_frame) || pmt::eq(lock, d_loss_of_frame)) {
-        d_rx_in_frame = false;
     }
+    if (rx_in_frame())
+        d_period_credit = 0;
+}
+
+void otu_mux_impl::on_line_period(const pmt::pmt_t& msg)
+{
+    if (!pmt::is_uint64(msg))
+        return;
+    const uint64_t s = pmt::to_uint64(msg);
+    gr::thread::scoped_lock guard(d_setlock);
+    if (s <= d_rx_spell_ended)
+        return; // late, from a spell that has ended
+    if (s > d_rx_spell) {
+        d_rx_spell = s;
+        d_period_credit = 0;
+    }
+    if (d_period_credit < d_queue_depth)
+        ++d_period_credit;
 }
 
 void otu_mux_impl::set_wait_for_neg(bool wait)
@@ -171,13 +190,16 @@ int otu_mux_impl::general_work(int noutput_items,
 
     gr::thread::scoped_lock guard(d_setlock);
     int n = std::min<int>(noutput_items, ninput_items[0] / fl::payload_bytes);
-    if (d_wait_for_neg && d_rx_in_frame) {
+    if (d_wait_for_neg && rx_in_frame()) {
         n = std::min<int>(n, static_cast<int>(d_neg.size()));
     } else if (d_wait_for_neg) {
-        // A frame out per line period in: the lock step kept without frames.
-        n = std::min<int>(n, static_cast<int>(d_period_credit));
-        d_period_credit -= static_cast<uint64_t>(n);
-        d_unpaced += static_cast<uint64_t>(n);
+        // A frame out per line period in, the lock step kept without frames; NEG blocks
+        // already queued (those primed at start among them) go out regardless.
+        const uint64_t allowed = std::max<uint64_t>(d_period_credit, d_neg.size());
+        n = static_cast<int>(std::min<uint64_t>(static_cast<uint64_t>(n), allowed));
+        const uint64_t paced = std::min<uint64_t>(static_cast<uint64_t>(n), d_period_credit);
+        d_period_credit -= paced;
+        d_unpaced += paced;
     }
     for (int i = 0; i < n; ++i) {
         build_frame(in + static_cast<size_t>(i) * fl::payload_bytes,

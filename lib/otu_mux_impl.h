@@ -44,12 +44,17 @@ private:
     void on_rx_status(const pmt::pmt_t& msg);
 
     bool d_wait_for_neg;        // guarded by d_setlock
-    bool d_rx_in_frame = true;  // guarded by d_setlock
-    uint64_t d_period_credit = 0; // line periods received out of frame; d_setlock
+    void on_line_period(const pmt::pmt_t& msg);
+    // The receiver's out-of-frame spells (line_decoder: 1 is the search at start) and
+    // the last one that ended: messages on the two ports may be handled in any order.
+    bool rx_in_frame() const { return d_rx_spell <= d_rx_spell_ended; }
+
+    uint64_t d_rx_spell = 1;       // guarded by d_setlock
+    uint64_t d_rx_spell_ended = 0; // guarded by d_setlock
+    uint64_t d_period_credit = 0;  // line periods of the current spell; d_setlock
     const pmt::pmt_t d_lock_key;
+    const pmt::pmt_t d_outage_key;
     const pmt::pmt_t d_in_frame;
-    const pmt::pmt_t d_out_of_frame;
-    const pmt::pmt_t d_loss_of_frame;
     const pmt::pmt_t d_int_key;
     std::deque<bytes> d_neg;    // NEG block + attached INT records; guarded by d_setlock
     std::deque<bytes> d_int;    // guarded by d_setlock

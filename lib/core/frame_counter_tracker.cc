@@ -70,7 +70,9 @@ frame_counter_tracker::on_frame(std::uint32_t received,
     } else {
         d_mismatches = 0;
     }
-    if (received_epoch == d_epoch) {
+    // A new epoch counts only from a frame whose counter is right: the frames a
+    // receiver still takes in frame while the line turns to noise carry random ones.
+    if (received_epoch == d_epoch || received != ours) {
         d_epoch_run = 0;
         return frame_view{ ours, d_epoch };
     }

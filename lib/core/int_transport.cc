@@ -146,8 +146,11 @@ unsigned int_transport::retransmit_timeout() const
 {
     if (d_srtt == 0.0)
         return d_config.retransmit_after_frames;
+    // RFC 6298's clock granularity term, 2 frames here: as rttvar decays on a steady
+    // round trip the timeout must stay above it, or every message would expire a frame
+    // before its ack and go out twice for good (Karn's rule then sees no sample).
     const double rto = std::max<double>(d_config.min_retransmit_frames,
-                                        std::ceil(d_srtt + 4.0 * d_rttvar));
+                                        std::ceil(d_srtt + std::max(2.0, 4.0 * d_rttvar)));
     return static_cast<unsigned>(std::min<double>(d_config.retransmit_after_frames, rto));
 }
 

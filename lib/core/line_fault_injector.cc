@@ -74,6 +74,8 @@ void line_fault_injector::reconfigure(const line_fault_config& config)
     c.validate();
     const bool new_rate = c.bursts_per_frame != d_config.bursts_per_frame;
     d_config = c;
+    if (d_burst_start >= d_position && d_burst_start != never) // drawn, not begun
+        d_burst_end = d_burst_start + d_config.burst_bits;
     if (new_rate && d_burst_start >= d_position) { // none under way
         // Drawn from the next frame period on, as the other faults.
         const std::uint64_t phase = d_config.phase_bits;
@@ -154,20 +156,21 @@ void line_fault_injector::next_burst(std::uint64_t after)
 {
     d_burst_counted = false;
     if (d_config.bursts_per_frame <= 0.0) {
-        d_burst_start = never;
+        d_burst_start = d_burst_end = never;
         return;
     }
     // Geometric gap: each bit starts a burst with probability p.
     const double p = d_config.bursts_per_frame / static_cast<double>(frame_bits);
     const double gap = std::floor(std::log1p(-d_burst_random.uniform()) / std::log1p(-p));
     d_burst_start = after + static_cast<std::uint64_t>(std::min(gap, 0x1p62));
+    d_burst_end = d_burst_start + d_config.burst_bits; // fixed when drawn
 }
 
 void line_fault_injector::bursts(std::uint8_t* out, std::uint64_t position, std::size_t n)
 {
     const std::uint64_t end = position + n;
     while (d_burst_start < end) {
-        const std::uint64_t burst_end = d_burst_start + d_config.burst_bits;
+        const std::uint64_t burst_end = d_burst_end;
         const std::uint64_t from = std::max(d_burst_start, position);
         const std::uint64_t to = std::min(burst_end, end);
         const bool applies = d_burst_start >= d_config.phase_bits &&

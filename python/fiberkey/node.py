@@ -80,6 +80,7 @@ class node(gr.hier_block2):
             # line periods its receiver takes.
             self.msg_connect(self.decoder, "status", self.mux, "rx_status")
             self.msg_connect(self.decoder, "line_periods", self.mux, "line_periods")
+            self.msg_connect(self.decoder, "status", self.negotiator, "rx_status")
             self.msg_connect(self.negotiator, "rounds", self, "rounds")
         if post_process:
             self.pp_own = key_post_processor(direction, True, pp_mode, bits_per_round,

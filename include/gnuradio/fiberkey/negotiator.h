@@ -40,8 +40,9 @@ namespace fiberkey {
  * whose counter skipped k <= pipeline_frames frames (lost on the line, or dropped by the
  * receiver) sends k more, so losses do not drain the pipeline (a longer gap is an outage
  * or a restart). Connect the node's line_decoder "status" and "line_periods" to the
- * mux's ports of those names too: out of frame nothing comes in to pace the mux, which
- * then keeps time by line periods.
+ * mux's "rx_status" and "line_periods" too (out of frame nothing comes in to pace the
+ * mux, which then keeps time by line periods), and "status" to this block's "rx_status":
+ * a gap across an out-of-frame spell is not made up, those periods were.
  */
 class FIBERKEY_API negotiator : virtual public gr::block
 {

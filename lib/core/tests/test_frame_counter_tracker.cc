@@ -121,9 +121,10 @@ TEST(frame_counter_tracker, trust_comes_from_the_codewords_of_row_0)
 
 // Isolated garbled epoch bytes (never two frames in a row) on a link that re-keys every
 // 16 to 40 frames, with occasional runs of lost frames: every frame that came through
-// intact gets its transmitter's epoch. A garbled frame is dropped, or delivered under its
-// own epoch, or, when it reads the old epoch just after a switch, under that one (it cannot
-// be told apart, and the switch is merely confirmed a frame later).
+// intact and is taken under its own counter gets its transmitter's epoch. A garbled frame
+// is dropped, or delivered under its own epoch, or, when it reads the old epoch just after
+// a switch, under that one (it cannot be told apart; the switch is confirmed a frame
+// later).
 TEST(frame_counter_tracker, isolated_epoch_errors_never_reach_the_receiver)
 {
     std::mt19937 rng(29);
@@ -146,7 +147,11 @@ TEST(frame_counter_tracker, isolated_epoch_errors_never_reach_the_receiver)
         }
         last_garbled = seen != epoch;
         if (const auto v = t.on_frame(counter, seen)) {
-            if (last_garbled && seen == previous)
+            // Frames taken under a wrong counter (until the tracker relocks after lost
+            // frames) cannot decrypt whatever the epoch; the others must have the right one.
+            if (v->counter != counter)
+                ASSERT_TRUE(v->epoch == epoch || v->epoch == previous) << "frame " << frame;
+            else if (last_garbled && seen == previous)
                 ASSERT_TRUE(v->epoch == epoch || v->epoch == previous) << "frame " << frame;
             else
                 ASSERT_EQ(v->epoch, epoch) << "frame " << frame;
@@ -155,6 +160,19 @@ TEST(frame_counter_tracker, isolated_epoch_errors_never_reach_the_receiver)
     }
     EXPECT_GT(garbled, 3000u);
     EXPECT_GT(delivered, 180000u);
+}
+
+// The frames a receiver still takes in frame while the line turns to noise carry random
+// counters and epochs: two of them alike must not switch its key.
+TEST(frame_counter_tracker, frames_with_a_wrong_counter_never_change_the_epoch)
+{
+    frame_counter_tracker t;
+    t.on_frame(40, 1);
+    t.on_frame(41, 1);
+    EXPECT_EQ(t.on_frame(0x1234, 3)->epoch, 1u);
+    EXPECT_EQ(t.on_frame(0x9876, 3)->epoch, 1u) << "same new epoch, wrong counters";
+    EXPECT_EQ(t.on_frame(44, 1)->epoch, 1u);
+    EXPECT_EQ(t.stats().epoch_changes, 0u);
 }
 
 TEST(frame_counter_tracker, counter_wraps)

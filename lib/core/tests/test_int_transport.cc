@@ -778,3 +778,24 @@ TEST(int_transport_sender, timeout_follows_samples_and_doubles_per_message_on_ex
     t.receive(int_ack{ 1, third[0].message_seq });
     EXPECT_DOUBLE_EQ(t.round_trip_frames(), 5.0);
 }
+
+// A steady round trip: rttvar decays, and the timeout must stay above the round trip or
+// every message would expire a frame before its ack and go out twice for good.
+TEST(int_transport_sender, a_steady_round_trip_never_expires)
+{
+    int_transport::config c;
+    c.retransmit_after_frames = 1024;
+    c.min_retransmit_frames = 1;
+    int_transport t(c);
+    for (int m = 0; m < 500; ++m) {
+        ASSERT_TRUE(t.send(1, bytes(10, static_cast<std::uint8_t>(m))));
+        const auto sent = only<int_fragment>(one_frame(t));
+        ASSERT_EQ(sent.size(), 1u) << "message " << m;
+        for (int i = 0; i < 37; ++i)
+            ASSERT_TRUE(one_frame(t).empty()) << "message " << m << " frame " << i;
+        t.receive(int_ack{ 1, sent[0].message_seq });
+    }
+    EXPECT_EQ(t.stats().fragments_retransmitted, 0u);
+    EXPECT_NEAR(t.round_trip_frames(), 37.0, 1e-9);
+    EXPECT_GE(t.retransmit_timeout(), 39u);
+}

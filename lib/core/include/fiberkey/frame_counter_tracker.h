@@ -34,8 +34,9 @@ namespace fiberkey {
  * sees a step of 2 or 3; key_schedule skips the keys in between). A wrong epoch would
  * switch the receiver to the next key before its transmitter does, and with that key
  * missing the receiver would drop every frame, among them the INT messages that agree the
- * keys: so a new epoch is taken at once only when trusted, and otherwise only once
- * \p epoch_confirmations consecutive frames carry it; frames before that are dropped.
+ * keys: so a new epoch counts only from a frame whose counter is right, is taken at once
+ * only when trusted, and otherwise only once \p epoch_confirmations consecutive frames
+ * carry it; frames before that are dropped.
  */
 class frame_counter_tracker
 {

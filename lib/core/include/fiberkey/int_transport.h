@@ -42,14 +42,14 @@ struct int_message {
  *
  * The timeout adapts to the round trip, counted in frames, as TCP's does (RFC 6298): the
  * frames from a message's last fragment to its ack are smoothed (srtt, rttvar) and the
- * timeout is srtt + 4 rttvar within [min_retransmit_frames, retransmit_after_frames], or
- * retransmit_after_frames before the first sample. Karn's rule: the ack of a message sent
- * more than once may answer any of its passes, so it only counts when its time since the
- * last pass exceeds srtt (a lower bound of a round trip that has grown). Each expiry of a
- * message doubles that message's own timeout, up to retransmit_after_frames. The round
- * trip through GNU Radio's buffers depends on the flowgraph; a fixed timer had to be set
- * far above it, and then every lost fragment held its message, often a step of the key
- * post-processing, back for a thousand frames.
+ * timeout is srtt + max(2, 4 rttvar) within [min_retransmit_frames,
+ * retransmit_after_frames], or retransmit_after_frames before the first sample. Karn's
+ * rule: the ack of a message sent more than once may answer any of its passes, so it only
+ * counts when its time since the last pass exceeds srtt (a lower bound of a round trip
+ * that has grown). Each expiry of a message doubles that message's own timeout, up to
+ * retransmit_after_frames. The round trip through GNU Radio's buffers depends on the
+ * flowgraph; a fixed timer had to be set far above it, and then every lost fragment held
+ * its message, often a step of the key post-processing, back for a thousand frames.
  *
  * Receiving. receive() reassembles, delivers every complete message once and acks it. A
  * fragment of a message already delivered is dropped and the message acked again, since

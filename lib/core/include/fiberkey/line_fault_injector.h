@@ -140,6 +140,7 @@ private:
     frame_plan d_plan;
     // The current or next burst, in input bit positions.
     std::uint64_t d_burst_start = 0;
+    std::uint64_t d_burst_end = 0;
     bool d_burst_counted = false;
     std::array<std::uint8_t, 4096> d_scratch{};
 };
