@@ -166,6 +166,8 @@ class round_recorder(gr.basic_block):
         self.pairs = {d: [] for d in (0, 1)}       # (sequence, F1, F2)
         self.eve = {d: {} for d in (0, 1)}         # seq -> (her estimate, n)
         self.eve_pairs = {d: [] for d in (0, 1)}   # (sequence, F1, F2, estimate)
+        # Pairs without her estimate yet: her observer may lag the nodes.
+        self.unobserved = {d: {} for d in (0, 1)}  # seq -> (F1, F2, n)
         for port in ("rounds", "eve_rounds"):
             self.message_port_register_in(pmt.intern(port))
         self.set_msg_handler(pmt.intern("rounds"), self.on_round)
@@ -188,11 +190,13 @@ class round_recorder(gr.basic_block):
                 self.pairs[d].append((seq, f1, f2))
                 if seq in self.eve[d]:
                     self.eve_pairs[d].append((seq, f1, f2, self.eve[d].pop(seq)[0]))
+                else:
+                    self.unobserved[d][seq] = (f1, f2, self.received[d])
             else:
                 table[seq] = (f1, f2, self.received[d])
-            if len(table) > 2 * self.horizon:
-                self.forget(table, self.received[d])
-                self.forget(self.eve[d], self.received[d])
+            for t in (table, self.eve[d], self.unobserved[d]):
+                if len(t) > 2 * self.horizon:
+                    self.forget(t, self.received[d])
 
     def forget(self, table, now):
         for seq in [s for s, v in table.items() if now - v[-1] > self.horizon]:
@@ -201,7 +205,11 @@ class round_recorder(gr.basic_block):
     def on_eve_round(self, msg):
         d, seq, estimate = (field(msg, k) for k in ("direction", "sequence", "estimate"))
         with self.lock:
-            self.eve[d][seq] = (estimate, self.received[d])
+            if seq in self.unobserved[d]:
+                f1, f2, _ = self.unobserved[d].pop(seq)
+                self.eve_pairs[d].append((seq, f1, f2, estimate))
+            else:
+                self.eve[d][seq] = (estimate, self.received[d])
 
 
 class key_recorder(gr.basic_block):
@@ -241,6 +249,21 @@ class key_recorder(gr.basic_block):
         if d in (0, 1):
             with self.lock:
                 self.leader_messages[d].append(bytes(pmt.u8vector_elements(pmt.cdr(msg))))
+
+    def settle(self, quiet=0.3, longest=3.0):
+        """Returns once no message has come for `quiet` seconds (at most `longest`)."""
+        def count():
+            with self.lock:
+                return sum(len(m) for m in self.leader_messages.values()) + \
+                    sum(len(m) for m in self.follower_messages.values())
+        end = time.monotonic() + longest
+        seen = count()
+        while time.monotonic() < end:
+            time.sleep(quiet)
+            now = count()
+            if now == seen:
+                return
+            seen = now
 
     def on_follower_message(self, msg):
         d = field(pmt.car(msg), "stream") - 2
@@ -506,6 +529,10 @@ class link_sim:
                 if now - last_report >= 5.0:
                     last_report = now
                     self.progress(elapsed, agreed)
+            # The leader's last messages (the COMMIT of the batch that made the last key)
+            # may still wait in the recorder's queue: Eve needs them.
+            if a.eve == "compromised":
+                self.keyrec.settle()
         finally:
             self.memory_at_end = memory_mib()
             self.tb.stop()
@@ -627,8 +654,9 @@ def eve_key_guesses(sim, d):
     """Eve's seed keys: she runs the follower's side of the post-processing on her own
     estimates of the counts, with every leader message that she read in INT (bitmaps,
     syndromes, hash seeds), in their order, each BITMAP once she has the rounds of its
-    span. In the patent mode the rounds kept are public (the follower's BITMAP_REPLY
-    travels in INT too), so she keeps exactly those: her values are placed far on her side
+    span. The rounds both ends keep are public (the follower's BITMAP_REPLY travels in INT
+    too): a round they kept that she missed gets a guess, so that her string lines up with
+    theirs. In the patent mode she keeps exactly those rounds: her values are placed far on her side
     of her own mean for the rounds both ends kept and at the centre for the others, so
     that her post-processor's guard band drops just these. Where her decoding fails the
     key confirmation she has no key, and her best guess is a coin toss per bit."""
@@ -662,31 +690,44 @@ def eve_key_guesses(sim, d):
             members[k].append((i, seq))
     ready = {b: (members[k][-1][0] + 1 if members[k] else len(pairs))
              for k, b in enumerate(batches)}
+    patent = sim.args.mode == "patent"
     override = {}  # position in pairs -> the value she feeds there
-    if sim.args.mode == "patent":
-        for k, b in enumerate(batches):
-            rounds = [(i, seq) for i, seq in members[k] if seq in estimates]
-            if b not in replies or not rounds:
-                continue
-            kept = [x & y for x, y in zip(bitmaps[b][1], replies[b])]
-            centre = float(np.mean([estimates[seq] for _, seq in rounds]))
+    guesses = {}   # batch -> [(sequence, value)]: rounds both ends kept that she missed
+    for k, b in enumerate(batches):
+        rounds = [(i, seq) for i, seq in members[k] if seq in estimates]
+        if b not in replies or not rounds:
+            continue
+        kept = [x & y for x, y in zip(bitmaps[b][1], replies[b])]
+        centre = float(np.mean([estimates[seq] for _, seq in rounds]))
+        if patent:
             for i, seq in rounds:
                 side = 200 if estimates[seq] > centre else -200
                 override[i] = 248 + side if kept[spans[k][seq]] else 248
+        # Her string must line up with the ends': a round they kept and she missed gets
+        # a guess.
+        guesses[b] = [(seq, 448 if patent else int(round(centre)))
+                      for seq, j in spans[k].items() if kept[j] and seq not in estimates]
 
     def due(msg):
         m = pp_message(msg)
         return ready.get(m[1], 0) if m and m[0] == 1 else 0
+
+    def feed(msg):
+        m = pp_message(msg)
+        if m and m[0] == 1:
+            for seq, value in guesses.get(m[1], []):
+                eve.add_round(seq, value)
+        eve.handle_message(msg)
 
     m = 0
     for i, (seq, _, _) in enumerate(pairs):
         if seq in estimates:
             eve.add_round(seq, override.get(i, int(round(estimates[seq]))))
         while m < len(messages) and due(messages[m]) <= i + 1:
-            eve.handle_message(messages[m])
+            feed(messages[m])
             m += 1
     for msg in messages[m:]:
-        eve.handle_message(msg)
+        feed(msg)
     eve.take_messages()  # her answers go nowhere: she only listens
     return {k.key_index: k.key for k in eve.take_keys()}
 
