@@ -356,7 +356,10 @@ class qa_faults(gr_unittest.TestCase):
             n = self.lk.inj[d].int_corrupted() - corrupted[d]
             self.assertGreater(n, 500)
             self.assertGreaterEqual(self.lk.rx[d].demux.int_uncorrectable() - lost[d], n * 0.99)
-            self.assertGreater(self.lk.tx[d].channel.fragments_retransmitted(), resent[d])
+        # Whether a given end had a fragment (or an ack it waited for) in a lost block
+        # depends on the timing; over both ends, some were.
+        self.assertGreater(sum(self.lk.tx[d].channel.fragments_retransmitted() - resent[d]
+                               for d in DIRECTIONS), 0)
 
     def test_005_rekey_while_frames_lost(self):
         """5% of the frames lost both ways for 4000 frames while keys keep changing: keys
