@@ -18,6 +18,7 @@ FIBERKEY_BUILD_DIR=build-asan FIBERKEY_BUILD_TARGETS=fuzzers \
     FIBERKEY_CMAKE_ARGS="-DFIBERKEY_FUZZ=ON -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++" \
     scripts/setup.sh
 dir=build-asan/fuzz
+asan_runtime=$(clang -print-file-name=libclang_rt.asan-x86_64.so)
 rm -rf "$dir/seeds"
 "$dir/fuzz_make_seeds" "$dir/seeds"
 mkdir -p "$dir/artifacts"
@@ -34,8 +35,10 @@ for t in "${targets[@]}"; do
     [ -f "fuzz/dict/$t.dict" ] && dict=(-dict="fuzz/dict/$t.dict")
     echo "== fuzz_$t, ${seconds} s"
     log="$dir/fuzz_$t.log"
-    if "$dir/fuzz_$t" "${options[@]}" "${dict[@]}" -artifact_prefix="$dir/artifacts/$t-" \
-        "$dir/corpus/$t" "$dir/seeds/$t" >"$log" 2>&1; then
+    # The sanitized build links clang's shared ASan runtime (CMakeLists.txt), which must
+    # come first in a libFuzzer program's library list.
+    if LD_PRELOAD="$asan_runtime" "$dir/fuzz_$t" "${options[@]}" "${dict[@]}" \
+        -artifact_prefix="$dir/artifacts/$t-" "$dir/corpus/$t" "$dir/seeds/$t" >"$log" 2>&1; then
         grep -E "^#[0-9]+" "$log" | tail -1 || true
     else
         status=1
