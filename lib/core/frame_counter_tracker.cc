@@ -5,6 +5,7 @@
  */
 #include <fiberkey/frame_counter_tracker.h>
 #include <fiberkey/frame_layout.h>
+#include <fiberkey/g709_fec.h>
 
 #include <stdexcept>
 
@@ -106,8 +107,10 @@ void frame_counter_tracker::write_counter(std::uint8_t* frame, std::uint32_t cou
 
 frame_counter_tracker::trust frame_counter_tracker::trust_from_fec(std::uint64_t mask)
 {
-    constexpr std::size_t per_row = 16; // G.709 FEC codewords per row
-    auto clean = [mask](std::size_t column) { return !((mask >> (column % per_row)) & 1); };
+    // Row 0 only: column c lies in codeword c mod 16 (g709_fec::column).
+    auto clean = [mask](std::size_t column) {
+        return !((mask >> (column % g709_fec::codewords_per_row)) & 1);
+    };
     const std::size_t hi = fl::counter_high.offset;
     return trust{ clean(fl::mfas) && clean(hi) && clean(hi + 1) && clean(hi + 2),
                   clean(fl::epoch_flags) };
