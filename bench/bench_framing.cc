@@ -6,6 +6,7 @@
 // the encoder and decoder chains, and GNU Radio's own unpack_k_bits_bb +
 // correlate_access_code_tag_bb chain as the peer that the line decoder must match.
 #include "frame_source.h"
+#include "line_frames.h"
 
 #include <fiberkey/frame_aligner.h>
 #include <fiberkey/frame_layout.h>
@@ -34,6 +35,9 @@ namespace fl = fiberkey::frame_layout;
 
 namespace {
 
+using fiberkey_bench::random_frame;
+using fiberkey_bench::random_line_bits;
+
 constexpr double frame_bits = fl::frame_bytes * 8.0;
 
 void set_frame_counters(benchmark::State& state, uint64_t frames)
@@ -44,37 +48,9 @@ void set_frame_counters(benchmark::State& state, uint64_t frames)
         benchmark::Counter(double(frames) * frame_bits / 1e6, benchmark::Counter::kIsRate);
 }
 
-std::vector<uint8_t> random_frame(unsigned seed)
-{
-    std::mt19937 rng(seed);
-    std::vector<uint8_t> f(fl::frame_bytes);
-    for (auto& b : f)
-        b = static_cast<uint8_t>(rng());
-    std::copy(fl::fas_pattern.begin(), fl::fas_pattern.end(), f.begin());
-    return f;
-}
-
-// Encoded line bits of `frames` consecutive frames, to feed the receive side.
-std::vector<uint8_t> line_bits(unsigned frames)
-{
-    std::vector<uint8_t> bits;
-    bits.reserve(size_t(frames) * fl::frame_bytes * 8);
-    for (unsigned i = 0; i < frames; ++i) {
-        auto f = random_frame(i);
-        f[fl::mfas] = static_cast<uint8_t>(i);
-        f[fl::epoch_flags] = 0;
-        fiberkey::g709_fec::encode(f);
-        fiberkey::g709_scrambler::apply(f);
-        for (auto b : f)
-            for (int k = 7; k >= 0; --k)
-                bits.push_back((b >> k) & 1);
-    }
-    return bits;
-}
-
 void core_fec_encode(benchmark::State& state)
 {
-    auto f = random_frame(1);
+    auto f = random_frame(0, 1);
     for (auto _ : state) {
         fiberkey::g709_fec::encode(f);
         benchmark::DoNotOptimize(f.data());
@@ -85,7 +61,7 @@ BENCHMARK(core_fec_encode);
 
 void core_fec_decode_clean(benchmark::State& state)
 {
-    auto f = random_frame(2);
+    auto f = random_frame(0, 2);
     fiberkey::g709_fec::encode(f);
     for (auto _ : state)
         benchmark::DoNotOptimize(fiberkey::g709_fec::decode(f));
@@ -95,7 +71,7 @@ BENCHMARK(core_fec_decode_clean);
 
 void core_scrambler(benchmark::State& state)
 {
-    auto f = random_frame(3);
+    auto f = random_frame(0, 3);
     for (auto _ : state) {
         fiberkey::g709_scrambler::apply(f);
         benchmark::DoNotOptimize(f.data());
@@ -106,7 +82,7 @@ BENCHMARK(core_scrambler);
 
 void core_aligner_in_frame(benchmark::State& state)
 {
-    const auto bits = line_bits(16);
+    const auto bits = random_line_bits(16, 0);
     uint64_t frames = 0;
     for (auto _ : state) {
         fiberkey::frame_aligner a;
@@ -188,7 +164,7 @@ void block_line_decoder(benchmark::State& state)
 {
     const bool fec = state.range(0) != 0;
     state.SetLabel(fec ? "FEC on" : "FEC off");
-    const auto bits = line_bits(64);
+    const auto bits = random_line_bits(64, 0);
     const uint64_t repeats = 16;
     run_flowgraph(state, 64 * repeats, [&](gr::top_block_sptr tb) {
         auto src = gr::blocks::vector_source_b::make(bits, true);
@@ -205,7 +181,7 @@ BENCHMARK(block_line_decoder)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Us
 // The same packed input as the peer below, unpacked by GNU Radio, into our decoder.
 void block_line_decoder_after_unpack(benchmark::State& state)
 {
-    const auto bits = line_bits(64);
+    const auto bits = random_line_bits(64, 0);
     std::vector<uint8_t> packed(bits.size() / 8);
     for (std::size_t i = 0; i < packed.size(); ++i)
         for (int k = 0; k < 8; ++k)
@@ -229,7 +205,7 @@ BENCHMARK(block_line_decoder_after_unpack)->Unit(benchmark::kMillisecond)->UseRe
 // FAS; it neither descrambles nor corrects).
 void peer_correlate_access_code(benchmark::State& state)
 {
-    const auto bits = line_bits(64);
+    const auto bits = random_line_bits(64, 0);
     const uint64_t repeats = 16;
     std::vector<uint8_t> packed(bits.size() / 8);
     for (std::size_t i = 0; i < packed.size(); ++i)

@@ -25,6 +25,7 @@
 #include <gnuradio/logger.h>
 #include <gnuradio/top_block.h>
 
+#include "line_frames.h"
 #include "quiet_main.h"
 
 #include <benchmark/benchmark.h>
@@ -35,33 +36,16 @@ namespace fl = fiberkey::frame_layout;
 
 namespace {
 
+using fiberkey_bench::random_line_bits;
+
 constexpr std::size_t frames = 8;
 constexpr std::size_t frame_bits = fl::frame_bytes * 8;
-
-std::vector<uint8_t> line_bits()
-{
-    std::mt19937 rng(4);
-    std::vector<uint8_t> bits;
-    bits.reserve(frames * frame_bits);
-    for (std::size_t f = 0; f < frames; ++f) {
-        std::vector<uint8_t> frame(fl::frame_bytes);
-        for (auto& b : frame)
-            b = static_cast<uint8_t>(rng());
-        std::copy(fl::fas_pattern.begin(), fl::fas_pattern.end(), frame.begin());
-        fiberkey::g709_fec::encode(frame);
-        fiberkey::g709_scrambler::apply(frame);
-        for (auto b : frame)
-            for (int k = 7; k >= 0; --k)
-                bits.push_back((b >> k) & 1);
-    }
-    return bits;
-}
 
 // The photocurrent of the default link (test seed: benchmark data, not secret).
 const std::vector<float>& line_samples()
 {
     static const std::vector<float> samples = [] {
-        const auto bits = line_bits();
+        const auto bits = random_line_bits(frames, 4);
         fiberkey::ook_modulator mod({});
         std::vector<float> optical(bits.size());
         mod.process(bits.data(), optical.data(), bits.size());
@@ -94,7 +78,7 @@ BENCHMARK(core_gaussian_source);
 void core_link_model(benchmark::State& state)
 {
     // Fiber attenuation and the receiver's noise: one Gaussian draw per sample.
-    const auto bits = line_bits();
+    const auto bits = random_line_bits(frames, 4);
     fiberkey::ook_modulator mod({});
     std::vector<float> optical(1 << 16), current(optical.size());
     mod.process(bits.data(), optical.data(), optical.size());
@@ -208,7 +192,7 @@ BENCHMARK(block_slicer)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void block_ook_modulator(benchmark::State& state)
 {
-    const auto bits = line_bits();
+    const auto bits = random_line_bits(frames, 4);
     const uint64_t n = 64 * bits.size();
     for (auto _ : state) {
         auto tb = gr::make_top_block("bench");

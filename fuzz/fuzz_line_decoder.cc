@@ -29,6 +29,7 @@
 #include <fiberkey/frame_layout.h>
 #include <fiberkey/g709_fec.h>
 #include <fiberkey/g709_scrambler.h>
+#include <fiberkey/otu_frame.h>
 
 #include <algorithm>
 #include <array>
@@ -59,10 +60,8 @@ struct line_builder {
     {
         static std::array<std::uint8_t, fl::frame_bytes> f;
         counter += 1 + static_cast<std::int8_t>(in.u8());
-        f.fill(0);
-        std::copy(fl::fas_pattern.begin(), fl::fas_pattern.end(), f.begin());
-        frame_counter_tracker::write_counter(f.data(), counter);
-        f[fl::epoch_flags] = in.u8();
+        otu_frame::build(f, { counter, 0, false }, {}, {}, {});
+        f[fl::epoch_flags] = in.u8(); // any flags, valid or not: the receiver must cope
         g709_fec::encode(f);
         g709_scrambler::apply(f);
         const std::size_t errors = in.u8() % (max_errors + 1);
@@ -192,10 +191,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             if (fec)
                 trusted = frame_counter_tracker::trust_from_fec(
                     checked_decode(frame).uncorrectable_mask);
-            const auto view =
-                tracker.on_frame(frame_counter_tracker::read_counter(frame.data()),
-                                 frame_counter_tracker::read_epoch(frame.data()),
-                                 trusted);
+            const auto header = otu_frame::read_header(frame.data());
+            const auto view = tracker.on_frame(header.counter, header.epoch, trusted);
             FUZZ_CHECK(!view || view->epoch <= fl::epoch_mask);
             continue;
         }

@@ -8,6 +8,7 @@
 #include <fiberkey/frame_layout.h>
 #include <fiberkey/g709_fec.h>
 #include <fiberkey/g709_scrambler.h>
+#include <fiberkey/otu_frame.h>
 #include <gnuradio/fiberkey/frame_tags.h>
 #include <gnuradio/io_signature.h>
 
@@ -104,9 +105,8 @@ bool line_decoder_impl::finish_frame(uint8_t* out, uint64_t out_offset)
         d_uncorrectable += c.uncorrectable_codewords;
         trusted = tracker::trust_from_fec(c.uncorrectable_mask);
     }
-    const auto view = d_tracker.on_frame(tracker::read_counter(d_frame.data()),
-                                         tracker::read_epoch(d_frame.data()),
-                                         trusted);
+    const auto header = ::fiberkey::otu_frame::read_header(d_frame.data());
+    const auto view = d_tracker.on_frame(header.counter, header.epoch, trusted);
     if (!view) {
         ++d_unconfirmed;
         return false;

@@ -5,14 +5,13 @@
  */
 #include "otu_demux_impl.h"
 
-#include <fiberkey/frame_layout.h>
-#include <fiberkey/g709_fec.h>
+#include <fiberkey/int_block.h>
+#include <fiberkey/otu_frame.h>
 #include <gnuradio/fiberkey/frame_tags.h>
 #include <gnuradio/io_signature.h>
 
 #include <algorithm>
 #include <array>
-#include <cstring>
 
 namespace gr {
 namespace fiberkey {
@@ -57,27 +56,25 @@ void otu_demux_impl::publish_blocks(const uint8_t* frame,
 
     // RS first, so that the records are parsed from the corrected bytes; a block that
     // does not decode, or whose records do not all parse, is dropped whole.
+    const ::fiberkey::otu_frame::const_frame_ref whole(frame, fl::frame_bytes);
     std::array<uint8_t, fl::block_bytes + fl::int_info_bytes> both{};
-    std::memcpy(both.data(), frame + fl::neg.offset, fl::block_bytes);
-    std::array<uint8_t, fl::block_bytes> block;
-    std::memcpy(block.data(), frame + fl::intb.offset, fl::block_bytes);
-    const int corrected = ::fiberkey::rs255::decode(block);
+    const auto neg = ::fiberkey::otu_frame::neg_block(whole);
+    std::copy(neg.begin(), neg.end(), both.begin());
+    const auto decoded = ::fiberkey::otu_frame::decode_int(whole);
     bool int_ok = false;
-    if (corrected < 0) {
+    if (!decoded.ok()) {
         ++d_uncorrectable;
-    } else if (const auto parsed = ::fiberkey::parse_int_info(
-                   std::span<const uint8_t, fl::int_info_bytes>(block.data(), fl::int_info_bytes));
-               !parsed.ok()) {
+    } else if (const auto parsed = ::fiberkey::parse_int_info(decoded.info); !parsed.ok()) {
         ++d_rejected;
         d_logger->debug("INT block rejected: {}", ::fiberkey::to_string(parsed.error));
     } else {
         ++d_accepted;
         int_ok = true;
-        std::memcpy(both.data() + fl::block_bytes, block.data(), fl::int_info_bytes);
+        std::copy(decoded.info.begin(), decoded.info.end(), both.begin() + fl::block_bytes);
         message_port_pub(
             d_int_port,
-            pmt::cons(pmt::dict_add(meta, d_corrected_key, pmt::from_long(corrected)),
-                      pmt::init_u8vector(fl::int_info_bytes, block.data())));
+            pmt::cons(pmt::dict_add(meta, d_corrected_key, pmt::from_long(decoded.corrected)),
+                      pmt::init_u8vector(decoded.info.size(), decoded.info.data())));
     }
     // Both blocks of the frame in one PDU, for a consumer that needs them together.
     message_port_pub(d_frame_port,
@@ -101,10 +98,9 @@ int otu_demux_impl::general_work(int noutput_items,
     for (int i = 0; i < n; ++i) {
         const uint8_t* frame = in + static_cast<size_t>(i) * fl::frame_bytes;
         uint8_t* payload = out + static_cast<size_t>(i) * fl::payload_bytes;
-        for (std::size_t r = 0; r < fl::rows; ++r)
-            std::memcpy(payload + r * fl::payload_columns.length,
-                        frame + fl::at(r, fl::payload_columns.offset),
-                        fl::payload_columns.length);
+        ::fiberkey::otu_frame::read_payload(
+            ::fiberkey::otu_frame::const_frame_ref(frame, fl::frame_bytes),
+            ::fiberkey::otu_frame::payload_ref(payload, fl::payload_bytes));
 
         pmt::pmt_t counter = pmt::PMT_NIL, epoch = pmt::from_long(0);
         const uint64_t offset = nitems_read(0) + i;

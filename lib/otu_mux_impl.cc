@@ -5,14 +5,11 @@
  */
 #include "otu_mux_impl.h"
 
-#include <fiberkey/frame_counter_tracker.h>
-#include <fiberkey/g709_fec.h>
+#include <fiberkey/otu_frame.h>
 #include <gnuradio/fiberkey/frame_tags.h>
 #include <gnuradio/io_signature.h>
 
 #include <algorithm>
-
-#include <cstring>
 #include <stdexcept>
 
 namespace gr {
@@ -106,7 +103,7 @@ void otu_mux_impl::enqueue(std::deque<bytes>& q,
                            std::atomic<uint64_t>& dropped,
                            const char* port)
 {
-    if (!pmt::is_pair(msg) || !pmt::is_u8vector(pmt::cdr(msg))) {
+    if (!pmt::is_pdu(msg) || !pmt::is_u8vector(pmt::cdr(msg))) {
         d_logger->warn("{}: not a PDU with a u8vector, dropped", port);
         ++dropped;
         return;
@@ -118,7 +115,7 @@ void otu_mux_impl::enqueue(std::deque<bytes>& q,
         ++dropped;
         return;
     }
-    if (neg && pmt::is_dict(pmt::car(msg))) {
+    if (neg) {
         // INT records for the same frame, stored after the NEG block.
         const pmt::pmt_t records = pmt::dict_ref(pmt::car(msg), d_int_key, pmt::PMT_NIL);
         if (!pmt::is_null(records)) {
@@ -147,37 +144,31 @@ void otu_mux_impl::forecast(int noutput_items, gr_vector_int& ninput_items_requi
 
 void otu_mux_impl::build_frame(const uint8_t* payload, uint8_t* frame, uint32_t counter)
 {
-    std::memset(frame, 0, fl::frame_bytes);
-    std::memcpy(frame, fl::fas_pattern.data(), fl::fas_pattern.size());
-    ::fiberkey::frame_counter_tracker::write_counter(frame, counter);
-    for (std::size_t r = 0; r < fl::rows; ++r)
-        std::memcpy(frame + fl::at(r, fl::payload_columns.offset),
-                    payload + r * fl::payload_columns.length,
-                    fl::payload_columns.length);
-
-    // NEG: the next queued block, or an empty one (all zeros: status 0, sequences 0).
-    // INT: the records attached to that NEG block first, then queued records packed in
-    // order while they fit; zeros are padding.
-    uint8_t* info = frame + fl::intb.offset;
+    // NEG: the next queued block, or an empty one. INT: the records attached to that NEG
+    // block first, then queued records packed in order while they fit.
+    ::fiberkey::otu_frame::int_info info;
     std::size_t used = 0;
+    bytes neg;
     if (!d_neg.empty()) {
-        const bytes& neg = d_neg.front();
-        std::memcpy(frame + fl::neg.offset, neg.data(), fl::block_bytes);
-        used = neg.size() - fl::block_bytes;
-        std::memcpy(info, neg.data() + fl::block_bytes, used);
+        neg = std::move(d_neg.front());
         d_neg.pop_front();
+        used = neg.size() - fl::block_bytes;
+        std::copy(neg.begin() + fl::block_bytes, neg.end(), info.begin());
+        neg.resize(fl::block_bytes);
     } else {
         ++d_empty_neg;
     }
     while (!d_int.empty() && used + d_int.front().size() <= fl::int_info_bytes) {
-        std::memcpy(info + used, d_int.front().data(), d_int.front().size());
+        std::copy(d_int.front().begin(), d_int.front().end(), info.begin() + used);
         used += d_int.front().size();
         d_int.pop_front();
     }
-    ::fiberkey::rs255::encode(
-        std::span<const uint8_t, ::fiberkey::rs255::k>(info, ::fiberkey::rs255::k),
-        std::span<uint8_t, ::fiberkey::rs255::parity_bytes>(info + fl::int_info_bytes,
-                                                            ::fiberkey::rs255::parity_bytes));
+    ::fiberkey::otu_frame::build(
+        ::fiberkey::otu_frame::frame_ref(frame, fl::frame_bytes),
+        { counter, 0, false },
+        std::span<const uint8_t>(payload, fl::payload_bytes),
+        neg,
+        std::span<const uint8_t>(info.data(), used));
 }
 
 int otu_mux_impl::general_work(int noutput_items,

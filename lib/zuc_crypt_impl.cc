@@ -27,9 +27,9 @@ std::span<const uint8_t, 16> key_span(const std::vector<uint8_t>& key)
     return std::span<const uint8_t, 16>(key.data(), 16);
 }
 
-void check_epoch(int epoch)
+void check_epoch(long epoch)
 {
-    if (epoch < 0 || epoch >= static_cast<int>(key_schedule::epochs))
+    if (epoch < 0 || epoch >= static_cast<long>(key_schedule::epochs))
         throw std::invalid_argument("zuc_crypt: the key epoch is 0..3");
 }
 } // namespace
@@ -56,7 +56,7 @@ zuc_crypt_impl::zuc_crypt_impl(int direction,
                 gr::io_signature::make(1, 1, layout::frame_bytes)),
       d_direction(static_cast<unsigned>(direction)),
       d_transmit(transmit),
-      d_allow_clear(allow_clear),
+      d_link_start(allow_clear),
       d_cipher(::fiberkey::parse_zuc_backend(backend)),
       d_schedule(transmit ? key_schedule::role::transmit : key_schedule::role::receive),
       d_events_port(pmt::mp("events")),
@@ -99,8 +99,7 @@ void zuc_crypt_impl::handle_key(const pmt::pmt_t& msg)
 {
     // A bad key message is reported, never fatal: the link keeps its current key.
     try {
-        if (!pmt::is_pair(msg) || !pmt::is_dict(pmt::car(msg)) ||
-            !pmt::is_u8vector(pmt::cdr(msg)))
+        if (!pmt::is_pdu(msg) || !pmt::is_u8vector(pmt::cdr(msg)))
             throw std::invalid_argument("expected a PDU (meta dict, u8vector key)");
         const pmt::pmt_t meta = pmt::car(msg);
         const pmt::pmt_t epoch = pmt::dict_ref(meta, frame_tags::epoch(), pmt::PMT_NIL);
@@ -111,7 +110,7 @@ void zuc_crypt_impl::handle_key(const pmt::pmt_t& msg)
         if (!pmt::is_null(start) && !pmt::is_integer(start) && !pmt::is_uint64(start))
             throw std::invalid_argument("'start_counter' must be an integer");
         const long e = pmt::to_long(epoch);
-        check_epoch(static_cast<int>(e));
+        check_epoch(e);
         std::vector<uint8_t> key = pmt::u8vector_elements(pmt::cdr(msg));
         if (key.empty()) { // an empty key revokes the epoch's key
             gr::thread::scoped_lock guard(d_setlock);
@@ -222,13 +221,11 @@ int zuc_crypt_impl::general_work(int noutput_items,
             continue;
         }
         const auto count = static_cast<uint32_t>(*counter);
-        const bool clear_flag = src[layout::epoch_flags] & layout::flag_clear;
-        unsigned rx_epoch = epoch_tag ? static_cast<unsigned>(*epoch_tag & 3)
-                                      : (src[layout::epoch_flags] & layout::epoch_mask);
+        const auto header = ::fiberkey::otu_frame::read_header(src);
+        const unsigned rx_epoch = epoch_tag ? static_cast<unsigned>(*epoch_tag & 3) : header.epoch;
 
-        // Link start: frames in the clear, marked, until the first key has been used.
-        if (!d_transmit && clear_flag) {
-            if (!d_allow_clear || d_keyed_once) {
+        if (!d_transmit && header.clear) {
+            if (!d_link_start.clear_allowed()) {
                 drop(count, rx_epoch, "clear frame refused");
                 continue;
             }
@@ -239,16 +236,11 @@ int zuc_crypt_impl::general_work(int noutput_items,
         }
         const auto sel = d_transmit ? d_schedule.for_transmit(count)
                                     : d_schedule.for_receive(count, rx_epoch);
-        if (sel.result == key_schedule::verdict::no_key && d_transmit && d_allow_clear &&
-            !d_keyed_once) {
-            // A clear frame carries the overhead and INT only: payload and NEG are zeroed
-            // so that nothing of the client's or of the negotiation leaks before keys.
+        if (sel.result == key_schedule::verdict::no_key && d_transmit &&
+            d_link_start.clear_allowed()) {
             std::memcpy(dst, src, layout::frame_bytes);
-            for (const auto& span : layout::encrypted_spans)
-                std::memset(dst + span.offset, 0, span.length);
-            std::memcpy(dst + layout::intb.offset, src + layout::intb.offset,
-                        layout::block_bytes);
-            dst[layout::epoch_flags] = layout::flag_clear;
+            ::fiberkey::otu_frame::make_clear(
+                ::fiberkey::otu_frame::frame_ref(dst, layout::frame_bytes));
             ++d_clear;
             emit(count, 0, others, produced++);
             continue;
@@ -258,7 +250,7 @@ int zuc_crypt_impl::general_work(int noutput_items,
             continue;
         }
         d_last_drop.clear();
-        d_keyed_once = true;
+        d_link_start.keyed();
         if (d_last_epoch != sel.epoch) {
             d_logger->info("direction {}: key epoch {} in effect from frame {}",
                            d_direction, sel.epoch, count);
@@ -270,9 +262,7 @@ int zuc_crypt_impl::general_work(int noutput_items,
                        std::span<uint8_t>(dst, layout::frame_bytes), *sel.key, count,
                        d_direction);
         if (d_transmit) // the epoch byte is in the clear overhead
-            dst[layout::epoch_flags] = static_cast<uint8_t>(
-                (dst[layout::epoch_flags] & ~(layout::epoch_mask | layout::flag_clear)) |
-                sel.epoch);
+            ::fiberkey::otu_frame::mark_epoch(dst, sel.epoch);
         ++d_processed;
         emit(count, sel.epoch, others, produced++);
     }

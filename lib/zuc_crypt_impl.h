@@ -8,6 +8,7 @@
 
 #include <fiberkey/frame_cipher.h>
 #include <fiberkey/key_schedule.h>
+#include <fiberkey/otu_frame.h>
 #include <gnuradio/fiberkey/zuc_crypt.h>
 
 #include <atomic>
@@ -56,8 +57,7 @@ private:
 
     const unsigned d_direction;
     const bool d_transmit;
-    const bool d_allow_clear;
-    bool d_keyed_once = false; // a frame has gone through a key: no clear frames any more
+    ::fiberkey::otu_frame::link_start_policy d_link_start; // guarded by d_setlock
     ::fiberkey::frame_cipher d_cipher;
     ::fiberkey::key_schedule d_schedule; // guarded by d_setlock
     std::atomic<uint64_t> d_processed{ 0 };

@@ -89,22 +89,6 @@ frame_counter_tracker::on_frame(std::uint32_t received,
     return frame_view{ ours, d_epoch };
 }
 
-std::uint32_t frame_counter_tracker::read_counter(const std::uint8_t* frame)
-{
-    const std::uint8_t* hi = frame + fl::counter_high.offset;
-    return (std::uint32_t(hi[0]) << 24) | (std::uint32_t(hi[1]) << 16) |
-           (std::uint32_t(hi[2]) << 8) | frame[fl::mfas];
-}
-
-void frame_counter_tracker::write_counter(std::uint8_t* frame, std::uint32_t counter)
-{
-    std::uint8_t* hi = frame + fl::counter_high.offset;
-    hi[0] = static_cast<std::uint8_t>(counter >> 24);
-    hi[1] = static_cast<std::uint8_t>(counter >> 16);
-    hi[2] = static_cast<std::uint8_t>(counter >> 8);
-    frame[fl::mfas] = static_cast<std::uint8_t>(counter);
-}
-
 frame_counter_tracker::trust frame_counter_tracker::trust_from_fec(std::uint64_t mask)
 {
     // Row 0 only: column c lies in codeword c mod 16 (g709_fec::column).
@@ -114,11 +98,6 @@ frame_counter_tracker::trust frame_counter_tracker::trust_from_fec(std::uint64_t
     const std::size_t hi = fl::counter_high.offset;
     return trust{ clean(fl::mfas) && clean(hi) && clean(hi + 1) && clean(hi + 2),
                   clean(fl::epoch_flags) };
-}
-
-unsigned frame_counter_tracker::read_epoch(const std::uint8_t* frame)
-{
-    return frame[fl::epoch_flags] & fl::epoch_mask;
 }
 
 } // namespace fiberkey

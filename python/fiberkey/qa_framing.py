@@ -127,6 +127,43 @@ class qa_framing(gr_unittest.TestCase):
             self.assertEqual(info[:77], attached[c], f"frame {c}")
             self.assertEqual(info[77:77 + 152], queued[c], f"frame {c}")
 
+    def test_008_core_frame_codec_matches_the_mux(self):
+        # The bound codec (fiberkey.otu_frame) builds what the mux sends, and takes the
+        # mux's frames apart again.
+        frames = 3
+        payload = self.random_bytes(frames * PAYLOAD)
+        negs = [self.random_bytes(255) for _ in range(frames)]
+        # 152-byte records: one per INT block.
+        ints = [bytes([3, 150, 1, 0, i + 1, 0, 1]) + self.random_bytes(145) for i in range(frames)]
+        tb = gr.top_block()
+        mux = fiberkey.otu_mux(500, 64, False)
+        for b in negs:
+            mux._post(pmt.intern("neg"), pdu(b))
+        for c in ints:
+            mux._post(pmt.intern("int"), pdu(c))
+        sink = blocks.vector_sink_b(FRAME)
+        tb.connect(blocks.vector_source_b(list(payload), False), mux, sink)
+        tb.run()
+        out = bytes(sink.data())
+        of = fiberkey.otu_frame
+        for i in range(frames):
+            frame = out[i * FRAME:(i + 1) * FRAME]
+            built = of.build(500 + i, 0, payload[i * PAYLOAD:(i + 1) * PAYLOAD], negs[i],
+                             ints[i])
+            self.assertEqual(frame, built, f"frame {i}")
+            h = of.header_of(frame)
+            self.assertEqual((h.counter, h.epoch, h.clear), (500 + i, 0, False))
+            self.assertEqual(of.payload_of(frame), payload[i * PAYLOAD:(i + 1) * PAYLOAD])
+            self.assertEqual(of.neg_of(frame), negs[i])
+            corrected, info = of.int_of(frame)
+            self.assertEqual((corrected, info), (0, ints[i] + bytes(239 - len(ints[i]))))
+        clear = of.make_clear(out[:FRAME])
+        self.assertTrue(of.header_of(clear).clear)
+        self.assertEqual(of.payload_of(clear), bytes(PAYLOAD))
+        self.assertEqual(of.int_of(clear)[1], ints[0] + bytes(239 - len(ints[0])))
+        with self.assertRaises(ValueError):
+            of.build(0, 0, b"short")
+
     def test_002_alignment_from_any_bit_offset_and_garbage(self):
         frames = 4
         payload = self.random_bytes(frames * PAYLOAD)

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <fiberkey/frame_aligner.h>
+#include <fiberkey/otu_frame.h>
 
 #include <gtest/gtest.h>
 
@@ -18,12 +19,18 @@ constexpr std::size_t L = frame_aligner::frame_bits;
 using frame_t = std::vector<uint8_t>;
 using bits_t = std::vector<uint8_t>;
 
+// A frame as the mux builds it, with random counter, payload, NEG and INT.
 frame_t random_frame(std::mt19937& rng)
 {
+    std::vector<uint8_t> payload(fl::payload_bytes), neg(fl::block_bytes),
+        info(fl::int_info_bytes);
+    for (auto* part : { &payload, &neg, &info })
+        for (auto& b : *part)
+            b = static_cast<uint8_t>(rng());
     frame_t f(fl::frame_bytes);
-    for (auto& b : f)
-        b = rng();
-    std::copy(fl::fas_pattern.begin(), fl::fas_pattern.end(), f.begin());
+    otu_frame::build(otu_frame::frame_ref(f.data(), fl::frame_bytes),
+                     { static_cast<uint32_t>(rng()), static_cast<unsigned>(rng() & 3), false },
+                     payload, neg, info);
     return f;
 }
 

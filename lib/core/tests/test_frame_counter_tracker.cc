@@ -184,19 +184,6 @@ TEST(frame_counter_tracker, counter_wraps)
     EXPECT_EQ(t.stats().counter_mismatches, 0u);
 }
 
-TEST(frame_counter_tracker, counter_bytes_in_the_clear_overhead)
-{
-    std::vector<uint8_t> frame(frame_layout::frame_bytes, 0);
-    frame_counter_tracker::write_counter(frame.data(), 0x12345678);
-    EXPECT_EQ(frame[frame_layout::mfas], 0x78);
-    EXPECT_EQ(frame[10], 0x12);
-    EXPECT_EQ(frame[11], 0x34);
-    EXPECT_EQ(frame[12], 0x56);
-    EXPECT_EQ(frame_counter_tracker::read_counter(frame.data()), 0x12345678u);
-    frame[frame_layout::epoch_flags] = 0xfe;
-    EXPECT_EQ(frame_counter_tracker::read_epoch(frame.data()), 2u);
-}
-
 TEST(frame_counter_tracker, random_counters_never_lock_on_noise)
 {
     frame_counter_tracker t;

@@ -8,6 +8,7 @@
 #include <fiberkey/frame_layout.h>
 #include <fiberkey/g709_fec.h>
 #include <fiberkey/g709_scrambler.h>
+#include <fiberkey/otu_frame.h>
 #include <fiberkey/zuc.h>
 
 #include <pybind11/pybind11.h>
@@ -38,6 +39,90 @@ std::vector<uint8_t> as_vector(const py::bytes& b)
 {
     const std::string_view v(b);
     return std::vector<uint8_t>(v.begin(), v.end());
+}
+
+// A frame from Python, checked for its length.
+std::vector<uint8_t> frame_of(const py::bytes& b)
+{
+    auto v = as_vector(b);
+    if (v.size() != frame_layout::frame_bytes)
+        throw std::invalid_argument("a frame is 16,830 bytes");
+    return v;
+}
+
+// The OTU frame codec (otu_frame.h).
+void bind_otu_frame(py::module& m)
+{
+    namespace of = otu_frame;
+    auto sub = m.def_submodule(
+        "otu_frame", "Builds extended OTU2 frames and takes them apart (plaintext, no FEC).");
+    py::class_<of::header>(sub, "header", "What the clear overhead of row 0 says.")
+        .def(py::init([](uint32_t counter, unsigned epoch, bool clear) {
+                 return of::header{ counter, epoch, clear };
+             }),
+             py::arg("counter") = 0, py::arg("epoch") = 0, py::arg("clear") = false)
+        .def_readwrite("counter", &of::header::counter)
+        .def_readwrite("epoch", &of::header::epoch)
+        .def_readwrite("clear", &of::header::clear)
+        .def("__repr__", [](const of::header& h) {
+            return "header(counter=" + std::to_string(h.counter) +
+                   ", epoch=" + std::to_string(h.epoch) +
+                   ", clear=" + (h.clear ? "True" : "False") + ")";
+        });
+    sub.def(
+        "build",
+        [](uint32_t counter, unsigned epoch, const py::bytes& payload, const py::bytes& neg,
+           const py::bytes& int_info, bool clear) {
+            std::vector<uint8_t> f(frame_layout::frame_bytes);
+            of::build(of::frame_ref(f.data(), f.size()), { counter, epoch, clear },
+                      as_vector(payload), as_vector(neg), as_vector(int_info));
+            return as_bytes(f);
+        },
+        py::arg("counter"), py::arg("epoch") = 0, py::arg("payload") = py::bytes(),
+        py::arg("neg") = py::bytes(), py::arg("int_info") = py::bytes(),
+        py::arg("clear") = false,
+        "A 16,830-byte frame: payload 15,232 bytes or empty (zeros), NEG 255 bytes or "
+        "empty, INT information up to 239 bytes (zero padded, RS parity added).");
+    sub.def(
+        "header_of",
+        [](const py::bytes& frame) { return of::read_header(frame_of(frame).data()); },
+        py::arg("frame"));
+    sub.def(
+        "payload_of",
+        [](const py::bytes& frame) {
+            const auto f = frame_of(frame);
+            std::vector<uint8_t> p(frame_layout::payload_bytes);
+            of::read_payload(of::const_frame_ref(f.data(), f.size()),
+                             of::payload_ref(p.data(), p.size()));
+            return as_bytes(p);
+        },
+        py::arg("frame"), "The payload columns of the four rows, in order.");
+    sub.def(
+        "neg_of",
+        [](const py::bytes& frame) {
+            const auto f = frame_of(frame);
+            const auto neg = of::neg_block(of::const_frame_ref(f.data(), f.size()));
+            return as_bytes(std::vector<uint8_t>(neg.begin(), neg.end()));
+        },
+        py::arg("frame"));
+    sub.def(
+        "int_of",
+        [](const py::bytes& frame) {
+            const auto f = frame_of(frame);
+            const auto d = of::decode_int(of::const_frame_ref(f.data(), f.size()));
+            return py::make_tuple(d.corrected,
+                                  as_bytes(std::vector<uint8_t>(d.info.begin(), d.info.end())));
+        },
+        py::arg("frame"),
+        "(symbols corrected or -1 if uncorrectable, the 239 INT information bytes).");
+    sub.def(
+        "make_clear",
+        [](const py::bytes& frame) {
+            auto f = frame_of(frame);
+            of::make_clear(of::frame_ref(f.data(), f.size()));
+            return as_bytes(f);
+        },
+        py::arg("frame"), "The link-start clear frame of a plaintext frame.");
 }
 } // namespace
 
@@ -153,4 +238,5 @@ void bind_core(py::module& m)
     layout.attr("int_offset") = frame_layout::intb.offset;
     layout.attr("block_bytes") = frame_layout::block_bytes;
     layout.attr("epoch_flags") = frame_layout::epoch_flags;
+    bind_otu_frame(m);
 }

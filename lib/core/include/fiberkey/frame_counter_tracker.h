@@ -86,10 +86,6 @@ public:
     bool locked() const { return d_locked; }
     const counters& stats() const { return d_stats; }
 
-    //! The counter carried in a frame's clear overhead (MFAS and columns 10-12 of row 0).
-    static std::uint32_t read_counter(const std::uint8_t* frame);
-    static void write_counter(std::uint8_t* frame, std::uint32_t counter);
-    static unsigned read_epoch(const std::uint8_t* frame);
     /*!
      * What a frame's G.709 FEC decoding says of its clear overhead: \p uncorrectable_mask
      * as g709_fec::decode reports it (bit 16 * row + codeword; the overhead is in row 0,
