@@ -2,6 +2,7 @@
  * Copyright 2026 The gr-fiberkey authors.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <fiberkey/byte_order.h>
 #include <fiberkey/g709_fec.h>
 #include <fiberkey/int_block.h>
 
@@ -24,46 +25,6 @@ bool known_type(std::uint8_t type)
     return type >= static_cast<std::uint8_t>(int_record_type::c_feedback) &&
            type <= static_cast<std::uint8_t>(int_record_type::ack);
 }
-
-class byte_writer
-{
-public:
-    explicit byte_writer(std::uint8_t* p) : d_p(p) {}
-    void u8(std::uint8_t v) { *d_p++ = v; }
-    void u16(std::uint16_t v)
-    {
-        u8(static_cast<std::uint8_t>(v >> 8));
-        u8(static_cast<std::uint8_t>(v));
-    }
-    void bytes(const std::vector<std::uint8_t>& v)
-    {
-        d_p = std::copy(v.begin(), v.end(), d_p);
-    }
-
-private:
-    std::uint8_t* d_p;
-};
-
-class byte_reader
-{
-public:
-    explicit byte_reader(const std::uint8_t* p) : d_p(p) {}
-    std::uint8_t u8() { return *d_p++; }
-    std::uint16_t u16()
-    {
-        const std::uint16_t hi = u8();
-        return static_cast<std::uint16_t>((hi << 8) | u8());
-    }
-    std::vector<std::uint8_t> bytes(std::size_t n)
-    {
-        std::vector<std::uint8_t> v(d_p, d_p + n);
-        d_p += n;
-        return v;
-    }
-
-private:
-    const std::uint8_t* d_p;
-};
 
 // Per record type: its type byte, payload size, the field checks a receiver makes
 // (shared with the writer) and its payload on the wire.
@@ -92,20 +53,20 @@ bool fields_valid(const int_round& d) { return d.direction <= 1; }
 bool fields_valid(const int_fragment& f) { return f.count != 0 && f.index < f.count; }
 bool fields_valid(const int_ack&) { return true; }
 
-void write_payload(byte_writer& w, const int_c_feedback& c)
+void write_payload(be_writer& w, const int_c_feedback& c)
 {
     w.u8(c.direction);
     w.u16(c.sequence);
     w.u16(c.bits);
     w.bytes(c.c);
 }
-void write_payload(byte_writer& w, const int_round& d)
+void write_payload(be_writer& w, const int_round& d)
 {
     w.u8(d.direction);
     w.u16(d.send_seq);
     w.u16(d.response_seq);
 }
-void write_payload(byte_writer& w, const int_fragment& f)
+void write_payload(be_writer& w, const int_fragment& f)
 {
     w.u8(f.stream);
     w.u16(f.message_seq);
@@ -113,7 +74,7 @@ void write_payload(byte_writer& w, const int_fragment& f)
     w.u8(f.count);
     w.bytes(f.data);
 }
-void write_payload(byte_writer& w, const int_ack& a)
+void write_payload(be_writer& w, const int_ack& a)
 {
     w.u8(a.stream);
     w.u16(a.message_seq);
@@ -131,14 +92,15 @@ bool fields_valid(const int_record& r)
 
 void serialize(const int_record& r, std::uint8_t* out)
 {
-    byte_writer w(out);
+    be_writer w;
     std::visit(
         [&w](const auto& x) {
             w.u8(static_cast<std::uint8_t>(type_of(x)));
-            w.u8(static_cast<std::uint8_t>(payload_size(x)));
+            w.u8(payload_size(x));
             write_payload(w, x);
         },
         r);
+    std::copy(w.out().begin(), w.out().end(), out);
 }
 
 //! Reads one record's payload; the caller has checked its type and that \p length bytes
@@ -148,18 +110,19 @@ int_error read_record(std::uint8_t type,
                       std::size_t length,
                       int_record& out)
 {
-    byte_reader in(payload);
+    be_reader in(std::span<const std::uint8_t>(payload, length));
     switch (static_cast<int_record_type>(type)) {
     case int_record_type::c_feedback: {
         if (length < c_feedback_fields_bytes)
             return int_error::bad_length;
         int_c_feedback c;
-        c.direction = in.u8();
-        c.sequence = in.u16();
-        c.bits = in.u16();
+        c.direction = static_cast<std::uint8_t>(in.u8());
+        c.sequence = static_cast<std::uint16_t>(in.u16());
+        c.bits = static_cast<std::uint16_t>(in.u16());
         if (length != c_feedback_fields_bytes + c_bytes(c.bits))
             return int_error::bad_length;
-        c.c = in.bytes(c_bytes(c.bits));
+        const auto bytes = in.bytes(c_bytes(c.bits));
+        c.c.assign(bytes.begin(), bytes.end());
         out = std::move(c);
         break;
     }
@@ -167,9 +130,9 @@ int_error read_record(std::uint8_t type,
         if (length != round_bytes)
             return int_error::bad_length;
         int_round d;
-        d.direction = in.u8();
-        d.send_seq = in.u16();
-        d.response_seq = in.u16();
+        d.direction = static_cast<std::uint8_t>(in.u8());
+        d.send_seq = static_cast<std::uint16_t>(in.u16());
+        d.response_seq = static_cast<std::uint16_t>(in.u16());
         out = d;
         break;
     }
@@ -177,11 +140,12 @@ int_error read_record(std::uint8_t type,
         if (length < int_writer::fragment_fields_bytes)
             return int_error::bad_length;
         int_fragment f;
-        f.stream = in.u8();
-        f.message_seq = in.u16();
-        f.index = in.u8();
-        f.count = in.u8();
-        f.data = in.bytes(length - int_writer::fragment_fields_bytes);
+        f.stream = static_cast<std::uint8_t>(in.u8());
+        f.message_seq = static_cast<std::uint16_t>(in.u16());
+        f.index = static_cast<std::uint8_t>(in.u8());
+        f.count = static_cast<std::uint8_t>(in.u8());
+        const auto data = in.bytes(length - int_writer::fragment_fields_bytes);
+        f.data.assign(data.begin(), data.end());
         out = std::move(f);
         break;
     }
@@ -189,8 +153,8 @@ int_error read_record(std::uint8_t type,
         if (length != ack_bytes)
             return int_error::bad_length;
         int_ack a;
-        a.stream = in.u8();
-        a.message_seq = in.u16();
+        a.stream = static_cast<std::uint8_t>(in.u8());
+        a.message_seq = static_cast<std::uint16_t>(in.u16());
         out = a;
         break;
     }

@@ -2,6 +2,7 @@
  * Copyright 2026 The gr-fiberkey authors.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <fiberkey/byte_order.h>
 #include <fiberkey/neg_block.h>
 
 #include <algorithm>
@@ -12,17 +13,6 @@ namespace fiberkey::neg_block {
 namespace fl = frame_layout;
 
 namespace {
-void put_u16(std::uint8_t* p, std::uint16_t v)
-{
-    p[0] = static_cast<std::uint8_t>(v >> 8);
-    p[1] = static_cast<std::uint8_t>(v);
-}
-
-std::uint16_t get_u16(const std::uint8_t* p)
-{
-    return static_cast<std::uint16_t>((p[0] << 8) | p[1]);
-}
-
 void interleave(const nd_array& a, const nd_array& b, std::uint8_t* nd)
 {
     for (std::size_t j = 0; j < fl::nd_array_bytes; ++j) {
@@ -49,8 +39,8 @@ void encode(const neg_fields& f, std::span<std::uint8_t, fl::block_bytes> block)
     std::uint8_t* p = block.data();
     p[fl::neg_status] = (f.nd1_present ? fl::neg_status_nd1 : 0) |
                         (f.nd2_present ? fl::neg_status_nd2 : 0);
-    put_u16(p + fl::neg_send_seq.offset, f.send_seq);
-    put_u16(p + fl::neg_response_seq.offset, f.response_seq);
+    store_be(p + fl::neg_send_seq.offset, f.send_seq, 2);
+    store_be(p + fl::neg_response_seq.offset, f.response_seq, 2);
     if (f.nd1_present)
         interleave(f.x1, f.x2, p + fl::neg_nd1.offset);
     if (f.nd2_present)
@@ -65,8 +55,8 @@ neg_decoded decode(std::span<const std::uint8_t, fl::block_bytes> block)
     const std::uint8_t status = p[fl::neg_status];
     f.nd1_present = status & fl::neg_status_nd1;
     f.nd2_present = status & fl::neg_status_nd2;
-    f.send_seq = get_u16(p + fl::neg_send_seq.offset);
-    f.response_seq = get_u16(p + fl::neg_response_seq.offset);
+    f.send_seq = static_cast<std::uint16_t>(load_be(p + fl::neg_send_seq.offset, 2));
+    f.response_seq = static_cast<std::uint16_t>(load_be(p + fl::neg_response_seq.offset, 2));
     deinterleave(p + fl::neg_nd1.offset, f.x1, f.x2);
     deinterleave(p + fl::neg_nd2.offset, f.y1, f.y2);
     d.nd1_consistent = f.nd1_present == (f.send_seq != 0);

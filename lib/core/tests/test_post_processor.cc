@@ -5,6 +5,7 @@
 #include "correlated_counts.h"
 
 #include <fiberkey/post_processor.h>
+#include <fiberkey/pp_messages.h>
 #include <fiberkey/round_model.h>
 #include <fiberkey/statistics.h>
 
@@ -18,6 +19,16 @@
 using namespace fiberkey;
 
 namespace {
+
+// The type of a message this test's own post-processors sent (soft mode or not, the
+// header alone decides it).
+pp_messages::type message_type(const std::vector<std::uint8_t>& m)
+{
+    for (bool soft : { false, true })
+        if (const auto d = pp_messages::decode(m, soft); d.msg)
+            return d.msg->head.kind;
+    throw std::invalid_argument("not a post-processing message");
+}
 
 // Reproducible randomness for nonces and seeds: tests only, never for real keys.
 std::function<void(std::span<std::uint8_t>)> insecure_test_rng(std::uint64_t seed)
@@ -453,12 +464,12 @@ TEST(post_processor, leak_accounting_of_a_batch)
         std::vector<std::uint8_t> syndrome_message, result_message;
         for (int hop = 0; hop < 8; ++hop) {
             for (auto& m : leader.take_messages()) {
-                if (m[0] == 3)
+                if (message_type(m) == pp_messages::type::syndrome)
                     syndrome_message = m;
                 ASSERT_TRUE(follower.handle_message(m).accepted);
             }
             for (auto& m : follower.take_messages()) {
-                if (m[0] == 4)
+                if (message_type(m) == pp_messages::type::result)
                     result_message = m;
                 ASSERT_TRUE(leader.handle_message(m).accepted);
             }

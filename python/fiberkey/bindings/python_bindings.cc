@@ -12,6 +12,7 @@ void bind_framing(py::module& m);
 void bind_link(py::module& m);
 void bind_model(py::module& m);
 void bind_phy(py::module& m);
+void bind_pp_messages(py::module& m);
 void bind_randomness(py::module& m);
 void bind_zuc_crypt(py::module& m);
 
@@ -25,6 +26,7 @@ PYBIND11_MODULE(fiberkey_python, m)
     bind_link(m);
     bind_model(m);
     bind_phy(m);
+    bind_pp_messages(m);
     bind_randomness(m);
     bind_zuc_crypt(m);
 }

@@ -49,30 +49,9 @@ namespace fiberkey {
  * arrive without an answer. Duplicates and stale messages are recognised by the leader's
  * instance id (random per leader object) and increasing batch ids.
  *
- * Wire format, all integers big-endian, every message:
- *   [type u8][direction u8][leader instance u32][batch u32][body length u16][body]
- * Leader-to-follower bodies start with the claim
- *   [last committed batch u32][committed stream bits u64][next key index u32].
- * Bodies by type:
- *   1 BITMAP       claim, mode u8, bits per round u8, alpha x 1000 u16,
- *                  first sequence u16, span u16, kept bitmap ceil(span / 8) bytes
- *   2 BITMAP_REPLY span u16, kept bitmap, key acknowledgements (as KEY_ACK)
- *   3 SYNDROME     claim, key bits u32, bit planes u8, per plane disagreement x 65535
- *                  u16, blocks u8, per block syndrome bits u16, nonce 16 bytes, tag
- *                  length u8, tag, output bits u32,
- *                  [soft mode only: the leader's soft_reference: 2^q - 1 bin
- *                  boundaries x 2 u32, mean and deviation of sqrt(F1 + 3/8) x 65536
- *                  u32 each],
- *                  seed ceil((n + l - 1) / 8) bytes, syndrome ceil(total syndrome bits
- *                  / 8) bytes
- *   4 RESULT       outcome u8 (0 ok), bit planes u8, per plane errors u32,
- *                  [soft mode and ok only: per plane cross-entropy x 1024 u32]
- *   5 COMMIT       claim, committed u8 (1) or dropped (0)
- *   6 KEY_ACK      count u8 (<= 16), per key: index u32, stream position u64
- * Bitmaps are MSB first with zero padding. Anything else - unknown type, wrong
- * direction, a length that disagrees, a field out of range (soft reference: boundaries
- * nondecreasing, deviation > 0), non-zero padding, a message for the other role - is
- * rejected whole with a reason.
+ * The messages and their wire format are in pp_messages.h. Anything malformed, of the
+ * other direction, for the other role or inconsistent with this end's settings (mode,
+ * bit planes, soft reference) is rejected whole with a reason.
  *
  * Rates: the leader sizes the codes per bit plane for the disagreement pooled over the
  * last batches (RESULT's errors); in soft mode for the binary symmetric channel whose

@@ -1,0 +1,180 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 The gr-fiberkey authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#ifndef FIBERKEY_CORE_PP_MESSAGES_H
+#define FIBERKEY_CORE_PP_MESSAGES_H
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace fiberkey {
+
+/*!
+ * \brief The key post-processing messages on the wire (post_processor.h says what they
+ * do): typed structs, and their encoding and decoding.
+ *
+ * All integers big-endian. Every message:
+ *   [type u8][direction u8][leader instance u32][batch u32][body length u16][body]
+ * Leader-to-follower bodies start with the claim
+ *   [last committed batch u32][committed stream bits u64][next key index u32].
+ * Bodies by type:
+ *   1 BITMAP       claim, mode u8, bits per round u8, alpha x 1000 u16,
+ *                  first sequence u16, span u16, kept bitmap ceil(span / 8) bytes
+ *   2 BITMAP_REPLY span u16, kept bitmap, key acknowledgements (as KEY_ACK)
+ *   3 SYNDROME     claim, key bits u32, bit planes u8, per plane disagreement x 65535
+ *                  u16, blocks u8, per block syndrome bits u16, nonce 16 bytes, tag
+ *                  length u8, tag, output bits u32,
+ *                  [soft mode only: the leader's soft_reference: 2^q - 1 bin
+ *                  boundaries x 2 u32, mean and deviation of sqrt(F1 + 3/8) x 65536
+ *                  u32 each],
+ *                  seed ceil((n + l - 1) / 8) bytes, syndrome ceil(total syndrome bits
+ *                  / 8) bytes
+ *   4 RESULT       outcome u8 (0 ok), bit planes u8, per plane errors u32,
+ *                  [soft mode and ok only: per plane cross-entropy x 1024 u32]
+ *   5 COMMIT       claim, committed u8 (1) or dropped (0)
+ *   6 KEY_ACK      count u8 (<= 16), per key: index u32, stream position u64
+ * Bitmaps are MSB first with zero padding. Whether the optional parts are there depends
+ * on the mode both ends are configured with, so decode() is told whether it is soft.
+ *
+ * decode() checks the format: the header, the body length, every length and count
+ * against its bound, bitmap padding, the soft reference's sanity. What a field must equal
+ * for this end (direction, role, mode, planes) is the post-processor's business.
+ */
+namespace pp_messages {
+
+enum class type : std::uint8_t {
+    bitmap = 1,
+    bitmap_reply = 2,
+    syndrome = 3,
+    result = 4,
+    commit = 5,
+    key_ack = 6,
+};
+const char* to_string(type t);
+//! BITMAP_REPLY, RESULT and KEY_ACK go to the leader, the others to the follower.
+bool to_leader(type t);
+
+enum class result_code : std::uint8_t {
+    ok = 0,
+    decoding_failed = 1,
+    tag_mismatch = 2,
+    unknown_batch = 3,
+    invalid_request = 4,
+};
+//! What a RESULT's outcome means, as the leader reports it.
+const char* describe(result_code c);
+
+inline constexpr std::size_t header_bytes = 12;
+inline constexpr std::size_t max_key_acks = 16;
+inline constexpr std::size_t max_span = 32768;
+inline constexpr std::size_t max_tag_bytes = 32;
+inline constexpr std::size_t max_key_bits = 3 * max_span;
+inline constexpr std::size_t nonce_bytes = 16;
+//! Fixed-point units: soft reference mean and deviation, cross-entropies.
+inline constexpr double stable_unit = 65536.0;
+inline constexpr double entropy_unit = 1024.0;
+
+struct header {
+    type kind = type::bitmap;
+    std::uint8_t direction = 0;
+    std::uint32_t instance = 0; //!< the leader's instance id
+    std::uint32_t batch = 0;
+};
+
+//! What every leader message says about the committed stream.
+struct claim {
+    std::uint32_t committed_batch = 0;
+    std::uint64_t committed_bits = 0;
+    std::uint32_t next_key_index = 0;
+};
+
+struct key_ack_entry {
+    std::uint32_t index = 0;
+    std::uint64_t position = 0;
+};
+
+struct bitmap {
+    claim leader;
+    std::uint8_t mode = 0;           //!< quantizer_mode
+    std::uint8_t bits_per_round = 0; //!< bit planes q
+    std::uint16_t alpha_code = 0;    //!< alpha x 1000
+    std::uint16_t first_sequence = 0;
+    std::vector<std::uint8_t> kept; //!< one per round of the span, 0 or 1
+};
+
+struct bitmap_reply {
+    std::vector<std::uint8_t> kept;
+    std::vector<key_ack_entry> acks;
+};
+
+//! The soft-mode part of a SYNDROME, in its wire units.
+struct soft_reference_wire {
+    std::vector<std::uint32_t> boundaries_x2; //!< 2^q - 1 bin boundaries, doubled
+    std::uint32_t mean = 0;                   //!< x stable_unit
+    std::uint32_t deviation = 0;              //!< x stable_unit, > 0
+};
+
+struct syndrome {
+    claim leader;
+    std::uint32_t key_bits = 0;
+    std::vector<std::uint16_t> disagreement; //!< per bit plane, x 65535
+    std::vector<std::uint16_t> syndrome_bits; //!< per LDPC block
+    std::array<std::uint8_t, nonce_bytes> nonce{};
+    std::vector<std::uint8_t> tag;
+    std::uint32_t output_bits = 0;
+    std::optional<soft_reference_wire> soft;
+    std::vector<std::uint8_t> seed;     //!< Toeplitz seed bits, key_bits + output_bits - 1
+    std::vector<std::uint8_t> syndrome; //!< the syndrome bits, sum of syndrome_bits
+};
+
+struct result {
+    result_code outcome = result_code::ok;
+    std::vector<std::uint32_t> errors;  //!< per bit plane; empty unless ok
+    std::vector<std::uint32_t> entropy; //!< soft mode and ok: per plane x entropy_unit
+};
+
+struct commit {
+    claim leader;
+    bool committed = false;
+};
+
+struct key_ack {
+    std::vector<key_ack_entry> acks;
+};
+
+using body = std::variant<bitmap, bitmap_reply, syndrome, result, commit, key_ack>;
+
+struct message {
+    header head;
+    body content;
+};
+
+/*!
+ * The bytes of \p m; its header's kind is taken from the body. Throws
+ * std::invalid_argument when a field does not fit the format (a bitmap longer than
+ * max_span, more than max_key_acks acknowledgements, a seed of the wrong length...).
+ */
+std::vector<std::uint8_t> encode(const message& m);
+
+struct decoded {
+    std::optional<message> msg;
+    std::string error; //!< why not, when msg is empty
+};
+/*!
+ * Parses one message from the wire, never throwing: a malformed one gives its reason.
+ * \p soft: whether the ends run the soft mode (the optional parts).
+ */
+decoded decode(std::span<const std::uint8_t> bytes, bool soft);
+
+} // namespace pp_messages
+} // namespace fiberkey
+
+#endif

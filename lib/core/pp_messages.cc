@@ -1,0 +1,387 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 The gr-fiberkey authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <fiberkey/byte_order.h>
+#include <fiberkey/pp_messages.h>
+#include <fiberkey/toeplitz.h>
+
+#include <numeric>
+#include <stdexcept>
+
+namespace fiberkey {
+namespace pp_messages {
+
+namespace {
+
+constexpr std::size_t max_bit_planes = 8;
+
+type kind_of(const body& b)
+{
+    return std::visit(
+        [](const auto& x) -> type {
+            using T = std::decay_t<decltype(x)>;
+            if constexpr (std::is_same_v<T, bitmap>)
+                return type::bitmap;
+            else if constexpr (std::is_same_v<T, bitmap_reply>)
+                return type::bitmap_reply;
+            else if constexpr (std::is_same_v<T, syndrome>)
+                return type::syndrome;
+            else if constexpr (std::is_same_v<T, result>)
+                return type::result;
+            else if constexpr (std::is_same_v<T, commit>)
+                return type::commit;
+            else
+                return type::key_ack;
+        },
+        b);
+}
+
+void require(bool ok, const char* what)
+{
+    if (!ok)
+        throw std::invalid_argument(std::string("pp_messages: ") + what);
+}
+
+// ------------------------------------------------------------------ writing
+
+void write_claim(be_writer& w, const claim& c)
+{
+    w.u32(c.committed_batch);
+    w.u64(c.committed_bits);
+    w.u32(c.next_key_index);
+}
+
+void write_bitmap(be_writer& w, std::span<const std::uint8_t> kept)
+{
+    w.bytes(pack_bits(kept));
+}
+
+void write_acks(be_writer& w, std::span<const key_ack_entry> acks)
+{
+    require(acks.size() <= max_key_acks, "more than 16 key acknowledgements");
+    w.u8(acks.size());
+    for (const auto& a : acks) {
+        w.u32(a.index);
+        w.u64(a.position);
+    }
+}
+
+void write_body(be_writer& w, const bitmap& b)
+{
+    require(!b.kept.empty() && b.kept.size() <= max_span, "a bitmap spans 1..32768 rounds");
+    write_claim(w, b.leader);
+    w.u8(b.mode);
+    w.u8(b.bits_per_round);
+    w.u16(b.alpha_code);
+    w.u16(b.first_sequence);
+    w.u16(b.kept.size());
+    write_bitmap(w, b.kept);
+}
+
+void write_body(be_writer& w, const bitmap_reply& b)
+{
+    require(b.kept.size() <= max_span, "a bitmap spans at most 32768 rounds");
+    w.u16(b.kept.size());
+    write_bitmap(w, b.kept);
+    write_acks(w, b.acks);
+}
+
+void write_body(be_writer& w, const syndrome& s)
+{
+    require(s.disagreement.size() <= 0xff && s.syndrome_bits.size() <= 0xff &&
+                s.tag.size() <= 0xff,
+            "a SYNDROME count does not fit its byte");
+    require(s.seed.size() == toeplitz::seed_bits(s.key_bits, s.output_bits),
+            "the Toeplitz seed has the wrong length");
+    require(s.syndrome.size() == std::accumulate(s.syndrome_bits.begin(),
+                                                 s.syndrome_bits.end(), std::size_t(0)),
+            "the syndrome has the wrong length");
+    write_claim(w, s.leader);
+    w.u32(s.key_bits);
+    w.u8(s.disagreement.size());
+    for (auto p : s.disagreement)
+        w.u16(p);
+    w.u8(s.syndrome_bits.size());
+    for (auto m : s.syndrome_bits)
+        w.u16(m);
+    w.bytes(s.nonce);
+    w.u8(s.tag.size());
+    w.bytes(s.tag);
+    w.u32(s.output_bits);
+    if (s.soft) {
+        for (auto x : s.soft->boundaries_x2)
+            w.u32(x);
+        w.u32(s.soft->mean);
+        w.u32(s.soft->deviation);
+    }
+    write_bitmap(w, s.seed);
+    write_bitmap(w, s.syndrome);
+}
+
+void write_body(be_writer& w, const result& r)
+{
+    require(r.errors.size() <= max_bit_planes, "too many bit planes");
+    w.u8(static_cast<std::uint8_t>(r.outcome));
+    w.u8(r.errors.size());
+    for (auto e : r.errors)
+        w.u32(e);
+    for (auto h : r.entropy)
+        w.u32(h);
+}
+
+void write_body(be_writer& w, const commit& c)
+{
+    write_claim(w, c.leader);
+    w.u8(c.committed ? 1 : 0);
+}
+
+void write_body(be_writer& w, const key_ack& k) { write_acks(w, k.acks); }
+
+// ------------------------------------------------------------------ reading
+
+// A malformed message: decode() turns this into its reason.
+struct malformed {
+    const char* why;
+};
+
+void check(bool ok, const char* why)
+{
+    if (!ok)
+        throw malformed{ why };
+}
+
+claim read_claim(be_reader& r)
+{
+    claim c;
+    c.committed_batch = static_cast<std::uint32_t>(r.u32());
+    c.committed_bits = r.u64();
+    c.next_key_index = static_cast<std::uint32_t>(r.u32());
+    return c;
+}
+
+// n bits, MSB first; the padding bits of the last byte must be zero.
+std::vector<std::uint8_t> read_bits(be_reader& r, std::size_t n, const char* why)
+{
+    const auto bytes = r.bytes((n + 7) / 8);
+    check(r.ok(), why);
+    check(n % 8 == 0 || (bytes.back() & (0xff >> (n % 8))) == 0, why);
+    return unpack_bits(bytes, n);
+}
+
+std::vector<key_ack_entry> read_acks(be_reader& r, const char* why)
+{
+    const std::size_t count = r.u8();
+    check(r.ok() && count <= max_key_acks, why);
+    std::vector<key_ack_entry> acks(count);
+    for (auto& a : acks) {
+        a.index = static_cast<std::uint32_t>(r.u32());
+        a.position = r.u64();
+    }
+    check(r.ok(), why);
+    return acks;
+}
+
+bitmap read_bitmap_message(be_reader& r)
+{
+    constexpr const char* why = "malformed BITMAP";
+    bitmap b;
+    b.leader = read_claim(r);
+    b.mode = static_cast<std::uint8_t>(r.u8());
+    b.bits_per_round = static_cast<std::uint8_t>(r.u8());
+    b.alpha_code = static_cast<std::uint16_t>(r.u16());
+    b.first_sequence = static_cast<std::uint16_t>(r.u16());
+    const std::size_t span = r.u16();
+    check(r.ok() && b.first_sequence != 0 && span != 0 && span <= max_span, why);
+    b.kept = read_bits(r, span, why);
+    check(r.at_end(), why);
+    return b;
+}
+
+bitmap_reply read_bitmap_reply(be_reader& r)
+{
+    constexpr const char* why = "malformed BITMAP_REPLY";
+    bitmap_reply b;
+    const std::size_t span = r.u16();
+    check(r.ok() && span <= max_span, why);
+    b.kept = read_bits(r, span, why);
+    b.acks = read_acks(r, why);
+    check(r.at_end(), why);
+    return b;
+}
+
+syndrome read_syndrome(be_reader& r, bool soft)
+{
+    constexpr const char* why = "malformed SYNDROME";
+    syndrome s;
+    s.leader = read_claim(r);
+    s.key_bits = static_cast<std::uint32_t>(r.u32());
+    s.disagreement.resize(r.u8());
+    for (auto& p : s.disagreement)
+        p = static_cast<std::uint16_t>(r.u16());
+    s.syndrome_bits.resize(r.u8());
+    std::size_t total_syndrome = 0;
+    for (auto& m : s.syndrome_bits)
+        total_syndrome += (m = static_cast<std::uint16_t>(r.u16()));
+    const auto nonce = r.bytes(nonce_bytes);
+    const auto tag = r.bytes(r.u8());
+    s.output_bits = static_cast<std::uint32_t>(r.u32());
+    check(r.ok() && s.key_bits != 0 && s.key_bits <= max_key_bits &&
+              !s.disagreement.empty() && s.disagreement.size() <= max_bit_planes &&
+              !s.syndrome_bits.empty() && !tag.empty() && tag.size() <= max_tag_bytes &&
+              s.output_bits <= s.key_bits,
+          why);
+    std::copy(nonce.begin(), nonce.end(), s.nonce.begin());
+    s.tag.assign(tag.begin(), tag.end());
+    if (soft) {
+        soft_reference_wire ref;
+        ref.boundaries_x2.resize((std::size_t(1) << s.disagreement.size()) - 1);
+        for (auto& x : ref.boundaries_x2)
+            x = static_cast<std::uint32_t>(r.u32());
+        ref.mean = static_cast<std::uint32_t>(r.u32());
+        ref.deviation = static_cast<std::uint32_t>(r.u32());
+        check(r.ok(), why);
+        s.soft = std::move(ref);
+    }
+    s.seed = read_bits(r, toeplitz::seed_bits(s.key_bits, s.output_bits), why);
+    s.syndrome = read_bits(r, total_syndrome, why);
+    check(r.at_end(), why);
+    return s;
+}
+
+result read_result(be_reader& r, bool soft)
+{
+    constexpr const char* why = "malformed RESULT";
+    result res;
+    const auto outcome = r.u8();
+    const std::size_t planes = r.u8();
+    check(r.ok() && outcome <= static_cast<std::uint8_t>(result_code::invalid_request), why);
+    res.outcome = static_cast<result_code>(outcome);
+    const bool ok = res.outcome == result_code::ok;
+    check(ok ? planes >= 1 && planes <= max_bit_planes : planes == 0, why);
+    res.errors.resize(planes);
+    for (auto& e : res.errors)
+        e = static_cast<std::uint32_t>(r.u32());
+    if (soft && ok) {
+        res.entropy.resize(planes);
+        for (auto& h : res.entropy)
+            h = static_cast<std::uint32_t>(r.u32());
+    }
+    check(r.at_end(), why);
+    return res;
+}
+
+commit read_commit(be_reader& r)
+{
+    commit c;
+    c.leader = read_claim(r);
+    const auto committed = r.u8();
+    check(r.at_end() && committed <= 1, "malformed COMMIT");
+    c.committed = committed == 1;
+    return c;
+}
+
+} // namespace
+
+const char* to_string(type t)
+{
+    switch (t) {
+    case type::bitmap:
+        return "BITMAP";
+    case type::bitmap_reply:
+        return "BITMAP_REPLY";
+    case type::syndrome:
+        return "SYNDROME";
+    case type::result:
+        return "RESULT";
+    case type::commit:
+        return "COMMIT";
+    case type::key_ack:
+        return "KEY_ACK";
+    }
+    return "unknown";
+}
+
+bool to_leader(type t)
+{
+    return t == type::bitmap_reply || t == type::result || t == type::key_ack;
+}
+
+const char* describe(result_code c)
+{
+    switch (c) {
+    case result_code::ok:
+        return "ok";
+    case result_code::decoding_failed:
+        return "follower: belief propagation did not converge";
+    case result_code::tag_mismatch:
+        return "follower: confirmation tag mismatch after decoding";
+    case result_code::unknown_batch:
+        return "follower: unknown batch (restarted, or its bitmap was lost)";
+    case result_code::invalid_request:
+        return "follower: syndrome request inconsistent with its batch";
+    }
+    return "follower: unknown outcome";
+}
+
+std::vector<std::uint8_t> encode(const message& m)
+{
+    be_writer w;
+    w.u8(static_cast<std::uint8_t>(kind_of(m.content)));
+    w.u8(m.head.direction);
+    w.u32(m.head.instance);
+    w.u32(m.head.batch);
+    w.u16(0); // body length, set below
+    std::visit([&w](const auto& b) { write_body(w, b); }, m.content);
+    auto& out = w.out();
+    const std::size_t body_length = out.size() - header_bytes;
+    require(body_length <= 0xffff, "message body too long");
+    store_be(out.data() + header_bytes - 2, body_length, 2);
+    return std::move(out);
+}
+
+decoded decode(std::span<const std::uint8_t> bytes, bool soft)
+{
+    be_reader r(bytes);
+    header h;
+    const auto kind = r.u8();
+    h.direction = static_cast<std::uint8_t>(r.u8());
+    h.instance = static_cast<std::uint32_t>(r.u32());
+    h.batch = static_cast<std::uint32_t>(r.u32());
+    const std::size_t body_length = r.u16();
+    if (!r.ok())
+        return { std::nullopt, "shorter than the header" };
+    if (body_length != bytes.size() - header_bytes)
+        return { std::nullopt, "body length field disagrees with the message length" };
+    if (kind < 1 || kind > 6)
+        return { std::nullopt, "unknown message type" };
+    if (h.batch == 0)
+        return { std::nullopt, "batch id 0" };
+    h.kind = static_cast<type>(kind);
+    try {
+        switch (h.kind) {
+        case type::bitmap:
+            return { message{ h, read_bitmap_message(r) }, {} };
+        case type::bitmap_reply:
+            return { message{ h, read_bitmap_reply(r) }, {} };
+        case type::syndrome:
+            return { message{ h, read_syndrome(r, soft) }, {} };
+        case type::result:
+            return { message{ h, read_result(r, soft) }, {} };
+        case type::commit:
+            return { message{ h, read_commit(r) }, {} };
+        case type::key_ack: {
+            key_ack k{ read_acks(r, "malformed KEY_ACK") };
+            check(r.at_end(), "malformed KEY_ACK");
+            return { message{ h, std::move(k) }, {} };
+        }
+        }
+    } catch (const malformed& m) {
+        return { std::nullopt, m.why };
+    }
+    return { std::nullopt, "unknown message type" };
+}
+
+} // namespace pp_messages
+} // namespace fiberkey
