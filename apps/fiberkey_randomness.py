@@ -85,13 +85,12 @@ def generate_keys(args):
     model_cfg.link_ber = [args.link_ber, args.link_ber]
     model_cfg.noise_ber_low = args.noise_low
     model_cfg.noise_ber_high = args.noise_high
-    c = fiberkey.post_processor_config()
-    c.direction = 0
-    c.batch_rounds = args.n
-    c.abandon_after_rounds = 8 * args.n  # as the key_post_processor block
-    c.mode = getattr(fiberkey.quantizer_mode, args.mode)
-    c.bits_per_round = args.q
-    c.alpha = args.alpha_guard
+    settings = fiberkey.post_processing_settings()
+    settings.mode, settings.bits_per_round = fiberkey.parse_pp_mode(args.mode, args.q or 0)
+    settings.batch_rounds = args.n
+    settings.alpha = args.alpha_guard
+    # As the key_post_processor block builds it; model_seed_keys sets the role per end.
+    c = fiberkey.make_post_processor_config(fiberkey.pp_role.leader, 0, settings)
     keys = math.ceil(args.sequences * args.sequence_bits / KEY_BITS)
     return fiberkey.model_seed_keys(model_cfg, c, keys, args.seed)
 
@@ -191,10 +190,12 @@ def main(argv=None):
                    help="fixed seed for the model and the post-processing (tests only; "
                         "default: the CSPRNG)")
     p.add_argument("--alpha", type=float, default=0.01, help="significance level")
-    p.add_argument("--mode", choices=("soft", "equiprobable", "patent"), default="soft",
-                   help="post-processing mode (soft: the link's default)")
-    p.add_argument("--q", type=int, default=3, choices=(1, 2, 3, 4),
-                   help="bits per round in the soft and equiprobable modes")
+    p.add_argument("--mode", default="soft",
+                   help="post-processing mode: patent, equiprobable[:q] or soft[:q], q = 1..4 "
+                        "(default soft, the link's: q = 3; equiprobable: q = 2)")
+    p.add_argument("--q", type=int, choices=(1, 2, 3, 4),
+                   help="bits per round for a soft or equiprobable --mode given without :q "
+                        "(default: the mode's own)")
     p.add_argument("--m", type=int, default=496, help="array length m (bits)")
     p.add_argument("--n", type=int, default=1000, help="rounds per batch")
     p.add_argument("--alpha-guard", type=float, default=0.5, help="patent mode's guard band")
@@ -211,6 +212,10 @@ def main(argv=None):
     args = p.parse_args(argv)
     if args.sequences < 1 or args.sequence_bits < 100:
         p.error("need at least one sequence of at least 100 bits")
+    try:
+        fiberkey.parse_pp_mode(args.mode, args.q or 0)
+    except ValueError as e:
+        p.error(str(e))
 
     total_bits = args.sequences * args.sequence_bits
     mismatched = 0

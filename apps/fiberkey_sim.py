@@ -34,17 +34,23 @@ PAYLOAD = fiberkey.frame_layout.payload_bytes
 OTU2_FRAMES_PER_SECOND = 82025.0
 DIRECTIONS = ("AB", "BA")
 
-# Post-processing modes: name -> (key_post_processor mode, bits per round, what it is).
-MODES = {
-    "soft": ("soft", 3, "equiprobable 3-bit Gray-coded bins; the follower decodes the LDPC "
-                        "syndrome with soft information from its own counts (the most key)"),
-    "soft-q2": ("soft", 2, "as soft, 2 bits per round"),
-    "equiprobable": ("equiprobable", 2,
-                     "equiprobable 2-bit Gray-coded bins, hard-decision LDPC reconciliation"),
-    "patent": ("patent", 1,
-               "the patent's: guard band alpha, bit = F > mean, LDPC syndrome reconciliation"),
+# Post-processing modes. --mode takes the core's grammar (fiberkey.parse_pp_mode): patent,
+# equiprobable[:q] or soft[:q], q = 1..4 bits per round. What each mode is, for --list-modes:
+MODE_HELP = {
+    "soft": "q Gray-coded bits per round (soft:q, q = 1..4, default 3) from equiprobable "
+            "bins; the follower decodes the LDPC syndrome with soft information from its "
+            "own counts (the most key)",
+    "equiprobable": "q Gray-coded bits per round (equiprobable:q, q = 1..4, default 2) from "
+                    "equiprobable bins, hard-decision LDPC reconciliation",
+    "patent": "the patent's: guard band alpha, 1 bit per kept round (F > mean), LDPC "
+              "syndrome reconciliation",
 }
+
 DEFAULT_MODE = "soft"
+
+
+def patent_mode(args):
+    return args.pp_mode == fiberkey.quantizer_mode.patent
 
 
 def parse_args(argv):
@@ -63,9 +69,12 @@ def parse_args(argv):
                      help="fixed randomness for the arrays, noise and link start: FOR TESTS "
                           "ONLY (0: the OS's CSPRNG, the default)")
     run.add_argument("--mode", default=DEFAULT_MODE,
-                     help=f"post-processing mode (default {DEFAULT_MODE}); see --list-modes")
+                     help="post-processing mode: soft[:q], equiprobable[:q] or patent, q = 1..4 "
+                          f"bits per round, e.g. soft:2 (default {DEFAULT_MODE}, q = 3; "
+                          "equiprobable: q = 2); see --list-modes")
     run.add_argument("--list-modes", action="store_true",
-                     help="print the available post-processing modes, one per line, and exit")
+                     help="print the post-processing modes with what they are, one per line, "
+                          "and exit")
     run.add_argument("--link-start", choices=("sm2", "psk"), default="sm2",
                      help="initial session keys: SM2 key exchange over the link (default) "
                           "or pre-shared keys")
@@ -117,8 +126,15 @@ def parse_args(argv):
     args = p.parse_args(argv)
     if args.list_modes:
         return args
-    if args.mode not in MODES:
-        p.error(f"unknown mode {args.mode!r}; --list-modes shows the available ones")
+    try:
+        mode, q = fiberkey.parse_pp_mode(args.mode)
+    except ValueError as e:
+        p.error(f"{e}; --list-modes shows what they are")
+    # One spelling per mode (soft:3 is soft, patent:1 is patent), for the results; the
+    # parsed mode and q beside it.
+    args.mode = (fiberkey.quantizer_mode_name(mode) if q == fiberkey.default_bits_per_round(mode)
+                 else fiberkey.format_pp_mode(mode, q))
+    args.pp_mode, args.bits_per_round = mode, q
     if args.keys < 1 and args.seconds <= 0:
         p.error("--keys must be at least 1, or give --seconds")
     if args.seconds < 0 or args.timeout <= 0 or args.record_frames < 1:
@@ -347,15 +363,18 @@ class link_sim:
         def random_bytes(n):
             return rng.bytes(n) if seeded else os.urandom(n)
 
-        pp_mode, q, _ = MODES[args.mode]
+        pp = pp_settings(args)
         negotiate = args.rounds == "negotiated"
         # The negotiators run in both cases: their lock step (a frame out per frame in,
         # a fixed number in flight) paces the nodes, which an unpaced flowgraph would
         # otherwise fill with thousands of queued frames, delaying every INT message.
+        # With model rounds the post-processors take theirs on the nodes' "pp_rounds".
         common = dict(fec=args.fec == "on", negotiate=True, bits=args.bits,
                       pipeline_frames=args.pipeline_frames,
-                      post_process=True, pp_mode=pp_mode, bits_per_round=q,
-                      batch_rounds=args.batch_rounds, alpha=args.alpha, rekey=True)
+                      post_process=True, pp_mode=fiberkey.quantizer_mode_name(pp.mode),
+                      bits_per_round=pp.bits_per_round, batch_rounds=pp.batch_rounds,
+                      alpha=pp.alpha, rekey=True,
+                      rounds_source="negotiator" if negotiate else "external")
         if args.link_start == "sm2":
             ids = sm2_identities(workdir)
             node_keys = {n: dict(own_key_file=ids[n][0], peer_public_file=ids[n][1],
@@ -394,16 +413,14 @@ class link_sim:
                                 f"keys_{'BA' if n == 'A' else 'AB'}_{n}")
 
         if not negotiate:
-            # The post-processors take their rounds from the round-level model instead:
-            # one round of each direction for every frame that node A receives.
+            # The post-processors take their rounds from the round-level model instead
+            # (the nodes were built with rounds_source "external"): one round of each
+            # direction for every frame that node A receives.
             model = fiberkey.model_rounds(args.bits, args.noise_low, args.noise_high, 1e-5,
                                           args.seed * 16 + 9 if seeded else 0)
             self.tb.msg_connect(self.nodes["A"].demux, "blocks", model, "tick")
             for port, n in (("a", "A"), ("b", "B")):
-                node = self.nodes[n]
-                for pp in (node.pp_own, node.pp_peer):
-                    node.msg_disconnect(node.negotiator, "rounds", pp, "rounds")
-                    self.tb.msg_connect(model, port, pp, "rounds")
+                self.tb.msg_connect(model, port, self.nodes[n], "pp_rounds")
 
         self.links, self.syncs, self.noise, self.eve_decoders = {}, {}, {}, {}
         self.recordings = []
@@ -598,7 +615,7 @@ def direction_figures(sim, d, frames):
         "mean_f2": float(np.mean(pairs[:, 1])) if n_rounds else None,
         "correlation_f1_f2": (float(np.corrcoef(pairs[:, 0], pairs[:, 1])[0, 1])
                               if n_rounds > 2 else None),
-        "raw_bits_per_round": MODES[a.mode][1] if a.mode != "patent" else None,
+        "raw_bits_per_round": None if patent_mode(a) else a.bits_per_round,
         "kdr": kdr,
         "bits_leaked_per_key": leaked,
         "rounds_used_per_key": used,
@@ -614,7 +631,7 @@ def direction_figures(sim, d, frames):
         "frames_dropped": (sim.nodes[leader].tx_crypt.frames_dropped()
                            + sim.nodes[follower].rx_crypt.frames_dropped()),
     }
-    if a.mode == "patent" and follower_keys:
+    if patent_mode(a) and follower_keys:
         out["raw_bits_per_round"] = used / a.batch_rounds if used == used else None
     if d in sim.eve_decoders:
         out["eve"] = eve_figures(sim, d, [bytes.fromhex(k[1]) for k in keys_a[:agreed]],
@@ -622,32 +639,28 @@ def direction_figures(sim, d, frames):
     return out
 
 
+def pp_settings(args):
+    """The post-processing settings of these arguments (the core's, in users' units)."""
+    s = fiberkey.post_processing_settings(args.mode)
+    s.batch_rounds = args.batch_rounds
+    s.alpha = args.alpha
+    return s
+
+
 def pp_config(args, role, direction):
     """The core configuration that the key_post_processor block builds for these
-    arguments (Eve replays the protocol with the same parameters)."""
-    pp_mode, q, _ = MODES[args.mode]
-    c = fiberkey.post_processor_config()
-    c.role = role
-    c.direction = direction
-    c.batch_rounds = args.batch_rounds
-    c.abandon_after_rounds = 8 * args.batch_rounds
-    c.mode = getattr(fiberkey.quantizer_mode, pp_mode)
-    c.bits_per_round = q
-    c.alpha = args.alpha
-    return c
+    arguments (Eve replays the protocol with the same parameters): the core's one
+    factory."""
+    return fiberkey.make_post_processor_config(role, direction, pp_settings(args))
 
 
-def pp_message(msg):
-    """(type, batch, body) of a post-processing message as it travels in INT (the wire
-    format in post_processor.h), or None."""
-    if len(msg) < 12:
+def pp_message(msg, soft):
+    """A post-processing message as it travels in INT (fiberkey.pp_messages), or None
+    when it is malformed."""
+    try:
+        return fiberkey.pp_messages.decode(bytes(msg), soft)
+    except ValueError:
         return None
-    length = int.from_bytes(msg[10:12], "big")
-    return msg[0], int.from_bytes(msg[6:10], "big"), msg[12:12 + length]
-
-
-def bitmap_bits(raw, span):
-    return [(raw[i // 8] >> (7 - i % 8)) & 1 for i in range(span)]
 
 
 def eve_key_guesses(sim, d):
@@ -662,20 +675,22 @@ def eve_key_guesses(sim, d):
     key confirmation she has no key, and her best guess is a coin toss per bit."""
     rec = sim.rec
     pairs = rec.pairs[d]
-    eve = fiberkey.post_processor(pp_config(sim.args, fiberkey.pp_role.follower, d))
+    eve_config = pp_config(sim.args, fiberkey.pp_role.follower, d)
+    eve = fiberkey.post_processor(eve_config)
+    soft = eve_config.mode == fiberkey.quantizer_mode.soft
+    kind = fiberkey.pp_messages.type
     estimates = {seq: est for seq, _, _, est in rec.eve_pairs[d]}
     messages = sim.keyrec.leader_messages[d]
     bitmaps = {}  # batch -> (first sequence, the leader's kept rounds)
     for msg in messages:
-        m = pp_message(msg)
-        if m and m[0] == 1 and len(m[2]) >= 24:  # BITMAP: claim 16, mode, q, alpha
-            first, span = int.from_bytes(m[2][20:22], "big"), int.from_bytes(m[2][22:24], "big")
-            bitmaps[m[1]] = (first, bitmap_bits(m[2][24:], span))
+        m = pp_message(msg, soft)
+        if m and m.head.kind == kind.bitmap:
+            bitmaps[m.head.batch] = (m.content.first_sequence, list(m.content.kept))
     replies = {}  # batch -> the follower's kept rounds
     for msg in sim.keyrec.follower_messages[d]:
-        m = pp_message(msg)
-        if m and m[0] == 2 and len(m[2]) >= 2:  # BITMAP_REPLY: span, bitmap
-            replies[m[1]] = bitmap_bits(m[2][2:], int.from_bytes(m[2][:2], "big"))
+        m = pp_message(msg, soft)
+        if m and m.head.kind == kind.bitmap_reply:
+            replies[m.head.batch] = list(m.content.kept)
     # The rounds of each batch, by position: rounds come in sequence order, a batch after
     # the other, so each belongs to the current batch's span or the next one's.
     batches = sorted(bitmaps)
@@ -690,7 +705,7 @@ def eve_key_guesses(sim, d):
             members[k].append((i, seq))
     ready = {b: (members[k][-1][0] + 1 if members[k] else len(pairs))
              for k, b in enumerate(batches)}
-    patent = sim.args.mode == "patent"
+    patent = patent_mode(sim.args)
     override = {}  # position in pairs -> the value she feeds there
     guesses = {}   # batch -> [(sequence, value)]: rounds both ends kept that she missed
     for k, b in enumerate(batches):
@@ -709,13 +724,13 @@ def eve_key_guesses(sim, d):
                       for seq, j in spans[k].items() if kept[j] and seq not in estimates]
 
     def due(msg):
-        m = pp_message(msg)
-        return ready.get(m[1], 0) if m and m[0] == 1 else 0
+        m = pp_message(msg, soft)
+        return ready.get(m.head.batch, 0) if m and m.head.kind == kind.bitmap else 0
 
     def feed(msg):
-        m = pp_message(msg)
-        if m and m[0] == 1:
-            for seq, value in guesses.get(m[1], []):
+        m = pp_message(msg, soft)
+        if m and m.head.kind == kind.bitmap:
+            for seq, value in guesses.get(m.head.batch, []):
                 eve.add_round(seq, value)
         eve.handle_message(msg)
 
@@ -857,10 +872,10 @@ def print_report(res):
 def guard_lines(values, args):
     """Where the quantizer cuts F at one end: the patent's guard band (mean +- alpha
     sigma), or the equiprobable bins' boundaries (empirical quantiles)."""
-    if args.mode == "patent":
+    if patent_mode(args):
         mu, sd = float(np.mean(values)), float(np.std(values))
         return [mu - args.alpha * sd, mu + args.alpha * sd], True
-    q = MODES[args.mode][1]
+    q = args.bits_per_round
     return [float(np.quantile(values, k / 2 ** q)) for k in range(1, 2 ** q)], False
 
 
@@ -981,8 +996,8 @@ def check(res, args):
 def main(argv=None):
     args = parse_args(argv if argv is not None else sys.argv[1:])
     if args.list_modes:
-        for name in MODES:
-            print(name)
+        for name in MODE_HELP:
+            print(f"{name:<13} {MODE_HELP[name]}")
         return 0
     if args.profile:
         os.environ["GR_CONF_PERFCOUNTERS_ON"] = "True"  # read as each block is made

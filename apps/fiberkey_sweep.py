@@ -38,30 +38,27 @@ def draw_rounds(args, value):
     return f1, f2
 
 
-def parse_mode(text, default_q):
-    """'patent', 'equiprobable', 'soft', optionally with ':q' (bits per round)."""
-    name, _, q = text.partition(":")
-    if name not in ("patent", "equiprobable", "soft"):
-        raise argparse.ArgumentTypeError(f"unknown mode {name!r}")
-    q = 1 if name == "patent" else int(q or default_q)
-    if not 1 <= q <= 4:
-        raise argparse.ArgumentTypeError("q must be 1..4")
-    return name, q
+def parse_mode(text, default_q=None):
+    """(quantizer_mode, q) of a mode spec in the core's grammar: 'patent',
+    'equiprobable[:q]' or 'soft[:q]' (fiberkey.parse_pp_mode); without ':q' the --q option
+    if given, else the mode's default (soft 3, equiprobable 2)."""
+    try:
+        return fiberkey.parse_pp_mode(text, default_q or 0)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e))
 
 
 def run_point(args, value, f1, f2, mi, mode, q):
-    ends = []
-    for role in (fiberkey.pp_role.leader, fiberkey.pp_role.follower):
-        c = fiberkey.post_processor_config()
-        c.role = role
-        c.direction = 0
-        c.batch_rounds = int(value) if args.param == "n" else args.n
-        c.abandon_after_rounds = 3 * c.batch_rounds
-        c.mode = getattr(fiberkey.quantizer_mode, mode)
-        c.bits_per_round = q
-        c.alpha = value if args.param == "alpha" else args.alpha
-        ends.append(fiberkey.post_processor(c))
-    leader, follower = ends
+    settings = fiberkey.post_processing_settings()
+    settings.mode = mode
+    settings.bits_per_round = q
+    settings.batch_rounds = int(value) if args.param == "n" else args.n
+    settings.alpha = value if args.param == "alpha" else args.alpha
+    # As the key_post_processor block builds it (abandon_after_rounds = 8 n: unreachable
+    # here, where messages are delivered synchronously every 50 rounds).
+    leader, follower = (
+        fiberkey.post_processor(fiberkey.make_post_processor_config(role, 0, settings))
+        for role in (fiberkey.pp_role.leader, fiberkey.pp_role.follower))
 
     def pump():
         for _ in range(8):
@@ -90,7 +87,7 @@ def run_point(args, value, f1, f2, mi, mode, q):
     kdr = float(np.mean([k.disagreement for k in keys_l])) if keys_l else float("nan")
     return {
         "value": value,
-        "mode": mode if mode == "patent" else f"{mode}:{q}",
+        "mode": fiberkey.format_pp_mode(mode, q),
         "secret_bits_per_round": secret,
         "mutual_information_bits_per_round": mi,
         "ratio": secret / mi if mi > 0 else float("nan"),
@@ -115,10 +112,12 @@ def main(argv=None):
                    help="one or more of patent (the patent's guard band, 1 bit per "
                    "round), equiprobable (q Gray-coded bits per round, hard-decision "
                    "decoding), soft (the same bits, soft-decision decoding from the "
-                   "follower's own counts), each optionally with :q (e.g. soft:3); "
-                   "all modes of a point run on the same rounds")
-    p.add_argument("--q", type=int, default=3, choices=(1, 2, 3, 4),
-                   help="bits per round in equiprobable and soft modes")
+                   "follower's own counts), each optionally with :q (e.g. soft:2; "
+                   "default q: soft 3, equiprobable 2); all modes of a point run on the "
+                   "same rounds")
+    p.add_argument("--q", type=int, choices=(1, 2, 3, 4),
+                   help="bits per round for the equiprobable and soft modes given without "
+                   ":q (default: each mode's own)")
     p.add_argument("--m", type=int, default=496)
     p.add_argument("--n", type=int, default=1000)
     p.add_argument("--alpha", type=float, default=0.5)

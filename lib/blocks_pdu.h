@@ -17,6 +17,61 @@
 namespace gr {
 namespace fiberkey {
 
+/*!
+ * True when \p msg is a PDU (pmt::is_pdu: a pair of a dictionary, possibly empty, and a
+ * uniform vector) whose data are bytes (a u8vector).
+ */
+inline bool is_byte_pdu(const pmt::pmt_t& msg)
+{
+    return pmt::is_pdu(msg) && pmt::is_u8vector(pmt::cdr(msg));
+}
+
+/*!
+ * What a typed look-up in a PDU's metadata found: a value of the expected type, no entry
+ * under the key, or an entry of another type (a malformed message: the handler drops it
+ * rather than let pmt::to_bool or pmt::to_long throw pmt::wrong_type in its thread).
+ */
+template <typename T>
+struct meta_value {
+    enum class kind { present, absent, wrong_type };
+    kind found = kind::absent;
+    T value{};
+
+    bool ok() const { return found == kind::present; }
+};
+
+//! \p meta[\p key] as a bool (pmt::PMT_T or pmt::PMT_F); \p meta must be a dictionary.
+inline meta_value<bool> meta_bool(const pmt::pmt_t& meta, const pmt::pmt_t& key)
+{
+    meta_value<bool> r;
+    if (!pmt::dict_has_key(meta, key))
+        return r;
+    const pmt::pmt_t v = pmt::dict_ref(meta, key, pmt::PMT_NIL);
+    if (!pmt::is_bool(v)) {
+        r.found = meta_value<bool>::kind::wrong_type;
+        return r;
+    }
+    r.found = meta_value<bool>::kind::present;
+    r.value = pmt::to_bool(v);
+    return r;
+}
+
+//! \p meta[\p key] as a long (a PMT integer); \p meta must be a dictionary.
+inline meta_value<long> meta_long(const pmt::pmt_t& meta, const pmt::pmt_t& key)
+{
+    meta_value<long> r;
+    if (!pmt::dict_has_key(meta, key))
+        return r;
+    const pmt::pmt_t v = pmt::dict_ref(meta, key, pmt::PMT_NIL);
+    if (!pmt::is_integer(v)) {
+        r.found = meta_value<long>::kind::wrong_type;
+        return r;
+    }
+    r.found = meta_value<long>::kind::present;
+    r.value = pmt::to_long(v);
+    return r;
+}
+
 //! One received frame's NEG block and INT records, from the otu_demux's "blocks" port.
 struct received_blocks {
     ::fiberkey::neg_decoded neg;
@@ -25,22 +80,26 @@ struct received_blocks {
 
 /*!
  * Parses a "blocks" PDU (meta with the boolean \p int_ok_key; data: the 255-byte NEG block
- * then the 239 INT information bytes). std::nullopt when \p msg is not such a PDU.
+ * then the 239 INT information bytes). A missing \p int_ok_key counts as false (no INT
+ * records). std::nullopt when \p msg is not such a PDU, including when \p int_ok_key holds
+ * something other than a bool.
  */
 inline std::optional<received_blocks> parse_blocks_pdu(const pmt::pmt_t& msg,
                                                        const pmt::pmt_t& int_ok_key)
 {
     namespace fl = ::fiberkey::frame_layout;
     constexpr std::size_t both = fl::block_bytes + fl::int_info_bytes;
-    if (!pmt::is_pair(msg) || !pmt::is_dict(pmt::car(msg)) || !pmt::is_u8vector(pmt::cdr(msg)) ||
-        pmt::length(pmt::cdr(msg)) != both)
+    if (!is_byte_pdu(msg) || pmt::length(pmt::cdr(msg)) != both)
+        return std::nullopt;
+    const auto int_ok = meta_bool(pmt::car(msg), int_ok_key);
+    if (int_ok.found == meta_value<bool>::kind::wrong_type)
         return std::nullopt;
     size_t len = 0;
     const uint8_t* data = pmt::u8vector_elements(pmt::cdr(msg), len);
     received_blocks r;
     r.neg = ::fiberkey::neg_block::decode(
         std::span<const uint8_t, fl::block_bytes>(data, fl::block_bytes));
-    if (pmt::to_bool(pmt::dict_ref(pmt::car(msg), int_ok_key, pmt::PMT_F)))
+    if (int_ok.ok() && int_ok.value)
         r.records = ::fiberkey::parse_int_info(
             std::span<const uint8_t, fl::int_info_bytes>(data + fl::block_bytes,
                                                          fl::int_info_bytes));

@@ -5,6 +5,8 @@
  */
 #include "int_channel_impl.h"
 
+#include "blocks_pdu.h"
+
 #include <fiberkey/frame_layout.h>
 #include <fiberkey/negotiator.h>
 #include <gnuradio/io_signature.h>
@@ -89,22 +91,22 @@ unsigned int_channel_impl::retransmit_timeout_frames() const
 
 void int_channel_impl::on_send(const pmt::pmt_t& msg)
 {
-    if (!pmt::is_pair(msg) || !pmt::is_dict(pmt::car(msg)) || !pmt::is_u8vector(pmt::cdr(msg))) {
+    if (!is_byte_pdu(msg)) {
         d_logger->warn("send: expected a PDU (meta with 'stream', u8vector)");
         ++d_refused;
         return;
     }
-    const pmt::pmt_t stream = pmt::dict_ref(pmt::car(msg), d_stream_key, pmt::PMT_NIL);
-    if (!pmt::is_integer(stream) || pmt::to_long(stream) < 0 ||
-        pmt::to_long(stream) >= first_reserved_stream) {
-        d_logger->warn("send: meta 'stream' must be 0..239");
+    // Absent, not an integer or out of range: refused alike.
+    const auto stream = meta_long(pmt::car(msg), d_stream_key);
+    if (!stream.ok() || stream.value < 0 || stream.value >= first_reserved_stream) {
+        d_logger->warn("send: meta 'stream' must be an integer 0..239");
         ++d_refused;
         return;
     }
     auto data = pmt::u8vector_elements(pmt::cdr(msg));
     gr::thread::scoped_lock guard(d_setlock);
     try {
-        if (!d_transport.send(static_cast<uint8_t>(pmt::to_long(stream)), std::move(data)))
+        if (!d_transport.send(static_cast<uint8_t>(stream.value), std::move(data)))
             ++d_refused;
     } catch (const std::invalid_argument& e) {
         d_logger->warn("send: {}", e.what());
@@ -114,8 +116,7 @@ void int_channel_impl::on_send(const pmt::pmt_t& msg)
 
 void int_channel_impl::on_rx_int(const pmt::pmt_t& msg)
 {
-    if (!pmt::is_pair(msg) || !pmt::is_u8vector(pmt::cdr(msg)) ||
-        pmt::length(pmt::cdr(msg)) != fl::int_info_bytes)
+    if (!is_byte_pdu(msg) || pmt::length(pmt::cdr(msg)) != fl::int_info_bytes)
         return; // not an INT block from the demux
     size_t len = 0;
     const uint8_t* info = pmt::u8vector_elements(pmt::cdr(msg), len);

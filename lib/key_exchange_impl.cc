@@ -5,6 +5,8 @@
  */
 #include "key_exchange_impl.h"
 
+#include "blocks_pdu.h"
+
 #include <fiberkey/hex.h>
 #include <fiberkey/secure_memory.h>
 #include <fiberkey/sm2_kex.h>
@@ -189,10 +191,16 @@ void key_exchange_impl::on_recv(const pmt::pmt_t& msg)
     gr::thread::scoped_lock guard(d_setlock);
     if (!d_bootstrap || d_state != "running")
         return;
-    if (!pmt::is_pair(msg) || !pmt::is_dict(pmt::car(msg)) || !pmt::is_u8vector(pmt::cdr(msg)))
+    if (!is_byte_pdu(msg)) {
+        d_logger->warn("recv: expected a PDU (meta with 'stream', u8vector); dropped");
         return;
-    const pmt::pmt_t stream = pmt::dict_ref(pmt::car(msg), d_stream_key, pmt::PMT_NIL);
-    if (!pmt::is_integer(stream) || pmt::to_long(stream) != sm2_bootstrap::int_stream)
+    }
+    const auto stream = meta_long(pmt::car(msg), d_stream_key);
+    if (stream.found == meta_value<long>::kind::wrong_type) {
+        d_logger->warn("recv: meta 'stream' is not an integer; dropped");
+        return;
+    }
+    if (!stream.ok() || stream.value != sm2_bootstrap::int_stream)
         return; // another user of the channel
     const auto data = pmt::u8vector_elements(pmt::cdr(msg));
     const auto reply = d_bootstrap->on_message(data);

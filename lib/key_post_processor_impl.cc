@@ -5,12 +5,15 @@
  */
 #include "key_post_processor_impl.h"
 
+#include "blocks_pdu.h"
+
+#include <fiberkey/post_processing_settings.h>
 #include <fiberkey/secure_memory.h>
 #include <fiberkey/session_key.h>
 #include <gnuradio/fiberkey/frame_tags.h>
 #include <gnuradio/io_signature.h>
 
-#include <cmath>
+#include <algorithm>
 #include <stdexcept>
 
 namespace gr {
@@ -21,6 +24,8 @@ namespace fk = ::fiberkey;
 namespace {
 constexpr long first_stream = 2; // INT stream of direction AB; BA uses 3
 
+// The block's arguments through the core's one factory (post_processing_settings.h), so
+// that the block, fiberkey.node and the tools build the same configuration.
 fk::post_processor_config config(int direction,
                                  bool leader,
                                  const std::string& mode,
@@ -29,29 +34,22 @@ fk::post_processor_config config(int direction,
                                  double alpha,
                                  double log2_epsilon)
 {
-    if (direction != 0 && direction != 1)
-        throw std::invalid_argument("key_post_processor: direction is 0 (AB) or 1 (BA)");
-    if (mode != "patent" && mode != "equiprobable" && mode != "soft")
-        throw std::invalid_argument("key_post_processor: mode must be \"patent\", "
-                                    "\"equiprobable\" or \"soft\"");
-    if (batch_rounds < 64)
-        throw std::invalid_argument("key_post_processor: batch_rounds must be >= 64");
-    if (!(log2_epsilon <= -8 && log2_epsilon >= -256))
-        throw std::invalid_argument("key_post_processor: log2_epsilon must be -256..-8");
-    fk::post_processor_config c;
-    c.role = leader ? fk::pp_role::leader : fk::pp_role::follower;
-    c.direction = static_cast<uint8_t>(direction);
-    c.quantizer.mode = mode == "patent"         ? fk::quantizer_mode::patent
-                       : mode == "equiprobable" ? fk::quantizer_mode::equiprobable
-                                                : fk::quantizer_mode::soft;
-    c.quantizer.bits_per_round = static_cast<unsigned>(std::max(bits_per_round, 0));
-    c.quantizer.alpha = alpha;
-    c.batch_rounds = static_cast<std::size_t>(batch_rounds);
-    // Generous: the round trip through GNU Radio's buffers can be thousands of frames.
-    c.abandon_after_rounds = 8 * c.batch_rounds;
-    c.eps_total = std::exp2(log2_epsilon);
-    c.validate(); // names the field that is out of range
-    return c;
+    try {
+        // Negative counts become 0 and a negative direction a huge one: the factory
+        // refuses them by name.
+        fk::post_processing_settings s;
+        s.mode = fk::parse_quantizer_mode(mode);
+        s.bits_per_round = static_cast<unsigned>(std::max(bits_per_round, 0));
+        s.batch_rounds = static_cast<std::size_t>(std::max(batch_rounds, 0));
+        s.alpha = alpha;
+        s.log2_epsilon = log2_epsilon;
+        return fk::make_post_processor_config(leader ? fk::pp_role::leader
+                                                     : fk::pp_role::follower,
+                                              static_cast<unsigned>(direction),
+                                              s);
+    } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument(std::string("key_post_processor: ") + e.what());
+    }
 }
 } // namespace
 
@@ -146,10 +144,10 @@ void key_post_processor_impl::on_round(const pmt::pmt_t& msg)
 
 void key_post_processor_impl::on_recv(const pmt::pmt_t& msg)
 {
-    if (!pmt::is_pair(msg) || !pmt::is_dict(pmt::car(msg)) || !pmt::is_u8vector(pmt::cdr(msg)))
+    if (!is_byte_pdu(msg))
         return;
-    const pmt::pmt_t stream = pmt::dict_ref(pmt::car(msg), d_stream_key, pmt::PMT_NIL);
-    if (!pmt::is_integer(stream) || pmt::to_long(stream) != d_stream)
+    const auto stream = meta_long(pmt::car(msg), d_stream_key);
+    if (!stream.ok() || stream.value != d_stream)
         return; // another user of the channel
     size_t len = 0;
     const uint8_t* data = pmt::u8vector_elements(pmt::cdr(msg), len);

@@ -5,6 +5,8 @@
  */
 #include "otu_mux_impl.h"
 
+#include "blocks_pdu.h"
+
 #include <fiberkey/otu_frame.h>
 #include <gnuradio/fiberkey/frame_tags.h>
 #include <gnuradio/io_signature.h>
@@ -103,7 +105,7 @@ void otu_mux_impl::enqueue(std::deque<bytes>& q,
                            std::atomic<uint64_t>& dropped,
                            const char* port)
 {
-    if (!pmt::is_pdu(msg) || !pmt::is_u8vector(pmt::cdr(msg))) {
+    if (!is_byte_pdu(msg)) {
         d_logger->warn("{}: not a PDU with a u8vector, dropped", port);
         ++dropped;
         return;

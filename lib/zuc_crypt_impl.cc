@@ -5,6 +5,8 @@
  */
 #include "zuc_crypt_impl.h"
 
+#include "blocks_pdu.h"
+
 #include <fiberkey/secure_memory.h>
 #include <gnuradio/fiberkey/frame_tags.h>
 #include <gnuradio/io_signature.h>
@@ -99,7 +101,7 @@ void zuc_crypt_impl::handle_key(const pmt::pmt_t& msg)
 {
     // A bad key message is reported, never fatal: the link keeps its current key.
     try {
-        if (!pmt::is_pdu(msg) || !pmt::is_u8vector(pmt::cdr(msg)))
+        if (!is_byte_pdu(msg))
             throw std::invalid_argument("expected a PDU (meta dict, u8vector key)");
         const pmt::pmt_t meta = pmt::car(msg);
         const pmt::pmt_t epoch = pmt::dict_ref(meta, frame_tags::epoch(), pmt::PMT_NIL);

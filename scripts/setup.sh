@@ -11,7 +11,8 @@ packages=(
     libboost-dev libgmp-dev libspdlog-dev libfmt-dev
     libipsec-mb-dev libssl-dev openssl libgtest-dev libbenchmark-dev
     python3-numpy python3-matplotlib python3-yaml iproute2
-    libfftw3-dev dieharder clang libclang-rt-14-dev
+    libfftw3-dev dieharder clang libclang-rt-14-dev nlohmann-json3-dev
+    clang-format
 )
 missing=()
 for p in "${packages[@]}"; do

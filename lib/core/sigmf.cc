@@ -5,330 +5,199 @@
  */
 #include <fiberkey/sigmf.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <bit>
 #include <cerrno>
-#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <limits>
 #include <sys/types.h>
+#include <utility>
 
 namespace fiberkey {
 
 namespace {
 
 constexpr std::size_t max_meta_bytes = 16 << 20;
-constexpr int max_json_depth = 32;
+constexpr std::size_t max_json_depth = 32;
 constexpr unsigned max_samples_per_bit = 1024;
 constexpr std::string_view meta_suffix = ".sigmf-meta";
 constexpr std::string_view data_suffix = ".sigmf-data";
 
-// ---- A small JSON reader: exactly what SigMF metadata needs. ----
+// Read with std::map objects: key lookups and the duplicate-key check stay logarithmic
+// however many keys a hostile object holds. Written with the keys in SigMF's order.
+using json = nlohmann::json;
+using ordered_json = nlohmann::ordered_json;
 
-struct json_value {
-    enum class type : std::uint8_t { null, boolean, number, string, array, object };
-    type kind = type::null;
-    bool boolean = false;
-    double number = 0.0;
-    std::string text;              // a string's contents, or a number as written
-    std::vector<json_value> items; // array elements, or object values
-    std::vector<std::string> keys; // object keys, parallel to items
-};
+// ---- Reading: nlohmann's SAX parser builds the document, with two limits of our own. ----
 
-const char* type_name(json_value::type t)
+[[noreturn]] void json_error(const std::string& what)
 {
-    switch (t) {
-    case json_value::type::null:
-        return "null";
-    case json_value::type::boolean:
-        return "a boolean";
-    case json_value::type::number:
-        return "a number";
-    case json_value::type::string:
-        return "a string";
-    case json_value::type::array:
-        return "an array";
-    case json_value::type::object:
-        return "an object";
-    }
-    return "unknown";
+    throw sigmf_error("sigmf-meta: invalid JSON" + what);
 }
 
-class json_parser
+// Text from the input made fit for a one-line message: printable ASCII, 200 bytes at most.
+std::string printable(std::string s)
+{
+    if (s.size() > 200)
+        s.resize(200);
+    for (auto& c : s)
+        if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e)
+            c = '?';
+    return s;
+}
+
+/*
+ * nlohmann's parse error as one short printable line: its prefix
+ * ("[json.exception.parse_error.101] parse error at line 1, column 3: "), the token it
+ * quotes (raw input, up to the whole file) and the parser state left out, the common
+ * cases in our own words.
+ */
+std::string describe_parse_error(std::string what, const std::string& token)
+{
+    if (const auto bracket = what.find("] "); bracket != std::string::npos)
+        what.erase(0, bracket + 2);
+    if (what.rfind("parse error", 0) == 0)
+        if (const auto colon = what.find(": "); colon != std::string::npos)
+            what.erase(0, colon + 2);
+    const std::string quoted = "; last read: '" + token + "'";
+    if (const auto at = what.find(quoted); at != std::string::npos)
+        what.erase(at, quoted.size());
+    static const std::pair<std::string_view, std::string_view> ours[] = {
+        { "; expected end of input", "unexpected text after the document" },
+        { "number overflow", "number out of range" },
+        { "forbidden character after backslash", "unknown escape" },
+        { "invalid literal", "unknown literal" },
+        { "expected digit after '.'", "expected digits after the decimal point" },
+        { "after exponent", "expected digits in the exponent" },
+        { "missing closing quote", "unterminated string" },
+        { "ill-formed UTF-8", "a string is not valid UTF-8" },
+    };
+    for (const auto& [theirs, mine] : ours)
+        if (what.find(theirs) != std::string::npos)
+            return std::string(mine);
+    constexpr std::string_view value_prefix = "syntax error while parsing value - ";
+    if (what.rfind(value_prefix, 0) == 0)
+        what.erase(0, value_prefix.size());
+    return printable(std::move(what));
+}
+
+// Builds the document like nlohmann's own DOM parser, but refuses duplicate keys (the
+// DOM parser keeps the last) and nesting deeper than max_json_depth.
+class document_builder final : public nlohmann::json_sax<json>
 {
 public:
-    explicit json_parser(std::string_view s) : d_s(s) {}
+    json document;
 
-    json_value document()
+    //! Why parsing stopped, when it did.
+    const std::string& error() const { return d_error; }
+
+    bool null() override { return add(nullptr); }
+    bool boolean(bool b) override { return add(b); }
+    bool number_integer(number_integer_t x) override { return add(x); }
+    bool number_unsigned(number_unsigned_t x) override { return add(x); }
+    bool number_float(number_float_t x, const string_t&) override
     {
-        skip_space();
-        json_value v = value(0);
-        skip_space();
-        if (d_pos != d_s.size())
-            fail("unexpected text after the document");
-        return v;
+        // nlohmann reports an overflow as a parse error; this is the belt to its braces.
+        if (!std::isfinite(x))
+            return fail(": number out of range");
+        return add(x);
+    }
+    bool string(string_t& s) override { return add(std::move(s)); }
+    bool binary(binary_t&) override { return fail(": binary value"); } // not in JSON text
+    bool start_object(std::size_t) override { return open(json::value_t::object); }
+    bool key(string_t& k) override
+    {
+        if (d_open.back()->contains(k))
+            return fail(": duplicate key \"" + printable(k) + "\"");
+        d_key = std::move(k);
+        return true;
+    }
+    bool end_object() override { return close(); }
+    bool start_array(std::size_t) override { return open(json::value_t::array); }
+    bool end_array() override { return close(); }
+    bool parse_error(std::size_t byte,
+                     const std::string& token,
+                     const json::exception& e) override
+    {
+        return fail(" at byte " + std::to_string(byte) + ": " +
+                    describe_parse_error(e.what(), token));
     }
 
 private:
-    [[noreturn]] void fail(const std::string& what) const
+    bool fail(const std::string& what)
     {
-        throw sigmf_error("sigmf-meta: invalid JSON at byte " + std::to_string(d_pos) +
-                          ": " + what);
+        if (d_error.empty())
+            d_error = what;
+        return false;
     }
 
-    bool at_end() const { return d_pos >= d_s.size(); }
-    char peek() const { return at_end() ? '\0' : d_s[d_pos]; }
-
-    void skip_space()
+    // Puts v where the text has it: the document, the next array element or the value of
+    // the last key. Containers on d_open only ever grow at their end, and only while
+    // nothing inside them is open, so the pointers stay valid.
+    json* place(json v)
     {
-        while (!at_end() &&
-               (peek() == ' ' || peek() == '\t' || peek() == '\n' || peek() == '\r'))
-            ++d_pos;
+        if (d_open.empty()) {
+            document = std::move(v);
+            return &document;
+        }
+        json& parent = *d_open.back();
+        if (parent.is_array()) {
+            parent.push_back(std::move(v));
+            return &parent.back();
+        }
+        return &parent.get_ref<json::object_t&>()
+                    .emplace(std::move(d_key), std::move(v))
+                    .first->second;
     }
 
-    void expect(char c)
+    bool within_depth() const { return d_open.size() <= max_json_depth; }
+
+    bool add(json v)
     {
-        if (peek() != c || at_end())
-            fail(std::string("expected '") + c + "'");
-        ++d_pos;
+        if (!within_depth())
+            return fail(": nested deeper than " + std::to_string(max_json_depth) +
+                        " levels");
+        place(std::move(v));
+        return true;
     }
 
-    json_value value(int depth)
+    bool open(json::value_t kind)
     {
-        if (depth > max_json_depth)
-            fail("nested deeper than " + std::to_string(max_json_depth) + " levels");
-        if (at_end())
-            fail("unexpected end of input");
-        switch (peek()) {
-        case '{':
-            return object(depth);
-        case '[':
-            return array(depth);
-        case '"': {
-            json_value v;
-            v.kind = json_value::type::string;
-            v.text = string();
-            return v;
-        }
-        case 't':
-            return literal("true", json_value::type::boolean, true);
-        case 'f':
-            return literal("false", json_value::type::boolean, false);
-        case 'n':
-            return literal("null", json_value::type::null, false);
-        default:
-            return number();
-        }
+        if (!within_depth())
+            return fail(": nested deeper than " + std::to_string(max_json_depth) +
+                        " levels");
+        d_open.push_back(place(json(kind)));
+        return true;
     }
 
-    json_value literal(std::string_view word, json_value::type kind, bool b)
+    bool close()
     {
-        if (d_s.substr(d_pos, word.size()) != word)
-            fail("unknown literal");
-        d_pos += word.size();
-        json_value v;
-        v.kind = kind;
-        v.boolean = b;
-        return v;
+        d_open.pop_back();
+        return true;
     }
 
-    json_value object(int depth)
-    {
-        json_value v;
-        v.kind = json_value::type::object;
-        expect('{');
-        skip_space();
-        if (peek() == '}' && !at_end()) {
-            ++d_pos;
-            return v;
-        }
-        for (;;) {
-            skip_space();
-            if (peek() != '"' || at_end())
-                fail("expected a key string");
-            std::string key = string();
-            if (std::find(v.keys.begin(), v.keys.end(), key) != v.keys.end())
-                fail("duplicate key \"" + key + "\"");
-            skip_space();
-            expect(':');
-            skip_space();
-            v.items.push_back(value(depth + 1));
-            v.keys.push_back(std::move(key));
-            skip_space();
-            if (peek() == ',' && !at_end()) {
-                ++d_pos;
-                continue;
-            }
-            expect('}');
-            return v;
-        }
-    }
-
-    json_value array(int depth)
-    {
-        json_value v;
-        v.kind = json_value::type::array;
-        expect('[');
-        skip_space();
-        if (peek() == ']' && !at_end()) {
-            ++d_pos;
-            return v;
-        }
-        for (;;) {
-            skip_space();
-            v.items.push_back(value(depth + 1));
-            skip_space();
-            if (peek() == ',' && !at_end()) {
-                ++d_pos;
-                continue;
-            }
-            expect(']');
-            return v;
-        }
-    }
-
-    unsigned hex4()
-    {
-        if (d_s.size() - d_pos < 4)
-            fail("truncated \\u escape");
-        unsigned v = 0;
-        for (int i = 0; i < 4; ++i) {
-            const char c = d_s[d_pos++];
-            v <<= 4;
-            if (c >= '0' && c <= '9')
-                v |= static_cast<unsigned>(c - '0');
-            else if (c >= 'a' && c <= 'f')
-                v |= static_cast<unsigned>(c - 'a' + 10);
-            else if (c >= 'A' && c <= 'F')
-                v |= static_cast<unsigned>(c - 'A' + 10);
-            else
-                fail("bad hex digit in \\u escape");
-        }
-        return v;
-    }
-
-    static void append_utf8(std::string& out, unsigned cp)
-    {
-        if (cp < 0x80) {
-            out += static_cast<char>(cp);
-        } else if (cp < 0x800) {
-            out += static_cast<char>(0xc0 | (cp >> 6));
-            out += static_cast<char>(0x80 | (cp & 0x3f));
-        } else if (cp < 0x10000) {
-            out += static_cast<char>(0xe0 | (cp >> 12));
-            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-            out += static_cast<char>(0x80 | (cp & 0x3f));
-        } else {
-            out += static_cast<char>(0xf0 | (cp >> 18));
-            out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
-            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-            out += static_cast<char>(0x80 | (cp & 0x3f));
-        }
-    }
-
-    std::string string()
-    {
-        expect('"');
-        std::string out;
-        for (;;) {
-            if (at_end())
-                fail("unterminated string");
-            const char c = d_s[d_pos++];
-            if (c == '"')
-                return out;
-            if (static_cast<unsigned char>(c) < 0x20)
-                fail("control character in a string");
-            if (c != '\\') {
-                out += c;
-                continue;
-            }
-            if (at_end())
-                fail("unterminated escape");
-            const char e = d_s[d_pos++];
-            switch (e) {
-            case '"':
-            case '\\':
-            case '/':
-                out += e;
-                break;
-            case 'b':
-                out += '\b';
-                break;
-            case 'f':
-                out += '\f';
-                break;
-            case 'n':
-                out += '\n';
-                break;
-            case 'r':
-                out += '\r';
-                break;
-            case 't':
-                out += '\t';
-                break;
-            case 'u': {
-                unsigned cp = hex4();
-                if (cp >= 0xdc00 && cp <= 0xdfff)
-                    fail("lone low surrogate");
-                if (cp >= 0xd800 && cp <= 0xdbff) {
-                    if (d_s.substr(d_pos, 2) != "\\u")
-                        fail("high surrogate without its low half");
-                    d_pos += 2;
-                    const unsigned low = hex4();
-                    if (low < 0xdc00 || low > 0xdfff)
-                        fail("high surrogate without its low half");
-                    cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
-                }
-                append_utf8(out, cp);
-                break;
-            }
-            default:
-                fail("unknown escape");
-            }
-        }
-    }
-
-    json_value number()
-    {
-        const std::size_t start = d_pos;
-        const auto digits = [&] {
-            const std::size_t from = d_pos;
-            while (!at_end() && peek() >= '0' && peek() <= '9')
-                ++d_pos;
-            return d_pos - from;
-        };
-        if (peek() == '-')
-            ++d_pos;
-        if (peek() == '0' && !at_end())
-            ++d_pos;
-        else if (digits() == 0)
-            fail("expected a value");
-        if (peek() == '.' && !at_end()) {
-            ++d_pos;
-            if (digits() == 0)
-                fail("expected digits after the decimal point");
-        }
-        if ((peek() == 'e' || peek() == 'E') && !at_end()) {
-            ++d_pos;
-            if (peek() == '+' || peek() == '-')
-                ++d_pos;
-            if (digits() == 0)
-                fail("expected digits in the exponent");
-        }
-        json_value v;
-        v.kind = json_value::type::number;
-        v.text = std::string(d_s.substr(start, d_pos - start));
-        const auto r =
-            std::from_chars(v.text.data(), v.text.data() + v.text.size(), v.number);
-        if (r.ec != std::errc() || !std::isfinite(v.number))
-            fail("number out of range");
-        return v;
-    }
-
-    std::string_view d_s;
-    std::size_t d_pos = 0;
+    std::vector<json*> d_open; // the containers open at this point of the text
+    std::string d_key;
+    std::string d_error;
 };
+
+json parse_document(std::string_view text)
+{
+    document_builder builder;
+    bool parsed = false;
+    try {
+        parsed = json::sax_parse(text.begin(), text.end(), &builder);
+    } catch (const json::exception& e) { // the SAX interface reports errors, not throws
+        json_error(": " + describe_parse_error(e.what(), {}));
+    }
+    if (!parsed || !builder.error().empty())
+        json_error(builder.error().empty() ? std::string(": cannot parse")
+                                           : builder.error());
+    return std::move(builder.document);
+}
 
 // ---- The SigMF fields. ----
 
@@ -337,70 +206,109 @@ private:
     throw sigmf_error("sigmf-meta: " + field + " " + what);
 }
 
-const json_value* find(const json_value& object, std::string_view key)
+const char* type_name(const json& v)
 {
-    for (std::size_t i = 0; i < object.keys.size(); ++i)
-        if (object.keys[i] == key)
-            return &object.items[i];
-    return nullptr;
+    switch (v.type()) {
+    case json::value_t::null:
+        return "null";
+    case json::value_t::boolean:
+        return "a boolean";
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned:
+    case json::value_t::number_float:
+        return "a number";
+    case json::value_t::string:
+        return "a string";
+    case json::value_t::array:
+        return "an array";
+    case json::value_t::object:
+        return "an object";
+    default:
+        return "not JSON";
+    }
 }
 
-const json_value&
-require_type(const json_value* v, const std::string& field, json_value::type kind)
+const json* find(const json& object, const char* key)
+{
+    const auto it = object.find(key);
+    return it == object.end() ? nullptr : &*it;
+}
+
+const json& require_type(const json* v, const std::string& field, json::value_t kind)
 {
     if (v == nullptr)
         field_error(field, "is missing");
-    if (v->kind != kind)
+    const bool number_wanted = kind == json::value_t::number_float;
+    if (number_wanted ? !v->is_number() : v->type() != kind)
         field_error(field,
-                    std::string("must be ") + type_name(kind) + ", not " +
-                        type_name(v->kind));
+                    std::string("must be ") + type_name(json(kind)) + ", not " +
+                        type_name(*v));
     return *v;
 }
 
-double positive_number(const json_value* v, const std::string& field)
+const std::string& require_string(const json* v, const std::string& field)
 {
-    const double x = require_type(v, field, json_value::type::number).number;
+    return require_type(v, field, json::value_t::string).get_ref<const std::string&>();
+}
+
+double positive_number(const json* v, const std::string& field)
+{
+    const double x = require_type(v, field, json::value_t::number_float).get<double>();
     if (!(x > 0.0))
-        field_error(field, "must be positive, got " + v->text);
+        field_error(field, "must be positive, got " + v->dump());
     return x;
 }
 
-std::uint64_t
-unsigned_integer(const json_value* v, const std::string& field, std::uint64_t max)
+// JSON has one number type; nlohmann reads text without a fraction or an exponent as an
+// integer when it fits 64 bits, and anything else as a double.
+std::uint64_t unsigned_integer(const json* v, const std::string& field, std::uint64_t max)
 {
-    const std::string& t = require_type(v, field, json_value::type::number).text;
-    if (t.find_first_not_of("0123456789") != std::string::npos)
-        field_error(field, "must be a non-negative integer, got " + t);
-    std::uint64_t x = 0;
-    const auto r = std::from_chars(t.data(), t.data() + t.size(), x);
-    if (r.ec != std::errc() || x > max)
-        field_error(field, "must be at most " + std::to_string(max) + ", got " + t);
-    return x;
-}
-
-void append_json_string(std::string& out, std::string_view s)
-{
-    out += '"';
-    for (const char c : s) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (static_cast<unsigned char>(c) < 0x20) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-            out += buf;
-        } else {
-            out += c;
-        }
+    const json& x = require_type(v, field, json::value_t::number_float);
+    const std::string too_large = "must be at most " + std::to_string(max) + ", got ";
+    if (x.is_number_unsigned()) {
+        const auto u = x.get<std::uint64_t>();
+        if (u > max)
+            field_error(field, too_large + x.dump());
+        return u;
     }
-    out += '"';
+    if (x.is_number_float() && x.get<double>() >= 0x1p64) // an integer beyond 64 bits
+        field_error(field, too_large + x.dump());
+    // "-0" is read as a signed integer 0.
+    const bool minus_zero = x.is_number_integer() && x.get<std::int64_t>() == 0;
+    field_error(field,
+                "must be a non-negative integer, got " + (minus_zero ? "-0" : x.dump()));
 }
 
-void append_number(std::string& out, double x)
+// ---- Writing: nlohmann's values in a layout for people, one annotation a line. ----
+
+bool has_containers(const ordered_json& v)
 {
-    char buf[64];
-    const auto r = std::to_chars(buf, buf + sizeof buf, x);
-    out.append(buf, r.ptr);
+    return std::any_of(v.begin(), v.end(), [](const ordered_json& item) {
+        return item.is_structured();
+    });
+}
+
+void append_value(std::string& out, const ordered_json& v, std::size_t indent)
+{
+    if (!v.is_structured() || v.empty()) {
+        out += v.dump();
+        return;
+    }
+    const bool object = v.is_object();
+    const bool multiline = has_containers(v);
+    const std::string inner(indent + 4, ' ');
+    out += object ? '{' : '[';
+    bool first = true;
+    for (auto it = v.begin(); it != v.end(); ++it) {
+        out += first ? "" : ",";
+        first = false;
+        out += multiline ? "\n" + inner : std::string(" ");
+        if (object)
+            out += ordered_json(it.key()).dump() + ": ";
+        append_value(out, it.value(), indent + 4);
+    }
+    out += multiline ? "\n" + std::string(indent, ' ') : std::string(" ");
+    out += object ? '}' : ']';
 }
 
 void check_for_writing(const sigmf_metadata& m)
@@ -412,6 +320,11 @@ void check_for_writing(const sigmf_metadata& m)
     if (m.samples_per_bit < 1 || m.samples_per_bit > max_samples_per_bit)
         throw std::invalid_argument("sigmf: samples_per_bit must be in 1.." +
                                     std::to_string(max_samples_per_bit));
+    try {
+        (void)json(m.description).dump(); // JSON text is UTF-8; the reader checks it
+    } catch (const json::exception&) {
+        throw std::invalid_argument("sigmf: description must be valid UTF-8");
+    }
 }
 
 using file_ptr = std::unique_ptr<std::FILE, int (*)(std::FILE*)>;
@@ -465,58 +378,61 @@ std::string to_sigmf_json(const sigmf_metadata& meta)
     std::stable_sort(frames.begin(), frames.end(), [](const auto& a, const auto& b) {
         return a.sample_start < b.sample_start;
     });
-    std::string out = "{\n    \"global\": {\n        \"core:datatype\": \"rf32_le\",\n"
-                      "        \"core:sample_rate\": ";
-    append_number(out, meta.sample_rate);
-    out += ",\n        \"core:version\": \"1.0.0\",\n";
-    if (!meta.description.empty()) {
-        out += "        \"core:description\": ";
-        append_json_string(out, meta.description);
-        out += ",\n";
+    ordered_json global = ordered_json::object();
+    global["core:datatype"] = "rf32_le";
+    global["core:sample_rate"] = meta.sample_rate;
+    global["core:version"] = "1.0.0";
+    if (!meta.description.empty())
+        global["core:description"] = meta.description;
+    ordered_json extension = ordered_json::object();
+    extension["name"] = "fiberkey";
+    extension["version"] = "1.0.0";
+    extension["optional"] = true;
+    global["core:extensions"] = ordered_json::array({ extension });
+    global["fiberkey:bit_rate"] = meta.bit_rate;
+    global["fiberkey:samples_per_bit"] = meta.samples_per_bit;
+
+    ordered_json capture = ordered_json::object();
+    capture["core:sample_start"] = 0;
+    ordered_json annotations = ordered_json::array();
+    for (const auto& f : frames) {
+        ordered_json a = ordered_json::object();
+        a["core:sample_start"] = f.sample_start;
+        a["fiberkey:frame_counter"] = f.frame_counter;
+        annotations.push_back(std::move(a));
     }
-    out += "        \"core:extensions\": [\n            { \"name\": \"fiberkey\", "
-           "\"version\": \"1.0.0\", \"optional\": true }\n        ],\n"
-           "        \"fiberkey:bit_rate\": ";
-    append_number(out, meta.bit_rate);
-    out += ",\n        \"fiberkey:samples_per_bit\": " +
-           std::to_string(meta.samples_per_bit) +
-           "\n    },\n    \"captures\": [\n        { \"core:sample_start\": 0 }\n    ],\n"
-           "    \"annotations\": [";
-    for (std::size_t i = 0; i < frames.size(); ++i) {
-        out += i == 0 ? "\n" : ",\n";
-        out +=
-            "        { \"core:sample_start\": " + std::to_string(frames[i].sample_start) +
-            ", \"fiberkey:frame_counter\": " + std::to_string(frames[i].frame_counter) +
-            " }";
-    }
-    out += frames.empty() ? "]\n}\n" : "\n    ]\n}\n";
+
+    ordered_json doc = ordered_json::object();
+    doc["global"] = std::move(global);
+    doc["captures"] = ordered_json::array({ capture });
+    doc["annotations"] = std::move(annotations);
+    std::string out;
+    append_value(out, doc, 0);
+    out += '\n';
     return out;
 }
 
-sigmf_metadata parse_sigmf_json(std::string_view json)
+sigmf_metadata parse_sigmf_json(std::string_view text)
 {
-    if (json.size() > max_meta_bytes)
+    if (text.size() > max_meta_bytes)
         throw sigmf_error("sigmf-meta: larger than " +
                           std::to_string(max_meta_bytes >> 20) + " MiB");
-    const json_value doc = json_parser(json).document();
-    if (doc.kind != json_value::type::object)
+    const json doc = parse_document(text);
+    if (!doc.is_object())
         throw sigmf_error("sigmf-meta: the document must be a JSON object");
 
     const auto& global =
-        require_type(find(doc, "global"), "global", json_value::type::object);
+        require_type(find(doc, "global"), "global", json::value_t::object);
     sigmf_metadata meta;
-    const std::string& datatype = require_type(find(global, "core:datatype"),
-                                               "core:datatype",
-                                               json_value::type::string)
-                                      .text;
+    const std::string& datatype =
+        require_string(find(global, "core:datatype"), "core:datatype");
     if (datatype != "rf32_le")
-        field_error("core:datatype", "must be rf32_le, got \"" + datatype + "\"");
-    const std::string& version = require_type(find(global, "core:version"),
-                                              "core:version",
-                                              json_value::type::string)
-                                     .text;
+        field_error("core:datatype",
+                    "must be rf32_le, got \"" + printable(datatype) + "\"");
+    const std::string& version =
+        require_string(find(global, "core:version"), "core:version");
     if (version.rfind("1.", 0) != 0)
-        field_error("core:version", "must be 1.x.x, got \"" + version + "\"");
+        field_error("core:version", "must be 1.x.x, got \"" + printable(version) + "\"");
     meta.sample_rate =
         positive_number(find(global, "core:sample_rate"), "core:sample_rate");
     meta.bit_rate =
@@ -527,27 +443,25 @@ sigmf_metadata parse_sigmf_json(std::string_view json)
     if (sps == 0)
         field_error("fiberkey:samples_per_bit", "must be at least 1");
     meta.samples_per_bit = static_cast<unsigned>(sps);
-    if (const json_value* d = find(global, "core:description"))
-        meta.description =
-            require_type(d, "core:description", json_value::type::string).text;
+    if (const json* d = find(global, "core:description"))
+        meta.description = require_string(d, "core:description");
 
     const auto& captures =
-        require_type(find(doc, "captures"), "captures", json_value::type::array);
-    for (const auto& c : captures.items) {
-        require_type(&c, "captures[]", json_value::type::object);
-        if (const json_value* s = find(c, "core:sample_start"))
+        require_type(find(doc, "captures"), "captures", json::value_t::array);
+    for (const auto& c : captures) {
+        require_type(&c, "captures[]", json::value_t::object);
+        if (const json* s = find(c, "core:sample_start"))
             unsigned_integer(s,
                              "captures[].core:sample_start",
                              std::numeric_limits<std::uint64_t>::max());
     }
 
     const auto& annotations =
-        require_type(find(doc, "annotations"), "annotations", json_value::type::array);
+        require_type(find(doc, "annotations"), "annotations", json::value_t::array);
     std::uint64_t previous = 0;
-    for (std::size_t i = 0; i < annotations.items.size(); ++i) {
+    for (std::size_t i = 0; i < annotations.size(); ++i) {
         const std::string name = "annotations[" + std::to_string(i) + "]";
-        const auto& a =
-            require_type(&annotations.items[i], name, json_value::type::object);
+        const auto& a = require_type(&annotations[i], name, json::value_t::object);
         const std::uint64_t start =
             unsigned_integer(find(a, "core:sample_start"),
                              name + ".core:sample_start",
@@ -555,11 +469,11 @@ sigmf_metadata parse_sigmf_json(std::string_view json)
         if (start < previous)
             field_error(name + ".core:sample_start", "breaks the order by sample_start");
         previous = start;
-        if (const json_value* count = find(a, "core:sample_count"))
+        if (const json* count = find(a, "core:sample_count"))
             unsigned_integer(count,
                              name + ".core:sample_count",
                              std::numeric_limits<std::uint64_t>::max());
-        if (const json_value* fc = find(a, "fiberkey:frame_counter"))
+        if (const json* fc = find(a, "fiberkey:frame_counter"))
             meta.frames.push_back(
                 { start,
                   static_cast<std::uint32_t>(unsigned_integer(

@@ -8,7 +8,11 @@ import time
 from gnuradio import gr
 
 from .fiberkey_python import (int_channel, key_exchange, key_post_processor, line_decoder,
-                              line_encoder, negotiator, otu_demux, otu_mux, zuc_crypt)
+                              line_encoder, negotiator, otu_demux, otu_mux,
+                              parse_quantizer_mode, zuc_crypt)
+
+#: Where a node's post-processors take their rounds from (the rounds_source argument).
+ROUNDS_SOURCES = ("negotiator", "external")
 
 
 class node(gr.hier_block2):
@@ -30,18 +34,28 @@ class node(gr.hier_block2):
     only.
 
     post_process: a key post-processor for each direction (leader of its own, follower of
-    the peer's: pp_own and pp_peer), fed with the negotiator's counts, talking to the
-    peer's over the INT channel; with rekey their seed keys become the next session keys
-    of the node's transmitting and receiving crypt blocks. pp_mode and bits_per_round go
-    to both post-processors: "soft" (default, q = 3: the most key), "equiprobable" or
-    "patent" (the patent's, with guard band alpha); see key_post_processor.
+    the peer's: pp_own and pp_peer), talking to the peer's over the INT channel; with
+    rekey their seed keys become the next session keys of the node's transmitting and
+    receiving crypt blocks. pp_mode (a mode name, checked by fiberkey.parse_quantizer_mode)
+    and bits_per_round go to both post-processors: "soft" (default, q = 3: the most key),
+    "equiprobable" or "patent" (the patent's, with guard band alpha); batch_rounds is n;
+    see key_post_processor and fiberkey.post_processing_settings.
+
+    rounds_source, where the post-processors take their per-round counts from:
+    "negotiator" (default): this node's negotiator's "rounds" (needs negotiate);
+    "external": the node's message input "pp_rounds", wired to both post-processors'
+    "rounds" inputs, e.g. from a model_rounds block (the negotiator, if any, still runs
+    and paces the link, and the node's "rounds" output still gives its counts). Without
+    post_process there is no "pp_rounds" and rounds_source is not used.
+
+    Every argument after name and key_mode is keyword-only.
     """
 
-    def __init__(self, name="A", key_mode="psk", psk_hex="", own_key_file="",
+    def __init__(self, name="A", key_mode="psk", *, psk_hex="", own_key_file="",
                  peer_public_file="", own_id="", peer_id="", fec=True, backend="auto",
                  first_counter=0, negotiate=False, bits=496, seed=0, pipeline_frames=32,
                  post_process=False, pp_mode="soft", bits_per_round=3, batch_rounds=1000,
-                 alpha=0.5, rekey=True):
+                 alpha=0.5, rekey=True, rounds_source="negotiator"):
         gr.hier_block2.__init__(
             self, f"fiberkey_node_{name}",
             gr.io_signature(2, 2, gr.sizeof_char),
@@ -50,6 +64,16 @@ class node(gr.hier_block2):
         self.message_port_register_hier_out("seed_keys")
         if name not in ("A", "B"):
             raise ValueError("name must be 'A' or 'B'")
+        if rounds_source not in ROUNDS_SOURCES:
+            raise ValueError(f"rounds_source must be 'negotiator' or 'external', "
+                             f"not {rounds_source!r}")
+        if post_process:
+            parse_quantizer_mode(pp_mode)  # ValueError naming the valid modes
+            if rounds_source == "negotiator" and not negotiate:
+                raise ValueError("post_process takes its rounds from the negotiator: set "
+                                 "negotiate=True, or rounds_source='external'")
+            if rounds_source == "external":
+                self.message_port_register_hier_in("pp_rounds")
         direction = 0 if name == "A" else 1
         peer_direction = 1 - direction
         clear = key_mode == "sm2"
@@ -88,8 +112,10 @@ class node(gr.hier_block2):
             self.pp_peer = key_post_processor(peer_direction, False, pp_mode,
                                               bits_per_round, batch_rounds, alpha, -64, rekey)
             for pp in (self.pp_own, self.pp_peer):
-                if negotiate:
+                if rounds_source == "negotiator":
                     self.msg_connect(self.negotiator, "rounds", pp, "rounds")
+                else:
+                    self.msg_connect(self, "pp_rounds", pp, "rounds")
                 self.msg_connect(self.channel, "recv", pp, "recv")
                 self.msg_connect(pp, "send", self.channel, "send")
                 self.msg_connect(pp, "seed_keys", self, "seed_keys")
@@ -97,6 +123,7 @@ class node(gr.hier_block2):
             self.msg_connect(self.pp_peer, "session_key", self.rx_crypt, "key")
         self.direction = direction
         self.post_process = post_process
+        self.rounds_source = rounds_source
 
     def seed_key_count(self, direction):
         """Seed keys this node has agreed so far for direction 0 (AB) or 1 (BA); 0 without

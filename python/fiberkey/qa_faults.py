@@ -66,7 +66,9 @@ class link:
         self.tb = gr.top_block()
         self.kw = dict(post_process=True, pp_mode="soft", bits_per_round=3,
                        batch_rounds=batch_rounds)
-        common = dict(psk_hex=PSK, negotiate=True, pipeline_frames=32, **self.kw)
+        # The post-processors take the model's rounds on the nodes' "pp_rounds" (below).
+        common = dict(psk_hex=PSK, negotiate=True, pipeline_frames=32,
+                      rounds_source="external", **self.kw)
         a = self.a = fiberkey.node("A", "psk", seed=3, **common)
         b = self.b = fiberkey.node("B", "psk", seed=4, **common)
         self.inj = {"AB": fiberkey.line_fault_injector(seed=1),
@@ -99,11 +101,8 @@ class link:
                 self.stores[d].append(store)
         self.rounds = fiberkey.model_rounds(496, 1e-3, 0.2, 1e-5, 77)
         self.tb.msg_connect(a.demux, "blocks", self.rounds, "tick")
-        self.round_ports = {a.pp_own: "a", a.pp_peer: "a", b.pp_own: "b", b.pp_peer: "b"}
-        for pp, port in self.round_ports.items():
-            node = a if port == "a" else b
-            node.msg_disconnect(node.negotiator, "rounds", pp, "rounds")
-            self.tb.msg_connect(self.rounds, port, pp, "rounds")
+        for node, port in ((a, "a"), (b, "b")):
+            self.tb.msg_connect(self.rounds, port, node, "pp_rounds")
 
     def keys(self, d):
         return min(pp.keys() for pp in self.pps[d])
@@ -141,10 +140,10 @@ class link:
             node.msg_disconnect(src, sport, dst, dport)
             node.msg_connect(new if src is old else src, sport, new if dst is old else dst,
                              dport)
-        port = self.round_ports.pop(old)
-        self.round_ports[new] = port
-        self.tb.msg_disconnect(self.rounds, port, old, "rounds")
-        self.tb.msg_connect(self.rounds, port, new, "rounds")
+        # The rounds: GNU Radio 3.10 cannot msg_disconnect an edge from a hier block's own
+        # message port ("Port does not exist"), so the old one keeps getting rounds on
+        # "pp_rounds"; cut off from the channel and the crypt block, it is out of the link.
+        node.msg_connect(node, "pp_rounds", new, "rounds")
         self.tb.msg_disconnect(old, "seed_keys", store, "store")
         self.tb.msg_connect(new, "seed_keys", store, "store")
         setattr(node, attr, new)

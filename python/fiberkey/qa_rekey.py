@@ -24,7 +24,8 @@ class qa_rekey(gr_unittest.TestCase):
     def test_001_keys_agree_and_the_link_rekeys_without_losing_a_byte(self):
         keys_wanted = 100
         kw = dict(post_process=True, pp_mode="soft", bits_per_round=3,
-                  batch_rounds=1000, negotiate=True, pipeline_frames=32, psk_hex=PSK)
+                  batch_rounds=1000, negotiate=True, pipeline_frames=32, psk_hex=PSK,
+                  rounds_source="external")
         a = fiberkey.node("A", "psk", seed=3, **kw)
         b = fiberkey.node("B", "psk", seed=4, **kw)
 
@@ -46,14 +47,13 @@ class qa_rekey(gr_unittest.TestCase):
         tb.connect((a, 0), (b, 1))
         tb.connect((b, 0), (a, 1))
         # Rounds from the round-level model at the frame rate, in place of the
-        # negotiators' (a noiseless digital line has none to count): one round of each
-        # direction for every frame that node A receives.
+        # negotiators' (a noiseless digital line has none to count), into the nodes'
+        # "pp_rounds" (rounds_source "external"): one round of each direction for every
+        # frame that node A receives.
         rounds = fiberkey.model_rounds(496, 1e-3, 0.2, 1e-5, 77)
         tb.msg_connect(a.demux, "blocks", rounds, "tick")
         for node, port in ((a, "a"), (b, "b")):
-            for pp in (node.pp_own, node.pp_peer):
-                node.msg_disconnect(node.negotiator, "rounds", pp, "rounds")
-                tb.msg_connect(rounds, port, pp, "rounds")
+            tb.msg_connect(rounds, port, node, "pp_rounds")
         tb.start()
         deadline = time.monotonic() + 240
         pps = (a.pp_own, a.pp_peer, b.pp_own, b.pp_peer)

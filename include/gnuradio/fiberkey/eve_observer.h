@@ -40,6 +40,8 @@ public:
     typedef std::shared_ptr<eve_observer> sptr;
 
     /*!
+     * \brief Makes an eve_observer: message ports "from_a", "from_b" in, "rounds" out.
+     *
      * \param bits m, as the nodes' negotiators use: a multiple of 8, at most 496
      * \param her_ber BER of her receiver on both fibers, in [0, 0.5)
      * \param window rounds per direction held while their parts come in, 1..32767

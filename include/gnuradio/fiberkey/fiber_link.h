@@ -39,6 +39,36 @@ class FIBERKEY_API fiber_link : virtual public gr::sync_block
 public:
     typedef std::shared_ptr<fiber_link> sptr;
 
+    /*!
+     * \brief Makes a fiber_link: float in (launched power, W), float out 0 (B's
+     * photocurrent, A) and, with eve_tap, float out 1 (Eve's photocurrent, A).
+     *
+     * Each value is checked at construction (std::invalid_argument when out of range).
+     *
+     * \param length_km fiber length in km, >= 0
+     * \param attenuation_db_per_km fiber attenuation in dB/km, >= 0
+     * \param connector_loss_db total connector and splice loss in dB, >= 0
+     * \param responsivity_a_per_w PIN responsivity in A/W, > 0
+     * \param thermal_noise_pa_per_rthz B's thermal noise current density in pA/sqrt(Hz),
+     *        >= 0
+     * \param bandwidth_ghz receiver electrical (noise) bandwidth in GHz, > 0
+     * \param amplifier put an optical preamplifier (with ASE noise) before the PIN
+     * \param amplifier_gain_db preamplifier gain in dB, >= 0 (used with amplifier only)
+     * \param amplifier_noise_figure_db preamplifier noise figure in dB, at least the
+     *        quantum limit 10 log10(2 - 1/G) (used with amplifier only)
+     * \param optical_bandwidth_ghz optical filter bandwidth after the preamplifier in
+     *        GHz, >= bandwidth_ghz (used with amplifier only)
+     * \param eve_tap add Eve's coupler and receiver, and output 1
+     * \param eve_tap_fraction share of the light coupled out to Eve, in (0, 1) (used with
+     *        eve_tap only)
+     * \param eve_position_km distance of the tap from A in km, in [0, length_km] (used
+     *        with eve_tap only)
+     * \param eve_thermal_noise_pa_per_rthz Eve's thermal noise current density in
+     *        pA/sqrt(Hz), >= 0; her receiver is otherwise B's (same responsivity,
+     *        bandwidth and preamplifier)
+     * \param seed 0: noise from a CSPRNG keyed from OS entropy; any other value: a
+     *        reproducible noise stream FOR TESTS ONLY
+     */
     static sptr make(double length_km = 10.0,
                      double attenuation_db_per_km = 0.35,
                      double connector_loss_db = 1.0,

@@ -35,6 +35,17 @@ class FIBERKEY_API int_channel : virtual public gr::block
 public:
     typedef std::shared_ptr<int_channel> sptr;
 
+    /*!
+     * \brief Makes an int_channel: message ports "rx_int", "send" in, "tx_int", "recv"
+     * out (no stream ports).
+     *
+     * \param budget_bytes most bytes of records put in one INT block, 16..239 (the 239
+     *        information bytes of a block; the default 78 leaves the rest to the
+     *        negotiator)
+     * \param retransmit_after_frames ceiling of the retransmission timeout, in frames
+     *        received, and the timeout before the first round-trip measurement; >= 1
+     * \param window messages in flight per stream, 1..1024
+     */
     static sptr make(int budget_bytes = 78, int retransmit_after_frames = 1024, int window = 4);
 
     virtual uint64_t messages_sent() const = 0;

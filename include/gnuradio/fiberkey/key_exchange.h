@@ -43,6 +43,26 @@ class FIBERKEY_API key_exchange : virtual public gr::block
 public:
     typedef std::shared_ptr<key_exchange> sptr;
 
+    /*!
+     * \brief Makes a key_exchange: message port "recv" in, "send", "tx_key", "rx_key" and
+     * "status" out (no stream ports).
+     *
+     * "status" publishes a dict when the exchange ends: {"state": "done" or "failed:
+     * <reason>", "fingerprint" (when done)}. Bad parameters, and in SM2 mode a missing or
+     * unreadable key file, throw at construction.
+     *
+     * \param node "A" (starts the exchange; transmits with K_AB) or "B" (transmits with
+     *        K_BA)
+     * \param mode "sm2" (key exchange over the link) or "psk" (pre-shared keys)
+     * \param own_key_file sm2: this node's SM2 private key, PKCS#8 PEM (required); psk:
+     *        ignored
+     * \param peer_public_file sm2: the peer's SM2 public key, PEM (required); psk:
+     *        ignored
+     * \param own_id sm2: this node's ID string (GB/T 32918: at most 8,191 bytes); psk:
+     *        ignored
+     * \param peer_id sm2: the peer's ID string, as the peer uses for own_id; psk: ignored
+     * \param psk_hex psk: K_AB || K_BA, 64 hex digits (32 bytes); sm2: ignored
+     */
     static sptr make(const std::string& node,
                      const std::string& mode,
                      const std::string& own_key_file,

@@ -46,16 +46,24 @@ public:
     typedef std::shared_ptr<key_post_processor> sptr;
 
     /*!
+     * \brief Makes a key_post_processor: message ports "rounds" and "recv" in, "send",
+     * "seed_keys", "session_key" and "status" out (no stream ports). The settings go
+     * through the core's one factory (fiberkey/post_processing_settings.h); a bad value
+     * throws std::invalid_argument.
+     *
      * \param direction 0 (AB) or 1 (BA)
      * \param leader true on the direction's leader (A for AB, B for BA)
      * \param mode "patent" (protocol.md section 6, faithful), "equiprobable" (q-bit
      *        equiprobable Gray-coded bins, hard-decision decoding) or "soft" (the same
      *        bins, the follower decodes with LLRs from its own counts: the most key)
-     * \param bits_per_round equiprobable and soft modes: q = 1..4
-     * \param batch_rounds n, rounds per batch
-     * \param alpha patent mode's guard band in standard deviations
-     * \param log2_epsilon total epsilon per batch as a power of 2 (-64: 2^-64)
-     * \param rekey whether seed keys become session keys
+     * \param bits_per_round q, key bits per kept round in the equiprobable and soft
+     *        modes, 1..4 (checked in every mode; the patent mode takes one bit per round)
+     * \param batch_rounds n, rounds per batch, 64..16384
+     * \param alpha patent mode's guard band in standard deviations, in [0, 10)
+     * \param log2_epsilon total epsilon per batch (half to privacy amplification, half to
+     *        the confirmation tag) as a power of 2, -256..-10 (-64: 2^-64; the
+     *        configuration needs epsilon below 1e-3)
+     * \param rekey whether seed keys become session keys (published on "session_key")
      */
     static sptr make(int direction,
                      bool leader,

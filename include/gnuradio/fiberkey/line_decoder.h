@@ -31,15 +31,27 @@ namespace fiberkey {
  * garbled epoch byte must not switch the receiver's key early. Each output frame is tagged
  * "frame_counter" and "key_epoch"; alignment changes are logged, tagged "lock" (a
  * symbol: in_frame, out_of_frame, loss_of_frame, loss_of_frame_cleared) on the next
- * frame, and published on the "status" message port. While out of frame the
- * "line_periods" port gets a message (PMT_T) per frame period of bits taken: the clock an
- * otu_mux in lock step uses when no frame comes in.
+ * frame, and published on the "status" message port (a dict: "lock", the same symbol;
+ * "outage", a uint64 counting the out-of-frame spells; "bit_position", the uint64 count
+ * of bits taken). While out of frame the "line_periods" port gets a message (a uint64,
+ * the outage count) per frame period of bits taken: the clock an otu_mux in lock step
+ * uses when no frame comes in.
  */
 class FIBERKEY_API line_decoder : virtual public gr::block
 {
 public:
     typedef std::shared_ptr<line_decoder> sptr;
 
+    /*!
+     * \brief Makes a line_decoder: byte in (one hard bit per byte, 0 or 1), one
+     * 16,830-byte vector out per aligned frame; message ports "status" and
+     * "line_periods" out.
+     *
+     * \param fec correct each frame with the G.709 RS(255,239) FEC (the encoder must have
+     *        added it); false: the parity columns are ignored. Settable with set_fec().
+     * \param lof_frames frame periods out of frame before loss of frame, and frames in
+     *        frame before it clears; >= 1 (246: about 3 ms at OTU2 rate, G.798)
+     */
     static sptr make(bool fec = true, int lof_frames = 246);
 
     virtual void set_fec(bool fec) = 0;

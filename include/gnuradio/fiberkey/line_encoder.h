@@ -29,6 +29,15 @@ class FIBERKEY_API line_encoder : virtual public gr::sync_interpolator
 public:
     typedef std::shared_ptr<line_encoder> sptr;
 
+    /*!
+     * \brief Makes a line_encoder: one 16,830-byte vector (a frame) in, bytes out
+     * (interpolation 134,640, or 16,830 when packed).
+     *
+     * \param fec compute the RS(255,239) parity into columns 3824-4079; false: those
+     *        columns are sent as zeros. Settable with set_fec().
+     * \param packed false: one bit per output byte (0 or 1), MSB first; true: the
+     *        scrambled frame bytes as they are
+     */
     static sptr make(bool fec = true, bool packed = false);
 
     virtual void set_fec(bool fec) = 0;

@@ -44,6 +44,30 @@ class FIBERKEY_API line_fault_injector : virtual public gr::block
 public:
     typedef std::shared_ptr<line_fault_injector> sptr;
 
+    /*!
+     * \brief Makes a line_fault_injector: byte in, byte out (one line bit per byte).
+     *
+     * Frame periods are counted from the first frame period of the stream (0). A bad
+     * value throws std::invalid_argument.
+     *
+     * \param drop_probability probability that a frame (in the active window) is removed
+     *        whole from the output, in [0, 1]
+     * \param bursts_per_frame mean number of error bursts starting per frame period, in
+     *        [0, 1000]
+     * \param burst_bits length of each burst in line bits, 1..134,640 when
+     *        bursts_per_frame > 0 (ignored, but not negative, otherwise)
+     * \param int_loss_probability probability that a frame's INT block is corrupted
+     *        beyond its RS code, in [0, 1]
+     * \param active_from_frame first frame period in which the random faults act
+     * \param active_frames number of frame periods in which they act; 0: no end
+     * \param outage_start_frame first frame period of the outage
+     * \param outage_frames length of the outage in frame periods; 0: no outage
+     * \param outage_fill what replaces the bits of the outage: "zeros" or "random"
+     * \param phase_bits input bit at which frame period 0 starts (the first FAS bit, if
+     *        the input is frame-aligned from there on)
+     * \param seed 0: faults from a CSPRNG keyed from OS entropy; any other value: a
+     *        reproducible fault pattern, for tests
+     */
     static sptr make(double drop_probability = 0.0,
                      double bursts_per_frame = 0.0,
                      int burst_bits = 0,

@@ -30,6 +30,19 @@ class FIBERKEY_API model_rounds : virtual public gr::block
 public:
     typedef std::shared_ptr<model_rounds> sptr;
 
+    /*!
+     * \brief Makes a model_rounds block: message port "tick" in, "a" and "b" out (no
+     * stream ports).
+     *
+     * \param bits m, the length of each array: a multiple of 8, 8..496
+     * \param noise_low lowest BER of the receivers' local noise, 0 < noise_low <=
+     *        noise_high
+     * \param noise_high highest BER of the local noise, noise_high < 0.5 (the BER is
+     *        drawn log-uniform between the two)
+     * \param link_ber BER of each fiber link alone, in [0, 0.5)
+     * \param seed 0: rounds drawn from the CSPRNG; any other value: reproducible rounds
+     *        FOR TESTS ONLY (a warning is logged)
+     */
     static sptr make(int bits = 496,
                      double noise_low = 1e-3,
                      double noise_high = 0.2,

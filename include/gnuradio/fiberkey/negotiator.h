@@ -50,11 +50,15 @@ public:
     typedef std::shared_ptr<negotiator> sptr;
 
     /*!
+     * \brief Makes a negotiator: message ports "rx" and "rx_status" in, "neg" and
+     * "rounds" out (no stream ports).
+     *
      * \param node "A" (leads AB) or "B" (leads BA)
-     * \param bits m, the length of each array: a multiple of 8, at most 496
+     * \param bits m, the length of each array: a multiple of 8, 8..496
      * \param seed 0 for the CSPRNG; anything else is a test seed
      * \param pipeline_frames NEG blocks sent at start, before any frame is received: the
-     *        frames in flight when the mux waits for NEG (lock step); 0 when it does not
+     *        frames in flight when the mux waits for NEG (lock step); 0 when it does not;
+     *        0..4096
      */
     static sptr
     make(const std::string& node, int bits = 496, uint64_t seed = 0, int pipeline_frames = 0);

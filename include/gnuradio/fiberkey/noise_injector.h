@@ -37,6 +37,22 @@ class FIBERKEY_API noise_injector : virtual public gr::sync_block
 public:
     typedef std::shared_ptr<noise_injector> sptr;
 
+    /*!
+     * \brief Makes a noise_injector: float in, float out (sync), "nd1_sigma" and
+     * "nd2_sigma" tags added.
+     *
+     * \param samples_per_bit samples per line bit, 1..1024, as the frame sync and slicer
+     *        use; every sample of an ND bit gets noise
+     * \param law distribution of each field's sigma per frame: "ber_log_uniform",
+     *        "ber_uniform" (the BER that the noise alone would cause, between low and
+     *        high) or "sigma_uniform" (sigma relative to |one - zero|, between low and
+     *        high)
+     * \param low lower end of the distribution: a BER law needs 0 < low <= high < 0.5;
+     *        sigma_uniform needs 0 <= low <= high
+     * \param high upper end of the distribution (see low)
+     * \param seed 0: noise and sigmas from a CSPRNG keyed from OS entropy; any other
+     *        value: reproducible FOR TESTS ONLY
+     */
     static sptr make(int samples_per_bit = 1,
                      const std::string& law = "ber_log_uniform",
                      double low = 1e-3,

@@ -32,9 +32,13 @@ public:
     typedef std::shared_ptr<ook_modulator> sptr;
 
     /*!
+     * \brief Makes an ook_modulator: byte in (one bit per byte), float out (W),
+     * interpolation samples_per_bit.
+     *
      * \param samples_per_bit output samples per bit, 1..1024
-     * \param launch_power_dbm mean launch power, dBm
-     * \param extinction_ratio_db P1 / P0, > 0 dB
+     * \param launch_power_dbm mean launch power over ones and zeros, dBm (finite);
+     *        settable with set_launch_power_dbm()
+     * \param extinction_ratio_db P1 / P0, > 0 dB; settable with set_extinction_ratio_db()
      * \param rise_time_bits 10-90 % rise and fall time in bit periods, 0..2
      */
     static sptr make(int samples_per_bit = 1,

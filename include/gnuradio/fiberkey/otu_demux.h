@@ -33,6 +33,11 @@ class FIBERKEY_API otu_demux : virtual public gr::block
 public:
     typedef std::shared_ptr<otu_demux> sptr;
 
+    /*!
+     * \brief Makes an otu_demux: one 16,830-byte vector (a decrypted frame) in, bytes out
+     * (the 15,232 payload bytes of each frame); message ports "neg", "int" and "blocks"
+     * out. No parameters. Frames are taken apart by the core codec (fiberkey/otu_frame.h).
+     */
     static sptr make();
 
     virtual uint64_t frames() const = 0;

@@ -43,6 +43,20 @@ class FIBERKEY_API otu_mux : virtual public gr::block
 public:
     typedef std::shared_ptr<otu_mux> sptr;
 
+    /*!
+     * \brief Makes an otu_mux: bytes in (client payload, 15,232 per frame), one
+     * 16,830-byte vector out per frame; message ports "neg", "int", "rx_status" and
+     * "line_periods" in. Frames are built by the core codec (fiberkey/otu_frame.h).
+     *
+     * \param first_counter frame counter of the first frame, 0..2^32 - 1 (the counter is
+     *        32 bits and wraps)
+     * \param queue_depth PDUs held in each of the "neg" and "int" queues before new ones
+     *        are dropped and counted, 1..65536
+     * \param wait_for_neg true: each frame waits for a NEG block (lock step with a
+     *        negotiator, paced by line periods while the receiver is out of frame);
+     *        false: a frame with none queued carries an empty NEG. Settable with
+     *        set_wait_for_neg().
+     */
     static sptr make(uint64_t first_counter = 0, int queue_depth = 64, bool wait_for_neg = false);
 
     virtual uint64_t frames() const = 0;

@@ -27,6 +27,12 @@ class FIBERKEY_API round_counts : virtual public gr::block
 public:
     typedef std::shared_ptr<round_counts> sptr;
 
+    /*!
+     * \brief Makes a round_counts block: message port "rounds" in, two float outputs
+     * (0: direction AB, 1: direction BA).
+     *
+     * \param queue_depth rounds waiting per output before the oldest is dropped, >= 1
+     */
     static sptr make(int queue_depth = 4096);
 
     virtual uint64_t rounds_dropped() const = 0;

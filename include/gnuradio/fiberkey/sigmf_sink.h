@@ -32,6 +32,15 @@ class FIBERKEY_API sigmf_sink : virtual public gr::sync_block
 public:
     typedef std::shared_ptr<sigmf_sink> sptr;
 
+    /*!
+     * \brief Makes a sigmf_sink: float in, no output.
+     *
+     * \param filename BASE, or BASE.sigmf-data / BASE.sigmf-meta (the suffix is dropped);
+     *        empty: no file yet, and starting the flowgraph then throws
+     * \param bit_rate line bit rate in bit/s, > 0 (default: OTU2, 11.043846 Gbit/s)
+     * \param samples_per_bit samples per line bit in the recording, 1..1024
+     * \param description written as core:description; left out when empty
+     */
     static sptr make(const std::string& filename = "",
                      double bit_rate = 11.043846e9,
                      int samples_per_bit = 1,

@@ -30,6 +30,18 @@ class FIBERKEY_API sigmf_source : virtual public gr::sync_block
 public:
     typedef std::shared_ptr<sigmf_source> sptr;
 
+    /*!
+     * \brief Makes a sigmf_source: no input, float out.
+     *
+     * \param filename sigmf: BASE, or BASE.sigmf-data / BASE.sigmf-meta; f32, i16: the
+     *        sample file. A missing or bad file throws at construction; empty: no file
+     *        yet, and starting the flowgraph then throws
+     * \param format "sigmf", "f32" or "i16"
+     * \param frame_tags sigmf only: put a "frame_counter" tag (uint64) on the sample of
+     *        each frame annotation
+     * \param scale i16 only: the factor applied to each int16 sample (finite; default
+     *        1/32768: full scale to 1.0)
+     */
     static sptr make(const std::string& filename = "",
                      const std::string& format = "sigmf",
                      bool frame_tags = false,

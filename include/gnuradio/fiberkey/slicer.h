@@ -33,6 +33,20 @@ class FIBERKEY_API slicer : virtual public gr::sync_decimator
 public:
     typedef std::shared_ptr<slicer> sptr;
 
+    /*!
+     * \brief Makes a slicer: float in, byte out (0 or 1), decimation samples_per_bit.
+     *
+     * \param samples_per_bit input samples per bit, 1..1024
+     * \param sample_phase which sample of each bit is decided, 0..samples_per_bit - 1
+     * \param mode threshold mode: "tag", "fixed" or "adaptive" (see above)
+     * \param threshold decision threshold in sample units, finite: used in "fixed" mode
+     *        (a "frame_start" tag replaces it in "tag" mode; "adaptive" finds its own);
+     *        settable with set_threshold()
+     * \param inverted decide 1 below the threshold, until a "frame_start" tag says
+     *        otherwise; settable with set_inverted()
+     * \param adaptation_rate weight of each block of 256 decisions in the adaptive level
+     *        averages ("adaptive" mode, and "tag" mode before the first tag), in (0, 1]
+     */
     static sptr make(int samples_per_bit = 1,
                      int sample_phase = 0,
                      const std::string& mode = "tag",

@@ -36,6 +36,9 @@ public:
     typedef std::shared_ptr<soft_frame_sync> sptr;
 
     /*!
+     * \brief Makes a soft_frame_sync: float in, float out (same samples, delayed by
+     * delay()), "frame_start" tags added; message port "status" out.
+     *
      * \param max_hunt_bit_errors FAS bits that may be wrong while hunting, 0..12
      * \param min_correlation normalised FAS correlation that counts, (0, 1]
      * \param level_smoothing weight of each frame in the level estimates, (0, 1]

@@ -51,12 +51,18 @@ public:
     typedef std::shared_ptr<zuc_crypt> sptr;
 
     /*!
+     * \brief Makes a zuc_crypt: one 16,830-byte vector (a frame) in, one out; message
+     * port "key" in, "events" out. A bad value throws std::invalid_argument.
+     *
      * \param direction 0 for A to B, 1 for B to A (the EEA3 DIRECTION bit)
      * \param transmit true to encrypt outgoing frames, false to decrypt received ones
-     * \param key initial session key (16 bytes) or empty to wait for one on "key"
-     * \param epoch the initial key's epoch (0..3)
-     * \param backend "auto", "portable" or "ipsec-mb"
-     * \param allow_clear pass frames in the clear until the first key (link start)
+     * \param key initial session key, 16 bytes, in effect from frame counter 0; empty to
+     *        wait for one on "key"
+     * \param epoch the initial key's epoch, 0..3 (checked even when key is empty)
+     * \param backend "auto" (the fastest available), "portable" or "ipsec-mb" (only when
+     *        the module was built with libipsec-mb)
+     * \param allow_clear pass frames in the clear until the first key has been used
+     *        (link start: otu_frame::link_start_policy)
      */
     static sptr make(int direction,
                      bool transmit,

@@ -8,7 +8,6 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <random>
@@ -259,18 +258,4 @@ TEST(link, rejects_bad_parameters)
                   c.optical_bandwidth_ghz = 1.0;
               }).find("optical_bandwidth_ghz"),
               std::string::npos);
-}
-
-TEST(optical_receiver, throughput)
-{
-    optical_receiver rx({}, gaussian_source());
-    std::vector<float> x(1 << 20, 10e-6f);
-    const auto t0 = std::chrono::steady_clock::now();
-    constexpr int rounds = 40;
-    for (int i = 0; i < rounds; ++i)
-        rx.process(x.data(), x.data(), x.size());
-    const double s =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::printf("[ speed    ] optical_receiver: %.0f M samples/s\n",
-                rounds * x.size() / s / 1e6);
 }

@@ -7,9 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <vector>
 
 using namespace fiberkey;
@@ -175,19 +173,4 @@ TEST(gaussian_source, moved_from_source_refuses_work)
     std::vector<float> v(4096);
     b.fill(v);
     EXPECT_THROW(a.fill(v), std::logic_error);
-}
-
-TEST(gaussian_source, throughput)
-{
-    gaussian_source g;
-    std::vector<float> v(1 << 20);
-    g.fill(v);
-    const auto t0 = std::chrono::steady_clock::now();
-    constexpr int rounds = 64;
-    for (int i = 0; i < rounds; ++i)
-        g.fill(v);
-    const double s =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::printf("[ speed    ] gaussian_source: %.0f M samples/s\n",
-                rounds * v.size() / s / 1e6);
 }

@@ -8,9 +8,7 @@
 
 #include "random_bits.h"
 
-#include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <random>
 #include <vector>
 
@@ -163,19 +161,4 @@ TEST(ook_modulator, rejects_bad_parameters)
               std::string::npos);
     EXPECT_NE(message({ .average_power_dbm = NAN }).find("average_power_dbm"),
               std::string::npos);
-}
-
-TEST(ook_modulator, throughput)
-{
-    const auto bits = random_bits(1 << 20, 4);
-    std::vector<float> out(bits.size());
-    ook_modulator m({});
-    const auto t0 = std::chrono::steady_clock::now();
-    constexpr int rounds = 50;
-    for (int i = 0; i < rounds; ++i)
-        m.process(bits.data(), out.data(), bits.size());
-    const double s =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::printf("[ speed    ] ook_modulator (1 sample/bit): %.0f M bits/s\n",
-                rounds * bits.size() / s / 1e6);
 }

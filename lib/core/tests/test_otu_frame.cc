@@ -66,8 +66,9 @@ TEST(otu_frame, fields_sit_where_protocol_md_puts_them)
     // Every other OTU byte (overhead, OPU overhead, FEC columns) is zero.
     for (std::size_t r = 0; r < fl::rows; ++r)
         for (std::size_t c = r == 0 ? fl::clear_overhead_columns : 0; c < fl::columns; ++c) {
-            if (c < fl::payload_columns.offset || c >= fl::payload_columns.end())
+            if (c < fl::payload_columns.offset || c >= fl::payload_columns.end()) {
                 ASSERT_EQ(f[fl::at(r, c)], 0) << "row " << r << " column " << c;
+            }
         }
     EXPECT_TRUE(std::equal(p.neg.begin(), p.neg.end(), f.begin() + fl::neg.offset));
     // INT: 100 information bytes, zero padding to 239, then a valid RS(255,239) parity.

@@ -11,7 +11,6 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cstdio>
 #include <map>
 #include <random>
@@ -51,7 +50,6 @@ struct run_figures {
     std::size_t paired_keys = 0, leader_only = 0, follower_only = 0, mismatched = 0;
     std::uint64_t rounds = 0, errors = 0, key_bits = 0; //!< errors over reconciled bits
     post_processor_stats leader, follower;
-    double seconds = 0.0;
     std::vector<std::uint32_t> f1, f2;
 };
 
@@ -74,7 +72,6 @@ public:
     run(Generator& gen, std::size_t rounds, run_figures& fig, bool keep_counts = false)
     {
         std::bernoulli_distribution lose_round(d_faults.round_loss);
-        const auto t0 = std::chrono::steady_clock::now();
         for (std::size_t i = 0; i < rounds; ++i) {
             d_sequence = static_cast<std::uint16_t>(d_sequence % 65535 + 1);
             const auto [f1, f2] = gen.next();
@@ -90,8 +87,6 @@ public:
         }
         for (int i = 0; i < 64; ++i)
             step(); // let the last messages arrive
-        fig.seconds +=
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         fig.rounds += rounds;
         collect();
     }
@@ -644,36 +639,4 @@ TEST(post_processor, secret_bits_per_round_by_mode)
     }
     EXPECT_GE(soft3, 2.0 * patent);
     EXPECT_GE(soft3, 0.9);
-}
-
-// Printed: wall-clock post-processing time per seed key at n = 1000 rounds per batch,
-// both sides, on the round-level model at its defaults, once the codes are built (they
-// are cached per process).
-TEST(post_processor, time_per_seed_key)
-{
-    struct mode_case {
-        const char* name;
-        quantizer_mode mode;
-        unsigned q;
-    };
-    for (const auto& c :
-         { mode_case{ "patent", quantizer_mode::patent, 1 },
-           mode_case{ "equiprobable q=2", quantizer_mode::equiprobable, 2 },
-           mode_case{ "soft q=3", quantizer_mode::soft, 3 } }) {
-        auto cfg = small_batches(c.mode, c.q);
-        cfg.batch_rounds = 1000;
-        cfg.abandon_after_rounds = 2000;
-        run_figures warm, timed;
-        for (auto* fig : { &warm, &timed }) {
-            simulated_link link(cfg, link_faults{}, 41);
-            model_counts gen(41, round_model_config{});
-            link.run(gen, 20 * 1000, *fig);
-            link.finish(*fig);
-        }
-        ASSERT_GT(timed.paired_keys, 0u);
-        std::printf("  %-18s %3zu keys, %.2f ms per seed key (model and link included)\n",
-                    c.name,
-                    timed.paired_keys,
-                    1000.0 * timed.seconds / double(timed.paired_keys));
-    }
 }

@@ -9,7 +9,6 @@
 
 #include <cmath>
 #include <cstdio>
-#include <ctime>
 #include <stdexcept>
 #include <vector>
 
@@ -180,30 +179,17 @@ TEST(round_model, refuses_impossible_settings)
     EXPECT_THROW(round_model{ c }, std::invalid_argument);
 }
 
-// Speed on one core, printed (no assertion: it depends on the machine), with the
-// figures at the defaults: m = 496, local BER log-uniform in [1e-3, 0.2], no link errors.
-// CPU time rather than wall time, so that other jobs on the machine do not count.
-TEST(round_model, defaults_speed_correlation_and_mutual_information)
+// The figures at the defaults: m = 496, local BER log-uniform in [1e-3, 0.2], no link
+// errors, Eve simulated (the model's speed is in bench/bench_core.cc).
+TEST(round_model, defaults_correlation_and_mutual_information)
 {
     std::vector<model_round> r(2000000);
-    const auto rate = [&r](round_model& model, std::size_t n) {
-        const std::clock_t t0 = std::clock();
-        model.generate(0, std::span(r).first(n / 2));
-        model.generate(1, std::span(r).subspan(n / 2, n / 2));
-        return n / (static_cast<double>(std::clock() - t0) / CLOCKS_PER_SEC) / 1e6;
-    };
     round_model_config c;
-    round_model plain(c, seeded(7));
-    round_model csprng(c);
-    std::printf("round model: %.2f M rounds/s per core (test source), %.2f M (CSPRNG)\n",
-                rate(plain, r.size()),
-                rate(csprng, r.size()));
     c.simulate_eve = true;
     round_model with_eve(c, seeded(8));
-    std::printf("round model with Eve: %.2f M rounds/s per core\n",
-                rate(with_eve, r.size()));
+    with_eve.generate(0, std::span(r).first(r.size() / 2));
+    with_eve.generate(1, std::span(r).subspan(r.size() / 2, r.size() / 2));
 
-    // r holds the run with Eve from here on.
     const auto f1 = as_doubles(r, &model_round::f1), f2 = as_doubles(r, &model_round::f2);
     const auto m1 = mean_sigma(f1);
     const double rho = pearson_correlation(f1, f2);

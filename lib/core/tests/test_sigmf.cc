@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -177,6 +179,60 @@ TEST(sigmf, rejects_malformed_metadata_with_clear_errors)
     for (const auto& c : cases)
         EXPECT_NE(error_of(c.json).find(c.message), std::string::npos)
             << "expected \"" << c.message << "\", got \"" << error_of(c.json) << "\"";
+}
+
+TEST(sigmf, errors_are_one_short_printable_line)
+{
+    const auto j = valid_json();
+    const std::string hostile[] = {
+        // An unterminated string of a megabyte: nlohmann quotes the token it read.
+        "{\"global\": \"" + std::string(1 << 20, 'x'),
+        "{\"k\": \"a\nb\"}",
+        "{\"k\": \"\xff\xfe\"}",
+        replaced(j, "rf32_le", "x\\ny\\u0001" + std::string(1000, 'z')),
+        "{\"" + std::string(5000, 'k') + "\": 1, \"" + std::string(5000, 'k') + "\": 2}",
+    };
+    for (const auto& text : hostile) {
+        const auto e = error_of(text);
+        EXPECT_NE(e, "no error");
+        EXPECT_LT(e.size(), 300u) << e.substr(0, 300);
+        EXPECT_TRUE(std::all_of(e.begin(), e.end(), [](char c) {
+            return c >= 0x20 && c <= 0x7e;
+        })) << e.substr(0, 300);
+    }
+    EXPECT_NE(error_of("{\"k\": \"\xc3\"}").find("not valid UTF-8"), std::string::npos);
+    EXPECT_NE(error_of(std::string((16 << 20) + 1, ' ')).find("larger than 16 MiB"),
+              std::string::npos);
+}
+
+TEST(sigmf, many_keys_and_values_parse_in_bounded_time)
+{
+    // 200,000 distinct keys in one object: the duplicate check must not be quadratic.
+    std::string s = "{";
+    for (int i = 0; i < 200'000; ++i)
+        s += "\"k" + std::to_string(i) + "\": [], ";
+    s += "\"k0\": 1}";
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_NE(error_of(s).find("duplicate key \"k0\""), std::string::npos);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+}
+
+TEST(sigmf, writer_keeps_one_annotation_a_line_and_refuses_bad_utf8)
+{
+    const auto j = valid_json();
+    EXPECT_NE(
+        j.find(
+            "\n        { \"core:sample_start\": 100, \"fiberkey:frame_counter\": 7 },\n"),
+        std::string::npos)
+        << j;
+    EXPECT_EQ(
+        j.rfind("{\n    \"global\": {\n        \"core:datatype\": \"rf32_le\",\n", 0), 0u)
+        << j;
+    auto m = example_meta();
+    m.frames.clear();
+    EXPECT_NE(to_sigmf_json(m).find("\"annotations\": []\n}\n"), std::string::npos);
+    m.description = "caf\xc3";
+    EXPECT_THROW(to_sigmf_json(m), std::invalid_argument);
 }
 
 TEST(sigmf, ten_thousand_random_mutations_never_crash)

@@ -8,8 +8,6 @@
 
 #include "random_bits.h"
 
-#include <chrono>
-#include <cstdio>
 #include <random>
 #include <vector>
 
@@ -113,25 +111,4 @@ TEST(slicer, rejects_bad_parameters)
     EXPECT_THROW(slicer({ .adaptive = true, .adaptation_rate = 0.0f }),
                  std::invalid_argument);
     EXPECT_THROW(slicer({ .threshold = NAN }), std::invalid_argument);
-}
-
-TEST(slicer, throughput)
-{
-    std::vector<float> x(1 << 20);
-    std::mt19937 rng(4);
-    for (auto& v : x)
-        v = static_cast<float>(rng() & 1);
-    std::vector<std::uint8_t> out(x.size());
-    for (bool adaptive : { false, true }) {
-        slicer s({ .threshold = 0.5f, .adaptive = adaptive });
-        const auto t0 = std::chrono::steady_clock::now();
-        constexpr int rounds = 100;
-        for (int i = 0; i < rounds; ++i)
-            s.process(x.data(), out.data(), x.size());
-        const double sec =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        std::printf("[ speed    ] slicer (%s): %.0f M samples/s\n",
-                    adaptive ? "adaptive" : "fixed",
-                    rounds * x.size() / sec / 1e6);
-    }
 }

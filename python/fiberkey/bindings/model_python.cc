@@ -4,6 +4,7 @@
  */
 // The round-level model, the statistics and the key post-processing for researchers:
 // plain core classes, no flowgraph needed.
+#include <fiberkey/post_processing_settings.h>
 #include <fiberkey/post_processor.h>
 #include <fiberkey/round_model.h>
 #include <fiberkey/session_key.h>
@@ -12,6 +13,8 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
+
+#include <string>
 
 namespace py = pybind11;
 using namespace fiberkey;
@@ -95,6 +98,86 @@ void bind_model(py::module& m)
             "bits_per_round",
             [](const post_processor_config& c) { return c.quantizer.bits_per_round; },
             [](post_processor_config& c, unsigned q) { c.quantizer.bits_per_round = q; });
+
+    // The one source of post-processing settings (post_processing_settings.h): the mode
+    // grammar, the settings in users' units and the factory the block uses.
+    m.def(
+        "parse_quantizer_mode",
+        [](const std::string& name) { return parse_quantizer_mode(name); },
+        py::arg("name"),
+        "The quantizer_mode called \"patent\", \"equiprobable\" or \"soft\"; anything "
+        "else raises ValueError naming the valid ones.");
+    m.def(
+        "quantizer_mode_name",
+        [](quantizer_mode mode) { return std::string(to_string(mode)); },
+        py::arg("mode"),
+        "\"patent\", \"equiprobable\" or \"soft\" (what parse_quantizer_mode reads).");
+    m.def(
+        "default_bits_per_round",
+        [](quantizer_mode mode) { return default_bits_per_round(mode); },
+        py::arg("mode"),
+        "q for a mode named without one: soft 3, equiprobable 2, patent 1.");
+    m.def(
+        "parse_pp_mode",
+        [](const std::string& spec, unsigned default_q) {
+            const auto s = parse_pp_mode(spec, default_q);
+            return py::make_tuple(s.mode, s.bits_per_round);
+        },
+        py::arg("spec"),
+        py::arg("default_q") = 0u,
+        "(quantizer_mode, q) of a mode spec \"patent\" | \"equiprobable[:q]\" | "
+        "\"soft[:q]\", q = 1..4; without :q default_q if non-zero (equiprobable and soft), "
+        "else the mode's default. ValueError says what is wrong.");
+    m.def(
+        "format_pp_mode",
+        [](quantizer_mode mode, unsigned q) {
+            return to_string(pp_mode_spec{ mode, q });
+        },
+        py::arg("mode"),
+        py::arg("bits_per_round"),
+        "The spec parse_pp_mode reads back: \"patent\", \"equiprobable:2\", \"soft:3\", ...");
+
+    py::class_<post_processing_settings>(
+        m,
+        "post_processing_settings",
+        "Post-processing settings in users' units; the defaults are the key_post_processor "
+        "block's: soft, 3 bits per round, n = 1000, alpha = 0.5, log2_epsilon = -64.")
+        .def(py::init<>())
+        .def(py::init([](const std::string& spec) {
+                 post_processing_settings s;
+                 s.set_mode(parse_pp_mode(spec));
+                 return s;
+             }),
+             py::arg("mode"),
+             "The defaults with the mode of a spec (parse_pp_mode).")
+        .def_readwrite("mode", &post_processing_settings::mode)
+        .def_readwrite("bits_per_round", &post_processing_settings::bits_per_round)
+        .def_readwrite("batch_rounds", &post_processing_settings::batch_rounds)
+        .def_readwrite("alpha", &post_processing_settings::alpha)
+        .def_readwrite("log2_epsilon", &post_processing_settings::log2_epsilon)
+        .def_property(
+            "mode_spec",
+            [](const post_processing_settings& s) { return to_string(s.mode_spec()); },
+            [](post_processing_settings& s, const std::string& spec) {
+                s.set_mode(parse_pp_mode(spec));
+            },
+            "mode and bits_per_round as a spec (\"soft:3\"); setting it parses one.")
+        .def("__repr__", [](const post_processing_settings& s) {
+            return "post_processing_settings(" + to_string(s.mode_spec()) +
+                   ", batch_rounds=" + std::to_string(s.batch_rounds) +
+                   ", alpha=" + py::repr(py::float_(s.alpha)).cast<std::string>() +
+                   ", log2_epsilon=" +
+                   py::repr(py::float_(s.log2_epsilon)).cast<std::string>() + ")";
+        });
+    m.def(
+        "make_post_processor_config",
+        &make_post_processor_config,
+        py::arg("role"),
+        py::arg("direction"),
+        py::arg("settings") = post_processing_settings(),
+        "One end's post_processor_config, as the key_post_processor block builds it: "
+        "abandon_after_rounds = 8 n, eps_total = 2^log2_epsilon. ValueError names a field "
+        "out of range.");
 
     py::class_<seed_key>(m, "seed_key", "A 256-bit seed key and what it cost.")
         .def_readonly("direction", &seed_key::direction)

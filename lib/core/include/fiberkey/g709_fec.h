@@ -89,6 +89,9 @@ namespace detail {
 //! (avx512) codewords per vector, multiplying by PSHUFB nibble tables or GFNI matrices.
 enum class kernel { scalar, ssse3, avx2, gfni_avx2, avx512, gfni_avx512 };
 
+//! The kernel's name: "scalar", "ssse3", "avx2", "gfni_avx2", "avx512", "gfni_avx512".
+const char* to_string(kernel k);
+
 //! Whether this build and CPU can run \p k.
 bool supported(kernel k);
 

@@ -45,15 +45,15 @@ struct sigmf_metadata {
 };
 
 //! The .sigmf-meta JSON for these metadata. Throws std::invalid_argument for values
-//! that the reader would refuse.
+//! that the reader would refuse (a description that is not UTF-8 among them).
 std::string to_sigmf_json(const sigmf_metadata& meta);
 
 /*!
- * Parses and checks a .sigmf-meta document: JSON syntax (own parser, nesting depth
- * limited, duplicate keys refused), core:datatype rf32_le, core:version 1.x.x, positive
- * finite rates, integer fields written as integers and in range, annotations sorted.
- * Annotations without fiberkey:frame_counter and unknown keys are skipped. Throws
- * sigmf_error; never anything else for bad input.
+ * Parses and checks a .sigmf-meta document: JSON syntax (nlohmann-json, UTF-8 strings,
+ * nesting depth limited, duplicate keys refused), core:datatype rf32_le, core:version
+ * 1.x.x, positive finite rates, integer fields written as integers and in range,
+ * annotations sorted. Annotations without fiberkey:frame_counter and unknown keys are
+ * skipped. Throws sigmf_error; never anything else for bad input.
  */
 sigmf_metadata parse_sigmf_json(std::string_view json);
 
