@@ -22,8 +22,8 @@ inline const char*& program_name()
 
 [[noreturn]] inline void usage_error(const std::string& what)
 {
-    std::fprintf(stderr, "%s: %s (see %s --help)\n", program_name(), what.c_str(),
-                 program_name());
+    std::fprintf(
+        stderr, "%s: %s (see %s --help)\n", program_name(), what.c_str(), program_name());
     std::exit(2);
 }
 

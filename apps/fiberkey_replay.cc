@@ -143,13 +143,18 @@ std::string event_text(const pmt::pmt_t& msg)
 int run(const options& o)
 {
     auto source = fk::sigmf_source::make(o.file, o.format, false, o.scale);
-    int sps = o.samples_per_bit.value_or(o.format == "sigmf" ? source->samples_per_bit() : 1);
-    const double rate = o.format == "sigmf" ? source->sample_rate() : o.rate.value_or(0.0);
-    std::printf("input: %s (%s), %llu samples, %d samples per bit", o.file.c_str(),
-                o.format.c_str(), static_cast<unsigned long long>(source->total_samples()),
+    int sps =
+        o.samples_per_bit.value_or(o.format == "sigmf" ? source->samples_per_bit() : 1);
+    const double rate =
+        o.format == "sigmf" ? source->sample_rate() : o.rate.value_or(0.0);
+    std::printf("input: %s (%s), %llu samples, %d samples per bit",
+                o.file.c_str(),
+                o.format.c_str(),
+                static_cast<unsigned long long>(source->total_samples()),
                 sps);
     if (rate > 0)
-        std::printf(", %.6g samples/s, %.6g s", rate,
+        std::printf(", %.6g samples/s, %.6g s",
+                    rate,
                     static_cast<double>(source->total_samples()) / rate);
     std::printf("\n");
 
@@ -183,7 +188,9 @@ int run(const options& o)
         tb->connect(crypt, 0, demux, 0);
         tb->connect(demux, 0, payload, 0);
     } else {
-        tb->connect(decoder, 0, gr::blocks::null_sink::make(fiberkey::frame_layout::frame_bytes),
+        tb->connect(decoder,
+                    0,
+                    gr::blocks::null_sink::make(fiberkey::frame_layout::frame_bytes),
                     0);
     }
     tb->run();
@@ -205,20 +212,21 @@ int run(const options& o)
                 static_cast<unsigned long long>(decoder->corrected_symbols()),
                 static_cast<unsigned long long>(decoder->uncorrectable_codewords()));
     if (crypt) {
-        std::printf("frames decrypted: %llu, dropped %llu; payload bytes %zu; INT accepted "
-                    "%llu, uncorrectable %llu\n",
-                    static_cast<unsigned long long>(crypt->frames_processed()),
-                    static_cast<unsigned long long>(crypt->frames_dropped()),
-                    payload->data().size(),
-                    static_cast<unsigned long long>(demux->int_accepted()),
-                    static_cast<unsigned long long>(demux->int_uncorrectable()));
+        std::printf(
+            "frames decrypted: %llu, dropped %llu; payload bytes %zu; INT accepted "
+            "%llu, uncorrectable %llu\n",
+            static_cast<unsigned long long>(crypt->frames_processed()),
+            static_cast<unsigned long long>(crypt->frames_dropped()),
+            payload->data().size(),
+            static_cast<unsigned long long>(demux->int_accepted()),
+            static_cast<unsigned long long>(demux->int_uncorrectable()));
         if (!o.payload_out.empty()) {
             std::FILE* f = std::fopen(o.payload_out.c_str(), "wb");
             const auto& data = payload->data();
             if (!f || std::fwrite(data.data(), 1, data.size(), f) != data.size() ||
                 std::fclose(f) != 0) {
-                std::fprintf(stderr, "fiberkey-replay: cannot write %s\n",
-                             o.payload_out.c_str());
+                std::fprintf(
+                    stderr, "fiberkey-replay: cannot write %s\n", o.payload_out.c_str());
                 return 1;
             }
         }

@@ -139,14 +139,18 @@ int run(int argc, char** argv)
         const auto count = number_arg(o, "count", 16, UINT32_MAX);
         const auto bearer = number_arg(o, "bearer", 0, eea3::max_bearer);
         const auto direction = number_arg(o, "direction", 0, 1);
-        const auto bits = number_arg(o, "length", 10, uint64_t(eea3_lanes::max_lane_bytes) * 8);
+        const auto bits =
+            number_arg(o, "length", 10, uint64_t(eea3_lanes::max_lane_bytes) * 8);
         auto data = hex_arg(o, "in", 0);
         if (data.size() != (bits + 7) / 8)
             throw usage_error("--in must hold exactly ceil(length/8) = " +
                               std::to_string((bits + 7) / 8) + " bytes");
         eea3::crypt(std::span<const uint8_t, 16>(key.data(), 16),
-                    static_cast<uint32_t>(count), static_cast<unsigned>(bearer),
-                    static_cast<unsigned>(direction), data, bits);
+                    static_cast<uint32_t>(count),
+                    static_cast<unsigned>(bearer),
+                    static_cast<unsigned>(direction),
+                    data,
+                    bits);
         std::printf("%s\n", to_hex(data).c_str());
         return 0;
     }

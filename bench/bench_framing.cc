@@ -44,8 +44,8 @@ void set_frame_counters(benchmark::State& state, uint64_t frames)
 {
     state.counters["frames/s"] =
         benchmark::Counter(double(frames), benchmark::Counter::kIsRate);
-    state.counters["Mbit/s"] =
-        benchmark::Counter(double(frames) * frame_bits / 1e6, benchmark::Counter::kIsRate);
+    state.counters["Mbit/s"] = benchmark::Counter(double(frames) * frame_bits / 1e6,
+                                                  benchmark::Counter::kIsRate);
 }
 
 void core_fec_encode(benchmark::State& state)
@@ -176,7 +176,11 @@ void block_line_decoder(benchmark::State& state)
         tb->connect(dec, 0, sink, 0);
     });
 }
-BENCHMARK(block_line_decoder)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(block_line_decoder)
+    ->Arg(0)
+    ->Arg(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 // The same packed input as the peer below, unpacked by GNU Radio, into our decoder.
 void block_line_decoder_after_unpack(benchmark::State& state)

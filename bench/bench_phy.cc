@@ -60,7 +60,8 @@ const std::vector<float>& line_samples()
 
 void set_rate(benchmark::State& state, double samples)
 {
-    state.counters["samples/s"] = benchmark::Counter(samples, benchmark::Counter::kIsRate);
+    state.counters["samples/s"] =
+        benchmark::Counter(samples, benchmark::Counter::kIsRate);
 }
 
 void core_gaussian_source(benchmark::State& state)
@@ -161,32 +162,41 @@ BENCHMARK(harness_only)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void block_fiber_link(benchmark::State& state)
 {
-    run_block(state, [] { return gr::fiberkey::fiber_link::make(10, 0.35, 1, 0.8, 20, 7.7,
-                                                                  false, 20, 5, 50, false,
-                                                                  0.1, 5, 20, 5); },
-              sizeof(float));
+    run_block(
+        state,
+        [] {
+            return gr::fiberkey::fiber_link::make(
+                10, 0.35, 1, 0.8, 20, 7.7, false, 20, 5, 50, false, 0.1, 5, 20, 5);
+        },
+        sizeof(float));
 }
 BENCHMARK(block_fiber_link)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void block_soft_frame_sync(benchmark::State& state)
 {
-    run_block(state, [] { return gr::fiberkey::soft_frame_sync::make(); }, sizeof(float));
+    run_block(
+        state, [] { return gr::fiberkey::soft_frame_sync::make(); }, sizeof(float));
 }
 BENCHMARK(block_soft_frame_sync)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void block_noise_injector(benchmark::State& state)
 {
     // Without frame_start tags it passes samples through: this is its per-sample cost.
-    run_block(state, [] { return gr::fiberkey::noise_injector::make(1, "ber_log_uniform",
-                                                                      1e-3, 0.2, 6); },
-              sizeof(float));
+    run_block(
+        state,
+        [] {
+            return gr::fiberkey::noise_injector::make(1, "ber_log_uniform", 1e-3, 0.2, 6);
+        },
+        sizeof(float));
 }
 BENCHMARK(block_noise_injector)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void block_slicer(benchmark::State& state)
 {
-    run_block(state, [] { return gr::fiberkey::slicer::make(1, 0, "fixed", 9e-6); },
-              sizeof(uint8_t));
+    run_block(
+        state,
+        [] { return gr::fiberkey::slicer::make(1, 0, "fixed", 9e-6); },
+        sizeof(uint8_t));
 }
 BENCHMARK(block_slicer)->Unit(benchmark::kMillisecond)->UseRealTime();
 

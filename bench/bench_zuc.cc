@@ -66,7 +66,8 @@ void frame_cipher_crypt(benchmark::State& state)
     state.counters["frames/s"] =
         benchmark::Counter(double(state.iterations()), benchmark::Counter::kIsRate);
 }
-BENCHMARK(frame_cipher_crypt)->Arg(int(fiberkey::zuc_backend::portable))
+BENCHMARK(frame_cipher_crypt)
+    ->Arg(int(fiberkey::zuc_backend::portable))
 #ifdef FIBERKEY_HAVE_IPSEC_MB
     ->Arg(int(fiberkey::zuc_backend::ipsec_mb))
 #endif

@@ -45,11 +45,14 @@ public:
         auto* o = static_cast<uint8_t*>(out[0]);
         for (int i = 0; i < n; ++i) {
             if (first + i < written_laps)
-                std::copy(d_pattern.begin(), d_pattern.end(), o + size_t(i) * fl::frame_bytes);
-            add_item_tag(0, first + i, gr::fiberkey::frame_tags::frame_counter(),
+                std::copy(
+                    d_pattern.begin(), d_pattern.end(), o + size_t(i) * fl::frame_bytes);
+            add_item_tag(0,
+                         first + i,
+                         gr::fiberkey::frame_tags::frame_counter(),
                          pmt::from_uint64(first + i));
-            add_item_tag(0, first + i, gr::fiberkey::frame_tags::key_epoch(),
-                         pmt::from_long(0));
+            add_item_tag(
+                0, first + i, gr::fiberkey::frame_tags::key_epoch(), pmt::from_long(0));
         }
         return n;
     }

@@ -28,8 +28,11 @@ inline std::vector<uint8_t> random_frame(uint32_t counter, unsigned seed)
             b = static_cast<uint8_t>(rng());
     std::vector<uint8_t> frame(fl::frame_bytes);
     fiberkey::otu_frame::build(
-        fiberkey::otu_frame::frame_ref(frame.data(), fl::frame_bytes), { counter, 0, false },
-        payload, neg, info);
+        fiberkey::otu_frame::frame_ref(frame.data(), fl::frame_bytes),
+        { counter, 0, false },
+        payload,
+        neg,
+        info);
     return frame;
 }
 

@@ -10,14 +10,14 @@
 #include <benchmark/benchmark.h>
 
 // BENCHMARK_MAIN with GNU Radio's logging at warnings: some peer blocks log every match.
-#define FIBERKEY_BENCHMARK_MAIN()                                          \
-    int main(int argc, char** argv)                                        \
-    {                                                                      \
-        gr::logging::singleton().set_default_level(spdlog::level::warn);  \
-        benchmark::Initialize(&argc, argv);                                \
-        benchmark::RunSpecifiedBenchmarks();                               \
-        benchmark::Shutdown();                                             \
-        return 0;                                                          \
+#define FIBERKEY_BENCHMARK_MAIN()                                        \
+    int main(int argc, char** argv)                                      \
+    {                                                                    \
+        gr::logging::singleton().set_default_level(spdlog::level::warn); \
+        benchmark::Initialize(&argc, argv);                              \
+        benchmark::RunSpecifiedBenchmarks();                             \
+        benchmark::Shutdown();                                           \
+        return 0;                                                        \
     }
 
 #endif

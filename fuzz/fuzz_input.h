@@ -63,10 +63,10 @@ private:
 
 } // namespace fiberkey::fuzz
 
-#define FUZZ_CHECK(cond)                                                        \
-    do {                                                                        \
-        if (!(cond))                                                            \
-            ::fiberkey::fuzz::fail(#cond, __FILE__, __LINE__);                  \
+#define FUZZ_CHECK(cond)                                       \
+    do {                                                       \
+        if (!(cond))                                           \
+            ::fiberkey::fuzz::fail(#cond, __FILE__, __LINE__); \
     } while (0)
 
 #endif

@@ -138,8 +138,8 @@ private:
         }
     }
 
-    using key_map = std::map<std::pair<std::uint32_t, std::uint64_t>,
-                             std::array<std::uint8_t, 32>>;
+    using key_map =
+        std::map<std::pair<std::uint32_t, std::uint64_t>, std::array<std::uint8_t, 32>>;
     static void check(const seed_key& k, key_map& mine, const key_map& theirs)
     {
         const auto id = std::make_pair(k.key_index, k.stream_position);

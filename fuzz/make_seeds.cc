@@ -68,12 +68,12 @@ void line_decoder_seeds(const fs::path& root)
     bytes s = { 0x02 }; // packed bytes, FEC on, lof_frames 1
     frames(s, 4);
     c.add(s);
-    s = { 0x03 }; // bits, FEC on
+    s = { 0x03 };                                        // bits, FEC on
     append(s, { 1, 10, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 }); // noise
-    append(s, { 2 | 2 << 2 });                          // a 3-bit slip
+    append(s, { 2 | 2 << 2 });                           // a 3-bit slip
     frames(s, 3, { 0, 100, 0x5a, 0x10, 0x00, 0xff, 0x20, 0x00, 0x01 });
     c.add(s);
-    s = { 0x06 | 1 << 3 }; // full FAS check, lof_frames 2
+    s = { 0x06 | 1 << 3 };        // full FAS check, lof_frames 2
     append(s, { 3, 0x00, 0x10 }); // chunks of 17 bytes
     frames(s, 3);
     append(s, { 2 | 0x20 | 7 << 2 }); // 8 bits dropped: out of frame

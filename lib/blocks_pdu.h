@@ -100,9 +100,9 @@ inline std::optional<received_blocks> parse_blocks_pdu(const pmt::pmt_t& msg,
     r.neg = ::fiberkey::neg_block::decode(
         std::span<const uint8_t, fl::block_bytes>(data, fl::block_bytes));
     if (int_ok.ok() && int_ok.value)
-        r.records = ::fiberkey::parse_int_info(
-            std::span<const uint8_t, fl::int_info_bytes>(data + fl::block_bytes,
-                                                         fl::int_info_bytes));
+        r.records =
+            ::fiberkey::parse_int_info(std::span<const uint8_t, fl::int_info_bytes>(
+                data + fl::block_bytes, fl::int_info_bytes));
     return r;
 }
 

@@ -21,7 +21,8 @@ namespace {
 ::fiberkey::eve_observer_config core_config(int bits, double her_ber, int window)
 {
     if (bits < 8 || bits > static_cast<int>(fl::nd_array_bytes * 8) || bits % 8 != 0)
-        throw std::invalid_argument("eve_observer: bits (m) must be a multiple of 8 in 8..496");
+        throw std::invalid_argument(
+            "eve_observer: bits (m) must be a multiple of 8 in 8..496");
     if (window < 1)
         throw std::invalid_argument("eve_observer: window must be 1..32767 rounds");
     ::fiberkey::eve_observer_config c;
@@ -38,7 +39,9 @@ eve_observer::sptr eve_observer::make(int bits, double her_ber, int window)
 }
 
 eve_observer_impl::eve_observer_impl(int bits, double her_ber, int window)
-    : gr::block("eve_observer", gr::io_signature::make(0, 0, 0), gr::io_signature::make(0, 0, 0)),
+    : gr::block("eve_observer",
+                gr::io_signature::make(0, 0, 0),
+                gr::io_signature::make(0, 0, 0)),
       d_core(core_config(bits, her_ber, window)),
       d_rounds_port(pmt::mp("rounds")),
       d_int_ok_key(pmt::mp("int_ok")),
@@ -93,7 +96,8 @@ void eve_observer_impl::on_blocks(uint8_t from, const pmt::pmt_t& msg)
     if (!frame) {
         gr::thread::scoped_lock guard(d_setlock);
         if (d_malformed++ == 0)
-            d_logger->warn("expected the demux's \"blocks\" PDU (NEG and INT of a frame)");
+            d_logger->warn(
+                "expected the demux's \"blocks\" PDU (NEG and INT of a frame)");
         return;
     }
 
@@ -109,7 +113,8 @@ void eve_observer_impl::on_blocks(uint8_t from, const pmt::pmt_t& msg)
         d = pmt::dict_add(d, d_sequence_key, pmt::from_long(r.sequence));
         d = pmt::dict_add(d, d_count_key, pmt::from_long(std::lround(r.estimate)));
         d = pmt::dict_add(d, d_leader_errors_key, pmt::from_long(r.seen_leader_errors));
-        d = pmt::dict_add(d, d_follower_errors_key, pmt::from_long(r.seen_follower_errors));
+        d = pmt::dict_add(
+            d, d_follower_errors_key, pmt::from_long(r.seen_follower_errors));
         d = pmt::dict_add(d, d_estimate_key, pmt::from_double(r.estimate));
         message_port_pub(d_rounds_port, d);
     }

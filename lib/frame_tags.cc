@@ -8,11 +8,11 @@
 namespace gr {
 namespace fiberkey {
 
-#define FIBERKEY_CACHED_SYMBOL(name)                        \
-    const pmt::pmt_t& frame_tags::name()                    \
-    {                                                       \
+#define FIBERKEY_CACHED_SYMBOL(name)                              \
+    const pmt::pmt_t& frame_tags::name()                          \
+    {                                                             \
         static const pmt::pmt_t s = pmt::string_to_symbol(#name); \
-        return s;                                           \
+        return s;                                                 \
     }
 
 FIBERKEY_CACHED_SYMBOL(frame_counter)

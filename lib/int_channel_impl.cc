@@ -21,7 +21,8 @@ namespace fl = ::fiberkey::frame_layout;
 namespace {
 constexpr long first_reserved_stream = 240;
 
-::fiberkey::int_transport::config transport_config(int retransmit_after_frames, int window)
+::fiberkey::int_transport::config transport_config(int retransmit_after_frames,
+                                                   int window)
 {
     if (retransmit_after_frames < 1)
         throw std::invalid_argument("int_channel: retransmit_after_frames must be >= 1");
@@ -34,14 +35,19 @@ constexpr long first_reserved_stream = 240;
 }
 } // namespace
 
-int_channel::sptr int_channel::make(int budget_bytes, int retransmit_after_frames, int window)
+int_channel::sptr
+int_channel::make(int budget_bytes, int retransmit_after_frames, int window)
 {
     return gnuradio::make_block_sptr<int_channel_impl>(
         budget_bytes, retransmit_after_frames, window);
 }
 
-int_channel_impl::int_channel_impl(int budget_bytes, int retransmit_after_frames, int window)
-    : gr::block("int_channel", gr::io_signature::make(0, 0, 0), gr::io_signature::make(0, 0, 0)),
+int_channel_impl::int_channel_impl(int budget_bytes,
+                                   int retransmit_after_frames,
+                                   int window)
+    : gr::block("int_channel",
+                gr::io_signature::make(0, 0, 0),
+                gr::io_signature::make(0, 0, 0)),
       d_budget(static_cast<std::size_t>(budget_bytes)),
       d_transport(transport_config(retransmit_after_frames, window)),
       d_tx_port(pmt::mp("tx_int")),
@@ -120,8 +126,8 @@ void int_channel_impl::on_rx_int(const pmt::pmt_t& msg)
         return; // not an INT block from the demux
     size_t len = 0;
     const uint8_t* info = pmt::u8vector_elements(pmt::cdr(msg), len);
-    const auto parsed =
-        ::fiberkey::parse_int_info(std::span<const uint8_t, fl::int_info_bytes>(info, len));
+    const auto parsed = ::fiberkey::parse_int_info(
+        std::span<const uint8_t, fl::int_info_bytes>(info, len));
 
     std::vector<::fiberkey::int_message> delivered;
     ::fiberkey::int_writer writer(d_budget);
@@ -139,7 +145,8 @@ void int_channel_impl::on_rx_int(const pmt::pmt_t& msg)
         d_transport.fill(writer);
     }
     for (auto& m : delivered) {
-        pmt::pmt_t meta = pmt::dict_add(pmt::make_dict(), d_stream_key, pmt::from_long(m.stream));
+        pmt::pmt_t meta =
+            pmt::dict_add(pmt::make_dict(), d_stream_key, pmt::from_long(m.stream));
         message_port_pub(d_recv_port,
                          pmt::cons(meta, pmt::init_u8vector(m.data.size(), m.data)));
     }

@@ -57,7 +57,9 @@ key_exchange_impl::key_exchange_impl(const std::string& node,
                                      const std::string& own_id,
                                      const std::string& peer_id,
                                      const std::string& psk_hex)
-    : gr::block("key_exchange", gr::io_signature::make(0, 0, 0), gr::io_signature::make(0, 0, 0)),
+    : gr::block("key_exchange",
+                gr::io_signature::make(0, 0, 0),
+                gr::io_signature::make(0, 0, 0)),
       d_node_a(parse_node(node)),
       d_send_port(pmt::mp("send")),
       d_tx_key_port(pmt::mp("tx_key")),
@@ -75,9 +77,12 @@ key_exchange_impl::key_exchange_impl(const std::string& node,
         // before the link comes up.
         const auto own = ::fiberkey::sm2_keypair::load_pem(own_key_file);
         const auto peer = ::fiberkey::sm2_load_public_pem(peer_public_file);
-        d_bootstrap = std::make_unique<sm2_bootstrap>(
-            d_node_a ? sm2_bootstrap::node::a : sm2_bootstrap::node::b, own, own_id, peer,
-            peer_id);
+        d_bootstrap = std::make_unique<sm2_bootstrap>(d_node_a ? sm2_bootstrap::node::a
+                                                               : sm2_bootstrap::node::b,
+                                                      own,
+                                                      own_id,
+                                                      peer,
+                                                      peer_id);
     } else if (mode == "psk") {
         auto bytes = ::fiberkey::from_hex(psk_hex);
         if (bytes.size() != 32) {
@@ -140,21 +145,25 @@ std::string key_exchange_impl::fingerprint() const
 
 void key_exchange_impl::send(const std::vector<uint8_t>& message)
 {
-    pmt::pmt_t meta = pmt::dict_add(pmt::make_dict(), d_stream_key,
-                                    pmt::from_long(sm2_bootstrap::int_stream));
-    message_port_pub(d_send_port, pmt::cons(meta, pmt::init_u8vector(message.size(), message)));
+    pmt::pmt_t meta = pmt::dict_add(
+        pmt::make_dict(), d_stream_key, pmt::from_long(sm2_bootstrap::int_stream));
+    message_port_pub(d_send_port,
+                     pmt::cons(meta, pmt::init_u8vector(message.size(), message)));
 }
 
-void key_exchange_impl::publish_key(const pmt::pmt_t& port, const ::fiberkey::session_key& key)
+void key_exchange_impl::publish_key(const pmt::pmt_t& port,
+                                    const ::fiberkey::session_key& key)
 {
     // Epoch 0, no start counter: in effect from the next frame.
-    pmt::pmt_t meta = pmt::dict_add(pmt::make_dict(), frame_tags::epoch(), pmt::from_long(0));
+    pmt::pmt_t meta =
+        pmt::dict_add(pmt::make_dict(), frame_tags::epoch(), pmt::from_long(0));
     message_port_pub(port, pmt::cons(meta, pmt::init_u8vector(key.size(), key.data())));
 }
 
 void key_exchange_impl::revoke(const pmt::pmt_t& port)
 {
-    pmt::pmt_t meta = pmt::dict_add(pmt::make_dict(), frame_tags::epoch(), pmt::from_long(0));
+    pmt::pmt_t meta =
+        pmt::dict_add(pmt::make_dict(), frame_tags::epoch(), pmt::from_long(0));
     message_port_pub(port, pmt::cons(meta, pmt::make_u8vector(0, 0)));
 }
 

@@ -41,8 +41,9 @@ private:
     void publish_status();
 
     const bool d_node_a;
-    std::unique_ptr<::fiberkey::sm2_bootstrap> d_bootstrap; // SM2 mode; guarded by d_setlock
-    std::optional<::fiberkey::initial_keys> d_psk;          // PSK mode, until start()
+    std::unique_ptr<::fiberkey::sm2_bootstrap>
+        d_bootstrap;                               // SM2 mode; guarded by d_setlock
+    std::optional<::fiberkey::initial_keys> d_psk; // PSK mode, until start()
     bool d_early_rx_installed = false;
     std::string d_state = "running";
     std::string d_fingerprint;

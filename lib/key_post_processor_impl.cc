@@ -62,8 +62,14 @@ key_post_processor::sptr key_post_processor::make(int direction,
                                                   double log2_epsilon,
                                                   bool rekey)
 {
-    return gnuradio::make_block_sptr<key_post_processor_impl>(
-        direction, leader, mode, bits_per_round, batch_rounds, alpha, log2_epsilon, rekey);
+    return gnuradio::make_block_sptr<key_post_processor_impl>(direction,
+                                                              leader,
+                                                              mode,
+                                                              bits_per_round,
+                                                              batch_rounds,
+                                                              alpha,
+                                                              log2_epsilon,
+                                                              rekey);
 }
 
 key_post_processor_impl::key_post_processor_impl(int direction,
@@ -80,7 +86,8 @@ key_post_processor_impl::key_post_processor_impl(int direction,
       d_direction(static_cast<uint8_t>(direction)),
       d_rekey(rekey),
       d_stream(first_stream + direction),
-      d_pp(config(direction, leader, mode, bits_per_round, batch_rounds, alpha, log2_epsilon)),
+      d_pp(config(
+          direction, leader, mode, bits_per_round, batch_rounds, alpha, log2_epsilon)),
       d_send_port(pmt::mp("send")),
       d_keys_port(pmt::mp("seed_keys")),
       d_session_port(pmt::mp("session_key")),
@@ -131,8 +138,8 @@ void key_post_processor_impl::on_round(const pmt::pmt_t& msg)
     const pmt::pmt_t dir = pmt::dict_ref(msg, d_direction_key, pmt::PMT_NIL);
     const pmt::pmt_t seq = pmt::dict_ref(msg, d_sequence_key, pmt::PMT_NIL);
     const pmt::pmt_t count = pmt::dict_ref(msg, d_count_key, pmt::PMT_NIL);
-    if (!pmt::is_integer(dir) || pmt::to_long(dir) != d_direction || !pmt::is_integer(seq) ||
-        !pmt::is_integer(count))
+    if (!pmt::is_integer(dir) || pmt::to_long(dir) != d_direction ||
+        !pmt::is_integer(seq) || !pmt::is_integer(count))
         return; // the other direction's rounds, or not a round
     const long s = pmt::to_long(seq), f = pmt::to_long(count);
     if (s < 1 || s > 65535 || f < 0)
@@ -169,29 +176,35 @@ void key_post_processor_impl::flush()
         meta = pmt::dict_add(meta, d_direction_key, pmt::from_long(k.direction));
         meta = pmt::dict_add(meta, frame_tags::epoch(), pmt::from_long(frame_epoch));
         meta = pmt::dict_add(meta, pmt::mp("key_index"), pmt::from_long(k.key_index));
-        meta = pmt::dict_add(meta, pmt::mp("rounds_used"), pmt::from_uint64(k.rounds_used));
-        meta = pmt::dict_add(meta, pmt::mp("disagreement"), pmt::from_double(k.disagreement));
-        meta = pmt::dict_add(meta, pmt::mp("bits_leaked"), pmt::from_uint64(k.bits_leaked));
+        meta =
+            pmt::dict_add(meta, pmt::mp("rounds_used"), pmt::from_uint64(k.rounds_used));
+        meta = pmt::dict_add(
+            meta, pmt::mp("disagreement"), pmt::from_double(k.disagreement));
+        meta =
+            pmt::dict_add(meta, pmt::mp("bits_leaked"), pmt::from_uint64(k.bits_leaked));
         meta = pmt::dict_add(meta, pmt::mp("epsilon"), pmt::from_double(k.epsilon));
         message_port_pub(d_keys_port,
                          pmt::cons(meta, pmt::init_u8vector(k.key.size(), k.key.data())));
         if (d_rekey) {
             auto session = fk::session_key::derive(k.key, k.direction, k.key_index + 1);
-            pmt::pmt_t m = pmt::dict_add(pmt::make_dict(), frame_tags::epoch(),
-                                         pmt::from_long(frame_epoch));
-            message_port_pub(d_session_port,
-                             pmt::cons(m, pmt::init_u8vector(session.size(), session.data())));
+            pmt::pmt_t m = pmt::dict_add(
+                pmt::make_dict(), frame_tags::epoch(), pmt::from_long(frame_epoch));
+            message_port_pub(
+                d_session_port,
+                pmt::cons(m, pmt::init_u8vector(session.size(), session.data())));
             fk::secure_wipe(session);
         }
     }
     for (const auto& msg : d_pp.take_messages()) {
-        pmt::pmt_t meta = pmt::dict_add(pmt::make_dict(), d_stream_key, pmt::from_long(d_stream));
-        message_port_pub(d_send_port, pmt::cons(meta, pmt::init_u8vector(msg.size(), msg)));
+        pmt::pmt_t meta =
+            pmt::dict_add(pmt::make_dict(), d_stream_key, pmt::from_long(d_stream));
+        message_port_pub(d_send_port,
+                         pmt::cons(meta, pmt::init_u8vector(msg.size(), msg)));
     }
     for (const auto& r : d_pp.take_reports()) {
         if (!r.reason.empty()) {
-            pmt::pmt_t d = pmt::dict_add(pmt::make_dict(), pmt::mp("batch"),
-                                         pmt::from_long(r.batch));
+            pmt::pmt_t d = pmt::dict_add(
+                pmt::make_dict(), pmt::mp("batch"), pmt::from_long(r.batch));
             d = pmt::dict_add(d, pmt::mp("reason"), pmt::mp(r.reason));
             message_port_pub(d_status_port, d);
         }

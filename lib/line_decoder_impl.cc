@@ -87,8 +87,8 @@ void line_decoder_impl::handle_event(align_event e)
     pmt::pmt_t d = pmt::make_dict();
     d = pmt::dict_add(d, d_lock_key, d_pending_lock);
     d = pmt::dict_add(d, d_outage_key, pmt::from_uint64(d_spell));
-    d = pmt::dict_add(d, pmt::mp("bit_position"),
-                      pmt::from_uint64(d_aligner.counters().bits));
+    d = pmt::dict_add(
+        d, pmt::mp("bit_position"), pmt::from_uint64(d_aligner.counters().bits));
     message_port_pub(d_status_port, d);
 }
 
@@ -112,7 +112,8 @@ bool line_decoder_impl::finish_frame(uint8_t* out, uint64_t out_offset)
         return false;
     }
     std::memcpy(out, d_frame.data(), fl::frame_bytes);
-    add_item_tag(0, out_offset, frame_tags::frame_counter(), pmt::from_uint64(view->counter));
+    add_item_tag(
+        0, out_offset, frame_tags::frame_counter(), pmt::from_uint64(view->counter));
     add_item_tag(0, out_offset, frame_tags::key_epoch(), pmt::from_long(view->epoch));
     if (!pmt::is_null(d_pending_lock)) {
         add_item_tag(0, out_offset, d_lock_key, d_pending_lock);
@@ -155,7 +156,8 @@ int line_decoder_impl::general_work(int noutput_items,
         // bits of a push that changed the state are dropped by handle_event.)
         if (!d_aligner.in_frame()) {
             constexpr uint64_t period = ::fiberkey::frame_aligner::frame_bits;
-            for (d_unframed_bits += n; d_unframed_bits >= period; d_unframed_bits -= period)
+            for (d_unframed_bits += n; d_unframed_bits >= period;
+                 d_unframed_bits -= period)
                 message_port_pub(d_periods_port, pmt::from_uint64(d_spell));
         }
     }

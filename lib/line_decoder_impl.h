@@ -55,7 +55,7 @@ private:
     const pmt::pmt_t d_outage_key;
     uint64_t d_unframed_bits = 0; // since the last period published; guarded by d_setlock
     // Out-of-frame spells: 1 is the search at start, each out_of_frame begins the next.
-    uint64_t d_spell = 1;         // guarded by d_setlock
+    uint64_t d_spell = 1; // guarded by d_setlock
     const pmt::pmt_t d_lock_key;
 };
 

@@ -51,13 +51,15 @@ int line_encoder_impl::work(int noutput_items,
 
     gr::thread::scoped_lock guard(d_setlock);
     for (int f = 0; f < frames; ++f) {
-        std::memcpy(d_frame.data(), in + static_cast<size_t>(f) * fl::frame_bytes,
+        std::memcpy(d_frame.data(),
+                    in + static_cast<size_t>(f) * fl::frame_bytes,
                     fl::frame_bytes);
         if (d_fec) {
             ::fiberkey::g709_fec::encode(d_frame);
         } else {
             for (std::size_t r = 0; r < fl::rows; ++r)
-                std::memset(d_frame.data() + fl::at(r, fl::fec_columns.offset), 0,
+                std::memset(d_frame.data() + fl::at(r, fl::fec_columns.offset),
+                            0,
                             fl::fec_columns.length);
         }
         ::fiberkey::g709_scrambler::apply(d_frame);

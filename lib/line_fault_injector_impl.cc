@@ -18,7 +18,8 @@ namespace {
 std::size_t burst_length(int burst_bits)
 {
     if (burst_bits < 0)
-        throw std::invalid_argument("line_fault_injector: burst_bits must not be negative");
+        throw std::invalid_argument(
+            "line_fault_injector: burst_bits must not be negative");
     return static_cast<std::size_t>(burst_bits);
 }
 } // namespace
@@ -117,7 +118,8 @@ void line_fault_injector_impl::set_outage(uint64_t outage_start_frame,
     });
 }
 
-void line_fault_injector_impl::forecast(int noutput_items, gr_vector_int& ninput_items_required)
+void line_fault_injector_impl::forecast(int noutput_items,
+                                        gr_vector_int& ninput_items_required)
 {
     ninput_items_required[0] = noutput_items;
 }

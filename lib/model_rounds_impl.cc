@@ -19,7 +19,8 @@ namespace fk = ::fiberkey;
 class model_rounds_impl : public model_rounds
 {
 public:
-    model_rounds_impl(int bits, double noise_low, double noise_high, double link_ber, uint64_t seed)
+    model_rounds_impl(
+        int bits, double noise_low, double noise_high, double link_ber, uint64_t seed)
         : gr::block("model_rounds",
                     gr::io_signature::make(0, 0, 0),
                     gr::io_signature::make(0, 0, 0)),
@@ -47,9 +48,11 @@ private:
     config(int bits, double noise_low, double noise_high, double link_ber)
     {
         if (bits < 8 || bits > 496 || bits % 8 != 0)
-            throw std::invalid_argument("model_rounds: bits must be a multiple of 8 in 8..496");
+            throw std::invalid_argument(
+                "model_rounds: bits must be a multiple of 8 in 8..496");
         if (!(noise_low > 0 && noise_low <= noise_high && noise_high < 0.5))
-            throw std::invalid_argument("model_rounds: need 0 < noise_low <= noise_high < 0.5");
+            throw std::invalid_argument(
+                "model_rounds: need 0 < noise_low <= noise_high < 0.5");
         if (!(link_ber >= 0 && link_ber < 0.5))
             throw std::invalid_argument("model_rounds: link_ber must be in [0, 0.5)");
         fk::round_model_config c;
@@ -67,7 +70,8 @@ private:
         return std::make_unique<fk::test_only_seeded_random_source>(seed);
     }
 
-    pmt::pmt_t round(uint8_t direction, uint16_t sequence, uint16_t count, bool leader) const
+    pmt::pmt_t
+    round(uint8_t direction, uint16_t sequence, uint16_t count, bool leader) const
     {
         pmt::pmt_t d = pmt::make_dict();
         d = pmt::dict_add(d, d_direction_key, pmt::from_long(direction));

@@ -32,7 +32,8 @@ uint8_t parse_direction(const std::string& node)
 ::fiberkey::negotiator_config core_config(uint8_t direction, int bits)
 {
     if (bits < 8 || bits > static_cast<int>(fl::nd_array_bytes * 8) || bits % 8 != 0)
-        throw std::invalid_argument("negotiator: bits (m) must be a multiple of 8 in 8..496");
+        throw std::invalid_argument(
+            "negotiator: bits (m) must be a multiple of 8 in 8..496");
     ::fiberkey::negotiator_config c;
     c.direction = direction;
     c.bits = static_cast<unsigned>(bits);
@@ -66,7 +67,8 @@ negotiator_impl::negotiator_impl(const std::string& node,
                                  int bits,
                                  uint64_t seed,
                                  int pipeline_frames)
-    : gr::block("negotiator", gr::io_signature::make(0, 0, 0), gr::io_signature::make(0, 0, 0)),
+    : gr::block(
+          "negotiator", gr::io_signature::make(0, 0, 0), gr::io_signature::make(0, 0, 0)),
       d_direction(parse_direction(node)),
       d_pipeline_frames(pipeline_frames),
       d_core(core_config(d_direction, bits), random_for(seed)),
@@ -84,7 +86,8 @@ negotiator_impl::negotiator_impl(const std::string& node,
     if (pipeline_frames < 0 || pipeline_frames > 4096)
         throw std::invalid_argument("negotiator: pipeline_frames must be 0..4096");
     if (seed != 0)
-        d_logger->warn("seed {}: predictable arrays FOR TESTS ONLY, not for a real link", seed);
+        d_logger->warn("seed {}: predictable arrays FOR TESTS ONLY, not for a real link",
+                       seed);
     message_port_register_in(pmt::mp("rx"));
     set_msg_handler(pmt::mp("rx"), [this](const pmt::pmt_t& m) { on_rx(m); });
     // Any change of the receiver's alignment: the mux kept time by line periods while
@@ -146,7 +149,8 @@ void negotiator_impl::send_next()
     pmt::pmt_t meta = pmt::make_dict();
     if (writer.used() > 0) {
         const auto bytes = writer.records();
-        meta = pmt::dict_add(meta, d_int_key, pmt::init_u8vector(bytes.size(), bytes.data()));
+        meta = pmt::dict_add(
+            meta, d_int_key, pmt::init_u8vector(bytes.size(), bytes.data()));
     }
     message_port_pub(d_neg_port,
                      pmt::cons(meta, pmt::init_u8vector(neg_block.size(), neg_block)));
@@ -156,7 +160,8 @@ void negotiator_impl::on_rx(const pmt::pmt_t& msg)
 {
     const auto frame = parse_blocks_pdu(msg, d_int_ok_key);
     if (!frame) {
-        d_logger->warn("rx: expected the demux's \"blocks\" PDU (NEG and INT of a frame)");
+        d_logger->warn(
+            "rx: expected the demux's \"blocks\" PDU (NEG and INT of a frame)");
         return;
     }
 
@@ -193,7 +198,8 @@ void negotiator_impl::on_rx(const pmt::pmt_t& msg)
         d = pmt::dict_add(d, d_direction_key, pmt::from_long(r.direction));
         d = pmt::dict_add(d, d_sequence_key, pmt::from_long(r.sequence));
         d = pmt::dict_add(d, d_count_key, pmt::from_long(r.count));
-        d = pmt::dict_add(d, d_role_key, r.direction == d_direction ? d_leader : d_follower);
+        d = pmt::dict_add(
+            d, d_role_key, r.direction == d_direction ? d_leader : d_follower);
         message_port_pub(d_rounds_port, d);
     }
 }

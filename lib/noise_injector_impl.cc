@@ -9,8 +9,8 @@
 #include <gnuradio/io_signature.h>
 
 #include <algorithm>
-#include <cstring>
 #include <cmath>
+#include <cstring>
 #include <stdexcept>
 
 namespace gr {
@@ -28,7 +28,8 @@ fk::noise_law parse_law(const std::string& law)
     if (law == "sigma_uniform")
         return fk::noise_law::sigma_uniform;
     throw std::invalid_argument("noise_injector: law is ber_log_uniform, ber_uniform or "
-                                "sigma_uniform, got '" + law + "'");
+                                "sigma_uniform, got '" +
+                                law + "'");
 }
 
 double number_in(const pmt::pmt_t& dict, const pmt::pmt_t& key)
@@ -71,12 +72,14 @@ noise_injector_impl::noise_injector_impl(const fk::noise_injector_config& config
                      gr::io_signature::make(1, 1, sizeof(float))),
       d_test_seeded(seed != 0),
       d_core(config,
-             seed == 0 ? fk::gaussian_source() : fk::gaussian_source::from_test_seed(seed))
+             seed == 0 ? fk::gaussian_source()
+                       : fk::gaussian_source::from_test_seed(seed))
 {
     if (d_test_seeded)
-        d_logger->warn("seed {}: reproducible local noise FOR TESTS ONLY; its variances are "
-                       "predictable and must never be used on a real link",
-                       seed);
+        d_logger->warn(
+            "seed {}: reproducible local noise FOR TESTS ONLY; its variances are "
+            "predictable and must never be used on a real link",
+            seed);
 }
 
 void noise_injector_impl::start_frame(uint64_t offset, const pmt::pmt_t& value)
@@ -95,13 +98,15 @@ void noise_injector_impl::start_frame(uint64_t offset, const pmt::pmt_t& value)
         d_noise = d_core.draw(levels);
         d_active = true;
         ++d_frames;
-        add_item_tag(0, offset, frame_tags::nd1_sigma(), pmt::from_double(d_noise.sigma_nd1));
-        add_item_tag(0, offset, frame_tags::nd2_sigma(), pmt::from_double(d_noise.sigma_nd2));
+        add_item_tag(
+            0, offset, frame_tags::nd1_sigma(), pmt::from_double(d_noise.sigma_nd1));
+        add_item_tag(
+            0, offset, frame_tags::nd2_sigma(), pmt::from_double(d_noise.sigma_nd2));
     } catch (const std::invalid_argument& e) {
         d_active = false;
         if (d_skipped++ == 0)
-            d_logger->warn("frame at sample {} passed through without noise: {}", offset,
-                           e.what());
+            d_logger->warn(
+                "frame at sample {} passed through without noise: {}", offset, e.what());
     }
 }
 

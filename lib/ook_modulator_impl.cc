@@ -39,10 +39,11 @@ ook_modulator_impl::ook_modulator_impl(int samples_per_bit,
                                        double launch_power_dbm,
                                        double extinction_ratio_db,
                                        double rise_time_bits)
-    : gr::sync_interpolator("ook_modulator",
-                            gr::io_signature::make(1, 1, sizeof(uint8_t)),
-                            gr::io_signature::make(1, 1, sizeof(float)),
-                            static_cast<unsigned>(samples_per_bit < 1 ? 1 : samples_per_bit)),
+    : gr::sync_interpolator(
+          "ook_modulator",
+          gr::io_signature::make(1, 1, sizeof(uint8_t)),
+          gr::io_signature::make(1, 1, sizeof(float)),
+          static_cast<unsigned>(samples_per_bit < 1 ? 1 : samples_per_bit)),
       d_config(make_config(
           samples_per_bit, launch_power_dbm, extinction_ratio_db, rise_time_bits)),
       d_core(d_config)
@@ -56,7 +57,8 @@ void ook_modulator_impl::reconfigure(const ::fiberkey::ook_modulator_config& con
     ::fiberkey::ook_modulator core(config); // throws before anything changes
     gr::thread::scoped_lock guard(d_setlock);
     if (core.delay_bits() != d_core.delay_bits())
-        throw std::invalid_argument("ook_modulator: that change would move the bits in time");
+        throw std::invalid_argument(
+            "ook_modulator: that change would move the bits in time");
     d_config = config;
     d_core = std::move(core);
 }
@@ -76,10 +78,16 @@ void ook_modulator_impl::set_extinction_ratio_db(double db)
 }
 
 double ook_modulator_impl::launch_power_dbm() const { return d_config.average_power_dbm; }
-double ook_modulator_impl::extinction_ratio_db() const { return d_config.extinction_ratio_db; }
+double ook_modulator_impl::extinction_ratio_db() const
+{
+    return d_config.extinction_ratio_db;
+}
 double ook_modulator_impl::power_one_w() const { return d_core.power_one_w(); }
 double ook_modulator_impl::power_zero_w() const { return d_core.power_zero_w(); }
-int ook_modulator_impl::delay_bits() const { return static_cast<int>(d_core.delay_bits()); }
+int ook_modulator_impl::delay_bits() const
+{
+    return static_cast<int>(d_core.delay_bits());
+}
 
 int ook_modulator_impl::work(int noutput_items,
                              gr_vector_const_void_star& input_items,

@@ -51,8 +51,9 @@ void otu_demux_impl::publish_blocks(const uint8_t* frame,
     pmt::pmt_t meta = pmt::make_dict();
     meta = pmt::dict_add(meta, frame_tags::frame_counter(), counter);
     meta = pmt::dict_add(meta, frame_tags::key_epoch(), epoch);
-    message_port_pub(d_neg_port,
-                     pmt::cons(meta, pmt::init_u8vector(fl::block_bytes, frame + fl::neg.offset)));
+    message_port_pub(
+        d_neg_port,
+        pmt::cons(meta, pmt::init_u8vector(fl::block_bytes, frame + fl::neg.offset)));
 
     // RS first, so that the records are parsed from the corrected bytes; a block that
     // does not decode, or whose records do not all parse, is dropped whole.
@@ -64,17 +65,20 @@ void otu_demux_impl::publish_blocks(const uint8_t* frame,
     bool int_ok = false;
     if (!decoded.ok()) {
         ++d_uncorrectable;
-    } else if (const auto parsed = ::fiberkey::parse_int_info(decoded.info); !parsed.ok()) {
+    } else if (const auto parsed = ::fiberkey::parse_int_info(decoded.info);
+               !parsed.ok()) {
         ++d_rejected;
         d_logger->debug("INT block rejected: {}", ::fiberkey::to_string(parsed.error));
     } else {
         ++d_accepted;
         int_ok = true;
-        std::copy(decoded.info.begin(), decoded.info.end(), both.begin() + fl::block_bytes);
+        std::copy(
+            decoded.info.begin(), decoded.info.end(), both.begin() + fl::block_bytes);
         message_port_pub(
             d_int_port,
-            pmt::cons(pmt::dict_add(meta, d_corrected_key, pmt::from_long(decoded.corrected)),
-                      pmt::init_u8vector(decoded.info.size(), decoded.info.data())));
+            pmt::cons(
+                pmt::dict_add(meta, d_corrected_key, pmt::from_long(decoded.corrected)),
+                pmt::init_u8vector(decoded.info.size(), decoded.info.data())));
     }
     // Both blocks of the frame in one PDU, for a consumer that needs them together.
     message_port_pub(d_frame_port,
@@ -89,7 +93,8 @@ int otu_demux_impl::general_work(int noutput_items,
 {
     const auto* in = static_cast<const uint8_t*>(input_items[0]);
     auto* out = static_cast<uint8_t*>(output_items[0]);
-    const int n = std::min(ninput_items[0], noutput_items / static_cast<int>(fl::payload_bytes));
+    const int n =
+        std::min(ninput_items[0], noutput_items / static_cast<int>(fl::payload_bytes));
 
     std::vector<gr::tag_t> tags;
     get_tags_in_window(tags, 0, 0, n);
@@ -110,7 +115,8 @@ int otu_demux_impl::general_work(int noutput_items,
             else if (pmt::eq(tag->key, frame_tags::key_epoch()))
                 epoch = tag->value;
         }
-        const uint64_t out_offset = nitems_written(0) + static_cast<uint64_t>(i) * fl::payload_bytes;
+        const uint64_t out_offset =
+            nitems_written(0) + static_cast<uint64_t>(i) * fl::payload_bytes;
         if (!pmt::is_null(counter))
             add_item_tag(0, out_offset, frame_tags::frame_counter(), counter);
         publish_blocks(frame, counter, epoch);

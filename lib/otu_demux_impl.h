@@ -31,7 +31,9 @@ public:
                      gr_vector_void_star& output_items) override;
 
 private:
-    void publish_blocks(const uint8_t* frame, const pmt::pmt_t& counter, const pmt::pmt_t& epoch);
+    void publish_blocks(const uint8_t* frame,
+                        const pmt::pmt_t& counter,
+                        const pmt::pmt_t& epoch);
 
     std::atomic<uint64_t> d_frames{ 0 };
     std::atomic<uint64_t> d_accepted{ 0 };

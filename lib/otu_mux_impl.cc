@@ -21,7 +21,8 @@ namespace fl = ::fiberkey::frame_layout;
 
 otu_mux::sptr otu_mux::make(uint64_t first_counter, int queue_depth, bool wait_for_neg)
 {
-    return gnuradio::make_block_sptr<otu_mux_impl>(first_counter, queue_depth, wait_for_neg);
+    return gnuradio::make_block_sptr<otu_mux_impl>(
+        first_counter, queue_depth, wait_for_neg);
 }
 
 otu_mux_impl::otu_mux_impl(uint64_t first_counter, int queue_depth, bool wait_for_neg)
@@ -52,7 +53,8 @@ otu_mux_impl::otu_mux_impl(uint64_t first_counter, int queue_depth, bool wait_fo
         enqueue(d_int, m, fl::int_info_bytes, d_int_dropped, "int");
     });
     message_port_register_in(pmt::mp("rx_status"));
-    set_msg_handler(pmt::mp("rx_status"), [this](const pmt::pmt_t& m) { on_rx_status(m); });
+    set_msg_handler(pmt::mp("rx_status"),
+                    [this](const pmt::pmt_t& m) { on_rx_status(m); });
     message_port_register_in(pmt::mp("line_periods"));
     set_msg_handler(pmt::mp("line_periods"),
                     [this](const pmt::pmt_t& m) { on_line_period(m); });
@@ -122,8 +124,9 @@ void otu_mux_impl::enqueue(std::deque<bytes>& q,
         const pmt::pmt_t records = pmt::dict_ref(pmt::car(msg), d_int_key, pmt::PMT_NIL);
         if (!pmt::is_null(records)) {
             if (!pmt::is_u8vector(records) || pmt::length(records) > fl::int_info_bytes) {
-                d_logger->warn("neg: \"int\" is not a u8vector of at most {} bytes, dropped",
-                               fl::int_info_bytes);
+                d_logger->warn(
+                    "neg: \"int\" is not a u8vector of at most {} bytes, dropped",
+                    fl::int_info_bytes);
                 ++dropped;
                 return;
             }
@@ -165,12 +168,11 @@ void otu_mux_impl::build_frame(const uint8_t* payload, uint8_t* frame, uint32_t 
         used += d_int.front().size();
         d_int.pop_front();
     }
-    ::fiberkey::otu_frame::build(
-        ::fiberkey::otu_frame::frame_ref(frame, fl::frame_bytes),
-        { counter, 0, false },
-        std::span<const uint8_t>(payload, fl::payload_bytes),
-        neg,
-        std::span<const uint8_t>(info.data(), used));
+    ::fiberkey::otu_frame::build(::fiberkey::otu_frame::frame_ref(frame, fl::frame_bytes),
+                                 { counter, 0, false },
+                                 std::span<const uint8_t>(payload, fl::payload_bytes),
+                                 neg,
+                                 std::span<const uint8_t>(info.data(), used));
 }
 
 int otu_mux_impl::general_work(int noutput_items,
@@ -190,13 +192,15 @@ int otu_mux_impl::general_work(int noutput_items,
         // already queued (those primed at start among them) go out regardless.
         const uint64_t allowed = std::max<uint64_t>(d_period_credit, d_neg.size());
         n = static_cast<int>(std::min<uint64_t>(static_cast<uint64_t>(n), allowed));
-        const uint64_t paced = std::min<uint64_t>(static_cast<uint64_t>(n), d_period_credit);
+        const uint64_t paced =
+            std::min<uint64_t>(static_cast<uint64_t>(n), d_period_credit);
         d_period_credit -= paced;
         d_unpaced += paced;
     }
     for (int i = 0; i < n; ++i) {
         build_frame(in + static_cast<size_t>(i) * fl::payload_bytes,
-                    out + static_cast<size_t>(i) * fl::frame_bytes, d_counter);
+                    out + static_cast<size_t>(i) * fl::frame_bytes,
+                    d_counter);
         const uint64_t offset = nitems_written(0) + i;
         add_item_tag(0, offset, frame_tags::frame_counter(), pmt::from_uint64(d_counter));
         add_item_tag(0, offset, frame_tags::key_epoch(), pmt::from_long(0));

@@ -36,14 +36,17 @@ public:
 
 private:
     using bytes = std::vector<uint8_t>;
-    void enqueue(std::deque<bytes>& q, const pmt::pmt_t& msg, std::size_t max_bytes,
-                 std::atomic<uint64_t>& dropped, const char* port);
+    void enqueue(std::deque<bytes>& q,
+                 const pmt::pmt_t& msg,
+                 std::size_t max_bytes,
+                 std::atomic<uint64_t>& dropped,
+                 const char* port);
     void build_frame(const uint8_t* payload, uint8_t* frame, uint32_t counter);
 
     const std::size_t d_queue_depth;
     void on_rx_status(const pmt::pmt_t& msg);
 
-    bool d_wait_for_neg;        // guarded by d_setlock
+    bool d_wait_for_neg; // guarded by d_setlock
     void on_line_period(const pmt::pmt_t& msg);
     // The receiver's out-of-frame spells (line_decoder: 1 is the search at start) and
     // the last one that ended: messages on the two ports may be handled in any order.
@@ -56,8 +59,8 @@ private:
     const pmt::pmt_t d_outage_key;
     const pmt::pmt_t d_in_frame;
     const pmt::pmt_t d_int_key;
-    std::deque<bytes> d_neg;    // NEG block + attached INT records; guarded by d_setlock
-    std::deque<bytes> d_int;    // guarded by d_setlock
+    std::deque<bytes> d_neg; // NEG block + attached INT records; guarded by d_setlock
+    std::deque<bytes> d_int; // guarded by d_setlock
     uint32_t d_counter;
     std::atomic<uint64_t> d_frames{ 0 };
     std::atomic<uint64_t> d_neg_dropped{ 0 };

@@ -65,7 +65,9 @@ int round_counts_impl::general_work(int noutput_items,
         int n = 0;
         for (; n < noutput_items && !q.empty(); ++n, q.pop_front()) {
             out[n] = q.front().count;
-            add_item_tag(d, nitems_written(d) + n, d_sequence_key,
+            add_item_tag(d,
+                         nitems_written(d) + n,
+                         d_sequence_key,
                          pmt::from_long(q.front().sequence));
         }
         produce(d, n);

@@ -36,7 +36,8 @@ sigmf_sink::sptr sigmf_sink::make(const std::string& filename,
     return gnuradio::make_block_sptr<sigmf_sink_impl>(filename, meta);
 }
 
-sigmf_sink_impl::sigmf_sink_impl(const std::string& filename, const fk::sigmf_metadata& meta)
+sigmf_sink_impl::sigmf_sink_impl(const std::string& filename,
+                                 const fk::sigmf_metadata& meta)
     : gr::sync_block("sigmf_sink",
                      gr::io_signature::make(1, 1, sizeof(float)),
                      gr::io_signature::make(0, 0, 0)),
@@ -66,8 +67,10 @@ void sigmf_sink_impl::close()
     gr::thread::scoped_lock guard(d_setlock);
     if (d_writer && !d_closed) {
         d_writer->close();
-        d_logger->info("{}: {} samples, {} frame annotations", d_filename,
-                       d_written.load(), d_annotated.load());
+        d_logger->info("{}: {} samples, {} frame annotations",
+                       d_filename,
+                       d_written.load(),
+                       d_annotated.load());
     }
     d_closed = true;
 }

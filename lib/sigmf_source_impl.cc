@@ -26,7 +26,8 @@ sigmf_source::sptr sigmf_source::make(const std::string& filename,
                                     format + "'");
     if (!std::isfinite(scale))
         throw std::invalid_argument("sigmf_source: scale must be finite");
-    return gnuradio::make_block_sptr<sigmf_source_impl>(filename, format, frame_tags, scale);
+    return gnuradio::make_block_sptr<sigmf_source_impl>(
+        filename, format, frame_tags, scale);
 }
 
 sigmf_source_impl::sigmf_source_impl(const std::string& filename,
@@ -94,7 +95,9 @@ int sigmf_source_impl::work(int noutput_items,
                d_meta.frames[d_next_frame].sample_start < file_first + got) {
             const auto& f = d_meta.frames[d_next_frame++];
             if (f.sample_start >= file_first)
-                add_item_tag(0, d_run_start + f.sample_start, frame_tags::frame_counter(),
+                add_item_tag(0,
+                             d_run_start + f.sample_start,
+                             frame_tags::frame_counter(),
                              pmt::from_uint64(f.frame_counter));
         }
     }

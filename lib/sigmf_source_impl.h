@@ -25,7 +25,10 @@ public:
     uint64_t total_samples() const override { return d_total; }
     double sample_rate() const override { return d_meta.sample_rate; }
     double bit_rate() const override { return d_meta.bit_rate; }
-    int samples_per_bit() const override { return static_cast<int>(d_meta.samples_per_bit); }
+    int samples_per_bit() const override
+    {
+        return static_cast<int>(d_meta.samples_per_bit);
+    }
     uint64_t frame_annotations() const override { return d_meta.frames.size(); }
 
     bool start() override;

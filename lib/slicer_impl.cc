@@ -26,7 +26,8 @@ slicer_impl::threshold_mode parse_mode(const std::string& mode)
         return slicer_impl::threshold_mode::fixed;
     if (mode == "adaptive")
         return slicer_impl::threshold_mode::adaptive;
-    throw std::invalid_argument("slicer: mode is tag, fixed or adaptive, got '" + mode + "'");
+    throw std::invalid_argument("slicer: mode is tag, fixed or adaptive, got '" + mode +
+                                "'");
 }
 
 fk::slicer_config with_adaptive(fk::slicer_config c, bool adaptive)
@@ -46,7 +47,8 @@ slicer::sptr slicer::make(int samples_per_bit,
     if (samples_per_bit < 1 || samples_per_bit > 1024)
         throw std::invalid_argument("slicer: samples_per_bit must be in 1..1024");
     if (sample_phase < 0 || sample_phase >= samples_per_bit)
-        throw std::invalid_argument("slicer: sample_phase must be in 0..samples_per_bit-1");
+        throw std::invalid_argument(
+            "slicer: sample_phase must be in 0..samples_per_bit-1");
     fk::slicer_config c;
     c.samples_per_bit = static_cast<unsigned>(samples_per_bit);
     c.sample_phase = static_cast<unsigned>(sample_phase);
@@ -148,8 +150,10 @@ int slicer_impl::work(int noutput_items,
         decide_until(t.offset);
         if (!pmt::is_dict(t.value))
             continue;
-        const pmt::pmt_t inv = pmt::dict_ref(t.value, frame_tags::inverted(), pmt::PMT_NIL);
-        const pmt::pmt_t thr = pmt::dict_ref(t.value, frame_tags::threshold(), pmt::PMT_NIL);
+        const pmt::pmt_t inv =
+            pmt::dict_ref(t.value, frame_tags::inverted(), pmt::PMT_NIL);
+        const pmt::pmt_t thr =
+            pmt::dict_ref(t.value, frame_tags::threshold(), pmt::PMT_NIL);
         if (pmt::is_bool(inv)) {
             d_fixed.set_inverted(pmt::to_bool(inv));
             d_adaptive.set_inverted(pmt::to_bool(inv));

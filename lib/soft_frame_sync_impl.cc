@@ -17,8 +17,9 @@ namespace fiberkey {
 
 namespace fk = ::fiberkey;
 
-soft_frame_sync::sptr
-soft_frame_sync::make(int max_hunt_bit_errors, double min_correlation, double level_smoothing)
+soft_frame_sync::sptr soft_frame_sync::make(int max_hunt_bit_errors,
+                                            double min_correlation,
+                                            double level_smoothing)
 {
     if (max_hunt_bit_errors < 0)
         throw std::invalid_argument("soft_frame_sync: max_hunt_bit_errors must be 0..12");
@@ -43,7 +44,8 @@ soft_frame_sync_impl::soft_frame_sync_impl(const fk::soft_frame_sync_config& con
     message_port_register_out(d_status_port);
 }
 
-void soft_frame_sync_impl::forecast(int noutput_items, gr_vector_int& ninput_items_required)
+void soft_frame_sync_impl::forecast(int noutput_items,
+                                    gr_vector_int& ninput_items_required)
 {
     ninput_items_required[0] = noutput_items + output_delay;
 }
@@ -74,7 +76,8 @@ int soft_frame_sync_impl::general_work(int noutput_items,
         pmt::pmt_t d = pmt::make_dict();
         d = pmt::dict_add(d, frame_tags::one(), pmt::from_double(f.levels.one));
         d = pmt::dict_add(d, frame_tags::zero(), pmt::from_double(f.levels.zero));
-        d = pmt::dict_add(d, frame_tags::threshold(), pmt::from_double(f.levels.threshold));
+        d = pmt::dict_add(
+            d, frame_tags::threshold(), pmt::from_double(f.levels.threshold));
         d = pmt::dict_add(d, frame_tags::inverted(), pmt::from_bool(f.inverted));
         d = pmt::dict_add(d, frame_tags::sigma_one(), pmt::from_double(f.sigma_one));
         d = pmt::dict_add(d, frame_tags::sigma_zero(), pmt::from_double(f.sigma_zero));
@@ -91,9 +94,11 @@ int soft_frame_sync_impl::general_work(int noutput_items,
     for (const auto& e : d_events) {
         const bool in_frame = e.kind == fk::sync_event_kind::in_frame;
         (in_frame ? d_in_events : d_out_events)++;
-        d_logger->info("{} at sample {}", in_frame ? "in frame" : "out of frame", e.sample);
+        d_logger->info(
+            "{} at sample {}", in_frame ? "in frame" : "out of frame", e.sample);
         pmt::pmt_t d = pmt::make_dict();
-        d = pmt::dict_add(d, pmt::mp("event"), pmt::mp(in_frame ? "in_frame" : "out_of_frame"));
+        d = pmt::dict_add(
+            d, pmt::mp("event"), pmt::mp(in_frame ? "in_frame" : "out_of_frame"));
         d = pmt::dict_add(d, pmt::mp("sample"), pmt::from_uint64(e.sample));
         message_port_pub(d_status_port, d);
     }
@@ -105,8 +110,10 @@ int soft_frame_sync_impl::general_work(int noutput_items,
         return 0;
     std::memcpy(out, in, static_cast<std::size_t>(ready) * sizeof(float));
     const uint64_t end_out = first + static_cast<uint64_t>(ready);
-    std::stable_sort(d_pending.begin(), d_pending.end(),
-                     [](const gr::tag_t& a, const gr::tag_t& b) { return a.offset < b.offset; });
+    std::stable_sort(
+        d_pending.begin(), d_pending.end(), [](const gr::tag_t& a, const gr::tag_t& b) {
+            return a.offset < b.offset;
+        });
     while (!d_pending.empty() && d_pending.front().offset < end_out) {
         const auto& t = d_pending.front();
         add_item_tag(0, t.offset, t.key, t.value, t.srcid);

@@ -81,7 +81,9 @@ zuc_crypt_impl::zuc_crypt_impl(int direction,
     message_port_register_out(d_events_port);
 }
 
-void zuc_crypt_impl::set_key(const std::vector<uint8_t>& key, int epoch, uint64_t start_counter)
+void zuc_crypt_impl::set_key(const std::vector<uint8_t>& key,
+                             int epoch,
+                             uint64_t start_counter)
 {
     if (start_counter > UINT32_MAX)
         throw std::invalid_argument("zuc_crypt: the frame counter is 32 bits");
@@ -180,7 +182,10 @@ uint64_t zuc_crypt_impl::frames_left() const
     return d_schedule.frames_left();
 }
 
-std::string zuc_crypt_impl::backend() const { return ::fiberkey::to_string(d_cipher.backend()); }
+std::string zuc_crypt_impl::backend() const
+{
+    return ::fiberkey::to_string(d_cipher.backend());
+}
 
 void zuc_crypt_impl::forecast(int noutput_items, gr_vector_int& ninput_items_required)
 {
@@ -209,9 +214,11 @@ int zuc_crypt_impl::general_work(int noutput_items,
         std::optional<long> epoch_tag;
         std::vector<const gr::tag_t*> others;
         for (; tag != tags.end() && tag->offset == offset; ++tag) {
-            if (pmt::eq(tag->key, frame_tags::frame_counter()) && pmt::is_uint64(tag->value))
+            if (pmt::eq(tag->key, frame_tags::frame_counter()) &&
+                pmt::is_uint64(tag->value))
                 counter = pmt::to_uint64(tag->value);
-            else if (pmt::eq(tag->key, frame_tags::key_epoch()) && pmt::is_integer(tag->value))
+            else if (pmt::eq(tag->key, frame_tags::key_epoch()) &&
+                     pmt::is_integer(tag->value))
                 epoch_tag = pmt::to_long(tag->value);
             else if (!pmt::eq(tag->key, frame_tags::key_epoch()))
                 others.push_back(&*tag);
@@ -224,7 +231,8 @@ int zuc_crypt_impl::general_work(int noutput_items,
         }
         const auto count = static_cast<uint32_t>(*counter);
         const auto header = ::fiberkey::otu_frame::read_header(src);
-        const unsigned rx_epoch = epoch_tag ? static_cast<unsigned>(*epoch_tag & 3) : header.epoch;
+        const unsigned rx_epoch =
+            epoch_tag ? static_cast<unsigned>(*epoch_tag & 3) : header.epoch;
 
         if (!d_transmit && header.clear) {
             if (!d_link_start.clear_allowed()) {
@@ -255,13 +263,17 @@ int zuc_crypt_impl::general_work(int noutput_items,
         d_link_start.keyed();
         if (d_last_epoch != sel.epoch) {
             d_logger->info("direction {}: key epoch {} in effect from frame {}",
-                           d_direction, sel.epoch, count);
+                           d_direction,
+                           sel.epoch,
+                           count);
             report("key_activated", count, sel.epoch, "");
             d_last_epoch = sel.epoch;
         }
 
         d_cipher.crypt(std::span<const uint8_t>(src, layout::frame_bytes),
-                       std::span<uint8_t>(dst, layout::frame_bytes), *sel.key, count,
+                       std::span<uint8_t>(dst, layout::frame_bytes),
+                       *sel.key,
+                       count,
                        d_direction);
         if (d_transmit) // the epoch byte is in the clear overhead
             ::fiberkey::otu_frame::mark_epoch(dst, sel.epoch);

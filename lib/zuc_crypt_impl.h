@@ -30,7 +30,8 @@ public:
                    const std::string& backend,
                    bool allow_clear);
 
-    void set_key(const std::vector<uint8_t>& key, int epoch, uint64_t start_counter) override;
+    void
+    set_key(const std::vector<uint8_t>& key, int epoch, uint64_t start_counter) override;
     uint64_t frames_processed() const override { return d_processed; }
     uint64_t frames_dropped() const override { return d_dropped; }
     uint64_t frames_clear() const override { return d_clear; }
@@ -45,8 +46,10 @@ public:
 
 private:
     void handle_key(const pmt::pmt_t& msg);
-    void install(const std::vector<uint8_t>& key, int epoch, std::optional<uint32_t> start);
-    void report(const char* event, uint64_t counter, unsigned epoch, const std::string& why);
+    void
+    install(const std::vector<uint8_t>& key, int epoch, std::optional<uint32_t> start);
+    void
+    report(const char* event, uint64_t counter, unsigned epoch, const std::string& why);
     //! Tags output frame \p produced of this call.
     void emit(uint32_t counter,
               unsigned epoch,

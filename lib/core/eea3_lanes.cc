@@ -31,7 +31,8 @@ std::string to_string(zuc_backend b)
 
 zuc_backend parse_zuc_backend(const std::string& name)
 {
-    for (auto b : { zuc_backend::automatic, zuc_backend::portable, zuc_backend::ipsec_mb })
+    for (auto b :
+         { zuc_backend::automatic, zuc_backend::portable, zuc_backend::ipsec_mb })
         if (name == to_string(b))
             return b;
     throw std::invalid_argument("unknown ZUC backend '" + name +
@@ -139,7 +140,8 @@ public:
         if (grouped > 0) {
             IMB_ZUC_EEA3_N_BUFFER(d_mgr, keys, ivs, in, out, len, grouped);
             if (const int err = imb_get_errno(d_mgr); err != 0)
-                throw std::runtime_error(std::string("ipsec-mb: ") + imb_get_strerror(err));
+                throw std::runtime_error(std::string("ipsec-mb: ") +
+                                         imb_get_strerror(err));
         }
         for (unsigned i = grouped; i < n; ++i) {
             auto* dst = static_cast<std::uint8_t*>(out[i]);

@@ -38,14 +38,15 @@ lane_map make_lane_map()
     constexpr std::size_t total = fl::encrypted_bytes();
     std::size_t span_index = 0, within = 0;
     for (unsigned i = 0; i < frame_cipher::lanes; ++i) {
-        m.bytes[i] = static_cast<std::uint32_t>(total / frame_cipher::lanes +
-                                                (i < total % frame_cipher::lanes ? 1 : 0));
+        m.bytes[i] = static_cast<std::uint32_t>(
+            total / frame_cipher::lanes + (i < total % frame_cipher::lanes ? 1 : 0));
         std::size_t left = m.bytes[i];
         while (left > 0) {
             const auto& s = fl::encrypted_spans[span_index];
             const std::size_t take = std::min(left, s.length - within);
             if (m.npieces[i] == m.pieces[i].size())
-                throw std::logic_error("frame_cipher: a lane spans more than two stretches");
+                throw std::logic_error(
+                    "frame_cipher: a lane spans more than two stretches");
             m.pieces[i][m.npieces[i]++] = { s.offset + within, take };
             within += take;
             left -= take;
@@ -105,11 +106,13 @@ void frame_cipher::crypt(std::span<const std::uint8_t> in,
         } else {
             std::uint8_t* b = d_bounce.data() + m.bounce_offset[i];
             for (unsigned p = 0; p < m.npieces[i]; ++p) {
-                std::memcpy(b, in.data() + m.pieces[i][p].frame_offset, m.pieces[i][p].length);
+                std::memcpy(
+                    b, in.data() + m.pieces[i][p].frame_offset, m.pieces[i][p].length);
                 b += m.pieces[i][p].length;
             }
             io[i] = { d_bounce.data() + m.bounce_offset[i],
-                      d_bounce.data() + m.bounce_offset[i], m.bytes[i] };
+                      d_bounce.data() + m.bounce_offset[i],
+                      m.bytes[i] };
         }
     }
     d_lanes->crypt(key, count, direction, io);
@@ -118,7 +121,8 @@ void frame_cipher::crypt(std::span<const std::uint8_t> in,
             continue;
         const std::uint8_t* b = d_bounce.data() + m.bounce_offset[i];
         for (unsigned p = 0; p < m.npieces[i]; ++p) {
-            std::memcpy(out.data() + m.pieces[i][p].frame_offset, b, m.pieces[i][p].length);
+            std::memcpy(
+                out.data() + m.pieces[i][p].frame_offset, b, m.pieces[i][p].length);
             b += m.pieces[i][p].length;
         }
     }

@@ -16,9 +16,10 @@ namespace fl = frame_layout;
 frame_counter_tracker::frame_counter_tracker(const config& c) : d_config(c)
 {
     if (c.confirmations < 1 || c.mismatches_to_unlock < 1 || c.epoch_confirmations < 1)
-        throw std::invalid_argument("frame_counter_tracker: confirmations, "
-                                    "mismatches_to_unlock and epoch_confirmations must be "
-                                    ">= 1");
+        throw std::invalid_argument(
+            "frame_counter_tracker: confirmations, "
+            "mismatches_to_unlock and epoch_confirmations must be "
+            ">= 1");
 }
 
 void frame_counter_tracker::reset()
@@ -32,10 +33,8 @@ void frame_counter_tracker::reset()
     d_mismatches = 0;
 }
 
-std::optional<frame_counter_tracker::frame_view>
-frame_counter_tracker::on_frame(std::uint32_t received,
-                                unsigned received_epoch,
-                                trust trusted)
+std::optional<frame_counter_tracker::frame_view> frame_counter_tracker::on_frame(
+    std::uint32_t received, unsigned received_epoch, trust trusted)
 {
     received_epoch &= fl::epoch_mask;
     if (!d_locked) {
@@ -77,7 +76,8 @@ frame_counter_tracker::on_frame(std::uint32_t received,
         d_epoch_run = 0;
         return frame_view{ ours, d_epoch };
     }
-    d_epoch_run = (d_epoch_run > 0 && received_epoch == d_epoch_candidate) ? d_epoch_run + 1 : 1;
+    d_epoch_run =
+        (d_epoch_run > 0 && received_epoch == d_epoch_candidate) ? d_epoch_run + 1 : 1;
     d_epoch_candidate = received_epoch;
     if (!trusted.epoch && d_epoch_run < d_config.epoch_confirmations) {
         ++d_stats.epoch_unconfirmed;

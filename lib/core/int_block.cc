@@ -173,7 +173,8 @@ std::size_t int_writer::encoded_size(const int_record& r)
 int_writer::int_writer(std::size_t capacity) : d_capacity(capacity)
 {
     if (capacity > fl::int_info_bytes)
-        throw std::invalid_argument("int_writer: an INT block holds 239 information bytes");
+        throw std::invalid_argument(
+            "int_writer: an INT block holds 239 information bytes");
 }
 
 bool int_writer::add(const int_record& r)
@@ -270,8 +271,8 @@ int_parse_result parse_int_block(std::span<const std::uint8_t, fl::block_bytes> 
         result.error = int_error::uncorrectable;
         return result;
     }
-    auto result = parse_int_info(std::span<const std::uint8_t, fl::int_info_bytes>(
-        cw.data(), fl::int_info_bytes));
+    auto result = parse_int_info(
+        std::span<const std::uint8_t, fl::int_info_bytes>(cw.data(), fl::int_info_bytes));
     result.corrected_symbols = corrected;
     return result;
 }

@@ -27,9 +27,9 @@ int_transport::int_transport(const config& c) : d_config(c), d_history(stream_co
         throw std::invalid_argument("int_transport: fragment_bytes must be 1..232");
     if (c.window < 1 || c.window > duplicate_window)
         throw std::invalid_argument("int_transport: window must be 1..1024");
-    if (c.retransmit_after_frames < 1 || c.min_retransmit_frames < 1 || c.max_pending_messages < 1 ||
-        c.max_partial_messages < 1 || c.max_delivered_messages < 1 ||
-        c.max_pending_acks < 1)
+    if (c.retransmit_after_frames < 1 || c.min_retransmit_frames < 1 ||
+        c.max_pending_messages < 1 || c.max_partial_messages < 1 ||
+        c.max_delivered_messages < 1 || c.max_pending_acks < 1)
         throw std::invalid_argument("int_transport: limits must be at least 1");
 }
 
@@ -149,8 +149,9 @@ unsigned int_transport::retransmit_timeout() const
     // RFC 6298's clock granularity term, 2 frames here: as rttvar decays on a steady
     // round trip the timeout must stay above it, or every message would expire a frame
     // before its ack and go out twice for good (Karn's rule then sees no sample).
-    const double rto = std::max<double>(d_config.min_retransmit_frames,
-                                        std::ceil(d_srtt + std::max(2.0, 4.0 * d_rttvar)));
+    const double rto =
+        std::max<double>(d_config.min_retransmit_frames,
+                         std::ceil(d_srtt + std::max(2.0, 4.0 * d_rttvar)));
     return static_cast<unsigned>(std::min<double>(d_config.retransmit_after_frames, rto));
 }
 

@@ -53,7 +53,8 @@ bool key_pool::holds_key_at(std::uint64_t position) const
            position - d_start <= end() - d_start - seed_key_bits;
 }
 
-seed_key key_pool::take_key(std::uint64_t position, std::uint8_t direction, std::uint32_t index)
+seed_key
+key_pool::take_key(std::uint64_t position, std::uint8_t direction, std::uint32_t index)
 {
     seed_key k;
     k.direction = direction;

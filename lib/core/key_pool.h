@@ -43,7 +43,8 @@ public:
     void drop_before(std::uint64_t position);
     bool holds_key_at(std::uint64_t position) const;
     //! The key at \p position; the pool then starts after it.
-    seed_key take_key(std::uint64_t position, std::uint8_t direction, std::uint32_t index);
+    seed_key
+    take_key(std::uint64_t position, std::uint8_t direction, std::uint32_t index);
 
 private:
     std::uint64_t d_start = 0;

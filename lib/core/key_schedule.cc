@@ -78,9 +78,10 @@ key_schedule::selection key_schedule::for_transmit(std::uint32_t counter)
     // jump for a channel error). Keys without a start hold the one before them for
     // min_frames_per_key counters, so that a few lost frames cannot hide whole epochs.
     const auto due = [&](const pending_key& p) {
-        return p.start ? reached(counter, *p.start)
-                       : !d_active || static_cast<std::uint32_t>(counter - d_first_counter) >=
-                                          min_frames_per_key;
+        return p.start
+                   ? reached(counter, *p.start)
+                   : !d_active || static_cast<std::uint32_t>(counter - d_first_counter) >=
+                                      min_frames_per_key;
     };
     if (!d_pending.empty() && due(d_pending.front())) {
         pending_key& p = d_pending.front();

@@ -35,20 +35,24 @@ outage_fill parse_outage_fill(const std::string& name)
         return outage_fill::zeros;
     if (name == "random")
         return outage_fill::random;
-    throw std::invalid_argument("line_fault_injector: outage fill is \"zeros\" or \"random\", "
-                                "got \"" + name + "\"");
+    throw std::invalid_argument(
+        "line_fault_injector: outage fill is \"zeros\" or \"random\", "
+        "got \"" +
+        name + "\"");
 }
 
 void line_fault_config::validate() const
 {
     if (!probability(drop_probability))
-        throw std::invalid_argument("line_fault_injector: drop_probability must be in [0, 1]");
+        throw std::invalid_argument(
+            "line_fault_injector: drop_probability must be in [0, 1]");
     if (!probability(int_loss_probability))
         throw std::invalid_argument(
             "line_fault_injector: int_loss_probability must be in [0, 1]");
     if (!std::isfinite(bursts_per_frame) || bursts_per_frame < 0.0 ||
         bursts_per_frame > max_bursts_per_frame)
-        throw std::invalid_argument("line_fault_injector: bursts_per_frame must be 0..1000");
+        throw std::invalid_argument(
+            "line_fault_injector: bursts_per_frame must be 0..1000");
     if (bursts_per_frame > 0.0 &&
         (burst_bits < 1 || burst_bits > line_fault_injector::frame_bits))
         throw std::invalid_argument(
@@ -123,7 +127,9 @@ void line_fault_injector::begin_frame(std::uint64_t frame)
     }
 }
 
-void line_fault_injector::random_bits(gaussian_source& source, std::uint8_t* out, std::size_t n)
+void line_fault_injector::random_bits(gaussian_source& source,
+                                      std::uint8_t* out,
+                                      std::size_t n)
 {
     while (n > 0) {
         const std::size_t k = std::min(n, d_scratch.size());
@@ -135,7 +141,9 @@ void line_fault_injector::random_bits(gaussian_source& source, std::uint8_t* out
     }
 }
 
-void line_fault_injector::frame_faults(std::uint8_t* out, std::uint64_t offset, std::size_t n)
+void line_fault_injector::frame_faults(std::uint8_t* out,
+                                       std::uint64_t offset,
+                                       std::size_t n)
 {
     if (d_plan.outage) {
         if (d_config.fill == outage_fill::zeros)
@@ -199,7 +207,8 @@ void line_fault_injector::bursts(std::uint8_t* out, std::uint64_t position, std:
     }
 }
 
-std::size_t line_fault_injector::process(std::span<const std::uint8_t> in, std::uint8_t* out)
+std::size_t line_fault_injector::process(std::span<const std::uint8_t> in,
+                                         std::uint8_t* out)
 {
     const std::uint64_t phase = d_config.phase_bits;
     std::size_t taken = 0, written = 0;

@@ -56,7 +56,8 @@ neg_decoded decode(std::span<const std::uint8_t, fl::block_bytes> block)
     f.nd1_present = status & fl::neg_status_nd1;
     f.nd2_present = status & fl::neg_status_nd2;
     f.send_seq = static_cast<std::uint16_t>(load_be(p + fl::neg_send_seq.offset, 2));
-    f.response_seq = static_cast<std::uint16_t>(load_be(p + fl::neg_response_seq.offset, 2));
+    f.response_seq =
+        static_cast<std::uint16_t>(load_be(p + fl::neg_response_seq.offset, 2));
     deinterleave(p + fl::neg_nd1.offset, f.x1, f.x2);
     deinterleave(p + fl::neg_nd2.offset, f.y1, f.y2);
     d.nd1_consistent = f.nd1_present == (f.send_seq != 0);

@@ -60,7 +60,8 @@ void check(const negotiator_config& c)
 
 negotiator::negotiator(const negotiator_config& config,
                        std::unique_ptr<random_source> random)
-    : d_config(config), d_random(std::move(random)),
+    : d_config(config),
+      d_random(std::move(random)),
       d_next_send_seq(config.first_send_seq)
 {
     check(d_config);

@@ -28,8 +28,9 @@ double phi(double x) { return 0.5 * std::erfc(-x / std::numbers::sqrt2); }
 void check_bits(bit_span e, std::size_t min_n, const char* test)
 {
     if (e.size() < min_n)
-        throw std::invalid_argument(std::string("nist_sts::") + test + ": needs at least " +
-                                    std::to_string(min_n) + " bits");
+        throw std::invalid_argument(std::string("nist_sts::") + test +
+                                    ": needs at least " + std::to_string(min_n) +
+                                    " bits");
     for (auto b : e)
         if (b > 1)
             throw std::invalid_argument(std::string("nist_sts::") + test +
@@ -53,8 +54,8 @@ std::size_t gf2_rank(std::vector<std::uint64_t> rows, std::size_t cols)
     std::size_t rank = 0;
     for (std::size_t c = 0; c < cols && rank < rows.size(); ++c) {
         const std::uint64_t bit = std::uint64_t{ 1 } << c;
-        auto pivot = std::find_if(rows.begin() + rank, rows.end(),
-                                  [bit](std::uint64_t r) { return r & bit; });
+        auto pivot = std::find_if(
+            rows.begin() + rank, rows.end(), [bit](std::uint64_t r) { return r & bit; });
         if (pivot == rows.end())
             continue;
         std::swap(*pivot, rows[rank]);
@@ -69,7 +70,8 @@ std::size_t gf2_rank(std::vector<std::uint64_t> rows, std::size_t cols)
 //! Probability that a random rows x cols matrix over GF(2) has rank r (SP section 3.5).
 double rank_probability(std::size_t r, std::size_t rows, std::size_t cols)
 {
-    double log2p = static_cast<double>(r * (rows + cols - r)) - static_cast<double>(rows * cols);
+    double log2p =
+        static_cast<double>(r * (rows + cols - r)) - static_cast<double>(rows * cols);
     double product = 1.0;
     for (std::size_t i = 0; i < r; ++i) {
         const double di = static_cast<double>(i);
@@ -170,7 +172,8 @@ std::size_t zero_returns(const std::vector<long>& s)
 
 bool excursions_apply(std::size_t J, std::size_t n)
 {
-    return static_cast<double>(J) >= std::max(0.005 * std::sqrt(static_cast<double>(n)), 500.0);
+    return static_cast<double>(J) >=
+           std::max(0.005 * std::sqrt(static_cast<double>(n)), 500.0);
 }
 
 std::uint32_t pattern_value(bit_span bits)
@@ -193,13 +196,16 @@ std::vector<std::uint32_t> pattern_windows(bit_span e, unsigned m)
 }
 
 //! 2.7's chi^2 over \p blocks blocks of M bits, from the sequence's m-bit windows.
-result non_overlapping_chi2(const std::vector<std::uint32_t>& windows, std::uint32_t templ,
-                            unsigned m, std::size_t blocks, std::size_t M)
+result non_overlapping_chi2(const std::vector<std::uint32_t>& windows,
+                            std::uint32_t templ,
+                            unsigned m,
+                            std::size_t blocks,
+                            std::size_t M)
 {
     const double md = static_cast<double>(m);
     const double mu = static_cast<double>(M - m + 1) / std::exp2(md);
-    const double var =
-        static_cast<double>(M) * (std::exp2(-md) - (2.0 * md - 1.0) * std::exp2(-2.0 * md));
+    const double var = static_cast<double>(M) *
+                       (std::exp2(-md) - (2.0 * md - 1.0) * std::exp2(-2.0 * md));
     double chi2 = 0.0;
     for (std::size_t j = 0; j < blocks; ++j) {
         double w = 0.0;
@@ -224,7 +230,8 @@ result frequency(bit_span e)
     long s = 0;
     for (auto b : e)
         s += b ? 1 : -1;
-    const double s_obs = std::abs(static_cast<double>(s)) / std::sqrt(static_cast<double>(e.size()));
+    const double s_obs =
+        std::abs(static_cast<double>(s)) / std::sqrt(static_cast<double>(e.size()));
     return { s_obs, std::erfc(s_obs / std::numbers::sqrt2), {} };
 }
 
@@ -269,12 +276,19 @@ result longest_run_of_ones(bit_span e)
     // The SP's section 2.4.4 (M = 8 exactly: 55, 94, 59, 48 / 256) and section 3.4.
     static const table tables[] = {
         { 8, 1, { 0.21484375, 0.3671875, 0.23046875, 0.1875 } },
-        { 128, 4,
-          { 0.1174035788, 0.242955959, 0.249363483, 0.17517706, 0.102701071, 0.112398847 } },
+        { 128,
+          4,
+          { 0.1174035788,
+            0.242955959,
+            0.249363483,
+            0.17517706,
+            0.102701071,
+            0.112398847 } },
         { 10000, 10, { 0.0882, 0.2092, 0.2483, 0.1933, 0.1208, 0.0675, 0.0727 } },
     };
-    const table& t =
-        e.size() >= 750000 ? tables[2] : e.size() >= 6272 ? tables[1] : tables[0];
+    const table& t = e.size() >= 750000 ? tables[2]
+                     : e.size() >= 6272 ? tables[1]
+                                        : tables[0];
     const std::size_t K = t.pi.size() - 1;
     const std::size_t N = e.size() / t.M;
     std::vector<double> v(K + 1, 0.0);
@@ -284,7 +298,8 @@ result longest_run_of_ones(bit_span e)
             run = e[j] ? run + 1 : 0;
             longest = std::max(longest, run);
         }
-        const unsigned cls = longest <= t.lowest ? 0 : std::min<unsigned>(longest - t.lowest, K);
+        const unsigned cls =
+            longest <= t.lowest ? 0 : std::min<unsigned>(longest - t.lowest, K);
         v[cls] += 1.0;
     }
     const double chi2 = chi_square(v, t.pi, static_cast<double>(N));
@@ -294,7 +309,8 @@ result longest_run_of_ones(bit_span e)
 result binary_matrix_rank(bit_span e, std::size_t rows, std::size_t cols)
 {
     if (rows < 2 || cols < 2 || cols > 64)
-        throw std::invalid_argument("nist_sts::binary_matrix_rank: 2 <= rows, 2 <= cols <= 64");
+        throw std::invalid_argument(
+            "nist_sts::binary_matrix_rank: 2 <= rows, 2 <= cols <= 64");
     check_bits(e, rows * cols, "binary_matrix_rank");
     const std::size_t N = e.size() / (rows * cols);
     const std::size_t full = std::min(rows, cols);
@@ -313,7 +329,9 @@ result binary_matrix_rank(bit_span e, std::size_t rows, std::size_t cols)
     }
     const double p_full = rank_probability(full, rows, cols);
     const double p_less = rank_probability(full - 1, rows, cols);
-    const std::array<double, 3> observed{ f_full, f_less, static_cast<double>(N) - f_full - f_less };
+    const std::array<double, 3> observed{ f_full,
+                                          f_less,
+                                          static_cast<double>(N) - f_full - f_less };
     const std::array<double, 3> pi{ p_full, p_less, 1.0 - p_full - p_less };
     const double chi2 = chi_square(observed, pi, static_cast<double>(N));
     return { chi2, std::exp(-chi2 / 2.0), { observed.begin(), observed.end() } };
@@ -333,7 +351,8 @@ dft_result discrete_fourier_transform(bit_span e)
     fftw_plan plan;
     {
         std::lock_guard lock(planner);
-        plan = fftw_plan_dft_r2c_1d(static_cast<int>(n), in.get(), out.get(), FFTW_ESTIMATE);
+        plan =
+            fftw_plan_dft_r2c_1d(static_cast<int>(n), in.get(), out.get(), FFTW_ESTIMATE);
     }
     for (std::size_t i = 0; i < n; ++i)
         in.get()[i] = e[i] ? 1.0 : -1.0;
@@ -383,7 +402,10 @@ result non_overlapping_template(bit_span e, bit_span templ, std::size_t blocks)
     check_bits(templ, m, "non_overlapping_template");
     check_bits(e, blocks * m, "non_overlapping_template");
     const auto windows = pattern_windows(e, static_cast<unsigned>(m));
-    return non_overlapping_chi2(windows, pattern_value(templ), static_cast<unsigned>(m), blocks,
+    return non_overlapping_chi2(windows,
+                                pattern_value(templ),
+                                static_cast<unsigned>(m),
+                                blocks,
                                 e.size() / blocks);
 }
 
@@ -396,11 +418,13 @@ std::vector<result> non_overlapping_templates(bit_span e, unsigned m, std::size_
     const auto windows = pattern_windows(e, m);
     std::vector<result> out;
     for (const auto& t : templates)
-        out.push_back(non_overlapping_chi2(windows, pattern_value(t), m, blocks, e.size() / blocks));
+        out.push_back(non_overlapping_chi2(
+            windows, pattern_value(t), m, blocks, e.size() / blocks));
     return out;
 }
 
-std::vector<double> overlapping_template_probabilities(unsigned m, std::size_t M, unsigned K)
+std::vector<double>
+overlapping_template_probabilities(unsigned m, std::size_t M, unsigned K)
 {
     if (m < 1 || M < m || K < 1)
         throw std::invalid_argument(
@@ -444,22 +468,23 @@ result overlapping_template(bit_span e, unsigned m, std::size_t M, unsigned K)
         }
         v[std::min(matches, K)] += 1.0;
     }
-    const double chi2 = chi_square(v, overlapping_template_probabilities(m, M, K),
-                                   static_cast<double>(N));
+    const double chi2 = chi_square(
+        v, overlapping_template_probabilities(m, M, K), static_cast<double>(N));
     return { chi2, igamc(static_cast<double>(K) / 2.0, chi2 / 2.0), v };
 }
 
 result universal(bit_span e, unsigned L, std::size_t Q)
 {
     // Expected value and variance of f_n for a random sequence (SP section 2.9.4).
-    static constexpr std::array<double, 17> expected{ 0,         0.7326495, 1.5374383, 2.4016068,
-                                                      3.3112247, 4.2534266, 5.2177052, 6.1962507,
-                                                      7.1836656, 8.1764248, 9.1723243, 10.170032,
-                                                      11.168765, 12.168070, 13.167693, 14.167488,
-                                                      15.167379 };
-    static constexpr std::array<double, 17> variance{ 0,     0.690, 1.338, 1.901, 2.358, 2.705,
-                                                      2.954, 3.125, 3.238, 3.311, 3.356, 3.384,
-                                                      3.401, 3.410, 3.416, 3.419, 3.421 };
+    static constexpr std::array<double, 17> expected{
+        0,         0.7326495, 1.5374383, 2.4016068, 3.3112247, 4.2534266,
+        5.2177052, 6.1962507, 7.1836656, 8.1764248, 9.1723243, 10.170032,
+        11.168765, 12.168070, 13.167693, 14.167488, 15.167379
+    };
+    static constexpr std::array<double, 17> variance{ 0,     0.690, 1.338, 1.901, 2.358,
+                                                      2.705, 2.954, 3.125, 3.238, 3.311,
+                                                      3.356, 3.384, 3.401, 3.410, 3.416,
+                                                      3.419, 3.421 };
     if (L < 1 || L > 16)
         throw std::invalid_argument("nist_sts::universal: 1 <= L <= 16");
     check_bits(e, L * (Q + 1), "universal");
@@ -484,16 +509,18 @@ result universal(bit_span e, unsigned L, std::size_t Q)
     const double fn = sum / Kd;
     const double c = 0.7 - 0.8 / Ld + (4.0 + 32.0 / Ld) * std::pow(Kd, -3.0 / Ld) / 15.0;
     const double sigma = c * std::sqrt(variance[L] / Kd);
-    return { fn, std::erfc(std::abs(fn - expected[L]) / (std::numbers::sqrt2 * sigma)), {} };
+    return { fn,
+             std::erfc(std::abs(fn - expected[L]) / (std::numbers::sqrt2 * sigma)),
+             {} };
 }
 
 result universal(bit_span e)
 {
     // The SP's table 2.9.7: the smallest n for each L from 6 to 16.
-    static constexpr std::array<std::size_t, 11> min_n{
-        387840,     904960,     2068480,     4654080,     10342400,  22753280,
-        49643520,   107560960,  231669760,   496435200,   1059061760
-    };
+    static constexpr std::array<std::size_t, 11> min_n{ 387840,    904960,    2068480,
+                                                        4654080,   10342400,  22753280,
+                                                        49643520,  107560960, 231669760,
+                                                        496435200, 1059061760 };
     if (e.size() < min_n[0])
         throw std::invalid_argument("nist_sts::universal: needs at least 387840 bits");
     unsigned L = 6;
@@ -508,7 +535,8 @@ result linear_complexity(bit_span e, std::size_t M)
     const std::size_t N = e.size() / M;
     const double Md = static_cast<double>(M);
     const double sign = M % 2 ? -1.0 : 1.0; // (-1)^M
-    const double mu = Md / 2.0 + (9.0 - sign) / 36.0 - (Md / 3.0 + 2.0 / 9.0) / std::exp2(Md);
+    const double mu =
+        Md / 2.0 + (9.0 - sign) / 36.0 - (Md / 3.0 + 2.0 / 9.0) / std::exp2(Md);
     // The SP's section 3.10 probabilities, exactly: 1/96, 1/32, 1/8, 1/2, 1/4, 1/16, 1/48.
     static constexpr std::array<double, 7> pi{ 1.0 / 96, 1.0 / 32, 1.0 / 8, 1.0 / 2,
                                                1.0 / 4,  1.0 / 16, 1.0 / 48 };
@@ -516,7 +544,9 @@ result linear_complexity(bit_span e, std::size_t M)
     for (std::size_t i = 0; i < N; ++i) {
         const double L = static_cast<double>(linear_complexity_of(e.subspan(i * M, M)));
         const double T = sign * (L - mu) + 2.0 / 9.0;
-        const int cls = T <= -2.5 ? 0 : T > 2.5 ? 6 : static_cast<int>(std::ceil(T - 0.5)) + 3;
+        const int cls = T <= -2.5 ? 0
+                        : T > 2.5 ? 6
+                                  : static_cast<int>(std::ceil(T - 0.5)) + 3;
         v[static_cast<std::size_t>(cls)] += 1.0;
     }
     const double chi2 = chi_square(v, pi, static_cast<double>(N));
@@ -557,10 +587,12 @@ std::array<result, 2> cumulative_sums(bit_span e)
         double sum1 = 0.0, sum2 = 0.0;
         // The SP's bounds, truncated toward zero.
         for (long k = static_cast<long>((-n / z + 1.0) / 4.0);
-             k <= static_cast<long>((n / z - 1.0) / 4.0); ++k)
+             k <= static_cast<long>((n / z - 1.0) / 4.0);
+             ++k)
             sum1 += phi((4.0 * k + 1.0) * z / sq) - phi((4.0 * k - 1.0) * z / sq);
         for (long k = static_cast<long>((-n / z - 3.0) / 4.0);
-             k <= static_cast<long>((n / z - 1.0) / 4.0); ++k)
+             k <= static_cast<long>((n / z - 1.0) / 4.0);
+             ++k)
             sum2 += phi((4.0 * k + 3.0) * z / sq) - phi((4.0 * k + 1.0) * z / sq);
         return 1.0 - sum1 + sum2;
     };
@@ -641,8 +673,8 @@ excursions random_excursions_variant(bit_span e)
             continue;
         const double count = xi[static_cast<std::size_t>(x + 9)];
         out.states.push_back(x);
-        const double p =
-            std::erfc(std::abs(count - J) / std::sqrt(2.0 * J * (4.0 * std::abs(x) - 2.0)));
+        const double p = std::erfc(std::abs(count - J) /
+                                   std::sqrt(2.0 * J * (4.0 * std::abs(x) - 2.0)));
         out.results.push_back({ count, p, {} });
     }
     return out;
@@ -663,7 +695,8 @@ double uniformity_p_value(std::span<const double> p_values)
         throw std::invalid_argument("nist_sts::uniformity_p_value: no P-values");
     std::array<double, 10> bins{};
     for (double p : p_values)
-        bins[std::min<std::size_t>(static_cast<std::size_t>(std::max(p, 0.0) * 10.0), 9)] += 1.0;
+        bins[std::min<std::size_t>(static_cast<std::size_t>(std::max(p, 0.0) * 10.0),
+                                   9)] += 1.0;
     const double expected = static_cast<double>(p_values.size()) / 10.0;
     double chi2 = 0.0;
     for (double f : bins)

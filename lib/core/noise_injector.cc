@@ -74,7 +74,8 @@ double tail(double x) { return 0.5 * std::erfc(x / std::numbers::sqrt2); }
 
 noise_injector::noise_injector(const noise_injector_config& config,
                                gaussian_source source)
-    : d_sps(config.samples_per_bit), d_distribution(config.distribution),
+    : d_sps(config.samples_per_bit),
+      d_distribution(config.distribution),
       d_source(std::move(source))
 {
     validate(config);
@@ -88,7 +89,8 @@ double noise_injector::local_noise_ber(double sigma, const signal_levels& levels
     const margins m = margins_of(levels);
     const double s1 = std::hypot(std::max(sigma, 0.0), levels.sigma_one);
     const double s0 = std::hypot(std::max(sigma, 0.0), levels.sigma_zero);
-    return 0.5 * ((s1 > 0.0 ? tail(m.one / s1) : 0.0) + (s0 > 0.0 ? tail(m.zero / s0) : 0.0));
+    return 0.5 *
+           ((s1 > 0.0 ? tail(m.one / s1) : 0.0) + (s0 > 0.0 ? tail(m.zero / s0) : 0.0));
 }
 
 double noise_injector::sigma_for_ber(double ber, const signal_levels& levels)

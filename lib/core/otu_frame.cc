@@ -67,7 +67,8 @@ void write_counter(std::uint8_t* frame, std::uint32_t counter)
 header read_header(const std::uint8_t* frame)
 {
     const std::uint8_t flags = frame[fl::epoch_flags];
-    return { read_counter(frame), unsigned(flags & fl::epoch_mask),
+    return { read_counter(frame),
+             unsigned(flags & fl::epoch_mask),
              (flags & fl::flag_clear) != 0 };
 }
 
@@ -111,7 +112,8 @@ void write_int(frame_ref frame, std::span<const std::uint8_t> int_information)
     std::fill(std::copy(int_information.begin(), int_information.end(), info.begin()),
               info.end(),
               0);
-    rs255::encode(info, frame.subspan<fl::intb.offset + fl::int_info_bytes, rs255::parity_bytes>());
+    rs255::encode(
+        info, frame.subspan<fl::intb.offset + fl::int_info_bytes, rs255::parity_bytes>());
 }
 
 void make_clear(frame_ref frame)
@@ -127,7 +129,8 @@ void make_clear(frame_ref frame)
 void mark_epoch(std::uint8_t* frame, unsigned epoch)
 {
     frame[fl::epoch_flags] = static_cast<std::uint8_t>(
-        (frame[fl::epoch_flags] & ~(fl::epoch_mask | fl::flag_clear)) | (epoch & fl::epoch_mask));
+        (frame[fl::epoch_flags] & ~(fl::epoch_mask | fl::flag_clear)) |
+        (epoch & fl::epoch_mask));
 }
 
 } // namespace otu_frame

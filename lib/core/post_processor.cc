@@ -84,8 +84,10 @@ void post_processor::impl::random(std::span<std::uint8_t> out)
 
 void post_processor::impl::send(std::uint32_t batch, msg::body content)
 {
-    const msg::header h{ msg::type::bitmap, cfg.direction,
-                         cfg.role == pp_role::leader ? instance : leader_instance, batch };
+    const msg::header h{ msg::type::bitmap,
+                         cfg.direction,
+                         cfg.role == pp_role::leader ? instance : leader_instance,
+                         batch };
     outbox.push_back(msg::encode({ h, std::move(content) }));
 }
 

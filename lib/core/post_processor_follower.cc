@@ -28,7 +28,9 @@ void post_processor::impl::follower_add_round(std::uint16_t sequence, std::uint3
 }
 
 // What every leader message says about the committed stream.
-void post_processor::impl::apply_claim(msg::type type, std::uint32_t batch, const msg::claim& c)
+void post_processor::impl::apply_claim(msg::type type,
+                                       std::uint32_t batch,
+                                       const msg::claim& c)
 {
     if (c.committed_batch < latest_claim.committed_batch ||
         c.committed_bits < latest_claim.committed_bits)
@@ -60,8 +62,9 @@ void post_processor::impl::apply_claim(msg::type type, std::uint32_t batch, cons
     // A KEY_ACK holds at most max_key_acks keys; a batch may yield more (long
     // batches in soft mode), so they go out in as many messages as needed.
     for (std::size_t first = 0; first < acks.size(); first += msg::max_key_acks) {
-        const auto last = acks.begin() +
-                          std::ptrdiff_t(std::min(first + msg::max_key_acks, acks.size()));
+        const auto last =
+            acks.begin() +
+            std::ptrdiff_t(std::min(first + msg::max_key_acks, acks.size()));
         send(batch, msg::key_ack{ { acks.begin() + std::ptrdiff_t(first), last } });
     }
     if (!acks.empty()) // repeated in BITMAP_REPLY, in case a KEY_ACK is lost
@@ -106,7 +109,8 @@ message_verdict post_processor::impl::follower_on_bitmap(std::uint32_t batch,
     const auto first = in.first_sequence;
     const std::size_t span = in.kept.size();
     const auto& bitmap = in.kept;
-    if (in.mode != static_cast<std::uint8_t>(cfg.quantizer.mode) || in.bits_per_round != q ||
+    if (in.mode != static_cast<std::uint8_t>(cfg.quantizer.mode) ||
+        in.bits_per_round != q ||
         (cfg.quantizer.mode == quantizer_mode::patent &&
          in.alpha_code != alpha_code(cfg.quantizer.alpha)))
         return reject("BITMAP: the leader's quantizer settings differ from ours");
@@ -162,10 +166,9 @@ double post_processor::impl::soft_rho() const
     return std::tanh(sum / double(soft_fits.size()));
 }
 
-message_verdict
-post_processor::impl::follower_fail(std::uint32_t batch,
-                                    msg::result_code code,
-                                    batch_report& rep)
+message_verdict post_processor::impl::follower_fail(std::uint32_t batch,
+                                                    msg::result_code code,
+                                                    batch_report& rep)
 {
     ++stats.batches_failed;
     rep.reason = msg::describe(code);
@@ -185,7 +188,8 @@ message_verdict post_processor::impl::follower_on_syndrome(std::uint32_t batch,
     std::vector<double> disagreement;
     for (auto p : s.disagreement)
         disagreement.push_back(double(p) / 65535.0);
-    const std::vector<std::size_t> syndrome_bits(s.syndrome_bits.begin(), s.syndrome_bits.end());
+    const std::vector<std::size_t> syndrome_bits(s.syndrome_bits.begin(),
+                                                 s.syndrome_bits.end());
     const std::size_t total_syndrome = s.syndrome.size();
     const std::size_t tag_length = s.tag.size();
     const std::size_t out_bits = s.output_bits;
@@ -220,20 +224,15 @@ message_verdict post_processor::impl::follower_on_syndrome(std::uint32_t batch,
 
     const auto& seed = s.seed;
     const auto& syndrome = s.syndrome;
-    const auto llr =
-        soft() ? soft_llrs(b.used_counts, b.quantized, reference, q, soft_rho())
-               : rec::hard_llrs(b.key, disagreement);
+    const auto llr = soft()
+                         ? soft_llrs(b.used_counts, b.quantized, reference, q, soft_rho())
+                         : rec::hard_llrs(b.key, disagreement);
     auto decoded = rec::decode(llr, syndrome, codes, cfg.max_iterations);
     rep.iterations = decoded.max_iterations;
     if (!decoded.converged)
         return follower_fail(batch, msg::result_code::decoding_failed, rep);
-    const auto own_tag =
-        rec::confirmation_tag(s.nonce,
-                              cfg.direction,
-                              leader_instance,
-                              batch,
-                              decoded.bits,
-                              tag_length);
+    const auto own_tag = rec::confirmation_tag(
+        s.nonce, cfg.direction, leader_instance, batch, decoded.bits, tag_length);
     if (CRYPTO_memcmp(own_tag.data(), s.tag.data(), tag_length) != 0) {
         secure_wipe(decoded.bits);
         return follower_fail(batch, msg::result_code::tag_mismatch, rep);

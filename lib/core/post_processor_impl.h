@@ -32,7 +32,8 @@ inline std::uint32_t sequence_offset(std::uint16_t first, std::uint16_t s)
 
 inline std::uint16_t sequence_at(std::uint16_t first, std::uint32_t offset)
 {
-    return static_cast<std::uint16_t>((std::uint32_t(first) - 1 + offset) % sequence_space + 1);
+    return static_cast<std::uint16_t>(
+        (std::uint32_t(first) - 1 + offset) % sequence_space + 1);
 }
 
 inline std::uint16_t alpha_code(double alpha)
@@ -141,7 +142,10 @@ struct post_processor::impl {
     message_verdict handle(std::span<const std::uint8_t> message);
 
     // Leader (post_processor_leader.cc).
-    msg::claim own_claim() const { return { committed_batch, committed_bits, next_key_index }; }
+    msg::claim own_claim() const
+    {
+        return { committed_batch, committed_bits, next_key_index };
+    }
     void leader_add_round(std::uint16_t sequence, std::uint32_t count);
     void open_batch();
     void finish_leader_batch(bool committed);
@@ -164,7 +168,8 @@ struct post_processor::impl {
                      std::vector<std::uint32_t> errors = {},
                      std::vector<std::uint32_t> entropy = {});
     double soft_rho() const;
-    message_verdict follower_fail(std::uint32_t batch, msg::result_code code, batch_report& rep);
+    message_verdict
+    follower_fail(std::uint32_t batch, msg::result_code code, batch_report& rep);
     message_verdict follower_on_syndrome(std::uint32_t batch, const msg::syndrome& s);
 };
 

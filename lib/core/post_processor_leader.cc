@@ -19,11 +19,9 @@ namespace rec = reconciliation;
 void post_processor::impl::leader_add_round(std::uint16_t sequence, std::uint32_t count)
 {
     window.emplace_back(sequence, count);
-    if (leader_phase != phase::idle &&
-        ++rounds_since_open >= cfg.abandon_after_rounds) {
+    if (leader_phase != phase::idle && ++rounds_since_open >= cfg.abandon_after_rounds) {
         ++stats.batches_abandoned;
-        in_flight->report.reason =
-            "leader: no answer within abandon_after_rounds rounds";
+        in_flight->report.reason = "leader: no answer within abandon_after_rounds rounds";
         finish_leader_batch(false);
     }
     if (leader_phase == phase::idle && window.size() >= cfg.batch_rounds)
@@ -68,9 +66,13 @@ void post_processor::impl::open_batch()
     leader_phase = phase::awaiting_reply;
     rounds_since_open = 0;
 
-    send(b.id, msg::bitmap{ own_claim(), static_cast<std::uint8_t>(cfg.quantizer.mode),
-                            static_cast<std::uint8_t>(q), alpha_code(cfg.quantizer.alpha),
-                            first, b.quantized.kept });
+    send(b.id,
+         msg::bitmap{ own_claim(),
+                      static_cast<std::uint8_t>(cfg.quantizer.mode),
+                      static_cast<std::uint8_t>(q),
+                      alpha_code(cfg.quantizer.alpha),
+                      first,
+                      b.quantized.kept });
 }
 
 // Closes the batch in flight: committed (ok) or dropped; tells the follower.
@@ -140,7 +142,7 @@ void post_processor::impl::observe(std::vector<double> errors, double bits_per_p
  * post_processor.secret_bits_per_round_by_mode).
  */
 std::vector<double> post_processor::impl::design_disagreement(std::span<const double> e,
-                                        std::size_t key_bits) const
+                                                              std::size_t key_bits) const
 {
     std::vector<double> p(q);
     const double per_plane = std::max<double>(1.0, double(key_bits) / q);
@@ -189,8 +191,7 @@ message_verdict post_processor::impl::leader_on_reply(std::uint32_t batch,
     b.report.rounds_used = rounds;
     if (rounds < cfg.min_used_rounds) {
         ++stats.batches_too_small;
-        b.report.reason =
-            "only " + std::to_string(rounds) + " rounds kept by both sides";
+        b.report.reason = "only " + std::to_string(rounds) + " rounds kept by both sides";
         finish_leader_batch(false);
         return {};
     }
@@ -198,8 +199,8 @@ message_verdict post_processor::impl::leader_on_reply(std::uint32_t batch,
     const std::size_t n = b.key.size();
     b.report.key_bits = n;
     const auto estimated = estimate();
-    const auto codes = rec::choose_codes_for_fer(
-        n, design_disagreement(estimated, n), cfg.target_fer);
+    const auto codes =
+        rec::choose_codes_for_fer(n, design_disagreement(estimated, n), cfg.target_fer);
     const auto syn = rec::syndrome(b.key, codes);
 
     auto symbols = symbols_of(b.key, q);
@@ -227,7 +228,8 @@ message_verdict post_processor::impl::leader_on_reply(std::uint32_t batch,
     out.leader = own_claim();
     out.key_bits = static_cast<std::uint32_t>(n);
     for (unsigned j = 0; j < q; ++j)
-        out.disagreement.push_back(static_cast<std::uint16_t>(std::lround(estimated[j] * 65535.0)));
+        out.disagreement.push_back(
+            static_cast<std::uint16_t>(std::lround(estimated[j] * 65535.0)));
     for (const auto& c : codes)
         out.syndrome_bits.push_back(static_cast<std::uint16_t>(c.syndrome_bits));
     out.nonce = nonce;
@@ -239,7 +241,8 @@ message_verdict post_processor::impl::leader_on_reply(std::uint32_t batch,
         const auto ref = soft_reference::of(b.quantized);
         msg::soft_reference_wire wire;
         for (double x : ref.boundaries)
-            wire.boundaries_x2.push_back(static_cast<std::uint32_t>(std::lround(2.0 * x)));
+            wire.boundaries_x2.push_back(
+                static_cast<std::uint32_t>(std::lround(2.0 * x)));
         wire.mean = static_cast<std::uint32_t>(std::lround(ref.mean * msg::stable_unit));
         // At least one unit: constant counts must not make the message invalid.
         wire.deviation = static_cast<std::uint32_t>(

@@ -70,7 +70,8 @@ void write_acks(be_writer& w, std::span<const key_ack_entry> acks)
 
 void write_body(be_writer& w, const bitmap& b)
 {
-    require(!b.kept.empty() && b.kept.size() <= max_span, "a bitmap spans 1..32768 rounds");
+    require(!b.kept.empty() && b.kept.size() <= max_span,
+            "a bitmap spans 1..32768 rounds");
     write_claim(w, b.leader);
     w.u8(b.mode);
     w.u8(b.bits_per_round);
@@ -96,7 +97,8 @@ void write_body(be_writer& w, const syndrome& s)
     require(s.seed.size() == toeplitz::seed_bits(s.key_bits, s.output_bits),
             "the Toeplitz seed has the wrong length");
     require(s.syndrome.size() == std::accumulate(s.syndrome_bits.begin(),
-                                                 s.syndrome_bits.end(), std::size_t(0)),
+                                                 s.syndrome_bits.end(),
+                                                 std::size_t(0)),
             "the syndrome has the wrong length");
     write_claim(w, s.leader);
     w.u32(s.key_bits);
@@ -256,7 +258,8 @@ result read_result(be_reader& r, bool soft)
     result res;
     const auto outcome = r.u8();
     const std::size_t planes = r.u8();
-    check(r.ok() && outcome <= static_cast<std::uint8_t>(result_code::invalid_request), why);
+    check(r.ok() && outcome <= static_cast<std::uint8_t>(result_code::invalid_request),
+          why);
     res.outcome = static_cast<result_code>(outcome);
     const bool ok = res.outcome == result_code::ok;
     check(ok ? planes >= 1 && planes <= max_bit_planes : planes == 0, why);

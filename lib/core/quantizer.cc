@@ -27,8 +27,10 @@ class soft_model
 {
 public:
     soft_model(const quantized_batch& own, const soft_reference& reference, double rho)
-        : d_mean(own.stable_mean), d_deviation(std::max(own.stable_deviation, 1e-9)),
-          d_rho(rho), d_spread(std::sqrt(std::max(1.0 - rho * rho, 1e-12)))
+        : d_mean(own.stable_mean),
+          d_deviation(std::max(own.stable_deviation, 1e-9)),
+          d_rho(rho),
+          d_spread(std::sqrt(std::max(1.0 - rho * rho, 1e-12)))
     {
         if (reference.boundaries.empty() || !(reference.deviation > 0.0))
             throw std::invalid_argument("soft model: no leader boundaries");

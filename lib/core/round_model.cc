@@ -50,7 +50,8 @@ void check(const round_model_config& c)
 
 round_model::round_model(const round_model_config& config,
                          std::unique_ptr<random_source> random)
-    : d_config(config), d_random(std::move(random)),
+    : d_config(config),
+      d_random(std::move(random)),
       d_log_low(std::log(config.noise_ber_low)),
       d_log_span(std::log(config.noise_ber_high) - std::log(config.noise_ber_low))
 {

@@ -36,9 +36,12 @@ void compare_strided(const float* in,
 } // namespace
 
 slicer::slicer(const slicer_config& config)
-    : d_sps(config.samples_per_bit), d_adaptive(config.adaptive),
-      d_rate(config.adaptation_rate), d_threshold(config.threshold),
-      d_inverted(config.inverted), d_skip(config.sample_phase)
+    : d_sps(config.samples_per_bit),
+      d_adaptive(config.adaptive),
+      d_rate(config.adaptation_rate),
+      d_threshold(config.threshold),
+      d_inverted(config.inverted),
+      d_skip(config.sample_phase)
 {
     if (config.samples_per_bit == 0)
         throw std::invalid_argument("slicer: samples_per_bit must be at least 1");

@@ -28,13 +28,13 @@ sm2_bootstrap::sm2_bootstrap(node role,
                              std::span<const std::uint8_t> peer_public,
                              const std::string& peer_id)
     : d_role(role),
-      d_exchange(std::make_unique<sm2_key_exchange>(
-          role == node::a ? sm2_role::initiator : sm2_role::responder,
-          own,
-          as_bytes(own_id),
-          peer_public,
-          as_bytes(peer_id),
-          key_bits))
+      d_exchange(std::make_unique<sm2_key_exchange>(role == node::a ? sm2_role::initiator
+                                                                    : sm2_role::responder,
+                                                    own,
+                                                    as_bytes(own_id),
+                                                    peer_public,
+                                                    as_bytes(peer_id),
+                                                    key_bits))
 {
 }
 
@@ -121,7 +121,8 @@ sm2_bootstrap::on_message(std::span<const std::uint8_t> msg)
                 throw std::invalid_argument("R_B || S_B must be 97 bytes");
             d_exchange->process_peer_ephemeral(body.first(point_bytes));
             if (!d_exchange->verify_peer_confirmation(body.subspan(point_bytes))) {
-                fail("S_B does not verify: wrong peer key, identity or a tampered message");
+                fail(
+                    "S_B does not verify: wrong peer key, identity or a tampered message");
                 return std::nullopt;
             }
             std::vector<std::uint8_t> reply{ msg_sa };
@@ -134,7 +135,8 @@ sm2_bootstrap::on_message(std::span<const std::uint8_t> msg)
             if (body.size() != tag_bytes)
                 throw std::invalid_argument("S_A must be 32 bytes");
             if (!d_exchange->verify_peer_confirmation(body)) {
-                fail("S_A does not verify: wrong peer key, identity or a tampered message");
+                fail(
+                    "S_A does not verify: wrong peer key, identity or a tampered message");
                 return std::nullopt;
             }
             finish();

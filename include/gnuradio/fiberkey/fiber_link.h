@@ -93,10 +93,12 @@ public:
      * B's levels and noise for launched powers p1_w and p0_w: [I1, I0, sigma1, sigma0]
      * in A. Eve's with eve = true (throws without a tap).
      */
-    virtual std::vector<double> levels(double p1_w, double p0_w, bool eve = false) const = 0;
+    virtual std::vector<double>
+    levels(double p1_w, double p0_w, bool eve = false) const = 0;
     //! The Gaussian BER at the optimum threshold for these launched powers.
     virtual double expected_ber(double p1_w, double p0_w, bool eve = false) const = 0;
-    virtual double optimum_threshold(double p1_w, double p0_w, bool eve = false) const = 0;
+    virtual double
+    optimum_threshold(double p1_w, double p0_w, bool eve = false) const = 0;
     virtual bool test_seeded() const = 0;
 };
 

@@ -46,7 +46,8 @@ public:
      *        received, and the timeout before the first round-trip measurement; >= 1
      * \param window messages in flight per stream, 1..1024
      */
-    static sptr make(int budget_bytes = 78, int retransmit_after_frames = 1024, int window = 4);
+    static sptr
+    make(int budget_bytes = 78, int retransmit_after_frames = 1024, int window = 4);
 
     virtual uint64_t messages_sent() const = 0;
     virtual uint64_t messages_delivered() const = 0;

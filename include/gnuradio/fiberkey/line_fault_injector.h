@@ -87,7 +87,8 @@ public:
     virtual void set_drop_probability(double p) = 0;
     virtual void set_bursts(double bursts_per_frame, int burst_bits) = 0;
     virtual void set_int_loss_probability(double p) = 0;
-    virtual void set_active_window(uint64_t active_from_frame, uint64_t active_frames) = 0;
+    virtual void set_active_window(uint64_t active_from_frame,
+                                   uint64_t active_frames) = 0;
     virtual void set_outage(uint64_t outage_start_frame,
                             uint64_t outage_frames,
                             const std::string& outage_fill) = 0;

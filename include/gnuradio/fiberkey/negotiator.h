@@ -60,8 +60,10 @@ public:
      *        frames in flight when the mux waits for NEG (lock step); 0 when it does not;
      *        0..4096
      */
-    static sptr
-    make(const std::string& node, int bits = 496, uint64_t seed = 0, int pipeline_frames = 0);
+    static sptr make(const std::string& node,
+                     int bits = 496,
+                     uint64_t seed = 0,
+                     int pipeline_frames = 0);
 
     virtual uint64_t rounds_completed() const = 0;
     virtual uint64_t frames_received() const = 0;

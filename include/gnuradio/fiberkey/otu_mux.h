@@ -57,7 +57,8 @@ public:
      *        false: a frame with none queued carries an empty NEG. Settable with
      *        set_wait_for_neg().
      */
-    static sptr make(uint64_t first_counter = 0, int queue_depth = 64, bool wait_for_neg = false);
+    static sptr
+    make(uint64_t first_counter = 0, int queue_depth = 64, bool wait_for_neg = false);
 
     virtual uint64_t frames() const = 0;
     virtual uint64_t neg_dropped() const = 0;

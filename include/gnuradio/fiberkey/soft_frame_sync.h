@@ -6,8 +6,8 @@
 #ifndef INCLUDED_FIBERKEY_SOFT_FRAME_SYNC_H
 #define INCLUDED_FIBERKEY_SOFT_FRAME_SYNC_H
 
-#include <gnuradio/fiberkey/api.h>
 #include <gnuradio/block.h>
+#include <gnuradio/fiberkey/api.h>
 
 #include <cstdint>
 

@@ -72,7 +72,8 @@ public:
                      bool allow_clear = false);
 
     //! Installs a session key in effect from frame \p start_counter (as the "key" port).
-    virtual void set_key(const std::vector<uint8_t>& key, int epoch, uint64_t start_counter) = 0;
+    virtual void
+    set_key(const std::vector<uint8_t>& key, int epoch, uint64_t start_counter) = 0;
 
     virtual uint64_t frames_processed() const = 0;
     virtual uint64_t frames_dropped() const = 0;

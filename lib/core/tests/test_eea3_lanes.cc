@@ -21,7 +21,8 @@ std::vector<uint8_t> keystream(eea3_lanes& lanes,
                                unsigned direction,
                                const std::vector<uint32_t>& lane_bytes)
 {
-    std::vector<uint8_t> out(std::accumulate(lane_bytes.begin(), lane_bytes.end(), 0u), 0);
+    std::vector<uint8_t> out(std::accumulate(lane_bytes.begin(), lane_bytes.end(), 0u),
+                             0);
     std::vector<eea3_lanes::lane> io;
     std::size_t pos = 0;
     for (auto n : lane_bytes) {
@@ -45,9 +46,13 @@ TEST_P(every_backend, corner_case_vector_in_every_lane_count)
         "f555336501312ed77208c8fc30b5a44a7d097d6e744e1040075f4785126999d56eb23b972a";
     auto lanes = eea3_lanes::make(GetParam());
     for (unsigned n = 1; n <= 16; ++n) {
-        const auto out = keystream(*lanes, std::span<const uint8_t, 16>(key.data(), 16),
-                                   0xcf50724b, 0, std::vector<uint32_t>(n, 37));
-        EXPECT_EQ(to_hex(std::span<const uint8_t>(out).first(37)), expected) << n << " lanes";
+        const auto out = keystream(*lanes,
+                                   std::span<const uint8_t, 16>(key.data(), 16),
+                                   0xcf50724b,
+                                   0,
+                                   std::vector<uint32_t>(n, 37));
+        EXPECT_EQ(to_hex(std::span<const uint8_t>(out).first(37)), expected)
+            << n << " lanes";
     }
 }
 

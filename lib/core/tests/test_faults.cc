@@ -129,12 +129,14 @@ private:
     }
 
     // Delivers messages both ways until none are left; true once one was intercepted.
-    bool exchange(std::uint8_t type, const std::function<void(std::vector<std::uint8_t>&)>& f)
+    bool exchange(std::uint8_t type,
+                  const std::function<void(std::vector<std::uint8_t>&)>& f)
     {
         for (bool busy = true; busy;) {
             busy = false;
             for (auto from : { pp_role::leader, pp_role::follower }) {
-                const auto to = from == pp_role::leader ? pp_role::follower : pp_role::leader;
+                const auto to =
+                    from == pp_role::leader ? pp_role::follower : pp_role::leader;
                 auto msgs = side(from)->take_messages();
                 for (std::size_t i = 0; i < msgs.size(); ++i) {
                     busy = true;
@@ -331,8 +333,14 @@ TEST(faults, rekeys_through_lost_frames_never_reuse_keystream)
         const auto r = run_rekeys(seed, frames, quiet);
         std::printf("  seed %llu: %zu sent, %zu refused, %zu keys, %zu received, "
                     "%zu right, %zu wrong (last at frame %zu)\n",
-                    (unsigned long long)seed, r.sent, r.refused, r.keys_activated,
-                    r.received, r.decrypted_right, r.decrypted_wrong, r.last_wrong);
+                    (unsigned long long)seed,
+                    r.sent,
+                    r.refused,
+                    r.keys_activated,
+                    r.received,
+                    r.decrypted_right,
+                    r.decrypted_wrong,
+                    r.last_wrong);
         refused += r.refused;
         EXPECT_GT(r.keys_activated, 100u);
         EXPECT_LT(r.last_wrong, frames - quiet + 16) << "decryption recovers";

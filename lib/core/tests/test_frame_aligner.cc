@@ -28,9 +28,12 @@ frame_t random_frame(std::mt19937& rng)
         for (auto& b : *part)
             b = static_cast<uint8_t>(rng());
     frame_t f(fl::frame_bytes);
-    otu_frame::build(otu_frame::frame_ref(f.data(), fl::frame_bytes),
-                     { static_cast<uint32_t>(rng()), static_cast<unsigned>(rng() & 3), false },
-                     payload, neg, info);
+    otu_frame::build(
+        otu_frame::frame_ref(f.data(), fl::frame_bytes),
+        { static_cast<uint32_t>(rng()), static_cast<unsigned>(rng() & 3), false },
+        payload,
+        neg,
+        info);
     return f;
 }
 

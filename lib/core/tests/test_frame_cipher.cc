@@ -70,12 +70,17 @@ TEST(frame_cipher, equals_sixteen_eea3_lanes_over_the_gathered_region)
         // Independent computation: gather, encrypt lane by lane, compare.
         std::vector<uint8_t> region;
         for (const auto& s : fl::encrypted_spans)
-            region.insert(region.end(), plain.begin() + s.offset, plain.begin() + s.end());
+            region.insert(
+                region.end(), plain.begin() + s.offset, plain.begin() + s.end());
         std::size_t pos = 0;
         for (unsigned lane = 0; lane < frame_cipher::lanes; ++lane) {
             const auto n = frame_cipher::lane_bytes()[lane];
-            eea3::crypt(key, count, lane, direction,
-                        std::span<uint8_t>(region).subspan(pos, n), uint64_t(n) * 8);
+            eea3::crypt(key,
+                        count,
+                        lane,
+                        direction,
+                        std::span<uint8_t>(region).subspan(pos, n),
+                        uint64_t(n) * 8);
             pos += n;
         }
         std::vector<uint8_t> expected_region;

@@ -62,7 +62,8 @@ TEST(frame_counter_tracker, a_new_epoch_needs_two_frames_unless_trusted)
     EXPECT_EQ(t.on_frame(3, 0)->epoch, 0u) << "confirmed by the next frame";
     EXPECT_FALSE(t.on_frame(4, 2)) << "a garbled epoch byte";
     EXPECT_EQ(t.on_frame(5, 0)->epoch, 0u) << "not confirmed: the epoch stays";
-    EXPECT_EQ(t.on_frame(6, 1, { .counter = false, .epoch = true })->epoch, 1u) << "trusted: taken at once";
+    EXPECT_EQ(t.on_frame(6, 1, { .counter = false, .epoch = true })->epoch, 1u)
+        << "trusted: taken at once";
     // Every frame of epoch 2 lost: 1 -> 3 is a step too.
     EXPECT_FALSE(t.on_frame(7, 3));
     EXPECT_EQ(t.on_frame(8, 3)->counter, 8u);
@@ -150,9 +151,11 @@ TEST(frame_counter_tracker, isolated_epoch_errors_never_reach_the_receiver)
             // Frames taken under a wrong counter (until the tracker relocks after lost
             // frames) cannot decrypt whatever the epoch; the others must have the right one.
             if (v->counter != counter)
-                ASSERT_TRUE(v->epoch == epoch || v->epoch == previous) << "frame " << frame;
+                ASSERT_TRUE(v->epoch == epoch || v->epoch == previous)
+                    << "frame " << frame;
             else if (last_garbled && seen == previous)
-                ASSERT_TRUE(v->epoch == epoch || v->epoch == previous) << "frame " << frame;
+                ASSERT_TRUE(v->epoch == epoch || v->epoch == previous)
+                    << "frame " << frame;
             else
                 ASSERT_EQ(v->epoch, epoch) << "frame " << frame;
             ++delivered;

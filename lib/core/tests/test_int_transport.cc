@@ -90,9 +90,9 @@ void deliver(int_transport& to, const std::vector<int_record>& records)
 // --- A link: two transports back to back through a lossy channel ------------------
 
 struct channel_model {
-    double loss = 0;      //!< a block lost whole
-    double reorder = 0;   //!< a block held back 1..20 frames
-    double duplicate = 0; //!< a block delivered again 1..50 frames later
+    double loss = 0;           //!< a block lost whole
+    double reorder = 0;        //!< a block held back 1..20 frames
+    double duplicate = 0;      //!< a block delivered again 1..50 frames later
     std::uint64_t latency = 0; //!< frames every block spends on the way
 };
 
@@ -742,12 +742,13 @@ TEST(int_transport_link, retransmission_timeout_follows_the_round_trip)
     EXPECT_LT(timeout, 200u);
     EXPECT_EQ(fixed_timeout, 1024u);
     EXPECT_LT(adaptive * 3, fixed);
-    std::printf("[ rto      ] round trip %.1f frames, timeout %u; all delivered after %llu "
-                "frames (fixed 1,024-frame timer: %llu)\n",
-                rtt,
-                timeout,
-                static_cast<unsigned long long>(adaptive),
-                static_cast<unsigned long long>(fixed));
+    std::printf(
+        "[ rto      ] round trip %.1f frames, timeout %u; all delivered after %llu "
+        "frames (fixed 1,024-frame timer: %llu)\n",
+        rtt,
+        timeout,
+        static_cast<unsigned long long>(adaptive),
+        static_cast<unsigned long long>(fixed));
 }
 
 TEST(int_transport_sender, timeout_follows_samples_and_doubles_per_message_on_expiry)
@@ -767,7 +768,8 @@ TEST(int_transport_sender, timeout_follows_samples_and_doubles_per_message_on_ex
     ASSERT_EQ(only<int_fragment>(one_frame(t)).size(), 1u);
     for (int i = 0; i < 14; ++i)
         EXPECT_TRUE(one_frame(t).empty());
-    EXPECT_EQ(only<int_fragment>(one_frame(t)).size(), 1u) << "sent again after 15 frames";
+    EXPECT_EQ(only<int_fragment>(one_frame(t)).size(), 1u)
+        << "sent again after 15 frames";
     for (int i = 0; i < 29; ++i)
         EXPECT_TRUE(one_frame(t).empty());
     const auto third = only<int_fragment>(one_frame(t));

@@ -78,7 +78,8 @@ TEST(key_schedule, keys_must_follow_each_other)
     EXPECT_THROW(s.install(key_of(1), 4, 0), std::invalid_argument);
     s.install(key_of(1), 0, 0);
     ASSERT_EQ(s.for_transmit(0).result, verdict::ok);
-    EXPECT_THROW(s.install(key_of(2), 0, 10), std::invalid_argument) << "the active epoch";
+    EXPECT_THROW(s.install(key_of(2), 0, 10), std::invalid_argument)
+        << "the active epoch";
     EXPECT_THROW(s.install(key_of(2), 2, 10), std::invalid_argument) << "a skipped epoch";
     s.install(key_of(2), 1, 10);
     EXPECT_THROW(s.install(key_of(3), 1, 20), std::invalid_argument) << "a pending epoch";

@@ -227,7 +227,8 @@ TEST(line_fault_injector, int_corruption_beats_the_int_code_and_spares_the_rest)
         f.resize(frame_layout::frame_bytes);
         for (auto& b : f)
             b = static_cast<std::uint8_t>(rng());
-        std::copy(frame_layout::fas_pattern.begin(), frame_layout::fas_pattern.end(),
+        std::copy(frame_layout::fas_pattern.begin(),
+                  frame_layout::fas_pattern.end(),
                   f.begin());
         int_writer w;
         ASSERT_TRUE(w.add(int_ack{ 2, 7 }));

@@ -36,8 +36,8 @@ std::vector<std::uint8_t> bits(std::string_view s)
 }
 
 // The SP's 100-bit example: the first 100 binary digits of pi.
-const std::vector<std::uint8_t> pi100 =
-    bits("1100100100001111110110101010001000100001011010001100001000110100110001001100011001100010100010111000");
+const std::vector<std::uint8_t> pi100 = bits(
+    "1100100100001111110110101010001000100001011010001100001000110100110001001100011001100010100010111000");
 
 //! sum_{k=a+1}^{b} a!/k! = p/q with q = (a+1)...(b), by binary splitting.
 void e_series(unsigned a, unsigned b, mpz_t p, mpz_t q)
@@ -68,8 +68,8 @@ const std::vector<std::uint8_t>& e_digits()
         mpz_t p, q, x;
         mpz_inits(p, q, x, nullptr);
         e_series(0, terms, p, q);
-        mpz_add(x, p, q);                // (1 + p/q) q
-        mpz_mul_2exp(x, x, n - 2);       // e * 2^(n-2) * q: e < 4 leaves n integer bits
+        mpz_add(x, p, q);          // (1 + p/q) q
+        mpz_mul_2exp(x, x, n - 2); // e * 2^(n-2) * q: e < 4 leaves n integer bits
         mpz_tdiv_q(x, x, q);
         std::vector<std::uint8_t> out(n);
         for (std::size_t i = 0; i < n; ++i)
@@ -89,7 +89,8 @@ TEST(NistSts, EDigitsStartRight)
     // e = 10.1011011111100001010100010110001010001010111011010010101001... (from a
     // decimal expansion to 60 digits); the SP's examples count the integer part's two
     // digits first, and the e examples below match the SP only if every digit does.
-    const auto expected = bits("101011011111100001010100010110001010001010111011010010101001");
+    const auto expected =
+        bits("101011011111100001010100010110001010001010111011010010101001");
     EXPECT_TRUE(std::equal(expected.begin(), expected.end(), e_digits().begin()));
 }
 
@@ -136,10 +137,10 @@ TEST(NistSts, LongestRunOfOnes)
     // 2.4.8: n = 128, M = 8. The SP rounds the class probabilities to 4 digits
     // (0.2148, 0.3672, 0.2305, 0.1875) and prints chi^2 = 4.882605, P = 0.180609; with
     // the exact 55/256, 94/256, 59/256, 48/256 the same counts give P = 0.180598.
-    const auto ex = sts::longest_run_of_ones(
-        bits("11001100000101010110110001001100111000000000001001"
-             "00110101010001000100111101011010000000110101111100"
-             "1100111001101101100010110010"));
+    const auto ex =
+        sts::longest_run_of_ones(bits("11001100000101010110110001001100111000000000001001"
+                                      "00110101010001000100111101011010000000110101111100"
+                                      "1100111001101101100010110010"));
     EXPECT_EQ(ex.counts, (std::vector<double>{ 4, 9, 3, 0 }));
     EXPECT_NEAR(ex.statistic, 4.882605, 2e-3);
     EXPECT_NEAR(ex.p_value, 0.180609, 2e-5);
@@ -163,8 +164,8 @@ TEST(NistSts, BinaryMatrixRank)
         std::array<unsigned, 3> rows{ m & 7, (m >> 3) & 7, (m >> 6) & 7 };
         unsigned rank = 0;
         for (unsigned bit = 1; bit < 8; bit <<= 1) {
-            auto pivot = std::find_if(rows.begin() + rank, rows.end(),
-                                      [bit](unsigned r) { return r & bit; });
+            auto pivot = std::find_if(
+                rows.begin() + rank, rows.end(), [bit](unsigned r) { return r & bit; });
             if (pivot == rows.end())
                 continue;
             std::swap(*pivot, rows[rank]);
@@ -202,8 +203,9 @@ TEST(NistSts, DiscreteFourierTransform)
             std::complex<double> s;
             for (std::size_t k = 0; k < n; ++k)
                 s += (e[k] ? 1.0 : -1.0) *
-                     std::polar(1.0, -2.0 * std::numbers::pi * static_cast<double>(j * k) /
-                                         static_cast<double>(n));
+                     std::polar(1.0,
+                                -2.0 * std::numbers::pi * static_cast<double>(j * k) /
+                                    static_cast<double>(n));
             below += std::abs(s) < T;
         }
         return below;
@@ -216,12 +218,13 @@ TEST(NistSts, DiscreteFourierTransform)
         const auto r = sts::discrete_fourier_transform(e);
         EXPECT_EQ(r.peaks_below_threshold, direct_peaks(e));
         const double n = static_cast<double>(e.size());
-        const double d =
-            (static_cast<double>(r.peaks_below_threshold) - 0.95 * n / 2) / std::sqrt(n * 0.95 * 0.05 / 4);
+        const double d = (static_cast<double>(r.peaks_below_threshold) - 0.95 * n / 2) /
+                         std::sqrt(n * 0.95 * 0.05 / 4);
         EXPECT_NEAR(r.statistic, d, 1e-12);
         EXPECT_NEAR(r.p_value, std::erfc(std::abs(d) / std::numbers::sqrt2), 1e-12);
     }
-    EXPECT_EQ(sts::discrete_fourier_transform(bits("1001010011")).peaks_below_threshold, 5u);
+    EXPECT_EQ(sts::discrete_fourier_transform(bits("1001010011")).peaks_below_threshold,
+              5u);
     // The SP's N1 through its formula gives its d and P.
     const double d_small = (4 - 4.75) / std::sqrt(10 * 0.95 * 0.05 / 4);
     EXPECT_NEAR(d_small, -2.176429, tol);
@@ -279,7 +282,8 @@ TEST(NistSts, OverlappingTemplate)
     // so the SP's arithmetic is checked on its own numbers, and our counts against a
     // direct count of the all-ones template here.
     const std::array<double, 6> sp_nu{ 329, 164, 150, 111, 78, 136 };
-    const std::array<double, 6> sp_pi{ 0.367879, 0.183940, 0.137955, 0.099634, 0.069935, 0.140657 };
+    const std::array<double, 6> sp_pi{ 0.367879, 0.183940, 0.137955,
+                                       0.099634, 0.069935, 0.140657 };
     double sp_chi2 = 0.0;
     for (std::size_t k = 0; k < 6; ++k)
         sp_chi2 += std::pow(sp_nu[k] - 968 * sp_pi[k], 2) / (968 * sp_pi[k]);
@@ -290,7 +294,8 @@ TEST(NistSts, OverlappingTemplate)
     for (std::size_t j = 0; j < 968; ++j) {
         unsigned matches = 0;
         for (std::size_t i = j * 1032; i + 9 <= (j + 1) * 1032; ++i)
-            matches += std::all_of(e.begin() + i, e.begin() + i + 9, [](auto b) { return b == 1; });
+            matches += std::all_of(
+                e.begin() + i, e.begin() + i + 9, [](auto b) { return b == 1; });
         nu[std::min(matches, 5u)] += 1;
     }
     EXPECT_EQ(ex.counts, nu);
@@ -304,7 +309,8 @@ TEST(NistSts, Universal)
     // below uses the full formula.
     const auto small = sts::universal(bits("01011010011101010111"), 2, 4);
     EXPECT_NEAR(small.statistic, 1.1949875, 1e-7);
-    EXPECT_NEAR(std::erfc(std::abs(small.statistic - 1.5374383) / std::sqrt(2 * 1.338)), 0.767189,
+    EXPECT_NEAR(std::erfc(std::abs(small.statistic - 1.5374383) / std::sqrt(2 * 1.338)),
+                0.767189,
                 tol);
     // 2.9.8: the first 10^6 digits of e, L = 7, Q = 1280 (what the n picks).
     const auto ex = sts::universal(e_first(1000000));
@@ -323,9 +329,11 @@ TEST(NistSts, LinearComplexity)
     EXPECT_EQ(ex.counts, (std::vector<double>{ 11, 31, 116, 501, 258, 57, 26 }));
     EXPECT_NEAR(ex.p_value, 0.845406, 1e-3);
     double misprint_chi2 = 0.0;
-    const std::array<double, 7> misprint_pi{ 0.01047, 1.0 / 32, 1.0 / 8, 0.5, 0.25, 1.0 / 16, 0.020833 };
+    const std::array<double, 7> misprint_pi{ 0.01047, 1.0 / 32, 1.0 / 8, 0.5,
+                                             0.25,    1.0 / 16, 0.020833 };
     for (std::size_t i = 0; i < 7; ++i)
-        misprint_chi2 += std::pow(ex.counts[i] - 1000 * misprint_pi[i], 2) / (1000 * misprint_pi[i]);
+        misprint_chi2 +=
+            std::pow(ex.counts[i] - 1000 * misprint_pi[i], 2) / (1000 * misprint_pi[i]);
     EXPECT_NEAR(misprint_chi2, 2.700348, 1e-5);
 }
 
@@ -380,7 +388,8 @@ TEST(NistSts, RandomExcursions)
     const std::array<double, 6> table_pi{ 0.5, 0.25, 0.125, 0.0625, 0.0312, 0.0312 };
     double table_chi2 = 0.0;
     for (std::size_t k = 0; k < 6; ++k)
-        table_chi2 += std::pow(small.results[4].counts[k] - 3 * table_pi[k], 2) / (3 * table_pi[k]);
+        table_chi2 +=
+            std::pow(small.results[4].counts[k] - 3 * table_pi[k], 2) / (3 * table_pi[k]);
     EXPECT_NEAR(table_chi2, 4.333033, tol);
     EXPECT_NEAR(small.results[4].p_value, 0.502529, 1e-4);
 
@@ -404,9 +413,10 @@ TEST(NistSts, RandomExcursionsVariant)
 
     const auto ex = sts::random_excursions_variant(e_first(1000000)); // 2.15.8
     EXPECT_EQ(ex.cycles, 1490u);
-    const std::vector<double> p{ 0.858946, 0.794755, 0.576249, 0.493417, 0.633873, 0.917283,
-                                 0.934708, 0.816012, 0.826009, 0.137861, 0.200642, 0.441254,
-                                 0.939291, 0.505683, 0.445935, 0.512207, 0.538635, 0.593930 };
+    const std::vector<double> p{ 0.858946, 0.794755, 0.576249, 0.493417, 0.633873,
+                                 0.917283, 0.934708, 0.816012, 0.826009, 0.137861,
+                                 0.200642, 0.441254, 0.939291, 0.505683, 0.445935,
+                                 0.512207, 0.538635, 0.593930 };
     ASSERT_EQ(ex.results.size(), p.size());
     for (std::size_t i = 0; i < p.size(); ++i)
         EXPECT_NEAR(ex.results[i].p_value, p[i], tol) << "x = " << ex.states[i];
@@ -428,7 +438,8 @@ TEST(NistSts, SecondLevelChecks)
 
 TEST(NistSts, RejectsBadInput)
 {
-    EXPECT_THROW(sts::frequency(std::vector<std::uint8_t>{ 0, 1, 2 }), std::invalid_argument);
+    EXPECT_THROW(sts::frequency(std::vector<std::uint8_t>{ 0, 1, 2 }),
+                 std::invalid_argument);
     EXPECT_THROW(sts::frequency({}), std::invalid_argument);
     EXPECT_THROW(sts::longest_run_of_ones(e_first(127)), std::invalid_argument);
     EXPECT_THROW(sts::binary_matrix_rank(e_first(1000), 32, 65), std::invalid_argument);

@@ -24,7 +24,8 @@ struct parts {
 // FIXED SEED: reproducible test data.
 parts random_parts(std::mt19937& rng, std::size_t info_bytes = fl::int_info_bytes)
 {
-    parts p{ std::vector<uint8_t>(fl::payload_bytes), std::vector<uint8_t>(fl::block_bytes),
+    parts p{ std::vector<uint8_t>(fl::payload_bytes),
+             std::vector<uint8_t>(fl::block_bytes),
              std::vector<uint8_t>(info_bytes) };
     for (auto* part : { &p.payload, &p.neg, &p.info })
         for (auto& b : *part)
@@ -35,8 +36,8 @@ parts random_parts(std::mt19937& rng, std::size_t info_bytes = fl::int_info_byte
 std::vector<uint8_t> built(const otu_frame::header& h, const parts& p)
 {
     std::vector<uint8_t> f(fl::frame_bytes, 0xaa); // build must overwrite everything
-    otu_frame::build(otu_frame::frame_ref(f.data(), fl::frame_bytes), h, p.payload, p.neg,
-                     p.info);
+    otu_frame::build(
+        otu_frame::frame_ref(f.data(), fl::frame_bytes), h, p.payload, p.neg, p.info);
     return f;
 }
 
@@ -65,7 +66,8 @@ TEST(otu_frame, fields_sit_where_protocol_md_puts_them)
                       p.payload[r * fl::payload_columns.length + c]);
     // Every other OTU byte (overhead, OPU overhead, FEC columns) is zero.
     for (std::size_t r = 0; r < fl::rows; ++r)
-        for (std::size_t c = r == 0 ? fl::clear_overhead_columns : 0; c < fl::columns; ++c) {
+        for (std::size_t c = r == 0 ? fl::clear_overhead_columns : 0; c < fl::columns;
+             ++c) {
             if (c < fl::payload_columns.offset || c >= fl::payload_columns.end()) {
                 ASSERT_EQ(f[fl::at(r, c)], 0) << "row " << r << " column " << c;
             }
@@ -93,7 +95,8 @@ TEST(otu_frame, take_apart_gives_back_what_went_in)
     std::mt19937 rng(2);
     for (int trial = 0; trial < 200; ++trial) {
         const otu_frame::header h{ static_cast<uint32_t>(rng()),
-                                   static_cast<unsigned>(rng() % 4), (rng() & 1) != 0 };
+                                   static_cast<unsigned>(rng() % 4),
+                                   (rng() & 1) != 0 };
         const auto p = random_parts(rng, rng() % (fl::int_info_bytes + 1));
         const auto f = built(h, p);
         const auto got = otu_frame::read_header(f.data());
@@ -101,7 +104,8 @@ TEST(otu_frame, take_apart_gives_back_what_went_in)
         ASSERT_EQ(got.epoch, h.epoch);
         ASSERT_EQ(got.clear, h.clear);
         std::vector<uint8_t> payload(fl::payload_bytes);
-        otu_frame::read_payload(view(f), otu_frame::payload_ref(payload.data(), payload.size()));
+        otu_frame::read_payload(view(f),
+                                otu_frame::payload_ref(payload.data(), payload.size()));
         ASSERT_EQ(payload, p.payload);
         const auto neg = otu_frame::neg_block(view(f));
         ASSERT_TRUE(std::equal(neg.begin(), neg.end(), p.neg.begin()));
@@ -142,11 +146,13 @@ TEST(otu_frame, wrong_sizes_are_refused)
 {
     std::vector<uint8_t> f(fl::frame_bytes);
     const otu_frame::frame_ref out(f.data(), f.size());
-    const std::vector<uint8_t> small(100), neg(fl::block_bytes), big(fl::int_info_bytes + 1);
+    const std::vector<uint8_t> small(100), neg(fl::block_bytes),
+        big(fl::int_info_bytes + 1);
     EXPECT_THROW(otu_frame::build(out, {}, small, {}, {}), std::invalid_argument);
     EXPECT_THROW(otu_frame::build(out, {}, {}, small, {}), std::invalid_argument);
     EXPECT_THROW(otu_frame::build(out, {}, {}, neg, big), std::invalid_argument);
-    EXPECT_THROW(otu_frame::build(out, { 0, 4, false }, {}, {}, {}), std::invalid_argument);
+    EXPECT_THROW(otu_frame::build(out, { 0, 4, false }, {}, {}, {}),
+                 std::invalid_argument);
     EXPECT_THROW(otu_frame::write_int(out, big), std::invalid_argument);
     EXPECT_NO_THROW(otu_frame::build(out, { 0, 3, false }, {}, neg, small));
 }

@@ -45,8 +45,11 @@ struct generator {
         m.head.batch = std::uint32_t(1 + below(0xfffffffe));
         switch (below(6)) {
         case 0:
-            m.content = pm::bitmap{ claim(), std::uint8_t(below(3)), std::uint8_t(1 + below(4)),
-                                    std::uint16_t(rng()), std::uint16_t(1 + below(65535)),
+            m.content = pm::bitmap{ claim(),
+                                    std::uint8_t(below(3)),
+                                    std::uint8_t(1 + below(4)),
+                                    std::uint16_t(rng()),
+                                    std::uint16_t(1 + below(65535)),
                                     bits(1 + below(2000)) };
             break;
         case 1:
@@ -113,11 +116,12 @@ struct generator {
 
 bool same(const pm::claim& a, const pm::claim& b)
 {
-    return a.committed_batch == b.committed_batch && a.committed_bits == b.committed_bits &&
-           a.next_key_index == b.next_key_index;
+    return a.committed_batch == b.committed_batch &&
+           a.committed_bits == b.committed_bits && a.next_key_index == b.next_key_index;
 }
 
-bool same(const std::vector<pm::key_ack_entry>& a, const std::vector<pm::key_ack_entry>& b)
+bool same(const std::vector<pm::key_ack_entry>& a,
+          const std::vector<pm::key_ack_entry>& b)
 {
     if (a.size() != b.size())
         return false;
@@ -147,23 +151,26 @@ bool same(const pm::message& a, const pm::message& b)
         const auto& y = std::get<pm::syndrome>(b.content);
         const bool soft_same =
             x->soft.has_value() == y.soft.has_value() &&
-            (!x->soft || (x->soft->boundaries_x2 == y.soft->boundaries_x2 &&
-                          x->soft->mean == y.soft->mean &&
-                          x->soft->deviation == y.soft->deviation));
+            (!x->soft ||
+             (x->soft->boundaries_x2 == y.soft->boundaries_x2 &&
+              x->soft->mean == y.soft->mean && x->soft->deviation == y.soft->deviation));
         return same(x->leader, y.leader) && x->key_bits == y.key_bits &&
                x->disagreement == y.disagreement && x->syndrome_bits == y.syndrome_bits &&
-               x->nonce == y.nonce && x->tag == y.tag && x->output_bits == y.output_bits &&
-               soft_same && x->seed == y.seed && x->syndrome == y.syndrome;
+               x->nonce == y.nonce && x->tag == y.tag &&
+               x->output_bits == y.output_bits && soft_same && x->seed == y.seed &&
+               x->syndrome == y.syndrome;
     }
     if (const auto* x = std::get_if<pm::result>(&a.content)) {
         const auto& y = std::get<pm::result>(b.content);
-        return x->outcome == y.outcome && x->errors == y.errors && x->entropy == y.entropy;
+        return x->outcome == y.outcome && x->errors == y.errors &&
+               x->entropy == y.entropy;
     }
     if (const auto* x = std::get_if<pm::commit>(&a.content)) {
         const auto& y = std::get<pm::commit>(b.content);
         return same(x->leader, y.leader) && x->committed == y.committed;
     }
-    return same(std::get<pm::key_ack>(a.content).acks, std::get<pm::key_ack>(b.content).acks);
+    return same(std::get<pm::key_ack>(a.content).acks,
+                std::get<pm::key_ack>(b.content).acks);
 }
 
 } // namespace
@@ -174,21 +181,24 @@ TEST(pp_messages, known_encodings)
 {
     pm::message commit{ { pm::type::commit, 1, 0x01020304, 0x0a0b0c0d },
                         pm::commit{ { 7, 0x100, 3 }, true } };
+    // clang-format off: one field a line
     const std::vector<std::uint8_t> commit_bytes{
         5, 1, 1, 2, 3, 4, 0x0a, 0x0b, 0x0c, 0x0d, 0, 17, // header, body 17 bytes
-        0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 3,  // claim
+        0, 0, 0, 7, 0, 0, 0,    0,    0,    0,    1, 0,  0, 0, 0, 3, // claim
         1,
     };
     EXPECT_EQ(pm::encode(commit), commit_bytes);
 
     pm::message bitmap{ { pm::type::bitmap, 0, 9, 2 },
-                        pm::bitmap{ {}, 2, 3, 500, 0xfffe, { 1, 0, 1, 1, 0, 0, 0, 0, 1 } } };
+                        pm::bitmap{
+                            {}, 2, 3, 500, 0xfffe, { 1, 0, 1, 1, 0, 0, 0, 0, 1 } } };
     const std::vector<std::uint8_t> bitmap_bytes{
-        1, 0, 0, 0, 0, 9, 0, 0, 0, 2, 0, 26, // header, body 16 + 8 + 2 bytes
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // claim
-        2, 3, 0x01, 0xf4, 0xff, 0xfe, 0, 9,             // mode, q, alpha, first, span
-        0xb0, 0x80,                                     // bitmap, zero padded
+        1,    0,    0,    0,    0,    9,    0, 0, 0, 2, 0, 26, // header, body 16 + 8 + 2 bytes
+        0,    0,    0,    0,    0,    0,    0, 0, 0, 0, 0, 0,  0, 0, 0, 0, // claim
+        2,    3,    0x01, 0xf4, 0xff, 0xfe, 0, 9, // mode, q, alpha, first, span
+        0xb0, 0x80,                               // bitmap, zero padded
     };
+    // clang-format on
     EXPECT_EQ(pm::encode(bitmap), bitmap_bytes);
 }
 
@@ -244,7 +254,8 @@ TEST(pp_messages, format_violations_are_named)
     bytes[11] ^= 1;
     EXPECT_EQ(pm::decode(bytes, false).error,
               "body length field disagrees with the message length");
-    EXPECT_EQ(pm::decode(std::vector<std::uint8_t>(11), false).error, "shorter than the header");
+    EXPECT_EQ(pm::decode(std::vector<std::uint8_t>(11), false).error,
+              "shorter than the header");
 
     // RESULT: planes only with ok; the soft part only in soft mode.
     pm::message failed{ { pm::type::result, 0, 1, 1 },
@@ -261,7 +272,8 @@ TEST(pp_messages, format_violations_are_named)
 
 TEST(pp_messages, encode_refuses_what_the_format_cannot_carry)
 {
-    pm::message m{ {}, pm::key_ack{ std::vector<pm::key_ack_entry>(pm::max_key_acks + 1) } };
+    pm::message m{ {},
+                   pm::key_ack{ std::vector<pm::key_ack_entry>(pm::max_key_acks + 1) } };
     EXPECT_THROW(pm::encode(m), std::invalid_argument);
     m.content = pm::bitmap{ {}, 0, 1, 0, 1, std::vector<std::uint8_t>(pm::max_span + 1) };
     EXPECT_THROW(pm::encode(m), std::invalid_argument);

@@ -48,11 +48,14 @@ struct zuc128_vector {
 
 // 3GPP 128-EEA3/EIA3 Document 3 (implementors' test data), section 3.
 const zuc128_vector zuc128_vectors[] = {
-    { "00000000000000000000000000000000", "00000000000000000000000000000000",
+    { "00000000000000000000000000000000",
+      "00000000000000000000000000000000",
       "27bede74018082da87d4e5b69f18bf6632070e0f39b7b692b4673edc3184a48e27636f4414510d62" },
-    { "ffffffffffffffffffffffffffffffff", "ffffffffffffffffffffffffffffffff",
+    { "ffffffffffffffffffffffffffffffff",
+      "ffffffffffffffffffffffffffffffff",
       "0657cfa07096398b734b6cb4883eedf4257a76eb97595208d884adcdb1cbffb8e0f9d15846a0eed0" },
-    { "3d4c4be96a82fdaeb58f641db17b455b", "84319aa8de6915ca1f6bda6bfbd8c766",
+    { "3d4c4be96a82fdaeb58f641db17b455b",
+      "84319aa8de6915ca1f6bda6bfbd8c766",
       "14f1c2723279c4194b8ea41d0cc80863d28062e1e71d3ddae3c4d158a7f067ac949350568ee5c63d" },
 };
 
@@ -145,10 +148,18 @@ TEST(eea3, published_sets)
         const char* ct;
     };
     const set sets[] = {
-        { "173d14ba5003731d7a60049470f00a29", 0x66035492, 0x0f, 0, 193,
+        { "173d14ba5003731d7a60049470f00a29",
+          0x66035492,
+          0x0f,
+          0,
+          193,
           "6cf65340735552ab0c9752fa6f9025fe0bd675d9005875b200",
           "a6c85fc66afb8533aafc2518dfe784940ee1e4b030238cc800" },
-        { "e5bd3ea0eb55ade866c6ac58bd54302a", 0x00056823, 0x18, 1, 800,
+        { "e5bd3ea0eb55ade866c6ac58bd54302a",
+          0x00056823,
+          0x18,
+          1,
+          800,
           "14a8ef693d678507bbe7270a7f67ff5006c3525b9807e467c4e56000ba338f5d429559036751822246c8"
           "0d3b38f07f4be2d8ff5805f5132229bde93bbbdcaf382bf1ee972fbf9977bada8945847a2a6c9ad34a"
           "667554e04d1f7fa2c33241bd8f01ba220d",
@@ -156,7 +167,11 @@ TEST(eea3, published_sets)
           "8866d1353f74865e80781d202dfb3ecff7fcbc3b190fe82a204ed0e350fc0f6f2613b2f2bca6df5a47"
           "3a57a4a00d985ebad880d6f23864a07b01" },
         // The LFSR-initialisation corner case (Intel's later known-answer tests).
-        { "000102030405060708090a0b0c0d0e0f", 0xcf50724b, 0, 0, 296,
+        { "000102030405060708090a0b0c0d0e0f",
+          0xcf50724b,
+          0,
+          0,
+          296,
           "00000000000000000000000000000000000000000000000000000000000000000000000000",
           "f555336501312ed77208c8fc30b5a44a7d097d6e744e1040075f4785126999d56eb23b972a" },
     };

@@ -55,12 +55,15 @@ void bind_otu_frame(py::module& m)
 {
     namespace of = otu_frame;
     auto sub = m.def_submodule(
-        "otu_frame", "Builds extended OTU2 frames and takes them apart (plaintext, no FEC).");
+        "otu_frame",
+        "Builds extended OTU2 frames and takes them apart (plaintext, no FEC).");
     py::class_<of::header>(sub, "header", "What the clear overhead of row 0 says.")
         .def(py::init([](uint32_t counter, unsigned epoch, bool clear) {
                  return of::header{ counter, epoch, clear };
              }),
-             py::arg("counter") = 0, py::arg("epoch") = 0, py::arg("clear") = false)
+             py::arg("counter") = 0,
+             py::arg("epoch") = 0,
+             py::arg("clear") = false)
         .def_readwrite("counter", &of::header::counter)
         .def_readwrite("epoch", &of::header::epoch)
         .def_readwrite("clear", &of::header::clear)
@@ -71,15 +74,25 @@ void bind_otu_frame(py::module& m)
         });
     sub.def(
         "build",
-        [](uint32_t counter, unsigned epoch, const py::bytes& payload, const py::bytes& neg,
-           const py::bytes& int_info, bool clear) {
+        [](uint32_t counter,
+           unsigned epoch,
+           const py::bytes& payload,
+           const py::bytes& neg,
+           const py::bytes& int_info,
+           bool clear) {
             std::vector<uint8_t> f(frame_layout::frame_bytes);
-            of::build(of::frame_ref(f.data(), f.size()), { counter, epoch, clear },
-                      as_vector(payload), as_vector(neg), as_vector(int_info));
+            of::build(of::frame_ref(f.data(), f.size()),
+                      { counter, epoch, clear },
+                      as_vector(payload),
+                      as_vector(neg),
+                      as_vector(int_info));
             return as_bytes(f);
         },
-        py::arg("counter"), py::arg("epoch") = 0, py::arg("payload") = py::bytes(),
-        py::arg("neg") = py::bytes(), py::arg("int_info") = py::bytes(),
+        py::arg("counter"),
+        py::arg("epoch") = 0,
+        py::arg("payload") = py::bytes(),
+        py::arg("neg") = py::bytes(),
+        py::arg("int_info") = py::bytes(),
         py::arg("clear") = false,
         "A 16,830-byte frame: payload 15,232 bytes or empty (zeros), NEG 255 bytes or "
         "empty, INT information up to 239 bytes (zero padded, RS parity added).");
@@ -96,7 +109,8 @@ void bind_otu_frame(py::module& m)
                              of::payload_ref(p.data(), p.size()));
             return as_bytes(p);
         },
-        py::arg("frame"), "The payload columns of the four rows, in order.");
+        py::arg("frame"),
+        "The payload columns of the four rows, in order.");
     sub.def(
         "neg_of",
         [](const py::bytes& frame) {
@@ -110,8 +124,9 @@ void bind_otu_frame(py::module& m)
         [](const py::bytes& frame) {
             const auto f = frame_of(frame);
             const auto d = of::decode_int(of::const_frame_ref(f.data(), f.size()));
-            return py::make_tuple(d.corrected,
-                                  as_bytes(std::vector<uint8_t>(d.info.begin(), d.info.end())));
+            return py::make_tuple(
+                d.corrected,
+                as_bytes(std::vector<uint8_t>(d.info.begin(), d.info.end())));
         },
         py::arg("frame"),
         "(symbols corrected or -1 if uncorrectable, the 239 INT information bytes).");
@@ -122,7 +137,8 @@ void bind_otu_frame(py::module& m)
             of::make_clear(of::frame_ref(f.data(), f.size()));
             return as_bytes(f);
         },
-        py::arg("frame"), "The link-start clear frame of a plaintext frame.");
+        py::arg("frame"),
+        "The link-start clear frame of a plaintext frame.");
 }
 } // namespace
 
@@ -134,13 +150,15 @@ void bind_core(py::module& m)
             [](const py::bytes& key, const py::bytes& iv) {
                 return zuc::zuc128(fixed<16>(key, "key"), fixed<16>(iv, "iv"));
             },
-            py::arg("key"), py::arg("iv"))
+            py::arg("key"),
+            py::arg("iv"))
         .def_static(
             "zuc256",
             [](const py::bytes& key, const py::bytes& iv) {
                 return zuc::zuc256(fixed<32>(key, "key"), fixed<25>(iv, "iv"));
             },
-            py::arg("key"), py::arg("iv"))
+            py::arg("key"),
+            py::arg("iv"))
         .def("next_word", &zuc::next_word)
         .def(
             "words",
@@ -149,7 +167,8 @@ void bind_core(py::module& m)
                 z.generate(w);
                 return w;
             },
-            py::arg("n"), "The next n keystream words.")
+            py::arg("n"),
+            "The next n keystream words.")
         .def(
             "keystream",
             [](zuc& z, std::size_t n) {
@@ -157,57 +176,76 @@ void bind_core(py::module& m)
                 z.generate_bytes(b);
                 return as_bytes(b);
             },
-            py::arg("n"), "The next n keystream bytes (words big-endian).");
+            py::arg("n"),
+            "The next n keystream bytes (words big-endian).");
 
     m.def(
         "eea3",
-        [](const py::bytes& key, uint32_t count, unsigned bearer, unsigned direction,
-           const py::bytes& data, uint64_t length_bits) {
+        [](const py::bytes& key,
+           uint32_t count,
+           unsigned bearer,
+           unsigned direction,
+           const py::bytes& data,
+           uint64_t length_bits) {
             auto v = as_vector(data);
             eea3::crypt(fixed<16>(key, "key"), count, bearer, direction, v, length_bits);
             return as_bytes(v);
         },
-        py::arg("key"), py::arg("count"), py::arg("bearer"), py::arg("direction"),
-        py::arg("data"), py::arg("length_bits"),
+        py::arg("key"),
+        py::arg("count"),
+        py::arg("bearer"),
+        py::arg("direction"),
+        py::arg("data"),
+        py::arg("length_bits"),
         "128-EEA3: encrypts or decrypts length_bits bits of data.");
 
-    py::class_<frame_cipher>(m, "frame_cipher",
-                             "Encrypts the covered bytes of one 16,830-byte frame.")
+    py::class_<frame_cipher>(
+        m, "frame_cipher", "Encrypts the covered bytes of one 16,830-byte frame.")
         .def(py::init([](const std::string& backend) {
                  return std::make_unique<frame_cipher>(parse_zuc_backend(backend));
              }),
              py::arg("backend") = "auto")
         .def(
             "crypt",
-            [](frame_cipher& c, const py::bytes& frame, const py::bytes& key,
-               uint32_t count, unsigned direction) {
+            [](frame_cipher& c,
+               const py::bytes& frame,
+               const py::bytes& key,
+               uint32_t count,
+               unsigned direction) {
                 auto v = as_vector(frame);
                 c.crypt(v, fixed<16>(key, "key"), count, direction);
                 return as_bytes(v);
             },
-            py::arg("frame"), py::arg("key"), py::arg("count"), py::arg("direction"))
-        .def_static("lane_bytes", [] {
-            const auto& a = frame_cipher::lane_bytes();
-            return std::vector<uint32_t>(a.begin(), a.end());
-        })
+            py::arg("frame"),
+            py::arg("key"),
+            py::arg("count"),
+            py::arg("direction"))
+        .def_static("lane_bytes",
+                    [] {
+                        const auto& a = frame_cipher::lane_bytes();
+                        return std::vector<uint32_t>(a.begin(), a.end());
+                    })
         .def("backend", [](const frame_cipher& c) { return to_string(c.backend()); });
 
     m.def(
         "rs255_encode",
         [](const py::bytes& info) {
             std::vector<uint8_t> parity(rs255::parity_bytes);
-            rs255::encode(fixed<rs255::k>(info, "info"),
-                          std::span<uint8_t, rs255::parity_bytes>(parity.data(), parity.size()));
+            rs255::encode(
+                fixed<rs255::k>(info, "info"),
+                std::span<uint8_t, rs255::parity_bytes>(parity.data(), parity.size()));
             return as_bytes(parity);
         },
-        py::arg("info"), "RS(255,239) of G.709: the 16 parity bytes of 239 information bytes.");
+        py::arg("info"),
+        "RS(255,239) of G.709: the 16 parity bytes of 239 information bytes.");
     m.def(
         "rs255_decode",
         [](const py::bytes& codeword) {
             auto v = as_vector(codeword);
             if (v.size() != rs255::n)
                 throw std::invalid_argument("a codeword is 255 bytes");
-            const int corrected = rs255::decode(std::span<uint8_t, rs255::n>(v.data(), v.size()));
+            const int corrected =
+                rs255::decode(std::span<uint8_t, rs255::n>(v.data(), v.size()));
             return py::make_tuple(corrected, as_bytes(v));
         },
         py::arg("codeword"),
@@ -217,10 +255,12 @@ void bind_core(py::module& m)
         [](std::size_t n) {
             const auto seq = g709_scrambler::sequence();
             if (n > seq.size())
-                throw std::invalid_argument("the scrambler covers 16,824 bytes per frame");
+                throw std::invalid_argument(
+                    "the scrambler covers 16,824 bytes per frame");
             return as_bytes(std::vector<uint8_t>(seq.begin(), seq.begin() + n));
         },
-        py::arg("n"), "The first n bytes of the G.709 frame-synchronous scrambler.");
+        py::arg("n"),
+        "The first n bytes of the G.709 frame-synchronous scrambler.");
 
     m.def("zuc_backends", [] {
         std::vector<std::string> names;
@@ -229,7 +269,8 @@ void bind_core(py::module& m)
         return names;
     });
 
-    auto layout = m.def_submodule("frame_layout", "Byte offsets of the extended OTU2 frame.");
+    auto layout =
+        m.def_submodule("frame_layout", "Byte offsets of the extended OTU2 frame.");
     layout.attr("frame_bytes") = frame_layout::frame_bytes;
     layout.attr("otu_bytes") = frame_layout::otu_bytes;
     layout.attr("payload_bytes") = frame_layout::payload_bytes;

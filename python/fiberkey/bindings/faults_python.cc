@@ -11,9 +11,12 @@ using namespace gr::fiberkey;
 
 void bind_faults(py::module& m)
 {
-    py::class_<line_fault_injector, gr::block, gr::basic_block,
+    py::class_<line_fault_injector,
+               gr::block,
+               gr::basic_block,
                std::shared_ptr<line_fault_injector>>(
-        m, "line_fault_injector",
+        m,
+        "line_fault_injector",
         "Faults on the hard line bits: lost frames, error bursts, an outage, lost INT blocks.")
         .def(py::init(&line_fault_injector::make),
              py::arg("drop_probability") = 0.0,
@@ -27,7 +30,9 @@ void bind_faults(py::module& m)
              py::arg("outage_fill") = "zeros",
              py::arg("phase_bits") = 0,
              py::arg("seed") = 0)
-        .def("set_drop_probability", &line_fault_injector::set_drop_probability, py::arg("p"))
+        .def("set_drop_probability",
+             &line_fault_injector::set_drop_probability,
+             py::arg("p"))
         .def("set_bursts",
              &line_fault_injector::set_bursts,
              py::arg("bursts_per_frame"),

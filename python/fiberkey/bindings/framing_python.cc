@@ -35,16 +35,26 @@ void bind_framing(py::module& m)
         .def("int_uncorrectable", &otu_demux::int_uncorrectable)
         .def("int_rejected", &otu_demux::int_rejected);
 
-    py::class_<line_encoder, gr::sync_interpolator, gr::sync_block, gr::block, gr::basic_block,
+    py::class_<line_encoder,
+               gr::sync_interpolator,
+               gr::sync_block,
+               gr::block,
+               gr::basic_block,
                std::shared_ptr<line_encoder>>(
         m, "line_encoder", "G.709 FEC, scrambler and bits, MSB first.")
-        .def(py::init(&line_encoder::make), py::arg("fec") = true, py::arg("packed") = false)
+        .def(py::init(&line_encoder::make),
+             py::arg("fec") = true,
+             py::arg("packed") = false)
         .def("set_fec", &line_encoder::set_fec, py::arg("fec"))
         .def("fec", &line_encoder::fec);
 
     py::class_<line_decoder, gr::block, gr::basic_block, std::shared_ptr<line_decoder>>(
-        m, "line_decoder", "Frame alignment (G.798), descrambling and G.709 FEC decoding.")
-        .def(py::init(&line_decoder::make), py::arg("fec") = true, py::arg("lof_frames") = 246)
+        m,
+        "line_decoder",
+        "Frame alignment (G.798), descrambling and G.709 FEC decoding.")
+        .def(py::init(&line_decoder::make),
+             py::arg("fec") = true,
+             py::arg("lof_frames") = 246)
         .def("set_fec", &line_decoder::set_fec, py::arg("fec"))
         .def("fec", &line_decoder::fec)
         .def("in_frame", &line_decoder::in_frame)

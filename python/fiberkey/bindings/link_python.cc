@@ -31,7 +31,9 @@ void bind_link(py::module& m)
         .def("messages_refused", &int_channel::messages_refused);
 
     py::class_<key_exchange, gr::block, gr::basic_block, std::shared_ptr<key_exchange>>(
-        m, "key_exchange", "Initial session keys: SM2 key exchange over the link, or PSK.")
+        m,
+        "key_exchange",
+        "Initial session keys: SM2 key exchange over the link, or PSK.")
         .def(py::init(&key_exchange::make),
              py::arg("node"),
              py::arg("mode"),
@@ -45,8 +47,11 @@ void bind_link(py::module& m)
 
     py::class_<negotiator, gr::block, gr::basic_block, std::shared_ptr<negotiator>>(
         m, "negotiator", "The rounds of protocol.md section 5 at one node, both roles.")
-        .def(py::init(&negotiator::make), py::arg("node"), py::arg("bits") = 496,
-             py::arg("seed") = 0, py::arg("pipeline_frames") = 0)
+        .def(py::init(&negotiator::make),
+             py::arg("node"),
+             py::arg("bits") = 496,
+             py::arg("seed") = 0,
+             py::arg("pipeline_frames") = 0)
         .def("rounds_completed", &negotiator::rounds_completed)
         .def("frames_received", &negotiator::frames_received)
         .def("rounds_dropped", &negotiator::rounds_dropped)
@@ -54,7 +59,9 @@ void bind_link(py::module& m)
 
     py::class_<eve_observer, gr::block, gr::basic_block, std::shared_ptr<eve_observer>>(
         m, "eve_observer", "Eve with the session keys: her estimate of F1, F2 per round.")
-        .def(py::init(&eve_observer::make), py::arg("bits") = 496, py::arg("her_ber") = 1e-3,
+        .def(py::init(&eve_observer::make),
+             py::arg("bits") = 496,
+             py::arg("her_ber") = 1e-3,
              py::arg("window") = 1024)
         .def("rounds_emitted", &eve_observer::rounds_emitted)
         .def("drops", &eve_observer::drops)
@@ -67,21 +74,34 @@ void bind_link(py::module& m)
         .def(py::init(&round_counts::make), py::arg("queue_depth") = 4096)
         .def("rounds_dropped", &round_counts::rounds_dropped);
 
-    py::class_<key_post_processor, gr::block, gr::basic_block,
+    py::class_<key_post_processor,
+               gr::block,
+               gr::basic_block,
                std::shared_ptr<key_post_processor>>(
         m, "key_post_processor", "Seed keys from one direction's counts, and re-keying.")
-        .def(py::init(&key_post_processor::make), py::arg("direction"), py::arg("leader"),
-             py::arg("mode") = "soft", py::arg("bits_per_round") = 3,
-             py::arg("batch_rounds") = 1000, py::arg("alpha") = 0.5,
-             py::arg("log2_epsilon") = -64, py::arg("rekey") = true)
+        .def(py::init(&key_post_processor::make),
+             py::arg("direction"),
+             py::arg("leader"),
+             py::arg("mode") = "soft",
+             py::arg("bits_per_round") = 3,
+             py::arg("batch_rounds") = 1000,
+             py::arg("alpha") = 0.5,
+             py::arg("log2_epsilon") = -64,
+             py::arg("rekey") = true)
         .def("keys", &key_post_processor::keys)
         .def("batches_failed", &key_post_processor::batches_failed)
         .def("secret_bits", &key_post_processor::secret_bits)
         .def("rounds_in", &key_post_processor::rounds_in);
 
     py::class_<model_rounds, gr::block, gr::basic_block, std::shared_ptr<model_rounds>>(
-        m, "model_rounds", "Rounds from the round-level model, one per tick, for both nodes.")
-        .def(py::init(&model_rounds::make), py::arg("bits") = 496, py::arg("noise_low") = 1e-3,
-             py::arg("noise_high") = 0.2, py::arg("link_ber") = 1e-5, py::arg("seed") = 0)
+        m,
+        "model_rounds",
+        "Rounds from the round-level model, one per tick, for both nodes.")
+        .def(py::init(&model_rounds::make),
+             py::arg("bits") = 496,
+             py::arg("noise_low") = 1e-3,
+             py::arg("noise_high") = 0.2,
+             py::arg("link_ber") = 1e-5,
+             py::arg("seed") = 0)
         .def("rounds", &model_rounds::rounds);
 }

@@ -28,8 +28,8 @@ py::bytes as_bytes(std::span<const uint8_t> v)
 
 void bind_model(py::module& m)
 {
-    py::class_<round_model_config>(m, "round_model_config",
-                                   "Settings of the round-level statistical model.")
+    py::class_<round_model_config>(
+        m, "round_model_config", "Settings of the round-level statistical model.")
         .def(py::init<>())
         .def_readwrite("bits", &round_model_config::bits)
         .def_readwrite("link_ber", &round_model_config::link_ber)
@@ -38,9 +38,11 @@ void bind_model(py::module& m)
         .def_readwrite("simulate_eve", &round_model_config::simulate_eve)
         .def_readwrite("eve_ber", &round_model_config::eve_ber);
 
-    py::class_<round_model>(m, "round_model",
-                            "F1 and F2 of each round drawn from bit-error statistics.")
-        .def(py::init([](const round_model_config& c) { return std::make_unique<round_model>(c); }),
+    py::class_<round_model>(
+        m, "round_model", "F1 and F2 of each round drawn from bit-error statistics.")
+        .def(py::init([](const round_model_config& c) {
+                 return std::make_unique<round_model>(c);
+             }),
              py::arg("config"))
         .def(
             "generate",
@@ -62,7 +64,8 @@ void bind_model(py::module& m)
                 }
                 return py::make_tuple(f1, f2, eve);
             },
-            py::arg("direction"), py::arg("n"),
+            py::arg("direction"),
+            py::arg("n"),
             "n rounds of a direction: (F1, F2, Eve's estimate) as numpy arrays.");
 
     m.def(
@@ -70,29 +73,34 @@ void bind_model(py::module& m)
         [](const std::vector<int32_t>& x, const std::vector<int32_t>& y) {
             return mutual_information(x, y).bits;
         },
-        py::arg("x"), py::arg("y"),
+        py::arg("x"),
+        py::arg("y"),
         "I(X;Y) in bits from paired integer samples (plug-in with Miller-Madow).");
 
     py::enum_<quantizer_mode>(m, "quantizer_mode")
         .value("patent", quantizer_mode::patent)
         .value("equiprobable", quantizer_mode::equiprobable)
         .value("soft", quantizer_mode::soft);
-    py::enum_<pp_role>(m, "pp_role").value("leader", pp_role::leader).value("follower",
-                                                                          pp_role::follower);
+    py::enum_<pp_role>(m, "pp_role")
+        .value("leader", pp_role::leader)
+        .value("follower", pp_role::follower);
 
     py::class_<post_processor_config>(m, "post_processor_config")
         .def(py::init<>())
         .def_readwrite("role", &post_processor_config::role)
         .def_readwrite("direction", &post_processor_config::direction)
         .def_readwrite("batch_rounds", &post_processor_config::batch_rounds)
-        .def_readwrite("abandon_after_rounds", &post_processor_config::abandon_after_rounds)
+        .def_readwrite("abandon_after_rounds",
+                       &post_processor_config::abandon_after_rounds)
         .def_readwrite("eps_total", &post_processor_config::eps_total)
         .def_readwrite("target_fer", &post_processor_config::target_fer)
         .def_property(
-            "mode", [](const post_processor_config& c) { return c.quantizer.mode; },
+            "mode",
+            [](const post_processor_config& c) { return c.quantizer.mode; },
             [](post_processor_config& c, quantizer_mode m) { c.quantizer.mode = m; })
         .def_property(
-            "alpha", [](const post_processor_config& c) { return c.quantizer.alpha; },
+            "alpha",
+            [](const post_processor_config& c) { return c.quantizer.alpha; },
             [](post_processor_config& c, double a) { c.quantizer.alpha = a; })
         .def_property(
             "bits_per_round",
@@ -197,13 +205,16 @@ void bind_model(py::module& m)
         .def_readonly("keys_emitted", &post_processor_stats::keys_emitted)
         .def_readonly("secret_bits", &post_processor_stats::secret_bits);
 
-    py::class_<post_processor>(m, "post_processor",
-                               "Key post-processing of one direction at one node.")
+    py::class_<post_processor>(
+        m, "post_processor", "Key post-processing of one direction at one node.")
         .def(py::init([](const post_processor_config& c) {
                  return std::make_unique<post_processor>(c);
              }),
              py::arg("config"))
-        .def("add_round", &post_processor::add_round, py::arg("sequence"), py::arg("count"))
+        .def("add_round",
+             &post_processor::add_round,
+             py::arg("sequence"),
+             py::arg("count"))
         .def(
             "handle_message",
             [](post_processor& p, const py::bytes& msg) {
@@ -229,11 +240,15 @@ void bind_model(py::module& m)
             const std::string_view v(seed);
             if (v.size() != 32)
                 throw std::invalid_argument("a seed key is 32 bytes");
-            const auto k = session_key::derive(
-                std::span<const uint8_t, 32>(reinterpret_cast<const uint8_t*>(v.data()), 32),
-                direction, epoch);
+            const auto k =
+                session_key::derive(std::span<const uint8_t, 32>(
+                                        reinterpret_cast<const uint8_t*>(v.data()), 32),
+                                    direction,
+                                    epoch);
             return as_bytes(k);
         },
-        py::arg("seed_key"), py::arg("direction"), py::arg("epoch"),
+        py::arg("seed_key"),
+        py::arg("direction"),
+        py::arg("epoch"),
         "The next 128-bit session key: ZUC-256 of the seed key (docs/protocol-choices.md).");
 }

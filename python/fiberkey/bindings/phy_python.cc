@@ -18,8 +18,12 @@ using namespace gr::fiberkey;
 
 void bind_phy(py::module& m)
 {
-    py::class_<ook_modulator, gr::sync_interpolator, gr::sync_block, gr::block,
-               gr::basic_block, std::shared_ptr<ook_modulator>>(
+    py::class_<ook_modulator,
+               gr::sync_interpolator,
+               gr::sync_block,
+               gr::block,
+               gr::basic_block,
+               std::shared_ptr<ook_modulator>>(
         m, "ook_modulator", "OOK intensity modulation: bits in, optical power (W) out.")
         .def(py::init(&ook_modulator::make),
              py::arg("samples_per_bit") = 1,
@@ -28,13 +32,18 @@ void bind_phy(py::module& m)
              py::arg("rise_time_bits") = 0.3)
         .def("set_launch_power_dbm", &ook_modulator::set_launch_power_dbm, py::arg("dbm"))
         .def("launch_power_dbm", &ook_modulator::launch_power_dbm)
-        .def("set_extinction_ratio_db", &ook_modulator::set_extinction_ratio_db, py::arg("db"))
+        .def("set_extinction_ratio_db",
+             &ook_modulator::set_extinction_ratio_db,
+             py::arg("db"))
         .def("extinction_ratio_db", &ook_modulator::extinction_ratio_db)
         .def("power_one_w", &ook_modulator::power_one_w)
         .def("power_zero_w", &ook_modulator::power_zero_w)
         .def("delay_bits", &ook_modulator::delay_bits);
 
-    py::class_<fiber_link, gr::sync_block, gr::block, gr::basic_block,
+    py::class_<fiber_link,
+               gr::sync_block,
+               gr::block,
+               gr::basic_block,
                std::shared_ptr<fiber_link>>(
         m, "fiber_link", "Fiber loss and B's receiver, optionally an Eve tap.")
         .def(py::init(&fiber_link::make),
@@ -55,15 +64,26 @@ void bind_phy(py::module& m)
              py::arg("seed") = 0)
         .def("transmission", &fiber_link::transmission)
         .def("eve_transmission", &fiber_link::eve_transmission)
-        .def("levels", &fiber_link::levels, py::arg("p1_w"), py::arg("p0_w"),
+        .def("levels",
+             &fiber_link::levels,
+             py::arg("p1_w"),
+             py::arg("p0_w"),
              py::arg("eve") = false)
-        .def("expected_ber", &fiber_link::expected_ber, py::arg("p1_w"), py::arg("p0_w"),
+        .def("expected_ber",
+             &fiber_link::expected_ber,
+             py::arg("p1_w"),
+             py::arg("p0_w"),
              py::arg("eve") = false)
-        .def("optimum_threshold", &fiber_link::optimum_threshold, py::arg("p1_w"),
-             py::arg("p0_w"), py::arg("eve") = false)
+        .def("optimum_threshold",
+             &fiber_link::optimum_threshold,
+             py::arg("p1_w"),
+             py::arg("p0_w"),
+             py::arg("eve") = false)
         .def("test_seeded", &fiber_link::test_seeded);
 
-    py::class_<soft_frame_sync, gr::block, gr::basic_block,
+    py::class_<soft_frame_sync,
+               gr::block,
+               gr::basic_block,
                std::shared_ptr<soft_frame_sync>>(
         m, "soft_frame_sync", "G.798 frame alignment on soft samples; tags frame_start.")
         .def(py::init(&soft_frame_sync::make),
@@ -77,7 +97,10 @@ void bind_phy(py::module& m)
         .def("out_of_frame_events", &soft_frame_sync::out_of_frame_events)
         .def("delay", &soft_frame_sync::delay);
 
-    py::class_<noise_injector, gr::sync_block, gr::block, gr::basic_block,
+    py::class_<noise_injector,
+               gr::sync_block,
+               gr::block,
+               gr::basic_block,
                std::shared_ptr<noise_injector>>(
         m, "noise_injector", "Local Gaussian noise on the ND1 and ND2 samples only.")
         .def(py::init(&noise_injector::make),
@@ -90,7 +113,11 @@ void bind_phy(py::module& m)
         .def("skipped_frames", &noise_injector::skipped_frames)
         .def("test_seeded", &noise_injector::test_seeded);
 
-    py::class_<slicer, gr::sync_decimator, gr::sync_block, gr::block, gr::basic_block,
+    py::class_<slicer,
+               gr::sync_decimator,
+               gr::sync_block,
+               gr::block,
+               gr::basic_block,
                std::shared_ptr<slicer>>(
         m, "slicer", "Hard decisions: float samples in, unpacked bits out.")
         .def(py::init(&slicer::make),
@@ -106,7 +133,10 @@ void bind_phy(py::module& m)
         .def("inverted", &slicer::inverted)
         .def("mode", &slicer::mode);
 
-    py::class_<sigmf_sink, gr::sync_block, gr::block, gr::basic_block,
+    py::class_<sigmf_sink,
+               gr::sync_block,
+               gr::block,
+               gr::basic_block,
                std::shared_ptr<sigmf_sink>>(
         m, "sigmf_sink", "Records float samples as SigMF with frame annotations.")
         .def(py::init(&sigmf_sink::make),
@@ -118,7 +148,10 @@ void bind_phy(py::module& m)
         .def("frames_annotated", &sigmf_sink::frames_annotated)
         .def("close", &sigmf_sink::close);
 
-    py::class_<sigmf_source, gr::sync_block, gr::block, gr::basic_block,
+    py::class_<sigmf_source,
+               gr::sync_block,
+               gr::block,
+               gr::basic_block,
                std::shared_ptr<sigmf_source>>(
         m, "sigmf_source", "Plays a SigMF recording or a raw float32 / int16 file.")
         .def(py::init(&sigmf_source::make),

@@ -17,8 +17,8 @@ using namespace fiberkey;
 void bind_pp_messages(py::module& m)
 {
     namespace pm = pp_messages;
-    auto sub = m.def_submodule("pp_messages",
-                               "The key post-processing messages: typed, encoded, decoded.");
+    auto sub = m.def_submodule(
+        "pp_messages", "The key post-processing messages: typed, encoded, decoded.");
     py::enum_<pm::type>(sub, "type")
         .value("bitmap", pm::type::bitmap)
         .value("bitmap_reply", pm::type::bitmap_reply)
@@ -56,7 +56,8 @@ void bind_pp_messages(py::module& m)
         .def_readwrite("alpha_code", &pm::bitmap::alpha_code)
         .def_readwrite("first_sequence", &pm::bitmap::first_sequence)
         .def_readwrite("kept", &pm::bitmap::kept);
-    py::class_<pm::bitmap_reply>(sub, "bitmap_reply", "BITMAP_REPLY: the follower's kept rounds.")
+    py::class_<pm::bitmap_reply>(
+        sub, "bitmap_reply", "BITMAP_REPLY: the follower's kept rounds.")
         .def(py::init<>())
         .def_readwrite("kept", &pm::bitmap_reply::kept)
         .def_readwrite("acks", &pm::bitmap_reply::acks);
@@ -65,7 +66,8 @@ void bind_pp_messages(py::module& m)
         .def_readwrite("boundaries_x2", &pm::soft_reference_wire::boundaries_x2)
         .def_readwrite("mean", &pm::soft_reference_wire::mean)
         .def_readwrite("deviation", &pm::soft_reference_wire::deviation);
-    py::class_<pm::syndrome>(sub, "syndrome", "SYNDROME: codes, syndrome, tag and hash seed.")
+    py::class_<pm::syndrome>(
+        sub, "syndrome", "SYNDROME: codes, syndrome, tag and hash seed.")
         .def(py::init<>())
         .def_readwrite("leader", &pm::syndrome::leader)
         .def_readwrite("key_bits", &pm::syndrome::key_bits)
@@ -100,18 +102,21 @@ void bind_pp_messages(py::module& m)
             const auto b = pm::encode(msg);
             return py::bytes(reinterpret_cast<const char*>(b.data()), b.size());
         },
-        py::arg("message"), "The bytes of a message (its kind taken from its content).");
+        py::arg("message"),
+        "The bytes of a message (its kind taken from its content).");
     sub.def(
         "decode",
         [](const py::bytes& data, bool soft) -> py::object {
             const std::string_view v(data);
             const auto d = pm::decode(
-                std::span(reinterpret_cast<const std::uint8_t*>(v.data()), v.size()), soft);
+                std::span(reinterpret_cast<const std::uint8_t*>(v.data()), v.size()),
+                soft);
             if (!d.msg)
                 throw std::invalid_argument("pp_messages: " + d.error);
             return py::cast(*d.msg);
         },
-        py::arg("data"), py::arg("soft"),
+        py::arg("data"),
+        py::arg("soft"),
         "A message from its bytes (soft: whether the ends run the soft mode); "
         "ValueError with the reason when it is malformed.");
 }

@@ -35,7 +35,9 @@ nist_sts::bit_span span_of(const bit_array& a)
 
 //! Binds f(bits, args...) with the GIL released while it runs.
 template <typename R, typename... Args>
-void def_test(py::module& m, const char* name, R (*f)(nist_sts::bit_span, Args...),
+void def_test(py::module& m,
+              const char* name,
+              R (*f)(nist_sts::bit_span, Args...),
               const char* doc)
 {
     m.def(
@@ -49,9 +51,9 @@ void def_test(py::module& m, const char* name, R (*f)(nist_sts::bit_span, Args..
 }
 
 struct key_run {
-    std::string keys;              //!< the agreed seed keys, concatenated in key order
+    std::string keys; //!< the agreed seed keys, concatenated in key order
     std::size_t key_count = 0;
-    std::size_t mismatched = 0;    //!< keys the two ends disagree on
+    std::size_t mismatched = 0; //!< keys the two ends disagree on
     std::uint64_t rounds = 0;
     std::uint64_t batches_failed = 0;
     std::uint64_t secret_bits = 0;
@@ -64,8 +66,10 @@ struct key_run {
  * privacy-amplification seeds reproducible (tests only); without one all come from the
  * CSPRNG.
  */
-key_run model_seed_keys(const round_model_config& model_config, post_processor_config config,
-                        std::size_t keys, std::optional<std::uint64_t> seed)
+key_run model_seed_keys(const round_model_config& model_config,
+                        post_processor_config config,
+                        std::size_t keys,
+                        std::optional<std::uint64_t> seed)
 {
     auto source = [&](std::uint64_t salt) -> std::unique_ptr<random_source> {
         if (seed)
@@ -142,7 +146,8 @@ void bind_randomness(py::module& m)
         .def_readonly("p_value", &nist_sts::result::p_value)
         .def_readonly("counts", &nist_sts::result::counts);
     py::class_<nist_sts::dft_result, nist_sts::result>(s, "dft_result")
-        .def_readonly("peaks_below_threshold", &nist_sts::dft_result::peaks_below_threshold);
+        .def_readonly("peaks_below_threshold",
+                      &nist_sts::dft_result::peaks_below_threshold);
     py::class_<nist_sts::excursions>(s, "excursions")
         .def_readonly("cycles", &nist_sts::excursions::cycles)
         .def_readonly("applicable", &nist_sts::excursions::applicable)
@@ -156,28 +161,44 @@ void bind_randomness(py::module& m)
     def_test(s, "block_frequency", &nist_sts::block_frequency, "2.2 (bits, M).");
     def_test(s, "runs", &nist_sts::runs, "2.3 Runs.");
     def_test(s, "longest_run_of_ones", &nist_sts::longest_run_of_ones, "2.4.");
-    def_test(s, "binary_matrix_rank", &nist_sts::binary_matrix_rank, "2.5 (bits, rows, cols).");
-    def_test(s, "discrete_fourier_transform", &nist_sts::discrete_fourier_transform, "2.6.");
-    def_test(s, "non_overlapping_templates", &nist_sts::non_overlapping_templates,
+    def_test(s,
+             "binary_matrix_rank",
+             &nist_sts::binary_matrix_rank,
+             "2.5 (bits, rows, cols).");
+    def_test(
+        s, "discrete_fourier_transform", &nist_sts::discrete_fourier_transform, "2.6.");
+    def_test(s,
+             "non_overlapping_templates",
+             &nist_sts::non_overlapping_templates,
              "2.7 over every aperiodic m-bit template (bits, m, blocks).");
-    def_test(s, "overlapping_template", &nist_sts::overlapping_template,
+    def_test(s,
+             "overlapping_template",
+             &nist_sts::overlapping_template,
              "2.8 (bits, m, M, K).");
-    def_test(s, "universal", static_cast<nist_sts::result (*)(nist_sts::bit_span)>(&nist_sts::universal),
+    def_test(s,
+             "universal",
+             static_cast<nist_sts::result (*)(nist_sts::bit_span)>(&nist_sts::universal),
              "2.9 with L and Q from n.");
     def_test(s, "linear_complexity", &nist_sts::linear_complexity, "2.10 (bits, M).");
     def_test(s, "serial", &nist_sts::serial, "2.11 (bits, m): two results.");
     def_test(s, "approximate_entropy", &nist_sts::approximate_entropy, "2.12 (bits, m).");
-    def_test(s, "cumulative_sums", &nist_sts::cumulative_sums,
+    def_test(s,
+             "cumulative_sums",
+             &nist_sts::cumulative_sums,
              "2.13: forward and backward results.");
     def_test(s, "random_excursions", &nist_sts::random_excursions, "2.14.");
-    def_test(s, "random_excursions_variant", &nist_sts::random_excursions_variant, "2.15.");
-    s.def("passing_proportion_range", &nist_sts::passing_proportion_range, py::arg("sequences"),
-          py::arg("alpha") = 0.01, "4.2.1: the range the proportion of passing sequences must fall in.");
+    def_test(
+        s, "random_excursions_variant", &nist_sts::random_excursions_variant, "2.15.");
+    s.def("passing_proportion_range",
+          &nist_sts::passing_proportion_range,
+          py::arg("sequences"),
+          py::arg("alpha") = 0.01,
+          "4.2.1: the range the proportion of passing sequences must fall in.");
     s.def(
         "uniformity_p_value",
         [](const std::vector<double>& p) { return nist_sts::uniformity_p_value(p); },
         py::arg("p_values"),
-          "4.2.2: P-value_T of the P-values' spread over ten bins.");
+        "4.2.2: P-value_T of the P-values' spread over ten bins.");
 
     py::class_<key_run>(m, "model_key_run")
         .def_property_readonly("keys", [](const key_run& r) { return py::bytes(r.keys); })
@@ -188,12 +209,17 @@ void bind_randomness(py::module& m)
         .def_readonly("secret_bits", &key_run::secret_bits);
     m.def(
         "model_seed_keys",
-        [](const round_model_config& model_config, const post_processor_config& config,
-           std::size_t keys, std::optional<std::uint64_t> seed) {
+        [](const round_model_config& model_config,
+           const post_processor_config& config,
+           std::size_t keys,
+           std::optional<std::uint64_t> seed) {
             py::gil_scoped_release release;
             return model_seed_keys(model_config, config, keys, seed);
         },
-        py::arg("model_config"), py::arg("config"), py::arg("keys"), py::arg("seed") = py::none(),
+        py::arg("model_config"),
+        py::arg("config"),
+        py::arg("keys"),
+        py::arg("seed") = py::none(),
         "Seed keys of direction AB from the round-level model through both ends' "
         "post-processing (role set per end); seed = None uses the CSPRNG.");
 }

@@ -22,7 +22,10 @@ void bind_zuc_crypt(py::module& m)
              py::arg("epoch") = 0,
              py::arg("backend") = "auto",
              py::arg("allow_clear") = false)
-        .def("set_key", &zuc_crypt::set_key, py::arg("key"), py::arg("epoch"),
+        .def("set_key",
+             &zuc_crypt::set_key,
+             py::arg("key"),
+             py::arg("epoch"),
              py::arg("start_counter"))
         .def("frames_processed", &zuc_crypt::frames_processed)
         .def("frames_dropped", &zuc_crypt::frames_dropped)

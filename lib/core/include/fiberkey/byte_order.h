@@ -36,7 +36,10 @@ public:
     void u16(std::uint64_t x) { be(x, 2); }
     void u32(std::uint64_t x) { be(x, 4); }
     void u64(std::uint64_t x) { be(x, 8); }
-    void bytes(std::span<const std::uint8_t> b) { d_out.insert(d_out.end(), b.begin(), b.end()); }
+    void bytes(std::span<const std::uint8_t> b)
+    {
+        d_out.insert(d_out.end(), b.begin(), b.end());
+    }
     std::vector<std::uint8_t>& out() { return d_out; }
 
 private:

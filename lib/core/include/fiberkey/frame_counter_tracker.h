@@ -63,9 +63,10 @@ public:
         std::uint64_t unconfirmed = 0;        //!< frames dropped before lock
         std::uint64_t counter_mismatches = 0; //!< untrusted counter disagreed with ours
         std::uint64_t counter_jumps = 0;      //!< trusted counter disagreed: taken
-        std::uint64_t epoch_unconfirmed = 0;  //!< frames dropped with a new, untrusted epoch
+        std::uint64_t epoch_unconfirmed =
+            0; //!< frames dropped with a new, untrusted epoch
         std::uint64_t epoch_changes = 0;
-        std::uint64_t relocks = 0;            //!< locks given up
+        std::uint64_t relocks = 0; //!< locks given up
     };
 
     frame_counter_tracker() : frame_counter_tracker(config{}) {}
@@ -76,9 +77,8 @@ public:
      * to use, or nothing while the counter or a new epoch is not confirmed (drop the
      * frame).
      */
-    std::optional<frame_view> on_frame(std::uint32_t received_counter,
-                                       unsigned received_epoch,
-                                       trust trusted = {});
+    std::optional<frame_view>
+    on_frame(std::uint32_t received_counter, unsigned received_epoch, trust trusted = {});
 
     //! After a loss of frame alignment: acquire again.
     void reset();

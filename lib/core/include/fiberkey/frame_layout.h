@@ -29,21 +29,25 @@ struct span {
 
 inline constexpr std::size_t rows = 4;
 inline constexpr std::size_t columns = 4080;
-inline constexpr std::size_t otu_bytes = rows * columns; // 16,320
-inline constexpr std::size_t block_bytes = 255;           // NEG and INT
+inline constexpr std::size_t otu_bytes = rows * columns;                // 16,320
+inline constexpr std::size_t block_bytes = 255;                         // NEG and INT
 inline constexpr std::size_t frame_bytes = otu_bytes + 2 * block_bytes; // 16,830
 
-constexpr std::size_t at(std::size_t row, std::size_t column) { return row * columns + column; }
+constexpr std::size_t at(std::size_t row, std::size_t column)
+{
+    return row * columns + column;
+}
 
 // Row 0 overhead, sent in clear.
-inline constexpr span fas{ 0, 6 };                  // F6 F6 F6 28 28 28
-inline constexpr std::array<std::uint8_t, 6> fas_pattern{ 0xf6, 0xf6, 0xf6, 0x28, 0x28, 0x28 };
-inline constexpr std::size_t mfas = 6;              // frame counter bits 7..0
-inline constexpr span section_monitoring{ 7, 3 };   // SM
-inline constexpr span counter_high{ 10, 3 };        // frame counter bits 31..8
-inline constexpr std::size_t epoch_flags = 13;      // bits 0-1 key epoch, 2-7 flags
+inline constexpr span fas{ 0, 6 }; // F6 F6 F6 28 28 28
+inline constexpr std::array<std::uint8_t, 6> fas_pattern{ 0xf6, 0xf6, 0xf6,
+                                                          0x28, 0x28, 0x28 };
+inline constexpr std::size_t mfas = 6;            // frame counter bits 7..0
+inline constexpr span section_monitoring{ 7, 3 }; // SM
+inline constexpr span counter_high{ 10, 3 };      // frame counter bits 31..8
+inline constexpr std::size_t epoch_flags = 13;    // bits 0-1 key epoch, 2-7 flags
 inline constexpr std::uint8_t epoch_mask = 0x03;
-inline constexpr std::uint8_t flag_clear = 0x04;    // frame sent unencrypted (link start)
+inline constexpr std::uint8_t flag_clear = 0x04; // frame sent unencrypted (link start)
 inline constexpr std::size_t clear_overhead_columns = 14;
 
 // Columns of every row.

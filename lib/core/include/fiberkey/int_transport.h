@@ -220,8 +220,8 @@ private:
 
     config d_config;
     counters d_stats;
-    std::uint64_t d_frame = 0;     // fill() calls so far
-    double d_srtt = 0.0;           // smoothed round trip, frames (0: no sample yet)
+    std::uint64_t d_frame = 0; // fill() calls so far
+    double d_srtt = 0.0;       // smoothed round trip, frames (0: no sample yet)
     double d_rttvar = 0.0;
     std::uint64_t d_feed_tick = 0; // fragments taken so far, to age partial messages
 

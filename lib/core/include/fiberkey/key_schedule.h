@@ -53,9 +53,11 @@ public:
     static constexpr unsigned epochs = 4;
     static constexpr std::size_t max_pending = 64;
     static constexpr unsigned retire_after = 8;
-    static constexpr std::uint64_t min_frames_per_key = 16; //!< transmit, no start counter
+    static constexpr std::uint64_t min_frames_per_key =
+        16; //!< transmit, no start counter
     static constexpr std::uint64_t frames_per_key = std::uint64_t(1) << 32;
-    static constexpr std::uint64_t max_jump = std::uint64_t(1) << 31; //!< transmit counter step
+    static constexpr std::uint64_t max_jump = std::uint64_t(1)
+                                              << 31; //!< transmit counter step
 
     explicit key_schedule(role r) : d_role(r) {}
     ~key_schedule();
@@ -110,12 +112,12 @@ private:
 
     role d_role;
     std::array<slot, epochs> d_slots{};
-    std::deque<pending_key> d_pending;     // in the order they take effect
-    std::optional<unsigned> d_active;      // epoch of the key in use
-    std::uint32_t d_first_counter = 0;     // transmit: first frame under the active key
-    std::uint64_t d_next_distance = 0;     // transmit: smallest counter distance still unused
-    std::optional<unsigned> d_previous;    // receive: epoch to retire
-    unsigned d_frames_since_switch = 0;    // receive
+    std::deque<pending_key> d_pending; // in the order they take effect
+    std::optional<unsigned> d_active;  // epoch of the key in use
+    std::uint32_t d_first_counter = 0; // transmit: first frame under the active key
+    std::uint64_t d_next_distance = 0; // transmit: smallest counter distance still unused
+    std::optional<unsigned> d_previous; // receive: epoch to retire
+    unsigned d_frames_since_switch = 0; // receive
 };
 
 } // namespace fiberkey

@@ -26,12 +26,12 @@ outage_fill parse_outage_fill(const std::string& name);
 
 struct line_fault_config {
     // Random faults, drawn afresh for every frame period of the active window.
-    double drop_probability = 0.0;     //!< the frame is removed whole from the line
-    double bursts_per_frame = 0.0;     //!< mean error bursts starting per frame period
-    std::size_t burst_bits = 0;        //!< length of a burst in line bits
-    double int_loss_probability = 0.0; //!< the frame's INT block corrupted beyond RS
+    double drop_probability = 0.0;       //!< the frame is removed whole from the line
+    double bursts_per_frame = 0.0;       //!< mean error bursts starting per frame period
+    std::size_t burst_bits = 0;          //!< length of a burst in line bits
+    double int_loss_probability = 0.0;   //!< the frame's INT block corrupted beyond RS
     std::uint64_t active_from_frame = 0; //!< first frame period with random faults
-    std::uint64_t active_frames = 0;     //!< frame periods with random faults; 0 = for ever
+    std::uint64_t active_frames = 0; //!< frame periods with random faults; 0 = for ever
 
     // One outage: these frame periods carry no signal.
     std::uint64_t outage_start_frame = 0;

@@ -28,7 +28,8 @@ namespace fiberkey::nist_sts {
 using bit_span = std::span<const std::uint8_t>;
 
 struct result {
-    double statistic = 0.0; //!< the SP's test statistic (s_obs, chi^2(obs), V_n(obs), ...)
+    double statistic =
+        0.0; //!< the SP's test statistic (s_obs, chi^2(obs), V_n(obs), ...)
     double p_value = 0.0;
     //! The class counts behind a chi^2 (nu_i, or F_M, F_M-1, rest), where the test has them.
     std::vector<double> counts;
@@ -65,8 +66,8 @@ std::vector<std::vector<std::uint8_t>> aperiodic_templates(unsigned m);
 result non_overlapping_template(bit_span e, bit_span templ, std::size_t blocks = 8);
 
 //! 2.7 over every aperiodic m-bit template, in aperiodic_templates order.
-std::vector<result> non_overlapping_templates(bit_span e, unsigned m = 9,
-                                              std::size_t blocks = 8);
+std::vector<result>
+non_overlapping_templates(bit_span e, unsigned m = 9, std::size_t blocks = 8);
 
 /*!
  * Probabilities that a uniformly random M-bit block holds 0, 1, ..., K-1 and >= K
@@ -74,13 +75,13 @@ std::vector<result> non_overlapping_templates(bit_span e, unsigned m = 9,
  * chain over the current run of ones); for m = 9, M = 1032 they agree with the corrected
  * values of the SP's section 3.8.
  */
-std::vector<double> overlapping_template_probabilities(unsigned m, std::size_t M,
-                                                       unsigned K = 5);
+std::vector<double>
+overlapping_template_probabilities(unsigned m, std::size_t M, unsigned K = 5);
 
 //! 2.8 Overlapping template matching of the all-ones m-bit template in M-bit blocks:
 //! chi^2(obs) with K + 1 classes.
-result overlapping_template(bit_span e, unsigned m = 9, std::size_t M = 1032,
-                            unsigned K = 5);
+result
+overlapping_template(bit_span e, unsigned m = 9, std::size_t M = 1032, unsigned K = 5);
 
 //! 2.9 Maurer's universal test with L-bit blocks and Q initialisation blocks (L 1..16):
 //! statistic f_n.

@@ -67,7 +67,8 @@ void write_counter(std::uint8_t* frame, std::uint32_t counter);
 void read_payload(const_frame_ref frame, payload_ref out);
 void write_payload(frame_ref frame, const_payload_ref payload);
 
-inline std::span<const std::uint8_t, frame_layout::block_bytes> neg_block(const_frame_ref frame)
+inline std::span<const std::uint8_t, frame_layout::block_bytes>
+neg_block(const_frame_ref frame)
 {
     return frame.subspan<frame_layout::neg.offset, frame_layout::block_bytes>();
 }

@@ -75,7 +75,7 @@ struct post_processor_config {
     //! Frame error rate the codes are chosen for, per block (reconciliation.h,
     //! choose_codes_for_fer): the leak then follows the finite-length bound.
     double target_fer = 1e-2;
-    double estimate_margin = 1.0;       //!< hard modes: estimate + margin x std error
+    double estimate_margin = 1.0; //!< hard modes: estimate + margin x std error
     unsigned max_iterations = 100;
     //! Soft mode: the follower's model correlation before its first confirmed batch
     //! (then fitted on the batches it confirms). Low values only cost key.

@@ -125,13 +125,13 @@ struct soft_reference_wire {
 struct syndrome {
     claim leader;
     std::uint32_t key_bits = 0;
-    std::vector<std::uint16_t> disagreement; //!< per bit plane, x 65535
+    std::vector<std::uint16_t> disagreement;  //!< per bit plane, x 65535
     std::vector<std::uint16_t> syndrome_bits; //!< per LDPC block
     std::array<std::uint8_t, nonce_bytes> nonce{};
     std::vector<std::uint8_t> tag;
     std::uint32_t output_bits = 0;
     std::optional<soft_reference_wire> soft;
-    std::vector<std::uint8_t> seed;     //!< Toeplitz seed bits, key_bits + output_bits - 1
+    std::vector<std::uint8_t> seed; //!< Toeplitz seed bits, key_bits + output_bits - 1
     std::vector<std::uint8_t> syndrome; //!< the syndrome bits, sum of syndrome_bits
 };
 

@@ -59,7 +59,8 @@ public:
 
     //! Handles one message from the peer; returns the reply to send, if any. Never
     //! throws for bad input: the exchange fails instead.
-    std::optional<std::vector<std::uint8_t>> on_message(std::span<const std::uint8_t> msg);
+    std::optional<std::vector<std::uint8_t>>
+    on_message(std::span<const std::uint8_t> msg);
 
     state current() const { return d_state; }
     const std::string& reason() const { return d_reason; }

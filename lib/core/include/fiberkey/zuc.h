@@ -62,7 +62,8 @@ private:
     void initialise();
     void wipe() noexcept;
 
-    std::array<std::uint32_t, 16> d_lfsr{}; // 31-bit cells, d_lfsr[(d_head + i) & 15] is s_i
+    std::array<std::uint32_t, 16>
+        d_lfsr{}; // 31-bit cells, d_lfsr[(d_head + i) & 15] is s_i
     std::uint32_t d_r1 = 0;
     std::uint32_t d_r2 = 0;
     unsigned d_head = 0;
