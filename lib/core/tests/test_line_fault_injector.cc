@@ -6,6 +6,7 @@
 #include <fiberkey/g709_scrambler.h>
 #include <fiberkey/int_block.h>
 #include <fiberkey/line_fault_injector.h>
+#include <fiberkey/otu_frame.h>
 
 #include <gtest/gtest.h>
 
@@ -223,17 +224,21 @@ TEST(line_fault_injector, int_corruption_beats_the_int_code_and_spares_the_rest)
     std::mt19937_64 rng(8);
     std::vector<std::vector<std::uint8_t>> plain(frames);
     std::vector<std::uint8_t> line;
-    for (auto& f : plain) {
-        f.resize(frame_layout::frame_bytes);
-        for (auto& b : f)
-            b = static_cast<std::uint8_t>(rng());
-        std::copy(frame_layout::fas_pattern.begin(),
-                  frame_layout::fas_pattern.end(),
-                  f.begin());
+    for (std::size_t k = 0; k < frames; ++k) {
+        auto& f = plain[k];
+        std::vector<std::uint8_t> payload(frame_layout::payload_bytes),
+            neg(frame_layout::block_bytes);
+        for (auto* part : { &payload, &neg })
+            for (auto& b : *part)
+                b = static_cast<std::uint8_t>(rng());
         int_writer w;
         ASSERT_TRUE(w.add(int_ack{ 2, 7 }));
-        w.finish(std::span<std::uint8_t, frame_layout::block_bytes>(
-            f.data() + frame_layout::intb.offset, frame_layout::block_bytes));
+        f.resize(frame_layout::frame_bytes);
+        otu_frame::build(otu_frame::frame_ref(f.data(), f.size()),
+                         { static_cast<std::uint32_t>(k), 0, false },
+                         payload,
+                         neg,
+                         w.records());
         g709_fec::encode(f);
         auto sent = f;
         g709_scrambler::apply(sent);
