@@ -2,6 +2,7 @@
  * Copyright 2026 The gr-fiberkey authors.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <fiberkey/byte_order.h>
 #include <fiberkey/negotiator.h>
 #include <fiberkey/round_arithmetic.h>
 #include <fiberkey/round_sequence.h>
@@ -161,8 +162,7 @@ negotiator_frame negotiator::transmit()
                         1,
                         std::vector<std::uint8_t>(verdict_data_bytes) };
         v.data[0] = peer_direction();
-        for (int i = 0; i < 8; ++i)
-            v.data[1 + i] = static_cast<std::uint8_t>(d_verdict_mask >> (56 - 8 * i));
+        store_be(v.data.data() + 1, d_verdict_mask, 8);
         out.int_records.emplace_back(std::move(v));
     }
 
@@ -303,9 +303,7 @@ void negotiator::decide(std::uint16_t seq, bool finished)
 void negotiator::take_verdict(const int_fragment& verdict)
 {
     const auto newest = verdict.message_seq;
-    std::uint64_t mask = 0;
-    for (int i = 0; i < 8; ++i)
-        mask = (mask << 8) | verdict.data[1 + i];
+    const std::uint64_t mask = load_be(verdict.data.data() + 1, 8);
 
     while (!d_awaiting_verdict.empty()) {
         const auto& round = d_awaiting_verdict.front();

@@ -3,6 +3,7 @@
  * Copyright 2026 The gr-fiberkey authors.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <fiberkey/byte_order.h>
 #include <fiberkey/g709_fec.h>
 #include <fiberkey/otu_frame.h>
 
@@ -48,19 +49,17 @@ void build(frame_ref frame,
     write_int(frame, int_information);
 }
 
+// Bits 31..8 in columns 10-12, bits 7..0 in MFAS.
 std::uint32_t read_counter(const std::uint8_t* frame)
 {
-    const std::uint8_t* hi = frame + fl::counter_high.offset;
-    return (std::uint32_t(hi[0]) << 24) | (std::uint32_t(hi[1]) << 16) |
-           (std::uint32_t(hi[2]) << 8) | frame[fl::mfas];
+    return static_cast<std::uint32_t>(
+        (load_be(frame + fl::counter_high.offset, fl::counter_high.length) << 8) |
+        frame[fl::mfas]);
 }
 
 void write_counter(std::uint8_t* frame, std::uint32_t counter)
 {
-    std::uint8_t* hi = frame + fl::counter_high.offset;
-    hi[0] = static_cast<std::uint8_t>(counter >> 24);
-    hi[1] = static_cast<std::uint8_t>(counter >> 16);
-    hi[2] = static_cast<std::uint8_t>(counter >> 8);
+    store_be(frame + fl::counter_high.offset, counter >> 8, fl::counter_high.length);
     frame[fl::mfas] = static_cast<std::uint8_t>(counter);
 }
 

@@ -163,12 +163,17 @@ claim read_claim(be_reader& r)
     return c;
 }
 
-// n bits, MSB first; the padding bits of the last byte must be zero.
-std::vector<std::uint8_t> read_bits(be_reader& r, std::size_t n, const char* why)
+// n bits, MSB first. A bitmap's padding bits must be zero; those of a seed and a
+// syndrome are not looked at (as since the first version of the format).
+enum class padding { zero, ignored };
+std::vector<std::uint8_t>
+read_bits(be_reader& r, std::size_t n, const char* why, padding pad = padding::zero)
 {
     const auto bytes = r.bytes((n + 7) / 8);
     check(r.ok(), why);
-    check(n % 8 == 0 || (bytes.back() & (0xff >> (n % 8))) == 0, why);
+    check(pad == padding::ignored || n % 8 == 0 ||
+              (bytes.back() & (0xff >> (n % 8))) == 0,
+          why);
     return unpack_bits(bytes, n);
 }
 
@@ -246,8 +251,9 @@ syndrome read_syndrome(be_reader& r, bool soft)
         check(r.ok(), why);
         s.soft = std::move(ref);
     }
-    s.seed = read_bits(r, toeplitz::seed_bits(s.key_bits, s.output_bits), why);
-    s.syndrome = read_bits(r, total_syndrome, why);
+    s.seed = read_bits(
+        r, toeplitz::seed_bits(s.key_bits, s.output_bits), why, padding::ignored);
+    s.syndrome = read_bits(r, total_syndrome, why, padding::ignored);
     check(r.at_end(), why);
     return s;
 }
@@ -341,6 +347,13 @@ std::vector<std::uint8_t> encode(const message& m)
     const std::size_t body_length = out.size() - header_bytes;
     require(body_length <= 0xffff, "message body too long");
     store_be(out.data() + header_bytes - 2, body_length, 2);
+    // What goes out is what a peer accepts: every rule of decode holds for it too.
+    const bool soft = (std::holds_alternative<syndrome>(m.content) &&
+                       std::get<syndrome>(m.content).soft) ||
+                      (std::holds_alternative<result>(m.content) &&
+                       !std::get<result>(m.content).entropy.empty());
+    if (const auto d = decode(out, soft); !d.msg)
+        throw std::invalid_argument("pp_messages: would not decode: " + d.error);
     return std::move(out);
 }
 

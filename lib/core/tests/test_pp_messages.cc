@@ -287,6 +287,38 @@ TEST(pp_messages, encode_refuses_what_the_format_cannot_carry)
     s.seed.resize(10); // should be 109
     m.content = s;
     EXPECT_THROW(pm::encode(m), std::invalid_argument);
+    // What decode would refuse is refused here already.
+    m.content = pm::bitmap{ {}, 0, 1, 0, 0, { 1 } }; // first sequence 0
+    EXPECT_THROW(pm::encode(m), std::invalid_argument);
+    m.head.batch = 0;
+    m.content = pm::commit{};
+    EXPECT_THROW(pm::encode(m), std::invalid_argument);
+    m.head.batch = 1;
+    m.content =
+        pm::result{ pm::result_code::tag_mismatch, { 3 }, {} }; // errors of a failure
+    EXPECT_THROW(pm::encode(m), std::invalid_argument);
+}
+
+// The padding bits of a SYNDROME's seed and syndrome are not looked at (only bitmaps'
+// are), as in every earlier version of the format.
+TEST(pp_messages, seed_and_syndrome_padding_is_ignored)
+{
+    pm::syndrome s;
+    s.key_bits = 10;
+    s.output_bits = 2; // an 11-bit seed: 5 padding bits
+    s.disagreement = { 100 };
+    s.syndrome_bits = { 5 }; // 3 padding bits
+    s.tag = { 0xaa };
+    s.seed.assign(11, 1);
+    s.syndrome.assign(5, 1);
+    auto bytes = pm::encode({ { pm::type::syndrome, 0, 1, 1 }, s });
+    bytes.back() |= 0x07;            // the syndrome's padding
+    bytes[bytes.size() - 2] |= 0x1f; // the seed's
+    const auto d = pm::decode(bytes, false);
+    ASSERT_TRUE(d.msg) << d.error;
+    const auto& got = std::get<pm::syndrome>(d.msg->content);
+    EXPECT_EQ(got.seed, s.seed);
+    EXPECT_EQ(got.syndrome, s.syndrome);
 }
 
 TEST(pp_messages, random_bytes_never_throw)

@@ -45,8 +45,9 @@ namespace fiberkey {
  * on the mode both ends are configured with, so decode() is told whether it is soft.
  *
  * decode() checks the format: the header, the body length, every length and count
- * against its bound, bitmap padding, the soft reference's sanity. What a field must equal
- * for this end (direction, role, mode, planes) is the post-processor's business.
+ * against its bound, bitmap padding. What a field must equal for this end (direction,
+ * role, mode, planes) and the ranges of the soft reference (soft_reference::valid) are
+ * the post-processor's business.
  */
 namespace pp_messages {
 
@@ -160,7 +161,8 @@ struct message {
 /*!
  * The bytes of \p m; its header's kind is taken from the body. Throws
  * std::invalid_argument when a field does not fit the format (a bitmap longer than
- * max_span, more than max_key_acks acknowledgements, a seed of the wrong length...).
+ * max_span, more than max_key_acks acknowledgements, a seed of the wrong length...) or
+ * the bytes would not pass decode() (batch 0, first sequence 0, no tag...).
  */
 std::vector<std::uint8_t> encode(const message& m);
 
