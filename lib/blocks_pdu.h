@@ -40,36 +40,35 @@ struct meta_value {
     bool ok() const { return found == kind::present; }
 };
 
-//! \p meta[\p key] as a bool (pmt::PMT_T or pmt::PMT_F); \p meta must be a dictionary.
-inline meta_value<bool> meta_bool(const pmt::pmt_t& meta, const pmt::pmt_t& key)
+//! \p meta[\p key] if \p is_type says it is a T, converted by \p to_type; \p meta must be
+//! a dictionary.
+template <typename T, typename Is, typename To>
+meta_value<T>
+meta_lookup(const pmt::pmt_t& meta, const pmt::pmt_t& key, Is is_type, To to_type)
 {
-    meta_value<bool> r;
+    meta_value<T> r;
     if (!pmt::dict_has_key(meta, key))
         return r;
     const pmt::pmt_t v = pmt::dict_ref(meta, key, pmt::PMT_NIL);
-    if (!pmt::is_bool(v)) {
-        r.found = meta_value<bool>::kind::wrong_type;
+    if (!is_type(v)) {
+        r.found = meta_value<T>::kind::wrong_type;
         return r;
     }
-    r.found = meta_value<bool>::kind::present;
-    r.value = pmt::to_bool(v);
+    r.found = meta_value<T>::kind::present;
+    r.value = to_type(v);
     return r;
 }
 
-//! \p meta[\p key] as a long (a PMT integer); \p meta must be a dictionary.
+//! \p meta[\p key] as a bool (pmt::PMT_T or pmt::PMT_F).
+inline meta_value<bool> meta_bool(const pmt::pmt_t& meta, const pmt::pmt_t& key)
+{
+    return meta_lookup<bool>(meta, key, pmt::is_bool, pmt::to_bool);
+}
+
+//! \p meta[\p key] as a long (a PMT integer).
 inline meta_value<long> meta_long(const pmt::pmt_t& meta, const pmt::pmt_t& key)
 {
-    meta_value<long> r;
-    if (!pmt::dict_has_key(meta, key))
-        return r;
-    const pmt::pmt_t v = pmt::dict_ref(meta, key, pmt::PMT_NIL);
-    if (!pmt::is_integer(v)) {
-        r.found = meta_value<long>::kind::wrong_type;
-        return r;
-    }
-    r.found = meta_value<long>::kind::present;
-    r.value = pmt::to_long(v);
-    return r;
+    return meta_lookup<long>(meta, key, pmt::is_integer, pmt::to_long);
 }
 
 //! One received frame's NEG block and INT records, from the otu_demux's "blocks" port.

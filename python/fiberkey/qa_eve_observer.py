@@ -151,19 +151,24 @@ class qa_eve_observer(gr_unittest.TestCase):
 
     def test_002_malformed_input_is_counted_and_parameters_checked(self):
         observer = fiberkey.eve_observer()
+        # int_ok of the wrong type: a dropped message, not a dead block thread (the junk
+        # after it is still counted).
+        wrong_type = pmt.dict_add(pmt.make_dict(), pmt.intern("int_ok"), pmt.from_long(5))
         for msg in (pmt.intern("junk"), pmt.cons(pmt.make_dict(), pmt.init_u8vector(3, [1, 2, 3])),
-                    pmt.cons(pmt.make_dict(), pmt.init_u8vector(494, [0] * 494))):
+                    pmt.cons(pmt.make_dict(), pmt.init_u8vector(494, [0] * 494)),
+                    pmt.cons(wrong_type, pmt.init_u8vector(494, [0] * 494)),
+                    pmt.intern("junk")):
             observer.to_basic_block()._post(pmt.intern("from_a"), msg)
         # Messages posted outside a running flowgraph are handled once it runs.
         tb = gr.top_block()
         tb.msg_connect(observer, "rounds", blocks.message_debug(), "store")
         tb.start()
         deadline = time.monotonic() + 5.0
-        while observer.drops() < 3 and time.monotonic() < deadline:
+        while observer.drops() < 5 and time.monotonic() < deadline:
             time.sleep(0.01)
         tb.stop()
         tb.wait()
-        self.assertEqual(observer.drops(), 3)
+        self.assertEqual(observer.drops(), 5)
         self.assertEqual(observer.rounds_emitted(), 0)
         observer.set_her_ber(0.01)
         self.assertAlmostEqual(observer.her_ber(), 0.01)
