@@ -15,14 +15,6 @@ namespace {
 constexpr std::size_t fas_bits = fl::fas.length * 8;
 constexpr std::uint64_t fas_mask = (std::uint64_t{ 1 } << fas_bits) - 1;
 
-constexpr std::uint64_t fas_value()
-{
-    std::uint64_t v = 0;
-    for (auto b : fl::fas_pattern)
-        v = (v << 8) | b;
-    return v;
-}
-
 // G.798's in-frame check: the last OA1 and the first two OA2.
 constexpr std::size_t fas_subset_first = 2;
 constexpr std::size_t fas_subset_end = 5;
@@ -133,7 +125,7 @@ std::size_t frame_aligner::hunt(const std::uint8_t* bits, std::size_t n)
         // The register starts at zero and the FAS starts with a one, so a match always
         // spans 48 received bits.
         d_reg = (d_reg << 1) | (bits[i] & 1u);
-        if ((d_reg & fas_mask) == fas_value())
+        if ((d_reg & fas_mask) == fl::fas_word)
             found_fas(pos);
         if (output_pending())
             return i + 1;

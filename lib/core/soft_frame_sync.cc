@@ -15,12 +15,7 @@ namespace fiberkey {
 
 namespace {
 
-constexpr std::uint64_t fas_word = [] {
-    std::uint64_t w = 0;
-    for (auto b : frame_layout::fas_pattern)
-        w = (w << 8) | b;
-    return w;
-}();
+using frame_layout::fas_word;
 constexpr std::uint64_t fas_mask = (std::uint64_t{ 1 } << soft_frame_sync::fas_bits) - 1;
 
 constexpr bool fas_bit(std::size_t i)

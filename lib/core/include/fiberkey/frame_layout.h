@@ -42,6 +42,13 @@ constexpr std::size_t at(std::size_t row, std::size_t column)
 inline constexpr span fas{ 0, 6 }; // F6 F6 F6 28 28 28
 inline constexpr std::array<std::uint8_t, 6> fas_pattern{ 0xf6, 0xf6, 0xf6,
                                                           0x28, 0x28, 0x28 };
+//! The FAS as one 48-bit word, first byte most significant (for the aligners' correlators).
+inline constexpr std::uint64_t fas_word = [] {
+    std::uint64_t w = 0;
+    for (auto b : fas_pattern)
+        w = (w << 8) | b;
+    return w;
+}();
 inline constexpr std::size_t mfas = 6;            // frame counter bits 7..0
 inline constexpr span section_monitoring{ 7, 3 }; // SM
 inline constexpr span counter_high{ 10, 3 };      // frame counter bits 31..8
