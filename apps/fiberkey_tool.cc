@@ -11,7 +11,9 @@
 #include <fiberkey/hex.h>
 #include <fiberkey/sm2_kex.h>
 #include <fiberkey/zuc.h>
+#include <fiberkey/zuc_mac.h>
 
+#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -33,6 +35,9 @@ const char* const usage_text =
     "  zuc128 --key HEX(16 bytes) --iv HEX(16 bytes) --words N\n"
     "  zuc256 --key HEX(32 bytes) --iv HEX(25 bytes) --words N\n"
     "  eea3 --key HEX(16 bytes) --count HEX --bearer N --direction N --length BITS --in HEX\n"
+    "  eia3 --key HEX(16 bytes) --count HEX --bearer N --direction N --length BITS --in HEX\n"
+    "  zuc256-mac --key HEX(32 bytes) --iv HEX(25 bytes) --tag-bits 32|64|128 --length BITS\n"
+    "             --in HEX\n"
     "  rs255 --encode HEX(239 bytes)\n"
     "  scrambler --bytes N\n"
     "  sm2-keygen PREFIX        writes PREFIX.key (private, mode 0600) and PREFIX.pub\n"
@@ -109,6 +114,8 @@ int run(int argc, char** argv)
         return 0;
     }
     constexpr uint64_t max_words = 1u << 24;
+    // The message of a MAC is given in hex on the command line: 2^24 bytes at most.
+    constexpr uint64_t max_mac_bits = uint64_t(1) << 27;
     if (cmd == "zuc128") {
         const auto o = parse_options(argc, argv, { "key", "iv", "words" });
         const auto key = hex_arg(o, "key", 16);
@@ -152,6 +159,56 @@ int run(int argc, char** argv)
                     data,
                     bits);
         std::printf("%s\n", to_hex(data).c_str());
+        return 0;
+    }
+    if (cmd == "eia3") {
+        const auto o = parse_options(
+            argc, argv, { "key", "count", "bearer", "direction", "length", "in" });
+        const auto key = hex_arg(o, "key", 16);
+        const auto count = number_arg(o, "count", 16, UINT32_MAX);
+        const auto bearer = number_arg(o, "bearer", 0, eia3::max_bearer);
+        const auto direction = number_arg(o, "direction", 0, 1);
+        const auto bits = number_arg(o, "length", 10, max_mac_bits);
+        const auto data = hex_arg(o, "in", 0);
+        if (data.size() != (bits + 7) / 8)
+            throw usage_error("--in must hold exactly ceil(length/8) = " +
+                              std::to_string((bits + 7) / 8) + " bytes");
+        const uint32_t mac = eia3::mac(std::span<const uint8_t, 16>(key.data(), 16),
+                                       static_cast<uint32_t>(count),
+                                       static_cast<unsigned>(bearer),
+                                       static_cast<unsigned>(direction),
+                                       data,
+                                       bits);
+        std::printf("%08x\n", mac);
+        return 0;
+    }
+    if (cmd == "zuc256-mac") {
+        const auto o =
+            parse_options(argc, argv, { "key", "iv", "tag-bits", "length", "in" });
+        const auto key = hex_arg(o, "key", zuc256_mac::key_bytes);
+        const auto iv = hex_arg(o, "iv", zuc256_mac::iv_bytes);
+        const auto tag_bits = number_arg(o, "tag-bits", 10, 128);
+        if (tag_bits != 32 && tag_bits != 64 && tag_bits != 128)
+            throw usage_error("--tag-bits must be 32, 64 or 128");
+        for (std::size_t i = 17; i < iv.size(); ++i)
+            if (iv[i] > 0x3f)
+                throw usage_error("--iv: bytes 17..24 carry 6 bits each; byte " +
+                                  std::to_string(i) + " is out of range");
+        const auto bits = number_arg(o, "length", 10, max_mac_bits);
+        const auto data = hex_arg(o, "in", 0);
+        if (data.size() != (bits + 7) / 8)
+            throw usage_error("--in must hold exactly ceil(length/8) = " +
+                              std::to_string((bits + 7) / 8) + " bytes");
+        std::array<uint8_t, zuc256_mac::max_tag_bytes> tag{};
+        zuc256_mac::compute(std::span<const uint8_t, zuc256_mac::key_bytes>(
+                                key.data(), zuc256_mac::key_bytes),
+                            std::span<const uint8_t, zuc256_mac::iv_bytes>(
+                                iv.data(), zuc256_mac::iv_bytes),
+                            data,
+                            bits,
+                            static_cast<unsigned>(tag_bits),
+                            tag);
+        std::printf("%s\n", to_hex(std::span(tag).first(tag_bits / 8)).c_str());
         return 0;
     }
     if (cmd == "rs255") {

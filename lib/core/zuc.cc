@@ -70,6 +70,36 @@ constexpr std::uint16_t kD128[16] = { 0x44d7, 0x26bc, 0x626b, 0x135e, 0x5789, 0x
 constexpr std::uint8_t kD256[16] = { 0x22, 0x2f, 0x24, 0x2a, 0x6d, 0x40, 0x40, 0x40,
                                      0x40, 0x40, 0x40, 0x40, 0x40, 0x52, 0x10, 0x30 };
 
+// The MAC sets of the same paper: they differ from the keystream set only in d_0 and d_2
+// (32-bit tag: 0x22, 0x25; 64-bit: 0x23, 0x24; 128-bit: 0x23, 0x25).
+constexpr std::uint8_t kD256Mac32[16] = {
+    0x22, 0x2f, 0x25, 0x2a, 0x6d, 0x40, 0x40, 0x40,
+    0x40, 0x40, 0x40, 0x40, 0x40, 0x52, 0x10, 0x30
+};
+constexpr std::uint8_t kD256Mac64[16] = {
+    0x23, 0x2f, 0x24, 0x2a, 0x6d, 0x40, 0x40, 0x40,
+    0x40, 0x40, 0x40, 0x40, 0x40, 0x52, 0x10, 0x30
+};
+constexpr std::uint8_t kD256Mac128[16] = {
+    0x23, 0x2f, 0x25, 0x2a, 0x6d, 0x40, 0x40, 0x40,
+    0x40, 0x40, 0x40, 0x40, 0x40, 0x52, 0x10, 0x30
+};
+
+const std::uint8_t* d256_constants(zuc256_variant variant)
+{
+    switch (variant) {
+    case zuc256_variant::keystream:
+        return kD256;
+    case zuc256_variant::mac32:
+        return kD256Mac32;
+    case zuc256_variant::mac64:
+        return kD256Mac64;
+    case zuc256_variant::mac128:
+        return kD256Mac128;
+    }
+    throw std::invalid_argument("zuc256: unknown constant set");
+}
+
 constexpr std::uint32_t kMod31 = 0x7fffffff;
 
 inline std::uint32_t rotl(std::uint32_t x, unsigned k)
@@ -164,7 +194,8 @@ zuc zuc::zuc128(std::span<const std::uint8_t, key128_bytes> key,
 }
 
 zuc zuc::zuc256(std::span<const std::uint8_t, key256_bytes> k,
-                std::span<const std::uint8_t, iv256_bytes> iv)
+                std::span<const std::uint8_t, iv256_bytes> iv,
+                zuc256_variant variant)
 {
     for (std::size_t i = 17; i < iv256_bytes; ++i) {
         if (iv[i] > 0x3f)
@@ -172,7 +203,7 @@ zuc zuc::zuc256(std::span<const std::uint8_t, key256_bytes> k,
                 "zuc256: IV bytes 17..24 carry 6 bits each; byte " + std::to_string(i) +
                 " is out of range");
     }
-    const auto* d = kD256;
+    const std::uint8_t* d = d256_constants(variant);
     zuc z;
     auto& s = z.d_lfsr;
     s[0] = cell(k[0], d[0], k[21], k[16]);

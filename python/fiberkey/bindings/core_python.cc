@@ -10,6 +10,7 @@
 #include <fiberkey/g709_scrambler.h>
 #include <fiberkey/otu_frame.h>
 #include <fiberkey/zuc.h>
+#include <fiberkey/zuc_mac.h>
 
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -28,6 +29,12 @@ std::span<const uint8_t, N> fixed(const py::bytes& b, const char* what)
         throw std::invalid_argument(std::string(what) + " must be " + std::to_string(N) +
                                     " bytes");
     return std::span<const uint8_t, N>(reinterpret_cast<const uint8_t*>(v.data()), N);
+}
+
+std::span<const uint8_t> view(const py::bytes& b)
+{
+    const std::string_view v(b);
+    return std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(v.data()), v.size());
 }
 
 py::bytes as_bytes(const std::vector<uint8_t>& v)
@@ -198,6 +205,58 @@ void bind_core(py::module& m)
         py::arg("data"),
         py::arg("length_bits"),
         "128-EEA3: encrypts or decrypts length_bits bits of data.");
+
+    m.def(
+        "eia3_mac",
+        [](const py::bytes& key,
+           uint32_t count,
+           unsigned bearer,
+           unsigned direction,
+           const py::bytes& message,
+           uint64_t length_bits) {
+            return eia3::mac(fixed<16>(key, "key"),
+                             count,
+                             bearer,
+                             direction,
+                             view(message),
+                             length_bits);
+        },
+        py::arg("key"),
+        py::arg("count"),
+        py::arg("bearer"),
+        py::arg("direction"),
+        py::arg("message"),
+        py::arg("length_bits"),
+        "128-EIA3 (3GPP): the 32-bit MAC, as an int, of the first length_bits bits of "
+        "message (MSB first) under the 16-byte key IK, COUNT, BEARER (0..31) and "
+        "DIRECTION (0 or 1). Raises ValueError on a bad argument or a message shorter than "
+        "ceil(length_bits / 8) bytes.");
+    m.def(
+        "zuc256_mac",
+        [](const py::bytes& key,
+           const py::bytes& iv,
+           const py::bytes& message,
+           uint64_t length_bits,
+           unsigned tag_bits) {
+            std::vector<uint8_t> tag(zuc256_mac::max_tag_bytes);
+            zuc256_mac::compute(fixed<zuc256_mac::key_bytes>(key, "key"),
+                                fixed<zuc256_mac::iv_bytes>(iv, "iv"),
+                                view(message),
+                                length_bits,
+                                tag_bits,
+                                tag);
+            tag.resize(tag_bits / 8);
+            return as_bytes(tag);
+        },
+        py::arg("key"),
+        py::arg("iv"),
+        py::arg("message"),
+        py::arg("length_bits"),
+        py::arg("tag_bits"),
+        "The ZUC-256 MAC (2018 paper): the tag_bits / 8 bytes (tag_bits 32, 64 or 128) of "
+        "the tag of the first length_bits bits of message (MSB first) under a 32-byte key "
+        "and a 25-byte IV whose last 8 bytes hold 6 bits each. Raises ValueError on a bad "
+        "argument.");
 
     py::class_<frame_cipher>(
         m, "frame_cipher", "Encrypts the covered bytes of one 16,830-byte frame.")

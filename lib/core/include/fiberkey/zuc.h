@@ -14,6 +14,13 @@
 namespace fiberkey {
 
 /*!
+ * \brief Which 7-bit constants d_0..d_15 ZUC-256 loads with its key and IV (the 2018
+ * design-team paper): one set for keystream generation (encryption) and one for each
+ * MAC tag size.
+ */
+enum class zuc256_variant { keystream, mac32, mac64, mac128 };
+
+/*!
  * \brief The ZUC keystream generator (portable C++, no SIMD assumption).
  *
  * One class serves both key sizes: the LFSR, bit reorganisation and F are the same in
@@ -33,10 +40,13 @@ public:
     static zuc zuc128(std::span<const std::uint8_t, key128_bytes> key,
                       std::span<const std::uint8_t, iv128_bytes> iv);
 
-    //! ZUC-256 with a 32-byte key and a 25-byte IV whose last 8 bytes hold 6 bits each.
-    //! Throws std::invalid_argument if any of those bytes has one of its top two bits set.
+    //! ZUC-256 with a 32-byte key and a 25-byte IV whose last 8 bytes hold 6 bits each,
+    //! loaded with the constants of \p variant (the keystream set unless a MAC asks for
+    //! its own). Throws std::invalid_argument if any of those IV bytes has one of its top
+    //! two bits set.
     static zuc zuc256(std::span<const std::uint8_t, key256_bytes> key,
-                      std::span<const std::uint8_t, iv256_bytes> iv);
+                      std::span<const std::uint8_t, iv256_bytes> iv,
+                      zuc256_variant variant = zuc256_variant::keystream);
 
     zuc(const zuc&) = delete;
     zuc& operator=(const zuc&) = delete;
