@@ -37,9 +37,11 @@ namespace {
 const char* const usage_text =
     "usage: fiberkey-replay FILE [--format sigmf|f32|i16] [--rate SAMPLES_PER_S]\n"
     "                       [--samples-per-bit N] [--scale X] [--fec on|off]\n"
-    "                       [--key HEX --direction 0|1 [--epoch 0..3]] [--payload-out FILE]\n"
+    "                       [--key HEX --direction 0|1 [--epoch 0..3]] [--integrity on|off]\n"
+    "                       [--payload-out FILE]\n"
     "  Decodes a capture: soft frame sync, slicer, G.709 line decoder; with a key also\n"
-    "  ZUC decryption and the demux. FILE is BASE[.sigmf-meta|.sigmf-data] for sigmf, the\n"
+    "  ZUC decryption, the frames' integrity tags (--integrity off for captures of links\n"
+    "  that ran without them) and the demux. FILE is BASE[.sigmf-meta|.sigmf-data] for sigmf, the\n"
     "  sample file otherwise (int16 samples are multiplied by --scale, default 1/32768).\n"
     "  Prints frames found, lock events and FEC counts.\n";
 
@@ -53,6 +55,7 @@ struct options {
     std::vector<uint8_t> key;
     std::optional<int> direction;
     int epoch = 0;
+    bool integrity = true;
     std::string payload_out;
 };
 
@@ -97,6 +100,8 @@ options parse(int argc, char** argv)
             o.scale = number(a, v, -1e30, 1e30);
         else if (a == "--fec" && (v == "on" || v == "off"))
             o.fec = v == "on";
+        else if (a == "--integrity" && (v == "on" || v == "off"))
+            o.integrity = v == "on";
         else if (a == "--direction")
             o.direction = integer(a, v, 0, 1);
         else if (a == "--epoch")
@@ -181,7 +186,8 @@ int run(const options& o)
     fk::otu_demux::sptr demux;
     gr::blocks::vector_sink_b::sptr payload;
     if (!o.key.empty()) {
-        crypt = fk::zuc_crypt::make(*o.direction, false, o.key, o.epoch);
+        crypt = fk::zuc_crypt::make(
+            *o.direction, false, o.key, o.epoch, "auto", false, o.integrity);
         demux = fk::otu_demux::make();
         payload = gr::blocks::vector_sink_b::make();
         tb->connect(decoder, 0, crypt, 0);
@@ -213,10 +219,13 @@ int run(const options& o)
                 static_cast<unsigned long long>(decoder->uncorrectable_codewords()));
     if (crypt) {
         std::printf(
-            "frames decrypted: %llu, dropped %llu; payload bytes %zu; INT accepted "
-            "%llu, uncorrectable %llu\n",
+            "frames decrypted: %llu, dropped %llu (integrity tag failed %llu, damaged "
+            "beyond the codes %llu); payload bytes %zu; INT accepted %llu, uncorrectable "
+            "%llu\n",
             static_cast<unsigned long long>(crypt->frames_processed()),
             static_cast<unsigned long long>(crypt->frames_dropped()),
+            static_cast<unsigned long long>(crypt->frames_rejected_by_tag()),
+            static_cast<unsigned long long>(crypt->frames_damaged()),
             payload->data().size(),
             static_cast<unsigned long long>(demux->int_accepted()),
             static_cast<unsigned long long>(demux->int_uncorrectable()));

@@ -88,6 +88,16 @@ def parse_args(argv):
                           "for post-processing and re-keying at scale (soak runs)")
     run.add_argument("--eve", choices=("none", "tap", "compromised"), default="none",
                      help="eavesdropper: none, a passive tap, or a tap with the session keys")
+    run.add_argument("--tamper", type=float, default=0.0, metavar="P",
+                     help="active attacker: once both directions are keyed, flip payload "
+                          "and INT ciphertext bits in a fraction P of the frames of each "
+                          "direction and re-encode the FEC so that the line code sees no "
+                          "error; the frames' integrity tags must reject every one "
+                          "(default 0; with --integrity off the run shows what gets "
+                          "through and fails)")
+    run.add_argument("--integrity", choices=("on", "off"),
+                     help="the ZUC-256 integrity tag on every frame (default: on with FEC; "
+                          "without FEC the line's own bit errors would fail most frames)")
     run.add_argument("--json", metavar="FILE", help="write the results as one JSON object")
     run.add_argument("--plot", metavar="FILE.png", help="draw the figures into a PNG")
     run.add_argument("--record", metavar="DIR",
@@ -141,6 +151,10 @@ def parse_args(argv):
         p.error("--seconds, --timeout and --record-frames must be positive")
     if args.channel == "direct" and (args.eve != "none" or args.record):
         p.error("--eve and --record need --channel analog")
+    if args.integrity is None:
+        args.integrity = "on" if args.fec == "on" else "off"
+    if not 0.0 <= args.tamper <= 1.0:
+        p.error(f"--tamper is a fraction of the frames in [0, 1], got {args.tamper}")
     if args.rounds == "model" and args.eve == "compromised":
         p.error("--eve compromised observes negotiated rounds: it needs --rounds negotiated")
     return args
@@ -374,7 +388,8 @@ class link_sim:
                       post_process=True, pp_mode=fiberkey.quantizer_mode_name(pp.mode),
                       bits_per_round=pp.bits_per_round, batch_rounds=pp.batch_rounds,
                       alpha=pp.alpha, rekey=True,
-                      rounds_source="negotiator" if negotiate else "external")
+                      rounds_source="negotiator" if negotiate else "external",
+                      integrity=args.integrity == "on")
         if args.link_start == "sm2":
             ids = sm2_identities(workdir)
             node_keys = {n: dict(own_key_file=ids[n][0], peer_public_file=ids[n][1],
@@ -425,14 +440,26 @@ class link_sim:
         self.links, self.syncs, self.noise, self.eve_decoders = {}, {}, {}, {}
         self.recordings = []
         self.eve_observer = None
+        self.tamperers = {}
         for d, (tx, rx) in enumerate((("A", "B"), ("B", "A"))):
+            line = (self.nodes[tx], 0)
+            if args.tamper > 0:
+                # Switched on once the link is keyed (run): link start is in the clear
+                # and the SM2 exchange authenticates itself.
+                tamperer = fiberkey.line_fault_injector(
+                    seed=(args.seed * 16 + 4 * d + 3) if seeded else 0)
+                self.tb.connect(line, tamperer)
+                self.tamperers[d] = tamperer
+                self.profiled.append((f"{DIRECTIONS[d]} tamperer", tamperer))
+                line = tamperer
             if args.channel == "analog":
-                self.build_fiber(d, tx, rx, seeded)
+                self.build_fiber(d, line, rx, seeded)
             else:
-                self.tb.connect((self.nodes[tx], 0), (self.nodes[rx], 1))
+                self.tb.connect(line, (self.nodes[rx], 1))
 
-    def build_fiber(self, d, tx, rx, seeded):
+    def build_fiber(self, d, line, rx, seeded):
         a = self.args
+        tx = "A" if d == 0 else "B"
         seed = a.seed * 16 + 4 * d if seeded else 0
         tap = a.eve != "none"
         modulator = fiberkey.ook_modulator(1, a.launch_dbm, a.extinction_db, 0.0)
@@ -445,8 +472,7 @@ class link_sim:
         noise = fiberkey.noise_injector(1, a.noise_law, a.noise_low, a.noise_high,
                                         seed + 2 if seeded else 0)
         slicer = fiberkey.slicer(1, 0, "tag")
-        self.tb.connect((self.nodes[tx], 0), modulator, fiber, sync, noise, slicer,
-                        (self.nodes[rx], 1))
+        self.tb.connect(line, modulator, fiber, sync, noise, slicer, (self.nodes[rx], 1))
         self.links[d], self.syncs[d], self.noise[d] = fiber, sync, noise
         for name, block in (("ook_modulator", modulator), ("fiber_link", fiber),
                             ("soft_frame_sync", sync), ("noise_injector", noise),
@@ -482,7 +508,9 @@ class link_sim:
         frames = decoder
         if a.eve == "compromised":
             node = self.nodes[tx]
-            crypt = fiberkey.zuc_crypt(d, False, [], 0, "auto", a.link_start == "sm2")
+            # She reads what she can decrypt: the integrity tag protects the receivers,
+            # not her (and her own bit errors would otherwise cost her frames).
+            crypt = fiberkey.zuc_crypt(d, False, [], 0, "auto", a.link_start == "sm2", False)
             self.tb.msg_connect(node.keys, "tx_key", crypt, "key")
             self.tb.msg_connect(node.pp_own, "session_key", crypt, "key")
             self.tb.msg_connect(node.pp_own, "send", self.keyrec, "leader_messages")
@@ -534,6 +562,7 @@ class link_sim:
                     self.memory_at_first_key = memory_mib()
                 if self.memory_at_half is None and min(agreed) >= max(2, a.keys // 2):
                     self.memory_at_half = memory_mib()
+                self.start_tampering()
                 if a.seconds > 0 and elapsed >= a.seconds:
                     outcome = "seconds"
                     break
@@ -550,12 +579,45 @@ class link_sim:
             # may still wait in the recorder's queue: Eve needs them.
             if a.eve == "compromised":
                 self.keyrec.settle()
+            if outcome != "timeout":
+                self.stop_tampering()
         finally:
             self.memory_at_end = memory_mib()
             self.tb.stop()
             self.tb.wait()
         self.wall = time.monotonic() - start
         return outcome
+
+    def receivers(self, d):
+        return self.nodes["B" if d == 0 else "A"].rx_crypt
+
+    def start_tampering(self):
+        """Turns the attacker on once both receivers decrypt (the link is keyed)."""
+        if not self.tamperers or getattr(self, "tampering", False):
+            return
+        if all(self.receivers(d).frames_processed() > 0 for d in (0, 1)):
+            for t in self.tamperers.values():
+                t.set_tamper_probability(self.args.tamper)
+            self.tampering = True
+
+    def stop_tampering(self, frames_after=64, longest=30.0):
+        """Turns the attacker off and waits until every frame she touched has reached
+        its receiver's crypt (frames_after more frames processed there), so that the
+        tampered and rejected counts compare exactly."""
+        if not self.tamperers:
+            return
+        for t in self.tamperers.values():
+            t.set_tamper_probability(0.0)
+
+        def handled(d):
+            rx = self.receivers(d)
+            return rx.frames_processed() + rx.frames_dropped()
+
+        target = {d: handled(d) + frames_after for d in (0, 1)}
+        deadline = time.monotonic() + longest
+        while (any(handled(d) < target[d] for d in (0, 1))
+               and time.monotonic() < deadline):
+            time.sleep(0.05)
 
     def stop_recordings(self):
         """Shuts the gate of each capture once it holds --record-frames frames; what is
@@ -630,6 +692,11 @@ def direction_figures(sim, d, frames):
         "payload_bytes_wrong": sim.checkers[leader + follower].wrong,
         "frames_dropped": (sim.nodes[leader].tx_crypt.frames_dropped()
                            + sim.nodes[follower].rx_crypt.frames_dropped()),
+        "integrity": a.integrity == "on",
+        "frames_tampered": sim.tamperers[d].frames_tampered() if d in sim.tamperers else 0,
+        "frames_rejected_by_tag": sim.nodes[follower].rx_crypt.frames_rejected_by_tag(),
+        "frames_damaged": sim.nodes[follower].rx_crypt.frames_damaged(),
+        "tag_alarm": sim.nodes[follower].rx_crypt.tag_alarm(),
     }
     if patent_mode(a) and follower_keys:
         out["raw_bits_per_round"] = used / a.batch_rounds if used == used else None
@@ -858,6 +925,10 @@ def print_report(res):
               f"per wall-clock second {r['keys_per_wall_second']:.3f}; batches failed "
               f"{r['batches_failed']}; client bytes checked {r['payload_bytes_checked']:,}, "
               f"wrong {r['payload_bytes_wrong']}")
+        if r["frames_tampered"] or r["frames_rejected_by_tag"]:
+            print(f"  active attacker: {r['frames_tampered']:,} frames tampered, "
+                  f"{r['frames_rejected_by_tag']:,} rejected by their integrity tag, tag alarm "
+                  f"{'raised' if r['tag_alarm'] else 'not raised'}")
         if "eve" in r:
             e = r["eve"]
             kba = e["key_bit_agreement"]
@@ -988,6 +1059,9 @@ def check(res, args):
             problems.append(f"{name}: {r['payload_bytes_wrong']} client bytes wrong")
         if r["payload_bytes_checked"] == 0:
             problems.append(f"{name}: no client byte arrived")
+        if r["frames_rejected_by_tag"] != r["frames_tampered"]:
+            problems.append(f"{name}: {r['frames_tampered']} frames tampered, "
+                            f"{r['frames_rejected_by_tag']} rejected by their tag")
         if args.seconds <= 0 and r["keys_agreed"] < args.keys:
             problems.append(f"{name}: {r['keys_agreed']} of {args.keys} seed keys")
     return problems

@@ -3,11 +3,13 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 // ZUC throughput: the portable generator, the raw ipsec-mb multi-buffer call, the
-// frame cipher on each backend, and the zuc_crypt block in a flowgraph. Bytes/s are
+// frame cipher on each backend, the frame integrity tag, and the zuc_crypt block in a
+// flowgraph with and without the tag. Bytes/s are
 // printed by Google Benchmark (--benchmark_counters_tabular=true for a table).
 #include "frame_source.h"
 
 #include <fiberkey/frame_cipher.h>
+#include <fiberkey/frame_tag.h>
 #include <fiberkey/zuc.h>
 #include <gnuradio/blocks/null_sink.h>
 #include <gnuradio/fiberkey/frame_tags.h>
@@ -73,6 +75,44 @@ BENCHMARK(frame_cipher_crypt)
 #endif
     ;
 
+// The integrity tag of one frame: seal (transmit) and verify with the INT RS check
+// (receive), each a 64-bit ZUC-256 MAC over 15,513 bytes plus the MAC key derivation.
+void frame_tag_seal(benchmark::State& state)
+{
+    fiberkey::frame_tag tagger;
+    std::vector<uint8_t> frame(fl::frame_bytes, 0x5a);
+    const fiberkey::otu_frame::frame_ref f(frame.data(), fl::frame_bytes);
+    fiberkey::otu_frame::write_int(f, std::vector<uint8_t>(fl::int_info_bytes, 0xa5));
+    const auto key = test_key();
+    uint32_t count = 0;
+    for (auto _ : state) {
+        tagger.seal(f, key, count++, 0);
+        benchmark::DoNotOptimize(frame.data());
+    }
+    state.counters["frames/s"] =
+        benchmark::Counter(double(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(frame_tag_seal);
+
+void frame_tag_verify(benchmark::State& state)
+{
+    fiberkey::frame_tag tagger;
+    std::vector<uint8_t> frame(fl::frame_bytes, 0x5a);
+    const fiberkey::otu_frame::frame_ref f(frame.data(), fl::frame_bytes);
+    fiberkey::otu_frame::write_int(f, std::vector<uint8_t>(fl::int_info_bytes, 0xa5));
+    const auto key = test_key();
+    tagger.seal(f, key, 7, 0);
+    const std::vector<uint8_t> sealed = frame;
+    for (auto _ : state) {
+        std::memcpy(frame.data(), sealed.data(), sealed.size());
+        const auto info = fiberkey::otu_frame::decode_int(f);
+        benchmark::DoNotOptimize(tagger.verify(f, info.info, key, 7, 0));
+    }
+    state.counters["frames/s"] =
+        benchmark::Counter(double(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(frame_tag_verify);
+
 #ifdef FIBERKEY_HAVE_IPSEC_MB
 // The peer to hold zuc_crypt against: ipsec-mb's own 16-buffer call over the same lanes.
 void ipsec_mb_raw_16_lanes(benchmark::State& state)
@@ -127,30 +167,40 @@ void harness_only(benchmark::State& state)
 }
 BENCHMARK(harness_only)->Unit(benchmark::kMillisecond)->UseRealTime();
 
+// Transmit side: encryption, and with range(1) the integrity tag sealed before it.
 void zuc_crypt_block(benchmark::State& state)
 {
     const std::string backend = state.range(0) ? "ipsec-mb" : "portable";
+    const bool integrity = state.range(1) != 0;
     const uint64_t frames = 100000;
     const auto key = test_key();
     for (auto _ : state) {
         auto tb = gr::make_top_block("bench");
         auto src = gnuradio::make_block_sptr<fiberkey_bench::tagged_frames>(frames);
-        auto crypt = gr::fiberkey::zuc_crypt::make(
-            0, true, std::vector<uint8_t>(key.begin(), key.end()), 0, backend);
+        auto crypt =
+            gr::fiberkey::zuc_crypt::make(0,
+                                          true,
+                                          std::vector<uint8_t>(key.begin(), key.end()),
+                                          0,
+                                          backend,
+                                          false,
+                                          integrity);
         auto sink = gr::blocks::null_sink::make(fl::frame_bytes);
         tb->connect(src, 0, crypt, 0);
         tb->connect(crypt, 0, sink, 0);
         tb->run();
     }
-    state.SetLabel(backend);
+    state.SetLabel(backend + (integrity ? ", integrity tag" : ", no tag"));
     state.SetBytesProcessed(int64_t(state.iterations()) * frames * fl::frame_bytes);
     state.counters["frames/s"] = benchmark::Counter(double(state.iterations() * frames),
                                                     benchmark::Counter::kIsRate);
 }
 BENCHMARK(zuc_crypt_block)
-    ->Arg(0)
+    ->Args({ 0, 0 })
+    ->Args({ 0, 1 })
 #ifdef FIBERKEY_HAVE_IPSEC_MB
-    ->Arg(1)
+    ->Args({ 1, 0 })
+    ->Args({ 1, 1 })
 #endif
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();

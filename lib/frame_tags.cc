@@ -17,6 +17,7 @@ namespace fiberkey {
 
 FIBERKEY_CACHED_SYMBOL(frame_counter)
 FIBERKEY_CACHED_SYMBOL(key_epoch)
+FIBERKEY_CACHED_SYMBOL(fec_uncorrectable)
 FIBERKEY_CACHED_SYMBOL(epoch)
 FIBERKEY_CACHED_SYMBOL(start_counter)
 FIBERKEY_CACHED_SYMBOL(direction)

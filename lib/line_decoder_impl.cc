@@ -99,10 +99,12 @@ bool line_decoder_impl::finish_frame(uint8_t* out, uint64_t out_offset)
     ::fiberkey::g709_scrambler::apply(d_frame);
     using tracker = ::fiberkey::frame_counter_tracker;
     tracker::trust trusted{}; // nothing without FEC
+    std::size_t uncorrectable = 0;
     if (d_fec) {
         const auto c = ::fiberkey::g709_fec::decode(d_frame);
         d_corrected += c.corrected_symbols;
-        d_uncorrectable += c.uncorrectable_codewords;
+        uncorrectable = c.uncorrectable_codewords;
+        d_uncorrectable += uncorrectable;
         trusted = tracker::trust_from_fec(c.uncorrectable_mask);
     }
     const auto header = ::fiberkey::otu_frame::read_header(d_frame.data());
@@ -115,6 +117,11 @@ bool line_decoder_impl::finish_frame(uint8_t* out, uint64_t out_offset)
     add_item_tag(
         0, out_offset, frame_tags::frame_counter(), pmt::from_uint64(view->counter));
     add_item_tag(0, out_offset, frame_tags::key_epoch(), pmt::from_long(view->epoch));
+    if (uncorrectable > 0) // a later integrity failure is then no sign of tampering
+        add_item_tag(0,
+                     out_offset,
+                     frame_tags::fec_uncorrectable(),
+                     pmt::from_uint64(uncorrectable));
     if (!pmt::is_null(d_pending_lock)) {
         add_item_tag(0, out_offset, d_lock_key, d_pending_lock);
         d_pending_lock = pmt::PMT_NIL;

@@ -34,7 +34,8 @@ line_fault_injector::sptr line_fault_injector::make(double drop_probability,
                                                     uint64_t outage_frames,
                                                     const std::string& outage_fill,
                                                     uint64_t phase_bits,
-                                                    uint64_t seed)
+                                                    uint64_t seed,
+                                                    double tamper_probability)
 {
     fk::line_fault_config c;
     c.drop_probability = drop_probability;
@@ -47,6 +48,7 @@ line_fault_injector::sptr line_fault_injector::make(double drop_probability,
     c.outage_frames = outage_frames;
     c.fill = fk::parse_outage_fill(outage_fill);
     c.phase_bits = phase_bits;
+    c.tamper_probability = tamper_probability;
     return gnuradio::make_block_sptr<line_fault_injector_impl>(c, seed);
 }
 
@@ -95,6 +97,11 @@ void line_fault_injector_impl::set_bursts(double bursts_per_frame, int burst_bit
 void line_fault_injector_impl::set_int_loss_probability(double p)
 {
     reconfigure([p](fk::line_fault_config& c) { c.int_loss_probability = p; });
+}
+
+void line_fault_injector_impl::set_tamper_probability(double p)
+{
+    reconfigure([p](fk::line_fault_config& c) { c.tamper_probability = p; });
 }
 
 void line_fault_injector_impl::set_active_window(uint64_t active_from_frame,

@@ -20,6 +20,7 @@ public:
     void set_drop_probability(double p) override;
     void set_bursts(double bursts_per_frame, int burst_bits) override;
     void set_int_loss_probability(double p) override;
+    void set_tamper_probability(double p) override;
     void set_active_window(uint64_t active_from_frame, uint64_t active_frames) override;
     void set_outage(uint64_t outage_start_frame,
                     uint64_t outage_frames,
@@ -31,6 +32,8 @@ public:
     uint64_t bit_errors() const override { return counters().bit_errors; }
     uint64_t outage_frames() const override { return counters().outage_frames; }
     uint64_t int_corrupted() const override { return counters().int_corrupted; }
+    uint64_t frames_tampered() const override { return counters().frames_tampered; }
+    uint64_t tampered_bits() const override { return counters().tampered_bits; }
     bool test_seeded() const override { return d_core.test_seeded(); }
 
     void forecast(int noutput_items, gr_vector_int& ninput_items_required) override;

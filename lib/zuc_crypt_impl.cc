@@ -41,10 +41,18 @@ zuc_crypt::sptr zuc_crypt::make(int direction,
                                 const std::vector<uint8_t>& key,
                                 int epoch,
                                 const std::string& backend,
-                                bool allow_clear)
+                                bool allow_clear,
+                                bool integrity,
+                                double tag_alarm_threshold)
 {
-    return gnuradio::make_block_sptr<zuc_crypt_impl>(
-        direction, transmit, key, epoch, backend, allow_clear);
+    return gnuradio::make_block_sptr<zuc_crypt_impl>(direction,
+                                                     transmit,
+                                                     key,
+                                                     epoch,
+                                                     backend,
+                                                     allow_clear,
+                                                     integrity,
+                                                     tag_alarm_threshold);
 }
 
 zuc_crypt_impl::zuc_crypt_impl(int direction,
@@ -52,12 +60,15 @@ zuc_crypt_impl::zuc_crypt_impl(int direction,
                                const std::vector<uint8_t>& key,
                                int epoch,
                                const std::string& backend,
-                               bool allow_clear)
+                               bool allow_clear,
+                               bool integrity,
+                               double tag_alarm_threshold)
     : gr::block("zuc_crypt",
                 gr::io_signature::make(1, 1, layout::frame_bytes),
                 gr::io_signature::make(1, 1, layout::frame_bytes)),
       d_direction(static_cast<unsigned>(direction)),
       d_transmit(transmit),
+      d_integrity(integrity),
       d_link_start(allow_clear),
       d_cipher(::fiberkey::parse_zuc_backend(backend)),
       d_schedule(transmit ? key_schedule::role::transmit : key_schedule::role::receive),
@@ -68,6 +79,7 @@ zuc_crypt_impl::zuc_crypt_impl(int direction,
     if (direction != 0 && direction != 1)
         throw std::invalid_argument("zuc_crypt: direction is 0 (A to B) or 1 (B to A)");
     check_epoch(epoch);
+    set_tag_alarm_threshold(tag_alarm_threshold);
     if (!key.empty())
         d_schedule.install(key_span(key), static_cast<unsigned>(epoch), 0);
 
@@ -158,10 +170,81 @@ void zuc_crypt_impl::drop(uint64_t counter, unsigned epoch, const std::string& w
 {
     ++d_dropped;
     if (why != d_last_drop) {
-        d_logger->warn("frame {} dropped: {}", counter, why);
         report("frame_dropped", counter, epoch, why);
         d_last_drop = why;
     }
+    // The log names each cause the first time, then once per log_quiet_drops more drops
+    // of it (a line that loses a third of its frames must not flood stderr).
+    auto [unlogged, first] = d_unlogged_drops.try_emplace(why, 0);
+    if (first || unlogged->second >= log_quiet_drops) {
+        d_logger->warn("frame {} dropped: {}{}",
+                       counter,
+                       why,
+                       first ? std::string()
+                             : " (" + std::to_string(unlogged->second) +
+                                   " more since the last such line)");
+        unlogged->second = 0;
+    } else {
+        ++unlogged->second;
+    }
+}
+
+void zuc_crypt_impl::set_tag_alarm_threshold(double fraction)
+{
+    if (!(fraction >= 0.0 && fraction < 1.0))
+        throw std::invalid_argument("zuc_crypt: the tag alarm threshold is in [0, 1)");
+    d_alarm_threshold = fraction;
+}
+
+void zuc_crypt_impl::record_tag(bool failed, uint32_t counter, unsigned epoch)
+{
+    d_window[d_window_next] = failed;
+    d_window_next = (d_window_next + 1) % alarm_window;
+    const std::size_t failures = d_window.count();
+    if (!d_alarm && failures > d_alarm_threshold * static_cast<double>(alarm_window)) {
+        d_alarm = true;
+        d_logger->warn("direction {}: tag alarm at frame {}: {} of the last {} frames "
+                       "failed their integrity tag",
+                       d_direction,
+                       counter,
+                       failures,
+                       alarm_window);
+        report("tag_alarm", counter, epoch, std::to_string(failures) + " failures");
+    } else if (d_alarm && failures == 0) {
+        d_alarm = false;
+        d_logger->info(
+            "direction {}: tag alarm cleared at frame {}", d_direction, counter);
+        report("tag_alarm_cleared", counter, epoch, "");
+    }
+}
+
+bool zuc_crypt_impl::authentic(uint8_t* frame,
+                               const ::fiberkey::session_key& key,
+                               uint32_t counter,
+                               unsigned epoch,
+                               bool fec_failed)
+{
+    using namespace ::fiberkey;
+    const otu_frame::frame_ref whole(frame, layout::frame_bytes);
+    const auto int_block = otu_frame::decode_int(whole);
+    if (!int_block.ok()) { // the tag cannot be checked: a line fault, not a verdict
+        ++d_damaged;
+        drop(counter, epoch, "INT block uncorrectable");
+        return false;
+    }
+    const bool ok = d_tagger.verify(whole, int_block.info, key, counter, d_direction);
+    if (!ok && fec_failed) {
+        ++d_damaged;
+        drop(counter, epoch, "uncorrectable codewords");
+        return false;
+    }
+    record_tag(!ok, counter, epoch);
+    if (!ok) {
+        ++d_rejected_by_tag;
+        ++d_dropped;
+        report("frame_rejected_by_tag", counter, epoch, "integrity tag mismatch");
+    }
+    return ok;
 }
 
 void zuc_crypt_impl::emit(uint32_t counter,
@@ -212,6 +295,7 @@ int zuc_crypt_impl::general_work(int noutput_items,
         const uint64_t offset = first + i;
         std::optional<uint64_t> counter;
         std::optional<long> epoch_tag;
+        bool fec_failed = false;
         std::vector<const gr::tag_t*> others;
         for (; tag != tags.end() && tag->offset == offset; ++tag) {
             if (pmt::eq(tag->key, frame_tags::frame_counter()) &&
@@ -220,6 +304,8 @@ int zuc_crypt_impl::general_work(int noutput_items,
             else if (pmt::eq(tag->key, frame_tags::key_epoch()) &&
                      pmt::is_integer(tag->value))
                 epoch_tag = pmt::to_long(tag->value);
+            else if (pmt::eq(tag->key, frame_tags::fec_uncorrectable()))
+                fec_failed = true;
             else if (!pmt::eq(tag->key, frame_tags::key_epoch()))
                 others.push_back(&*tag);
         }
@@ -244,7 +330,11 @@ int zuc_crypt_impl::general_work(int noutput_items,
             emit(count, rx_epoch, others, produced++);
             continue;
         }
+        // With integrity a received frame changes the key schedule only once its tag
+        // holds: a forged epoch must not make the receiver switch or wipe keys.
+        const bool verify = !d_transmit && d_integrity;
         const auto sel = d_transmit ? d_schedule.for_transmit(count)
+                         : verify   ? d_schedule.peek_receive(count, rx_epoch)
                                     : d_schedule.for_receive(count, rx_epoch);
         if (sel.result == key_schedule::verdict::no_key && d_transmit &&
             d_link_start.clear_allowed()) {
@@ -259,6 +349,26 @@ int zuc_crypt_impl::general_work(int noutput_items,
             drop(count, sel.epoch, key_schedule::to_string(sel.result));
             continue;
         }
+        const std::span<uint8_t> out_frame(dst, layout::frame_bytes);
+        if (d_transmit && d_integrity) { // sealed in the clear, then encrypted with it
+            std::memcpy(dst, src, layout::frame_bytes);
+            d_tagger.seal(::fiberkey::otu_frame::frame_ref(dst, layout::frame_bytes),
+                          *sel.key,
+                          count,
+                          d_direction);
+            d_cipher.crypt(out_frame, *sel.key, count, d_direction);
+        } else {
+            d_cipher.crypt(std::span<const uint8_t>(src, layout::frame_bytes),
+                           out_frame,
+                           *sel.key,
+                           count,
+                           d_direction);
+        }
+        if (verify) {
+            if (!authentic(dst, *sel.key, count, sel.epoch, fec_failed))
+                continue;
+            d_schedule.accept_receive(count, rx_epoch);
+        }
         d_last_drop.clear();
         d_link_start.keyed();
         if (d_last_epoch != sel.epoch) {
@@ -269,12 +379,6 @@ int zuc_crypt_impl::general_work(int noutput_items,
             report("key_activated", count, sel.epoch, "");
             d_last_epoch = sel.epoch;
         }
-
-        d_cipher.crypt(std::span<const uint8_t>(src, layout::frame_bytes),
-                       std::span<uint8_t>(dst, layout::frame_bytes),
-                       *sel.key,
-                       count,
-                       d_direction);
         if (d_transmit) // the epoch byte is in the clear overhead
             ::fiberkey::otu_frame::mark_epoch(dst, sel.epoch);
         ++d_processed;

@@ -7,11 +7,14 @@
 #define INCLUDED_FIBERKEY_ZUC_CRYPT_IMPL_H
 
 #include <fiberkey/frame_cipher.h>
+#include <fiberkey/frame_tag.h>
 #include <fiberkey/key_schedule.h>
 #include <fiberkey/otu_frame.h>
 #include <gnuradio/fiberkey/zuc_crypt.h>
 
 #include <atomic>
+#include <bitset>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -28,7 +31,9 @@ public:
                    const std::vector<uint8_t>& key,
                    int epoch,
                    const std::string& backend,
-                   bool allow_clear);
+                   bool allow_clear,
+                   bool integrity,
+                   double tag_alarm_threshold);
 
     void
     set_key(const std::vector<uint8_t>& key, int epoch, uint64_t start_counter) override;
@@ -37,6 +42,12 @@ public:
     uint64_t frames_clear() const override { return d_clear; }
     uint64_t frames_left() const override;
     std::string backend() const override;
+    bool integrity() const override { return d_integrity; }
+    uint64_t frames_rejected_by_tag() const override { return d_rejected_by_tag; }
+    uint64_t frames_damaged() const override { return d_damaged; }
+    bool tag_alarm() const override { return d_alarm; }
+    void set_tag_alarm_threshold(double fraction) override;
+    double tag_alarm_threshold() const override { return d_alarm_threshold; }
 
     void forecast(int noutput_items, gr_vector_int& ninput_items_required) override;
     int general_work(int noutput_items,
@@ -57,16 +68,39 @@ private:
               int produced);
     //! Counts a dropped frame; logs and reports when the reason changes.
     void drop(uint64_t counter, unsigned epoch, const std::string& why);
+    /*!
+     * Receive with integrity: checks the INT block and the tag of decrypted frame
+     * \p frame; on failure drops it under its true cause and returns false.
+     */
+    bool authentic(uint8_t* frame,
+                   const ::fiberkey::session_key& key,
+                   uint32_t counter,
+                   unsigned epoch,
+                   bool fec_failed);
+    //! Enters one authenticated frame into the alarm window.
+    void record_tag(bool failed, uint32_t counter, unsigned epoch);
+
+    static constexpr std::size_t alarm_window = 1024;
 
     const unsigned d_direction;
     const bool d_transmit;
+    const bool d_integrity;
+    ::fiberkey::frame_tag d_tagger;
     ::fiberkey::otu_frame::link_start_policy d_link_start; // guarded by d_setlock
     ::fiberkey::frame_cipher d_cipher;
     ::fiberkey::key_schedule d_schedule; // guarded by d_setlock
     std::atomic<uint64_t> d_processed{ 0 };
     std::atomic<uint64_t> d_dropped{ 0 };
     std::atomic<uint64_t> d_clear{ 0 };
+    std::atomic<uint64_t> d_rejected_by_tag{ 0 };
+    std::atomic<uint64_t> d_damaged{ 0 };
+    std::atomic<bool> d_alarm{ false };
+    std::atomic<double> d_alarm_threshold{ 0.001 };
+    std::bitset<alarm_window> d_window; // tag failures of the last frames
+    std::size_t d_window_next = 0;
+    static constexpr uint64_t log_quiet_drops = 1000;
     std::string d_last_drop; // the reason of the last drop, empty after a good frame
+    std::map<std::string, uint64_t> d_unlogged_drops; // by cause, since its last log line
     std::optional<unsigned> d_last_epoch;
     const pmt::pmt_t d_events_port, d_event_key, d_reason_key;
 };

@@ -153,6 +153,24 @@ key_schedule::selection key_schedule::for_receive(std::uint32_t counter, unsigne
     return { verdict::ok, &d_slots[epoch].key, epoch };
 }
 
+key_schedule::selection key_schedule::peek_receive(std::uint32_t counter,
+                                                   unsigned epoch) const
+{
+    if (epoch >= epochs)
+        return { verdict::no_key, nullptr, epoch };
+    if (d_previous == epoch || d_active == epoch)
+        return { verdict::ok, &d_slots[epoch].key, epoch };
+    for (std::size_t ahead = 0; ahead < d_pending.size() && ahead + 1 < epochs; ++ahead) {
+        const pending_key& p = d_pending[ahead];
+        if (p.epoch != epoch)
+            continue;
+        if (p.start && !reached(counter, *p.start))
+            return { verdict::before_start, nullptr, epoch };
+        return { verdict::ok, &p.key, epoch };
+    }
+    return { verdict::no_key, nullptr, epoch };
+}
+
 void key_schedule::revoke(unsigned epoch)
 {
     if (epoch >= epochs)

@@ -2,9 +2,12 @@
  * Copyright 2026 The gr-fiberkey authors.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <fiberkey/g709_fec.h>
 #include <fiberkey/line_fault_injector.h>
+#include <fiberkey/otu_frame.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
@@ -15,7 +18,6 @@ namespace fl = frame_layout;
 
 namespace {
 constexpr std::uint64_t never = UINT64_MAX;
-constexpr std::uint64_t int_first_bit = fl::intb.offset * 8;
 constexpr double max_bursts_per_frame = 1000.0;
 
 bool probability(double p) { return std::isfinite(p) && p >= 0.0 && p <= 1.0; }
@@ -49,6 +51,9 @@ void line_fault_config::validate() const
     if (!probability(int_loss_probability))
         throw std::invalid_argument(
             "line_fault_injector: int_loss_probability must be in [0, 1]");
+    if (!probability(tamper_probability))
+        throw std::invalid_argument(
+            "line_fault_injector: tamper_probability must be in [0, 1]");
     if (!std::isfinite(bursts_per_frame) || bursts_per_frame < 0.0 ||
         bursts_per_frame > max_bursts_per_frame)
         throw std::invalid_argument(
@@ -101,7 +106,8 @@ bool line_fault_injector::active(std::uint64_t frame) const
 void line_fault_injector::begin_frame(std::uint64_t frame)
 {
     ++d_counters.frames;
-    d_plan.dropped = d_plan.outage = d_plan.corrupt_int = false;
+    d_plan.dropped = d_plan.outage = false;
+    d_plan.changes.clear();
     if (d_config.outage_frames > 0 && frame >= d_config.outage_start_frame &&
         frame - d_config.outage_start_frame < d_config.outage_frames) {
         d_plan.outage = true;
@@ -118,13 +124,61 @@ void line_fault_injector::begin_frame(std::uint64_t frame)
     }
     if (d_config.int_loss_probability > 0.0 &&
         d_frame_random.uniform() < d_config.int_loss_probability) {
-        d_plan.corrupt_int = true;
-        ++d_counters.int_corrupted;
-        d_frame_random.random_bytes(d_plan.int_xor.data(), d_plan.int_xor.size());
-        for (auto& x : d_plan.int_xor)
-            while (x == 0) // every byte in error
-                d_frame_random.random_bytes(&x, 1);
+        plan_int_loss();
+        return;
     }
+    if (d_config.tamper_probability > 0.0 &&
+        d_frame_random.uniform() < d_config.tamper_probability)
+        plan_tamper();
+}
+
+void line_fault_injector::plan_int_loss()
+{
+    ++d_counters.int_corrupted;
+    std::array<std::uint8_t, fl::block_bytes> x{};
+    d_frame_random.random_bytes(x.data(), x.size());
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        while (x[i] == 0) // every byte in error
+            d_frame_random.random_bytes(&x[i], 1);
+        d_plan.changes.push_back(
+            { static_cast<std::uint32_t>(fl::intb.offset + i), x[i] });
+    }
+}
+
+void line_fault_injector::plan_tamper()
+{
+    ++d_counters.frames_tampered;
+    d_delta.assign(fl::frame_bytes, 0);
+    const auto draw = [this](std::uint64_t n) {
+        return static_cast<std::uint64_t>(d_frame_random.uniform() *
+                                          static_cast<double>(n)) %
+               n;
+    };
+    const auto target = draw(3); // 0 payload, 1 INT, 2 both
+    if (target != 1) {
+        for (auto flips = 1 + draw(16); flips > 0; --flips) {
+            const auto i = draw(fl::payload_bytes * 8);
+            const auto byte = i / 8;
+            const auto row = byte / fl::payload_columns.length;
+            const auto column =
+                fl::payload_columns.offset + byte % fl::payload_columns.length;
+            d_delta[fl::at(row, column)] ^= static_cast<std::uint8_t>(0x80 >> (i % 8));
+        }
+        g709_fec::encode(d_delta); // parity of the change = change of the parity
+    }
+    if (target != 0) {
+        std::array<std::uint8_t, fl::int_info_bytes> info{};
+        for (auto flips = 1 + draw(16); flips > 0; --flips) {
+            const auto i = draw(fl::int_info_bytes * 8);
+            info[i / 8] ^= static_cast<std::uint8_t>(0x80 >> (i % 8));
+        }
+        otu_frame::write_int(otu_frame::frame_ref(d_delta.data(), fl::frame_bytes), info);
+    }
+    for (std::size_t i = 0; i < d_delta.size(); ++i)
+        if (d_delta[i] != 0) {
+            d_plan.changes.push_back({ static_cast<std::uint32_t>(i), d_delta[i] });
+            d_counters.tampered_bits += static_cast<unsigned>(std::popcount(d_delta[i]));
+        }
 }
 
 void line_fault_injector::random_bits(gaussian_source& source,
@@ -152,12 +206,18 @@ void line_fault_injector::frame_faults(std::uint8_t* out,
             random_bits(d_fill_random, out, n);
         return;
     }
-    if (!d_plan.corrupt_int)
-        return;
-    for (std::uint64_t bit = std::max(offset, int_first_bit); bit < offset + n; ++bit) {
-        const std::uint64_t j = bit - int_first_bit; // MSB first, as sent
-        out[bit - offset] ^= (d_plan.int_xor[j / 8] >> (7 - j % 8)) & 1;
-    }
+    // The changed bytes under the bits [offset, offset + n) of this frame, MSB first.
+    const auto first = std::lower_bound(
+        d_plan.changes.begin(),
+        d_plan.changes.end(),
+        offset / 8,
+        [](const byte_xor& c, std::uint64_t byte) { return c.offset < byte; });
+    for (auto c = first; c != d_plan.changes.end() && c->offset * 8ull < offset + n; ++c)
+        for (unsigned b = 0; b < 8; ++b) {
+            const std::uint64_t bit = c->offset * 8ull + b;
+            if (bit >= offset && bit < offset + n)
+                out[bit - offset] ^= (c->value >> (7 - b)) & 1;
+        }
 }
 
 void line_fault_injector::next_burst(std::uint64_t after)

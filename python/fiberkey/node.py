@@ -48,6 +48,11 @@ class node(gr.hier_block2):
     and paces the link, and the node's "rounds" output still gives its counts). Without
     post_process there is no "pp_rounds" and rounds_source is not used.
 
+    integrity (default True): every encrypted frame carries a ZUC-256 integrity tag,
+    sealed by tx_crypt and verified by rx_crypt before anything of it goes on (frames
+    that fail are dropped and counted: rx_crypt.frames_rejected_by_tag()). Both nodes
+    must agree.
+
     Every argument after name and key_mode is keyword-only.
     """
 
@@ -55,7 +60,7 @@ class node(gr.hier_block2):
                  peer_public_file="", own_id="", peer_id="", fec=True, backend="auto",
                  first_counter=0, negotiate=False, bits=496, seed=0, pipeline_frames=32,
                  post_process=False, pp_mode="soft", bits_per_round=3, batch_rounds=1000,
-                 alpha=0.5, rekey=True, rounds_source="negotiator"):
+                 alpha=0.5, rekey=True, rounds_source="negotiator", integrity=True):
         gr.hier_block2.__init__(
             self, f"fiberkey_node_{name}",
             gr.io_signature(2, 2, gr.sizeof_char),
@@ -79,10 +84,10 @@ class node(gr.hier_block2):
         clear = key_mode == "sm2"
 
         self.mux = otu_mux(first_counter, 64, negotiate)
-        self.tx_crypt = zuc_crypt(direction, True, [], 0, backend, clear)
+        self.tx_crypt = zuc_crypt(direction, True, [], 0, backend, clear, integrity)
         self.encoder = line_encoder(fec, False)
         self.decoder = line_decoder(fec, 246)
-        self.rx_crypt = zuc_crypt(peer_direction, False, [], 0, backend, clear)
+        self.rx_crypt = zuc_crypt(peer_direction, False, [], 0, backend, clear, integrity)
         self.demux = otu_demux()
         self.channel = int_channel(78, 1024, 4)
         self.keys = key_exchange(name, key_mode, own_key_file, peer_public_file,

@@ -33,7 +33,7 @@ class qa_framing(gr_unittest.TestCase):
         self.key = bytes(self.rng.getrandbits(8) for _ in range(16))
 
     def transmit(self, payload, fec=True, neg_blocks=(), int_chunks=(), first_counter=0,
-                 neg_int=()):
+                 neg_int=(), integrity=True):
         """Runs mux -> zuc_crypt -> line_encoder and returns the unpacked bits. neg_int[i],
         when given, is attached to NEG block i as the INT records of its frame."""
         tb = gr.top_block()
@@ -47,19 +47,20 @@ class qa_framing(gr_unittest.TestCase):
             mux._post(pmt.intern("neg"), pdu(b, meta))
         for c in int_chunks:
             mux._post(pmt.intern("int"), pdu(c))
-        crypt = fiberkey.zuc_crypt(0, True, list(self.key), 1)
+        crypt = fiberkey.zuc_crypt(0, True, list(self.key), 1, integrity=integrity)
         enc = fiberkey.line_encoder(fec, False)
         sink = blocks.vector_sink_b()
         tb.connect(src, mux, crypt, enc, sink)
         tb.run()
         return np.array(sink.data(), dtype=np.uint8)
 
-    def receive(self, bits, fec=True):
+    def receive(self, bits, fec=True, integrity=True):
         """Runs line_decoder -> zuc_crypt -> otu_demux over bits; returns what came out."""
         tb = gr.top_block()
         src = blocks.vector_source_b(bits.tolist(), False)
         dec = fiberkey.line_decoder(fec, 246)
-        crypt = fiberkey.zuc_crypt(0, False, list(self.key), 1)
+        crypt = fiberkey.zuc_crypt(0, False, list(self.key), 1, integrity=integrity)
+        self.rx_crypt = crypt
         demux = fiberkey.otu_demux()
         sink = blocks.vector_sink_b()
         neg = blocks.message_debug()
@@ -197,17 +198,29 @@ class qa_framing(gr_unittest.TestCase):
     def test_004_fec_off_and_corrupted_int_dropped_whole(self):
         frames = 4
         payload = self.random_bytes(frames * PAYLOAD)
-        bits = self.transmit(payload, False, int_chunks=[bytes([4, 3, 9, 0, 1])] * frames)
-        noisy = bits.copy()
-        int_start = FL.int_offset * 8
-        for f in range(frames):
-            # 40 byte errors in each INT block: beyond RS(255,239).
-            for b in range(40):
-                noisy[f * FRAME_BITS + int_start + 8 * b * 5] ^= 1
-        received, counters, _, ints, _, demux = self.receive(noisy, fec=False)
+        noisy = {}
+        for integrity in (False, True):
+            bits = self.transmit(payload, False, int_chunks=[bytes([4, 3, 9, 0, 1])] * frames,
+                                 integrity=integrity)
+            noisy[integrity] = bits.copy()
+            int_start = FL.int_offset * 8
+            for f in range(frames):
+                # 40 byte errors in each INT block: beyond RS(255,239).
+                for b in range(40):
+                    noisy[integrity][f * FRAME_BITS + int_start + 8 * b * 5] ^= 1
+        # Without integrity tags the payload goes on and the demux drops the INT block.
+        received, counters, _, ints, _, demux = self.receive(noisy[False], fec=False,
+                                                             integrity=False)
         self.check_payload(payload, received, counters)
         self.assertEqual(len(ints), 0)
         self.assertEqual(demux.int_uncorrectable() + demux.int_rejected(), len(counters))
+        # With them the frame's tag cannot be checked: the whole frame is dropped as
+        # damaged, not as a tag failure.
+        received, counters, _, ints, dec, demux = self.receive(noisy[True], fec=False)
+        self.assertEqual(len(counters), 0)
+        self.assertGreater(dec.frames(), 0)
+        self.assertEqual(self.rx_crypt.frames_damaged(), dec.frames())
+        self.assertEqual(self.rx_crypt.frames_rejected_by_tag(), 0)
 
     def test_005_random_input_never_crashes(self):
         bits = np.frombuffer(np.random.default_rng(5).integers(0, 2, 3 * FRAME_BITS,

@@ -53,6 +53,11 @@ class qa_sim(gr_unittest.TestCase):
                 self.assertRegex(k, r"^[0-9a-f]{64}$")
             self.assertEqual(d["payload_bytes_wrong"], 0)
             self.assertGreater(d["payload_bytes_checked"], 0)
+            # Integrity tags on, nothing tampered: no frame fails its tag.
+            self.assertTrue(d["integrity"])
+            self.assertEqual(d["frames_tampered"], 0)
+            self.assertEqual(d["frames_rejected_by_tag"], 0)
+            self.assertFalse(d["tag_alarm"])
             self.assertGreater(d["rounds"], 1000)
             self.assertGreater(d["correlation_f1_f2"], 0.9)
             self.assertGreater(d["mutual_information_bits_per_round"], 1.0)
@@ -98,13 +103,31 @@ class qa_sim(gr_unittest.TestCase):
 
     def test_003_bad_arguments_are_refused(self):
         for args in (["--mode", "fancy"], ["--keys", "0"], ["--eve", "maybe"],
-                     ["--record-frames", "0"]):
+                     ["--record-frames", "0"], ["--tamper", "2"], ["--tamper", "nan"],
+                     ["--integrity", "maybe"]):
             out = run(*args, timeout=60)
             self.assertEqual(out.returncode, 2, args)
             self.assertIn("fiberkey-sim", out.stderr)
         out = run("--list-modes", timeout=60)
         self.assertEqual(out.returncode, 0)
         self.assertIn("patent", out.stdout.split())
+
+    def test_004_an_active_attacker_is_rejected_by_the_tags(self):
+        """5 % of the keyed frames rewritten on the line with the FEC re-encoded: every
+        one fails its integrity tag, no tampered byte reaches the client, keys agree."""
+        out = run("--keys", "2", "--seed", "8", "--channel", "direct", "--rounds", "model",
+                  "--link-start", "psk", "--tamper", "0.05", "--json", self.path("r.json"))
+        self.assertEqual(out.returncode, 0, out.stderr[-3000:])
+        res = json.load(open(self.path("r.json")))
+        for name in ("AB", "BA"):
+            d = res["directions"][name]
+            self.assertGreater(d["frames_tampered"], 10)
+            self.assertEqual(d["frames_rejected_by_tag"], d["frames_tampered"])
+            self.assertEqual(d["frames_damaged"], 0)
+            self.assertTrue(d["tag_alarm"])
+            self.assertEqual(d["payload_bytes_wrong"], 0)
+            self.assertGreaterEqual(d["keys_agreed"], 2)
+            self.assertEqual(d["keys_mismatched"], 0)
 
 
 if __name__ == "__main__":

@@ -59,7 +59,7 @@ class qa_zuc_crypt(gr_unittest.TestCase):
         key = bytes(range(16))
         frames = self.frames(4)
         counters = [7, 8, 9, 10]
-        tx = fiberkey.zuc_crypt(0, True, list(key), 2, "auto")
+        tx = fiberkey.zuc_crypt(0, True, list(key), 2, "auto", integrity=False)
         out, tags, _ = self.run_block(tx, frames, frame_tags(counters, epoch=0))
         self.assertEqual(len(out), 4)
         cipher = fiberkey.frame_cipher("portable")
@@ -71,7 +71,7 @@ class qa_zuc_crypt(gr_unittest.TestCase):
         self.assertEqual(epochs, [2] * 4)
 
         self.tb = gr.top_block()
-        rx = fiberkey.zuc_crypt(0, False, list(key), 2, "portable")
+        rx = fiberkey.zuc_crypt(0, False, list(key), 2, "portable", integrity=False)
         back, _, _ = self.run_block(rx, out, frame_tags(counters, epoch=2))
         for f, b in zip(frames, back):
             expected = bytearray(f)
@@ -82,7 +82,7 @@ class qa_zuc_crypt(gr_unittest.TestCase):
         k0, k1 = bytes([1] * 16), bytes([2] * 16)
         frames = self.frames(6)
         counters = list(range(100, 106))
-        tx = fiberkey.zuc_crypt(1, True, list(k0), 0)
+        tx = fiberkey.zuc_crypt(1, True, list(k0), 0, integrity=False)
         tx._post(pmt.intern("key"), key_pdu(k1, 1, 103))
         out, tags, msgs = self.run_block(tx, frames, frame_tags(counters))
         cipher = fiberkey.frame_cipher()
@@ -99,7 +99,7 @@ class qa_zuc_crypt(gr_unittest.TestCase):
 
         # The receiver follows the epoch in each frame's tag.
         self.tb = gr.top_block()
-        rx = fiberkey.zuc_crypt(1, False, list(k0), 0)
+        rx = fiberkey.zuc_crypt(1, False, list(k0), 0, integrity=False)
         rx.set_key(list(k1), 1, 103)
         rx_tags = []
         for i, c in enumerate(counters):
@@ -114,7 +114,7 @@ class qa_zuc_crypt(gr_unittest.TestCase):
     def test_003_drops_and_reports_instead_of_reusing_keystream(self):
         key = bytes([9] * 16)
         frames = self.frames(5)
-        tx = fiberkey.zuc_crypt(0, True, list(key), 0)
+        tx = fiberkey.zuc_crypt(0, True, list(key), 0, integrity=False)
         # Counter 11 repeats: the second frame 11 must not be encrypted again.
         out, _, msgs = self.run_block(tx, frames, frame_tags([10, 11, 11, 12, 5]))
         self.assertEqual(len(out), 3)
@@ -125,7 +125,7 @@ class qa_zuc_crypt(gr_unittest.TestCase):
 
     def test_004_no_key_untagged_frames_and_bad_key_messages(self):
         frames = self.frames(3)
-        tx = fiberkey.zuc_crypt(0, True)
+        tx = fiberkey.zuc_crypt(0, True, integrity=False)
         tx._post(pmt.intern("key"), pmt.cons(pmt.make_dict(), pmt.init_u8vector(3, [1, 2, 3])))
         tags = frame_tags([1, 2])  # the third frame has no tags
         out, _, msgs = self.run_block(tx, frames, tags)
@@ -138,7 +138,7 @@ class qa_zuc_crypt(gr_unittest.TestCase):
     def test_005_clear_until_keyed(self):
         key = bytes([7] * 16)
         frames = self.frames(4)
-        tx = fiberkey.zuc_crypt(0, True, [], 0, "auto", True)
+        tx = fiberkey.zuc_crypt(0, True, [], 0, "auto", True, integrity=False)
         tx._post(pmt.intern("key"), key_pdu(key, 1, 2))
         out, _, _ = self.run_block(tx, frames, frame_tags([0, 1, 2, 3]))
         self.assertEqual(len(out), 4)
@@ -155,7 +155,7 @@ class qa_zuc_crypt(gr_unittest.TestCase):
 
         # The receiver passes the clear frames, decrypts the rest, then refuses clear ones.
         self.tb = gr.top_block()
-        rx = fiberkey.zuc_crypt(0, False, [], 0, "auto", True)
+        rx = fiberkey.zuc_crypt(0, False, [], 0, "auto", True, integrity=False)
         rx.set_key(list(key), 1, 2)
         replay = out + [out[0]]
         back, _, _ = self.run_block(rx, replay, frame_tags([0, 1, 2, 3, 4], epoch=1))
@@ -169,7 +169,7 @@ class qa_zuc_crypt(gr_unittest.TestCase):
 
         # Without allow_clear a receiver refuses clear frames outright.
         self.tb = gr.top_block()
-        strict = fiberkey.zuc_crypt(0, False, list(key), 1)
+        strict = fiberkey.zuc_crypt(0, False, list(key), 1, integrity=False)
         back, _, _ = self.run_block(strict, out[:2], frame_tags([0, 1], epoch=1))
         self.assertEqual(len(back), 0)
 
@@ -178,7 +178,7 @@ class qa_zuc_crypt(gr_unittest.TestCase):
         # Received frames without the clear flag (bit 2 of row 0 column 13).
         frames = [f[:EPOCH_BYTE] + bytes([f[EPOCH_BYTE] & 0xFB]) + f[EPOCH_BYTE + 1:]
                   for f in self.frames(3)]
-        rx = fiberkey.zuc_crypt(0, False, [], 0)
+        rx = fiberkey.zuc_crypt(0, False, [], 0, integrity=False)
         meta = pmt.dict_add(pmt.make_dict(), pmt.intern("epoch"), pmt.from_long(2))
         rx._post(pmt.intern("key"), pmt.cons(meta, pmt.init_u8vector(16, list(key))))
         # A counter far from 0: an immediate key has no start to wait for.
@@ -186,10 +186,116 @@ class qa_zuc_crypt(gr_unittest.TestCase):
         self.assertEqual(len(out), 3)
 
         self.tb = gr.top_block()
-        rx2 = fiberkey.zuc_crypt(0, False, list(key), 2)
+        rx2 = fiberkey.zuc_crypt(0, False, list(key), 2, integrity=False)
         rx2._post(pmt.intern("key"), pmt.cons(meta, pmt.init_u8vector(0, [])))
         out, _, msgs = self.run_block(rx2, frames, frame_tags([1, 2, 3], 2))
         self.assertEqual(len(out), 0, "the revoked key decrypts nothing")
+
+    def sealed_frames(self, counters, epoch=0):
+        """Plaintext frames as the mux builds them: random payload and NEG, a valid INT."""
+        out = []
+        for c in counters:
+            payload = bytes(self.rng.getrandbits(8) for _ in range(fiberkey.frame_layout.payload_bytes))
+            neg = bytes(self.rng.getrandbits(8) for _ in range(255))
+            info = bytes(self.rng.getrandbits(8) for _ in range(239))
+            out.append(fiberkey.otu_frame.build(c, epoch, payload, neg, info))
+        return out
+
+    @staticmethod
+    def events(msgs, name):
+        return [m for m in msgs
+                if pmt.symbol_to_string(pmt.dict_ref(m, pmt.intern("event"), pmt.PMT_NIL)) == name]
+
+    def test_009_integrity_tag_rejects_tampered_frames(self):
+        key = bytes(range(100, 116))
+        counters = list(range(40, 52))
+        frames = self.sealed_frames(counters)
+        tx = fiberkey.zuc_crypt(1, True, list(key), 0)
+        self.assertTrue(tx.integrity())
+        sent, _, _ = self.run_block(tx, frames, frame_tags(counters))
+        self.assertEqual(len(sent), len(frames))
+        tag = fiberkey.frame_layout.tag_offset
+        # The tag travels encrypted: the field is not the plaintext's zeros, nor readable.
+        self.assertTrue(all(s[tag:tag + 8] != bytes(8) for s in sent))
+
+        # An active attacker flips ciphertext bits: payload of frame 2, INT information
+        # of frame 5 (a valid RS codeword difference would do as well: the tag decides),
+        # the tag field itself of frame 8. NEG of frame 10 is not covered: it passes.
+        tampered = [bytearray(s) for s in sent]
+        tampered[2][5000] ^= 0x10
+        tampered[5][fiberkey.frame_layout.int_offset + 7] ^= 0x01
+        tampered[8][tag + 3] ^= 0x80
+        tampered[10][fiberkey.frame_layout.neg_offset + 9] ^= 0x04
+        self.tb = gr.top_block()
+        rx = fiberkey.zuc_crypt(1, False, list(key), 0)
+        back, tags, msgs = self.run_block(rx, [bytes(t) for t in tampered], frame_tags(counters))
+        kept = [c for c in counters if c not in (counters[2], counters[8])]
+        # Frame 5's INT error is one symbol: RS corrects it and the tag holds.
+        self.assertEqual(len(back), len(kept))
+        self.assertEqual(rx.frames_rejected_by_tag(), 2)
+        self.assertEqual(rx.frames_dropped(), 2)
+        self.assertEqual([pmt.to_uint64(t.value) for t in tags
+                          if pmt.symbol_to_string(t.key) == "frame_counter"], kept)
+        originals = [f for c, f in zip(counters, frames) if c in kept]
+        for f, b in zip(originals, back):
+            self.assertEqual(b[EPOCH_BYTE + 1:fiberkey.frame_layout.neg_offset],
+                             f[EPOCH_BYTE + 1:fiberkey.frame_layout.neg_offset])
+        self.assertEqual(len(self.events(msgs, "frame_rejected_by_tag")), 2)
+        # Two failures in the window raise the alarm at the default threshold.
+        self.assertTrue(rx.tag_alarm())
+        self.assertEqual(len(self.events(msgs, "tag_alarm")), 1)
+
+    def test_010_peer_without_integrity_and_forged_epochs(self):
+        key, later = bytes([3] * 16), bytes([4] * 16)
+        counters = list(range(1, 9))
+        frames = self.sealed_frames(counters)
+        tx = fiberkey.zuc_crypt(0, True, list(key), 0, "auto", False, False)
+        sent, _, _ = self.run_block(tx, frames, frame_tags(counters))
+        self.tb = gr.top_block()
+        rx = fiberkey.zuc_crypt(0, False, list(key), 0)
+        rx.set_tag_alarm_threshold(0.004)  # more than 4 failures in 1,024 frames
+        back, _, msgs = self.run_block(rx, sent, frame_tags(counters))
+        self.assertEqual(len(back), 0)
+        self.assertEqual(rx.frames_rejected_by_tag(), 8)
+        self.assertEqual(len(self.events(msgs, "tag_alarm")), 1)
+        with self.assertRaises(ValueError):
+            rx.set_tag_alarm_threshold(1.0)
+
+        # Frames that claim the next epoch but fail their tag do not make the receiver
+        # switch: genuine frames of the current epoch still decrypt after them.
+        tx = fiberkey.zuc_crypt(0, True, list(key), 0)
+        self.tb = gr.top_block()
+        sent, _, _ = self.run_block(tx, frames, frame_tags(counters))
+        self.tb = gr.top_block()
+        rx = fiberkey.zuc_crypt(0, False, list(key), 0)
+        rx.set_key(list(later), 1, 0)
+        forged = [bytes(s[:EPOCH_BYTE]) + bytes([1]) + bytes(s[EPOCH_BYTE + 1:]) for s in sent[:4]]
+        rx_tags = frame_tags(counters[:4], epoch=1) + [
+            t for t in frame_tags(counters, epoch=0) if t.offset >= 4]
+        back, _, _ = self.run_block(rx, forged + list(sent[4:]), rx_tags)
+        # Decrypted under the wrong key their INT is noise: dropped before the tag check.
+        self.assertEqual(rx.frames_dropped(), 4)
+        self.assertEqual(len(back), 4)
+        for f, b in zip(frames[4:], back):
+            self.assertEqual(b[EPOCH_BYTE + 1:], f[EPOCH_BYTE + 1:])
+
+    def test_011_with_the_session_key_a_forger_passes(self):
+        """The tag's limit (docs/security.md): whoever holds the session key can decrypt,
+        change, reseal and re-encrypt a frame, and the receiver takes it."""
+        key = bytes(range(50, 66))
+        frames = self.sealed_frames([9])
+        tx = fiberkey.zuc_crypt(0, True, list(key), 0)
+        sent, _, _ = self.run_block(tx, frames, frame_tags([9]))
+        cipher, tagger = fiberkey.frame_cipher(), fiberkey.frame_tag()
+        plain = bytearray(cipher.crypt(sent[0], key, 9, 0))
+        plain[3000] ^= 0xFF
+        forged = cipher.crypt(tagger.seal(bytes(plain), key, 9, 0), key, 9, 0)
+        self.tb = gr.top_block()
+        rx = fiberkey.zuc_crypt(0, False, list(key), 0)
+        back, _, _ = self.run_block(rx, [forged], frame_tags([9]))
+        self.assertEqual(len(back), 1)
+        self.assertEqual(rx.frames_rejected_by_tag(), 0)
+        self.assertEqual(back[0][3000], frames[0][3000] ^ 0xFF)
 
     def test_007_bad_parameters(self):
         with self.assertRaises(Exception):

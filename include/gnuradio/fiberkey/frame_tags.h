@@ -21,6 +21,8 @@ namespace fiberkey {
 struct FIBERKEY_API frame_tags {
     static const pmt::pmt_t& frame_counter();
     static const pmt::pmt_t& key_epoch();
+    // On a frame whose line FEC left codewords uncorrectable: their number (uint64).
+    static const pmt::pmt_t& fec_uncorrectable();
     // Session-key messages: a PDU (meta, u8vector of 16 bytes) with these meta keys.
     static const pmt::pmt_t& epoch();
     static const pmt::pmt_t& start_counter();

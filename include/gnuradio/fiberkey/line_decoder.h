@@ -29,7 +29,8 @@ namespace fiberkey {
  * before are dropped and counted), trusts its own count while locked (relocking after 3
  * disagreements), and takes a new epoch only once two consecutive frames carry it: a
  * garbled epoch byte must not switch the receiver's key early. Each output frame is tagged
- * "frame_counter" and "key_epoch"; alignment changes are logged, tagged "lock" (a
+ * "frame_counter" and "key_epoch", and a frame with uncorrectable codewords also
+ * "fec_uncorrectable" (their number, a uint64); alignment changes are logged, tagged "lock" (a
  * symbol: in_frame, out_of_frame, loss_of_frame, loss_of_frame_cleared) on the next
  * frame, and published on the "status" message port (a dict: "lock", the same symbol;
  * "outage", a uint64 counting the out-of-frame spells; "bit_position", the uint64 count

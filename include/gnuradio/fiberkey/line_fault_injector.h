@@ -30,7 +30,11 @@ namespace fiberkey {
  *    burst_bits consecutive bits by random bits;
  *  - int_loss_probability: every byte of the frame's INT block gets a random non-zero
  *    error. G.709 FEC does not cover the appended INT block, so this beats INT's own
- *    RS(255,239) with line FEC on or off.
+ *    RS(255,239) with line FEC on or off;
+ *  - tamper_probability: an active attacker flips 1 to 16 ciphertext bits of the
+ *    payload, of the INT information, or of both, and changes the G.709 and INT RS
+ *    parity to match, so that the line code sees no error (only the frame's integrity
+ *    tag can tell).
  * The outage replaces the bits of outage_frames frame periods from outage_start_frame on
  * by zeros or random bits ("zeros" or "random"): 5 frames or more put the receiver out
  * of frame, 246 or more into loss of frame.
@@ -67,6 +71,8 @@ public:
      *        the input is frame-aligned from there on)
      * \param seed 0: faults from a CSPRNG keyed from OS entropy; any other value: a
      *        reproducible fault pattern, for tests
+     * \param tamper_probability probability that an attacker rewrites a frame (in the
+     *        active window, when not dropped or INT-corrupted), in [0, 1]
      */
     static sptr make(double drop_probability = 0.0,
                      double bursts_per_frame = 0.0,
@@ -78,7 +84,8 @@ public:
                      uint64_t outage_frames = 0,
                      const std::string& outage_fill = "zeros",
                      uint64_t phase_bits = 0,
-                     uint64_t seed = 0);
+                     uint64_t seed = 0,
+                     double tamper_probability = 0.0);
 
     /*!
      * Runtime settings: each takes effect from the next frame period (see make; a bad
@@ -87,6 +94,7 @@ public:
     virtual void set_drop_probability(double p) = 0;
     virtual void set_bursts(double bursts_per_frame, int burst_bits) = 0;
     virtual void set_int_loss_probability(double p) = 0;
+    virtual void set_tamper_probability(double p) = 0;
     virtual void set_active_window(uint64_t active_from_frame,
                                    uint64_t active_frames) = 0;
     virtual void set_outage(uint64_t outage_start_frame,
@@ -101,6 +109,9 @@ public:
     virtual uint64_t bit_errors() const = 0;
     virtual uint64_t outage_frames() const = 0;
     virtual uint64_t int_corrupted() const = 0;
+    //! Frames the attacker rewrote, and the line bits she changed (parity included).
+    virtual uint64_t frames_tampered() const = 0;
+    virtual uint64_t tampered_bits() const = 0;
     virtual bool test_seeded() const = 0;
 };
 

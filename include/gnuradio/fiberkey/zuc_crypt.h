@@ -44,6 +44,22 @@ namespace fiberkey {
  * and refuses them (dropped, counted) from then on. Without allow_clear nothing is ever
  * sent or accepted in the clear. A clear frame carries the overhead and the INT block
  * only: its payload and NEG are zeroed.
+ *
+ * Integrity (on by default): the transmitter seals every encrypted frame with a 64-bit
+ * ZUC-256 MAC over its payload, overhead and INT information (never NEG), keyed from the
+ * session key, with the frame counter and direction in its IV (core class frame_tag); the
+ * tag travels encrypted in ODU overhead bytes GCC1, GCC2 and APS/PCC. The receiver
+ * decrypts, RS-checks the INT block and verifies the tag before the frame goes on: a
+ * frame whose tag fails is dropped and counted (frames_rejected_by_tag), and nothing of it
+ * reaches the demux, the client, the negotiator or the post-processor. A frame under a
+ * new key epoch switches the receiver's keys only once its tag holds. Frames whose line
+ * FEC found uncorrectable codewords ("fec_uncorrectable" tag from the Line Decoder) or
+ * whose INT block is beyond its RS code are dropped under those names instead, not
+ * counted as tag failures. When more than tag_alarm_threshold of the last 1,024
+ * authenticated frames failed their tag, the "events" port reports "tag_alarm" (an
+ * active attacker, or a peer without integrity); "tag_alarm_cleared" when the window
+ * holds no failure again. Both ends must agree on integrity: the frame carries no flag
+ * that an attacker could clear.
  */
 class FIBERKEY_API zuc_crypt : virtual public gr::block
 {
@@ -63,13 +79,19 @@ public:
      *        the module was built with libipsec-mb)
      * \param allow_clear pass frames in the clear until the first key has been used
      *        (link start: otu_frame::link_start_policy)
+     * \param integrity seal (transmit) or verify (receive) every encrypted frame's
+     *        integrity tag; both ends must agree
+     * \param tag_alarm_threshold receive: the fraction of the last 1,024 authenticated
+     *        frames whose tag may fail before the alarm rises, in [0, 1)
      */
     static sptr make(int direction,
                      bool transmit,
                      const std::vector<uint8_t>& key = {},
                      int epoch = 0,
                      const std::string& backend = "auto",
-                     bool allow_clear = false);
+                     bool allow_clear = false,
+                     bool integrity = true,
+                     double tag_alarm_threshold = 0.001);
 
     //! Installs a session key in effect from frame \p start_counter (as the "key" port).
     virtual void
@@ -82,6 +104,21 @@ public:
     //! Transmit mode: frames that the active key can still encrypt.
     virtual uint64_t frames_left() const = 0;
     virtual std::string backend() const = 0;
+
+    virtual bool integrity() const = 0;
+    //! Receive mode: frames dropped because their integrity tag failed.
+    virtual uint64_t frames_rejected_by_tag() const = 0;
+    /*!
+     * Receive mode with integrity: frames dropped because the line damaged them beyond
+     * its codes (INT beyond RS, or uncorrectable G.709 codewords and a failed tag); their
+     * tag could not speak for them. Counted in frames_dropped() too.
+     */
+    virtual uint64_t frames_damaged() const = 0;
+    //! Receive mode: whether the tag-failure alarm is raised.
+    virtual bool tag_alarm() const = 0;
+    //! As make's tag_alarm_threshold (default 0.001: a second failure in the window).
+    virtual void set_tag_alarm_threshold(double fraction) = 0;
+    virtual double tag_alarm_threshold() const = 0;
 };
 
 } // namespace fiberkey

@@ -183,3 +183,40 @@ TEST(key_schedule, receive_skips_keys_whose_frames_were_all_lost)
     ASSERT_EQ(late.for_receive(0, 0).result, verdict::ok);
     EXPECT_EQ(late.for_receive(1, 3).result, verdict::ok);
 }
+
+// With integrity the receiver looks a key up without changing anything and commits only
+// for a frame whose tag held: frames forged under later epochs leave its keys in place.
+TEST(key_schedule, peeking_changes_nothing_until_the_frame_is_accepted)
+{
+    key_schedule s(key_schedule::role::receive);
+    s.install(key_of(1), 0, 0);
+    s.install(key_of(2), 1, 100);
+    s.install(key_of(3), 2, 200);
+    ASSERT_EQ(s.for_receive(5, 0).result, verdict::ok);
+
+    // Forged frames under epochs 1 and 2 (all of them, many times): keys are found...
+    for (uint32_t c = 210; c < 260; ++c) {
+        const auto one = s.peek_receive(c, 1);
+        ASSERT_EQ(one.result, verdict::ok);
+        EXPECT_EQ((*one.key)[0], 2);
+        const auto two = s.peek_receive(c, 2);
+        ASSERT_EQ(two.result, verdict::ok);
+        EXPECT_EQ((*two.key)[0], 3);
+        EXPECT_EQ(s.peek_receive(c, 3).result, verdict::no_key);
+    }
+    EXPECT_EQ(s.peek_receive(50, 1).result, verdict::before_start);
+    // ...but nothing moved: epoch 0 is still active, both keys still wait.
+    EXPECT_EQ(s.active_epoch(), 0u);
+    EXPECT_EQ(s.pending(), 2u);
+    const auto zero = s.peek_receive(60, 0);
+    ASSERT_EQ(zero.result, verdict::ok);
+    EXPECT_EQ((*zero.key)[0], 1);
+
+    // A genuine frame of epoch 1 is accepted: the switch happens then, as for_receive's.
+    ASSERT_EQ(s.peek_receive(100, 1).result, verdict::ok);
+    s.accept_receive(100, 1);
+    EXPECT_EQ(s.active_epoch(), 1u);
+    EXPECT_EQ(s.pending(), 1u);
+    EXPECT_EQ((*s.peek_receive(61, 0).key)[0], 1)
+        << "late frames of epoch 0 still decrypt";
+}

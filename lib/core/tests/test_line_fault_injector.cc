@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <random>
 #include <vector>
@@ -218,21 +219,28 @@ TEST(line_fault_injector, error_bursts_at_rate_and_length)
 
 // INT corruption: every INT byte wrong, nothing else touched; through the whole line code
 // (G.709 FEC, scrambler) RS(255,239) of INT cannot correct it, the OTU rows stay clean.
-TEST(line_fault_injector, int_corruption_beats_the_int_code_and_spares_the_rest)
-{
-    const std::size_t frames = 40;
-    std::mt19937_64 rng(8);
-    std::vector<std::vector<std::uint8_t>> plain(frames);
+namespace {
+// Frames as a node sends them (random payload and NEG, an INT record, G.709 FEC,
+// scrambled), and their line bits. FIXED SEED: test data.
+struct sent_frames {
+    std::vector<std::vector<std::uint8_t>> plain; // FEC encoded, not scrambled
     std::vector<std::uint8_t> line;
+};
+
+sent_frames send(std::size_t frames, std::uint64_t seed)
+{
+    std::mt19937_64 rng(seed);
+    sent_frames s;
+    s.plain.resize(frames);
     for (std::size_t k = 0; k < frames; ++k) {
-        auto& f = plain[k];
+        auto& f = s.plain[k];
         std::vector<std::uint8_t> payload(frame_layout::payload_bytes),
             neg(frame_layout::block_bytes);
         for (auto* part : { &payload, &neg })
             for (auto& b : *part)
                 b = static_cast<std::uint8_t>(rng());
         int_writer w;
-        ASSERT_TRUE(w.add(int_ack{ 2, 7 }));
+        EXPECT_TRUE(w.add(int_ack{ 2, 7 }));
         f.resize(frame_layout::frame_bytes);
         otu_frame::build(otu_frame::frame_ref(f.data(), f.size()),
                          { static_cast<std::uint32_t>(k), 0, false },
@@ -240,12 +248,40 @@ TEST(line_fault_injector, int_corruption_beats_the_int_code_and_spares_the_rest)
                          neg,
                          w.records());
         g709_fec::encode(f);
-        auto sent = f;
-        g709_scrambler::apply(sent);
-        for (auto byte : sent)
+        auto scrambled = f;
+        g709_scrambler::apply(scrambled);
+        for (auto byte : scrambled)
             for (int i = 7; i >= 0; --i)
-                line.push_back((byte >> i) & 1);
+                s.line.push_back((byte >> i) & 1);
     }
+    return s;
+}
+
+// Frame k of line bits back to descrambled bytes, as a line decoder sees it.
+std::vector<std::uint8_t> received(const std::vector<std::uint8_t>& line, std::size_t k)
+{
+    const std::uint8_t* bits = line.data() + k * frame_bits;
+    std::vector<std::uint8_t> rx(frame_layout::frame_bytes);
+    for (std::size_t i = 0; i < rx.size(); ++i)
+        for (int j = 0; j < 8; ++j)
+            rx[i] = static_cast<std::uint8_t>((rx[i] << 1) | bits[8 * i + j]);
+    g709_scrambler::apply(rx);
+    return rx;
+}
+
+std::size_t bit_differences(const std::uint8_t* a, const std::uint8_t* b, std::size_t n)
+{
+    std::size_t d = 0;
+    for (std::size_t i = 0; i < n; ++i)
+        d += static_cast<std::size_t>(std::popcount(static_cast<unsigned>(a[i] ^ b[i])));
+    return d;
+}
+} // namespace
+
+TEST(line_fault_injector, int_corruption_beats_the_int_code_and_spares_the_rest)
+{
+    const std::size_t frames = 40;
+    const auto [plain, line] = send(frames, 8);
     line_fault_config c;
     c.int_loss_probability = 1.0;
     line_fault_injector inj(c, 31);
@@ -256,11 +292,7 @@ TEST(line_fault_injector, int_corruption_beats_the_int_code_and_spares_the_rest)
     for (std::size_t k = 0; k < frames; ++k) {
         const std::uint8_t* bits = out.data() + k * frame_bits;
         EXPECT_EQ(differing(bits, line.data() + k * frame_bits, int_first_bit), 0u);
-        std::vector<std::uint8_t> rx(frame_layout::frame_bytes);
-        for (std::size_t i = 0; i < rx.size(); ++i)
-            for (int j = 0; j < 8; ++j)
-                rx[i] = static_cast<std::uint8_t>((rx[i] << 1) | bits[8 * i + j]);
-        g709_scrambler::apply(rx);
+        auto rx = received(out, k);
         const auto fec = g709_fec::decode(rx);
         EXPECT_EQ(fec.corrected_symbols, 0u);
         EXPECT_EQ(fec.uncorrectable_codewords, 0u);
@@ -271,6 +303,65 @@ TEST(line_fault_injector, int_corruption_beats_the_int_code_and_spares_the_rest)
             rx.data() + frame_layout::intb.offset, frame_layout::block_bytes));
         EXPECT_EQ(parsed.error, int_error::uncorrectable);
     }
+}
+
+// The attacker's changes pass both line codes unseen: only payload, INT and their
+// parity change, every codeword still decodes without a correction.
+TEST(line_fault_injector, tampering_passes_the_line_codes_unseen)
+{
+    namespace fl = frame_layout;
+    const std::size_t frames = 60;
+    const auto [plain, line] = send(frames, 9);
+    line_fault_config c;
+    c.tamper_probability = 1.0;
+    line_fault_injector inj(c, 41);
+    const auto out = run(inj, line, 29);
+    ASSERT_EQ(out.size(), line.size());
+    EXPECT_EQ(inj.counters().frames_tampered, frames);
+    EXPECT_EQ(inj.counters().tampered_bits,
+              differing(out.data(), line.data(), line.size()));
+
+    int payload_only = 0, int_only = 0, both = 0;
+    for (std::size_t k = 0; k < frames; ++k) {
+        auto rx = received(out, k);
+        const auto fec = g709_fec::decode(rx);
+        EXPECT_EQ(fec.corrected_symbols, 0u);
+        EXPECT_EQ(fec.uncorrectable_codewords, 0u);
+        const auto int_block =
+            otu_frame::decode_int(otu_frame::const_frame_ref(rx.data(), fl::frame_bytes));
+        EXPECT_EQ(int_block.corrected, 0);
+
+        std::vector<std::uint8_t> sent_payload(fl::payload_bytes), got(fl::payload_bytes);
+        otu_frame::read_payload(
+            otu_frame::const_frame_ref(plain[k].data(), fl::frame_bytes),
+            otu_frame::payload_ref(sent_payload.data(), fl::payload_bytes));
+        otu_frame::read_payload(otu_frame::const_frame_ref(rx.data(), fl::frame_bytes),
+                                otu_frame::payload_ref(got.data(), fl::payload_bytes));
+        const auto payload_flips =
+            bit_differences(sent_payload.data(), got.data(), fl::payload_bytes);
+        const auto int_flips = bit_differences(plain[k].data() + fl::intb.offset,
+                                               rx.data() + fl::intb.offset,
+                                               fl::int_info_bytes);
+        EXPECT_LE(payload_flips, 16u);
+        EXPECT_LE(int_flips, 16u);
+        payload_only += payload_flips > 0 && int_flips == 0;
+        int_only += payload_flips == 0 && int_flips > 0;
+        both += payload_flips > 0 && int_flips > 0;
+        // Nothing else: overhead, NEG and the clear header are as sent.
+        for (std::size_t r = 0; r < fl::rows; ++r)
+            EXPECT_EQ(differing(plain[k].data() + fl::at(r, 0),
+                                rx.data() + fl::at(r, 0),
+                                fl::payload_columns.offset),
+                      0u);
+        EXPECT_EQ(differing(plain[k].data() + fl::neg.offset,
+                            rx.data() + fl::neg.offset,
+                            fl::block_bytes),
+                  0u);
+    }
+    EXPECT_EQ(payload_only + int_only + both, static_cast<int>(frames));
+    EXPECT_GT(payload_only, 5);
+    EXPECT_GT(int_only, 5);
+    EXPECT_GT(both, 5);
 }
 
 // A test seed fixes the fault pattern whatever the pieces the input comes in.

@@ -17,7 +17,7 @@ void bind_faults(py::module& m)
                std::shared_ptr<line_fault_injector>>(
         m,
         "line_fault_injector",
-        "Faults on the hard line bits: lost frames, error bursts, an outage, lost INT blocks.")
+        "Faults on the hard line bits: lost frames, error bursts, an outage, lost INT blocks, tampering.")
         .def(py::init(&line_fault_injector::make),
              py::arg("drop_probability") = 0.0,
              py::arg("bursts_per_frame") = 0.0,
@@ -29,7 +29,8 @@ void bind_faults(py::module& m)
              py::arg("outage_frames") = 0,
              py::arg("outage_fill") = "zeros",
              py::arg("phase_bits") = 0,
-             py::arg("seed") = 0)
+             py::arg("seed") = 0,
+             py::arg("tamper_probability") = 0.0)
         .def("set_drop_probability",
              &line_fault_injector::set_drop_probability,
              py::arg("p"))
@@ -39,6 +40,9 @@ void bind_faults(py::module& m)
              py::arg("burst_bits"))
         .def("set_int_loss_probability",
              &line_fault_injector::set_int_loss_probability,
+             py::arg("p"))
+        .def("set_tamper_probability",
+             &line_fault_injector::set_tamper_probability,
              py::arg("p"))
         .def("set_active_window",
              &line_fault_injector::set_active_window,
@@ -55,5 +59,7 @@ void bind_faults(py::module& m)
         .def("bit_errors", &line_fault_injector::bit_errors)
         .def("outage_frames", &line_fault_injector::outage_frames)
         .def("int_corrupted", &line_fault_injector::int_corrupted)
+        .def("frames_tampered", &line_fault_injector::frames_tampered)
+        .def("tampered_bits", &line_fault_injector::tampered_bits)
         .def("test_seeded", &line_fault_injector::test_seeded);
 }

@@ -59,6 +59,9 @@ inline constexpr std::size_t clear_overhead_columns = 14;
 
 // Columns of every row.
 inline constexpr std::size_t odu_overhead_columns = 14; // rows 1-3, c 0-13
+//! The frame's integrity tag (frame_tag): the ODU overhead bytes GCC1, GCC2 and APS/PCC
+//! of row 3, inside the encrypted region (docs/protocol-choices.md, "Frame integrity").
+inline constexpr span tag{ at(3, 0), 8 };
 inline constexpr span opu_overhead_columns{ 14, 2 };
 inline constexpr span payload_columns{ 16, 3808 };
 inline constexpr span fec_columns{ 3824, 256 };
@@ -99,6 +102,27 @@ inline constexpr std::array<span, 5> encrypted_spans{ {
     { neg.offset, 2 * block_bytes },
 } };
 
+/*!
+ * The plaintext bytes that the integrity tag covers, in this order: the encrypted OTU
+ * rows without the tag itself, then the INT information bytes (after their RS check at
+ * the receiver). Never NEG, whose bits the receiver's own noise changes on purpose.
+ */
+inline constexpr std::array<span, 5> authenticated_spans{ {
+    { at(0, clear_overhead_columns), fec_columns.offset - clear_overhead_columns },
+    { at(1, 0), fec_columns.offset },
+    { at(2, 0), fec_columns.offset },
+    { tag.end(), fec_columns.offset - tag.length },
+    { intb.offset, int_info_bytes },
+} };
+
+constexpr std::size_t authenticated_bytes()
+{
+    std::size_t n = 0;
+    for (const auto& s : authenticated_spans)
+        n += s.length;
+    return n;
+}
+
 constexpr std::size_t encrypted_bytes()
 {
     std::size_t n = 0;
@@ -109,6 +133,8 @@ constexpr std::size_t encrypted_bytes()
 
 static_assert(frame_bytes == 16830);
 static_assert(encrypted_bytes() == 15792);
+static_assert(authenticated_bytes() == 15513);
+static_assert(tag.offset == at(3, 0) && tag.end() <= at(3, odu_overhead_columns));
 
 } // namespace frame_layout
 } // namespace fiberkey

@@ -89,6 +89,18 @@ public:
     //! Receive side: the key for a frame that arrived with this counter and epoch.
     selection for_receive(std::uint32_t counter, unsigned epoch);
 
+    /*!
+     * Receive side, for frames with an integrity tag: the key that for_receive would
+     * give, without changing anything (no key activated, wiped or retired), so that a
+     * forged frame under another epoch cannot make the receiver drop its keys. Once the
+     * frame's tag holds, accept_receive does what for_receive would have done.
+     */
+    selection peek_receive(std::uint32_t counter, unsigned epoch) const;
+    void accept_receive(std::uint32_t counter, unsigned epoch)
+    {
+        for_receive(counter, epoch);
+    }
+
     //! Transmit side: frames left under the active key before it is exhausted.
     std::uint64_t frames_left() const;
     std::optional<unsigned> active_epoch() const;

@@ -15,6 +15,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace fiberkey {
 
@@ -30,6 +31,7 @@ struct line_fault_config {
     double bursts_per_frame = 0.0;       //!< mean error bursts starting per frame period
     std::size_t burst_bits = 0;          //!< length of a burst in line bits
     double int_loss_probability = 0.0;   //!< the frame's INT block corrupted beyond RS
+    double tamper_probability = 0.0;     //!< an active attacker rewrites the frame
     std::uint64_t active_from_frame = 0; //!< first frame period with random faults
     std::uint64_t active_frames = 0; //!< frame periods with random faults; 0 = for ever
 
@@ -49,12 +51,15 @@ struct line_fault_config {
 struct line_fault_counters {
     std::uint64_t bits_in = 0;
     std::uint64_t bits_out = 0;
-    std::uint64_t frames = 0;         //!< frame periods begun
-    std::uint64_t frames_dropped = 0; //!< removed from the line
-    std::uint64_t bursts = 0;         //!< begun in the active window
-    std::uint64_t bit_errors = 0;     //!< line bits that a burst changed
-    std::uint64_t outage_frames = 0;  //!< frame periods begun in the outage
-    std::uint64_t int_corrupted = 0;  //!< INT blocks corrupted
+    std::uint64_t frames = 0;          //!< frame periods begun
+    std::uint64_t frames_dropped = 0;  //!< removed from the line
+    std::uint64_t bursts = 0;          //!< begun in the active window
+    std::uint64_t bit_errors = 0;      //!< line bits that a burst changed
+    std::uint64_t outage_frames = 0;   //!< frame periods begun in the outage
+    std::uint64_t int_corrupted = 0;   //!< INT blocks corrupted
+    std::uint64_t frames_tampered = 0; //!< frames rewritten by the attacker
+    std::uint64_t tampered_bits =
+        0; //!< line bits she changed, FEC and RS parity included
 };
 
 /*!
@@ -74,7 +79,14 @@ struct line_fault_counters {
  *    so this reaches INT's own RS(255,239) with or without line FEC: 255 byte errors are
  *    far beyond its 8, and RS reports the block uncorrectable (it miscorrects with
  *    probability about 2e-5, which the INT record checks and the post-processor's
- *    message checks and key confirmation then catch).
+ *    message checks and key confirmation then catch);
+ *  - else, with tamper_probability, an active attacker rewrites the frame without a
+ *    trace in the line code: 1 to 16 bits of the payload columns, of the INT information
+ *    bytes, or of both (a third of the frames each), flipped in the ciphertext, and the
+ *    G.709 parity of the changed codewords and INT's RS parity changed to match. Both
+ *    codes are linear and the scrambler additive, so the flips and the parity changes
+ *    are one XOR pattern, added as the frame streams by; the receiver's FEC sees no
+ *    error and only the frame's integrity tag (frame_tag) can tell.
  * Error bursts start at geometric intervals in line bits (mean 134,640 / bursts_per_frame
  * between the end of one burst and the start of the next); a burst replaces burst_bits
  * consecutive line bits by random bits, so about half of them are errors. Only bursts
@@ -115,15 +127,21 @@ public:
     bool test_seeded() const { return d_test_seeded; }
 
 private:
+    //! One byte of the frame XORed with a value, in frame order.
+    struct byte_xor {
+        std::uint32_t offset;
+        std::uint8_t value;
+    };
     struct frame_plan {
         bool dropped = false;
         bool outage = false;
-        bool corrupt_int = false;
-        std::array<std::uint8_t, frame_layout::block_bytes> int_xor{};
+        std::vector<byte_xor> changes; // sorted by offset
     };
 
     bool active(std::uint64_t frame) const;
     void begin_frame(std::uint64_t frame);
+    void plan_int_loss();
+    void plan_tamper();
     //! Faults of the current frame on out[0, n), input positions [position, +n).
     void frame_faults(std::uint8_t* out, std::uint64_t position, std::size_t n);
     void bursts(std::uint8_t* out, std::uint64_t position, std::size_t n);
@@ -143,6 +161,7 @@ private:
     std::uint64_t d_burst_end = 0;
     bool d_burst_counted = false;
     std::array<std::uint8_t, 4096> d_scratch{};
+    std::vector<std::uint8_t> d_delta; // a tampered frame's XOR pattern, frame-sized
 };
 
 } // namespace fiberkey
