@@ -68,7 +68,8 @@ frame_tag::tag frame_tag::compute(otu_frame::const_frame_ref frame,
             out = std::copy_n(frame.begin() + s.offset, s.length, out);
     }
     tag t{};
-    zuc256_mac::compute(key, iv(counter, direction), d_message, d_message.size() * 8, tag_bits, t);
+    zuc256_mac::compute(
+        key, iv(counter, direction), d_message, d_message.size() * 8, tag_bits, t);
     secure_wipe(key);
     secure_wipe(d_message);
     return t;

@@ -56,7 +56,8 @@ public:
     mac_key(std::span<const std::uint8_t, 16> session_key, unsigned direction);
 
     //! The ZUC-256 IV of a frame.
-    static std::array<std::uint8_t, iv_bytes> iv(std::uint32_t counter, unsigned direction);
+    static std::array<std::uint8_t, iv_bytes> iv(std::uint32_t counter,
+                                                 unsigned direction);
 
     /*!
      * The tag of plaintext \p frame whose INT information bytes are \p int_information
