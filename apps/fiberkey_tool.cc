@@ -40,7 +40,9 @@ const char* const usage_text =
     "             --in HEX\n"
     "  rs255 --encode HEX(239 bytes)\n"
     "  scrambler --bytes N\n"
-    "  sm2-keygen PREFIX        writes PREFIX.key (private, mode 0600) and PREFIX.pub\n"
+    "  sm2-keygen PREFIX [--force]\n"
+    "                           writes PREFIX.pub and PREFIX.key (private, mode 0600);\n"
+    "                           existing files are kept unless --force replaces them\n"
     "  backends\n";
 
 // --name value pairs; every option is required once and nothing else is accepted.
@@ -227,16 +229,36 @@ int run(int argc, char** argv)
         return 0;
     }
     if (cmd == "sm2-keygen") {
-        if (argc != 3 || argv[2][0] == '\0' || argv[2][0] == '-')
-            throw usage_error("sm2-keygen takes one PREFIX");
+        const bool force = argc == 4 && std::string(argv[3]) == "--force";
+        if ((argc != 3 && !force) || argv[2][0] == '\0' || argv[2][0] == '-')
+            throw usage_error("sm2-keygen takes one PREFIX, then --force or nothing");
         const std::string prefix = argv[2];
-        const auto dir = std::filesystem::path(prefix).parent_path();
+        const std::filesystem::path base(prefix);
+        const std::string name = base.filename().string();
+        if (name.empty() || name == "." || name == "..")
+            throw usage_error("PREFIX names the key files, e.g. keys/node_a (got '" +
+                              prefix + "')");
+        const auto dir = base.parent_path();
         if (!dir.empty() && !std::filesystem::is_directory(dir))
             throw usage_error("no directory " + dir.string() + " for the key files");
+        const std::filesystem::path key_file = prefix + ".key",
+                                    pub_file = prefix + ".pub";
+        using existing = sm2_keypair::existing_file;
+        if (!force)
+            for (const auto& f : { pub_file, key_file }) {
+                std::error_code ec; // a link counts, even a dangling one
+                if (std::filesystem::symlink_status(f, ec).type() !=
+                    std::filesystem::file_type::not_found)
+                    throw std::runtime_error(f.string() +
+                                             " exists: nothing written (--force replaces "
+                                             "the key pair)");
+            }
+        // The public key first: if anything fails, an old private key is still there.
         const auto pair = sm2_keypair::generate();
-        pair.save_private_pem(prefix + ".key");
-        pair.save_public_pem(prefix + ".pub");
-        std::printf("%s.key %s.pub\n", prefix.c_str(), prefix.c_str());
+        const auto mode = force ? existing::replace : existing::refuse;
+        pair.save_public_pem(pub_file, mode);
+        pair.save_private_pem(key_file, mode);
+        std::printf("%s %s\n", key_file.c_str(), pub_file.c_str());
         return 0;
     }
     if (cmd == "backends") {

@@ -23,7 +23,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <initializer_list>
 #include <memory>
 #include <stdexcept>
@@ -267,37 +270,70 @@ std::span<const std::uint8_t, 2 * coordinate_bytes> xy_of(const sm2_point& point
     return std::span<const std::uint8_t, 65>(point).subspan<1, 2 * coordinate_bytes>();
 }
 
-// Fd-level writing so that a private key file is never readable by others, even
-// briefly, and an existing file's looser mode is tightened before anything is written.
+// A new file in the key's directory (mkostemp: exclusive, mode 0600, never through a
+// link), written and synced, then renamed into place: without replace the rename fails
+// when the name exists (RENAME_NOREPLACE), with it the name is replaced, a symbolic link
+// included, never followed. Whatever fails, the temporary file is removed and the
+// destination is as it was.
 void write_file(const std::filesystem::path& path,
                 std::span<const std::uint8_t> data,
-                bool owner_only)
+                bool owner_only,
+                sm2_keypair::existing_file existing)
 {
-    const mode_t mode = owner_only ? 0600 : 0644;
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    const auto dir = path.has_parent_path() ? path.parent_path() : ".";
+    std::string name = ".";
+    name.append(path.filename().string()).append(".XXXXXX");
+    std::string temp = (dir / name).string();
+    const int fd = ::mkostemp(temp.data(), O_CLOEXEC);
     if (fd < 0)
         throw std::system_error(
-            errno, std::generic_category(), "SM2: opening " + path.string());
-    auto fail = [&](const char* action) {
+            errno, std::generic_category(), "SM2: creating a file in " + dir.string());
+    auto fail = [&](const std::string& action, int error) {
+        ::unlink(temp.c_str());
+        throw std::system_error(error, std::generic_category(), "SM2: " + action);
+    };
+    if (!owner_only && ::fchmod(fd, 0644) != 0) {
         const int error = errno;
         ::close(fd);
-        throw std::system_error(error,
-                                std::generic_category(),
-                                std::string("SM2: ") + action + path.string());
-    };
-    if (owner_only && ::fchmod(fd, mode) != 0)
-        fail("setting the mode of ");
+        fail("setting the mode of " + temp, error);
+    }
     for (std::size_t done = 0; done < data.size();) {
         const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
         if (n < 0 && errno == EINTR)
             continue;
-        if (n <= 0)
-            fail("writing ");
+        if (n <= 0) {
+            const int error = n < 0 ? errno : EIO;
+            ::close(fd);
+            fail("writing " + temp, error);
+        }
         done += static_cast<std::size_t>(n);
     }
+    if (::fsync(fd) != 0) {
+        const int error = errno;
+        ::close(fd);
+        fail("writing " + temp, error);
+    }
     if (::close(fd) != 0)
-        throw std::system_error(
-            errno, std::generic_category(), "SM2: closing " + path.string());
+        fail("closing " + temp, errno);
+    const bool replace = existing == sm2_keypair::existing_file::replace;
+    int result = ::renameat2(AT_FDCWD,
+                             temp.c_str(),
+                             AT_FDCWD,
+                             path.c_str(),
+                             replace ? 0u : unsigned(RENAME_NOREPLACE));
+    if (result != 0 && errno == EINVAL && !replace) {
+        // A file system without RENAME_NOREPLACE: a hard link fails as well on an
+        // existing name (a link included) and is atomic too.
+        result = ::link(temp.c_str(), path.c_str());
+        if (result == 0)
+            ::unlink(temp.c_str());
+    }
+    if (result != 0) {
+        const int error = errno;
+        fail(error == EEXIST ? path.string() + " exists (not replaced)"
+                             : "renaming " + temp + " to " + path.string(),
+             error);
+    }
 }
 
 pkey_ptr make_pkey(const sm2_keypair& keys, bool with_private)
@@ -341,6 +377,43 @@ bio_ptr open_for_reading(const std::filesystem::path& path)
 {
     BIO* bio = BIO_new_file(path.c_str(), "r");
     if (bio == nullptr) {
+        ERR_clear_error();
+        throw std::runtime_error("SM2: cannot read " + path.string());
+    }
+    return bio_ptr(bio);
+}
+
+// A private key file: a regular file that only its owner may read or write (checked on
+// the opened file, so a swap after the check changes nothing).
+bio_ptr open_private_for_reading(const std::filesystem::path& path)
+{
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        throw std::runtime_error("SM2: cannot read " + path.string() + ": " +
+                                 std::strerror(errno));
+    struct stat st {
+    };
+    std::string problem;
+    if (::fstat(fd, &st) != 0)
+        problem = std::string("cannot read it: ") + std::strerror(errno);
+    else if (!S_ISREG(st.st_mode))
+        problem = "it is not a regular file";
+    else if ((st.st_mode & 077) != 0) {
+        char mode[8];
+        std::snprintf(mode, sizeof mode, "%04o", unsigned(st.st_mode & 07777));
+        problem = std::string("its mode ") + mode +
+                  " lets its group or others at it; a private key must be its owner's "
+                  "alone (chmod 600 " +
+                  path.string() + ")";
+    }
+    if (!problem.empty()) {
+        ::close(fd);
+        throw std::runtime_error("SM2: private key file " + path.string() + ": " +
+                                 problem);
+    }
+    BIO* bio = BIO_new_fd(fd, BIO_CLOSE);
+    if (bio == nullptr) {
+        ::close(fd);
         ERR_clear_error();
         throw std::runtime_error("SM2: cannot read " + path.string());
     }
@@ -398,7 +471,7 @@ sm2_keypair sm2_keypair::from_private_key(
 
 sm2_keypair sm2_keypair::load_pem(const std::filesystem::path& private_key_file)
 {
-    bio_ptr bio = open_for_reading(private_key_file);
+    bio_ptr bio = open_private_for_reading(private_key_file);
     pkey_ptr pkey(PEM_read_bio_PrivateKey(bio.get(), nullptr, no_passphrase, nullptr));
     if (!pkey) {
         ERR_clear_error();
@@ -423,7 +496,8 @@ sm2_keypair sm2_keypair::load_pem(const std::filesystem::path& private_key_file)
     }
 }
 
-void sm2_keypair::save_private_pem(const std::filesystem::path& private_key_file) const
+void sm2_keypair::save_private_pem(const std::filesystem::path& private_key_file,
+                                   existing_file existing) const
 {
     pkey_ptr pkey = make_pkey(*this, true);
     // Secure-memory BIO: its buffer is cleared when freed.
@@ -433,7 +507,7 @@ void sm2_keypair::save_private_pem(const std::filesystem::path& private_key_file
           "PEM_write_bio_PKCS8PrivateKey");
     std::vector<std::uint8_t> pem = contents(bio.get());
     try {
-        write_file(private_key_file, pem, true);
+        write_file(private_key_file, pem, true, existing);
     } catch (...) {
         secure_wipe(pem);
         throw;
@@ -441,12 +515,13 @@ void sm2_keypair::save_private_pem(const std::filesystem::path& private_key_file
     secure_wipe(pem);
 }
 
-void sm2_keypair::save_public_pem(const std::filesystem::path& public_key_file) const
+void sm2_keypair::save_public_pem(const std::filesystem::path& public_key_file,
+                                  existing_file existing) const
 {
     pkey_ptr pkey = make_pkey(*this, false);
     bio_ptr bio(check(BIO_new(BIO_s_mem()), "BIO_new"));
     check(PEM_write_bio_PUBKEY(bio.get(), pkey.get()), "PEM_write_bio_PUBKEY");
-    write_file(public_key_file, contents(bio.get()), false);
+    write_file(public_key_file, contents(bio.get()), false, existing);
 }
 
 sm2_keypair::~sm2_keypair() { secure_wipe(d_private); }
@@ -456,9 +531,19 @@ sm2_point sm2_load_public_pem(const std::filesystem::path& public_key_file)
     bio_ptr bio = open_for_reading(public_key_file);
     pkey_ptr pkey(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
     if (!pkey) {
+        // OpenSSL refuses a point off its curve as it refuses garbage: tell them apart
+        // by the PEM label.
         ERR_clear_error();
-        throw std::runtime_error("SM2: " + public_key_file.string() +
-                                 " is not a PEM public key");
+        std::ifstream text(public_key_file);
+        std::string line;
+        bool labelled = false;
+        for (int i = 0; i < 64 && !labelled && std::getline(text, line); ++i)
+            labelled = line.rfind("-----BEGIN PUBLIC KEY-----", 0) == 0;
+        throw std::runtime_error(
+            "SM2: " + public_key_file.string() +
+            (labelled
+                 ? " holds a PEM public key that is damaged or not a point on its curve"
+                 : " is not a PEM public key"));
     }
     require_sm2_curve(pkey.get(), public_key_file);
 

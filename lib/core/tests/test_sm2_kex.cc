@@ -11,9 +11,11 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 namespace fiberkey {
@@ -368,16 +370,112 @@ TEST_F(Sm2Pem, RoundTripWithOwnerOnlyPrivateFile)
     EXPECT_EQ(first_line, "-----BEGIN PRIVATE KEY-----");
 }
 
-TEST_F(Sm2Pem, OverwritingTightensAnExistingFileMode)
+mode_t mode_of(const std::filesystem::path& p)
+{
+    struct stat st {
+    };
+    EXPECT_EQ(lstat(p.c_str(), &st), 0) << p;
+    return st.st_mode;
+}
+
+std::string read_all(const std::filesystem::path& p)
+{
+    std::ifstream f(p);
+    return std::string(std::istreambuf_iterator<char>(f), {});
+}
+
+TEST_F(Sm2Pem, AnExistingFileIsKeptUnlessReplaced)
 {
     const auto key_file = dir / "node.key";
     std::ofstream(key_file) << "placeholder\n";
     std::filesystem::permissions(key_file, std::filesystem::perms::all);
+    const sm2_keypair keys = sm2_keypair::generate();
+    EXPECT_THROW(keys.save_private_pem(key_file), std::system_error);
+    EXPECT_EQ(read_all(key_file), "placeholder\n");
+    // Replaced by a new file: owner-only whatever the old one's mode, no temporary left.
+    keys.save_private_pem(key_file, sm2_keypair::existing_file::replace);
+    EXPECT_EQ(mode_of(key_file) & 07777, 0600u);
+    EXPECT_EQ(sm2_keypair::load_pem(key_file).private_key(), keys.private_key());
+    EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir), {}), 1);
+}
+
+TEST_F(Sm2Pem, ALinkIsReplacedNeverFollowed)
+{
+    const auto target = dir / "precious";
+    std::ofstream(target) << "precious\n";
+    std::filesystem::permissions(
+        target,
+        std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
+            std::filesystem::perms::group_read | std::filesystem::perms::others_read);
+    const auto key_file = dir / "node.key";
+    std::filesystem::create_symlink(target, key_file);
+    const auto dangling = dir / "other.key";
+    std::filesystem::create_symlink(dir / "nowhere", dangling);
+    const sm2_keypair keys = sm2_keypair::generate();
+    EXPECT_THROW(keys.save_private_pem(key_file), std::system_error);
+    EXPECT_THROW(keys.save_private_pem(dangling), std::system_error);
+    EXPECT_FALSE(std::filesystem::exists(dir / "nowhere"));
+    keys.save_private_pem(key_file, sm2_keypair::existing_file::replace);
+    EXPECT_FALSE(std::filesystem::is_symlink(key_file));
+    EXPECT_EQ(read_all(target), "precious\n");
+    EXPECT_EQ(mode_of(target) & 07777, 0644u);
+}
+
+TEST_F(Sm2Pem, APrivateKeyOpenToOthersIsRefused)
+{
+    const auto key_file = dir / "node.key";
     sm2_keypair::generate().save_private_pem(key_file);
-    struct stat st {
-    };
-    ASSERT_EQ(stat(key_file.c_str(), &st), 0);
-    EXPECT_EQ(st.st_mode & 07777, 0600u);
+    for (const auto extra : { std::filesystem::perms::group_read,
+                              std::filesystem::perms::others_read,
+                              std::filesystem::perms::group_write }) {
+        std::filesystem::permissions(key_file, extra, std::filesystem::perm_options::add);
+        try {
+            sm2_keypair::load_pem(key_file);
+            ADD_FAILURE() << "loaded with mode " << std::oct
+                          << (mode_of(key_file) & 07777);
+        } catch (const std::runtime_error& e) {
+            EXPECT_NE(std::string(e.what()).find("chmod 600"), std::string::npos)
+                << e.what();
+        }
+        std::filesystem::permissions(
+            key_file, extra, std::filesystem::perm_options::remove);
+    }
+    EXPECT_NO_THROW(sm2_keypair::load_pem(key_file));
+    EXPECT_THROW(sm2_keypair::load_pem(dir), std::runtime_error); // not a regular file
+}
+
+TEST_F(Sm2Pem, AnOffCurvePublicKeyIsNamedAsSuch)
+{
+    const auto pub_file = dir / "node.pub";
+    sm2_keypair::generate().save_public_pem(pub_file);
+    // Flip one bit of y (a base64 digit a few before the end, all of whose 6 bits are
+    // data): y no longer fits x.
+    std::string pem = read_all(pub_file);
+    const auto end = pem.find("\n-----END");
+    ASSERT_NE(end, std::string::npos);
+    std::size_t last = end - 1;
+    while (pem[last] == '=')
+        --last;
+    last -= 4;
+    pem[last] = pem[last] == 'A' ? 'B' : 'A';
+    std::ofstream(pub_file, std::ios::trunc) << pem;
+    try {
+        sm2_load_public_pem(pub_file);
+        ADD_FAILURE() << "an off-curve point loaded";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("not a point on its curve"),
+                  std::string::npos)
+            << e.what();
+    }
+    std::ofstream(pub_file, std::ios::trunc) << "no key here\n";
+    try {
+        sm2_load_public_pem(pub_file);
+        ADD_FAILURE();
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("is not a PEM public key"),
+                  std::string::npos)
+            << e.what();
+    }
 }
 
 TEST_F(Sm2Pem, OpensslCommandLineReadsTheFiles)

@@ -41,15 +41,33 @@ public:
     static sm2_keypair
     from_private_key(std::span<const std::uint8_t, private_key_bytes> private_key);
 
-    //! Reads a PKCS#8 "PRIVATE KEY" PEM file holding a key on the SM2 curve.
-    //! Throws std::runtime_error if the file cannot be read or holds another kind of key.
+    /*!
+     * Reads a PKCS#8 "PRIVATE KEY" PEM file holding a key on the SM2 curve. Throws
+     * std::runtime_error if the file cannot be read, is not a regular file, is open to
+     * its group or others (any of mode 077: a private key must be its owner's alone, as
+     * OpenSSH requires), or holds another kind of key.
+     */
     static sm2_keypair load_pem(const std::filesystem::path& private_key_file);
 
-    //! Writes the private key as unencrypted PKCS#8 PEM; the file gets mode 0600.
-    void save_private_pem(const std::filesystem::path& private_key_file) const;
+    //! What saving does when the file already exists.
+    enum class existing_file {
+        refuse,  //!< throw std::system_error (EEXIST): nothing is changed
+        replace, //!< replace it (a symbolic link is replaced, never followed)
+    };
 
-    //! Writes the public key as SubjectPublicKeyInfo ("PUBLIC KEY") PEM.
-    void save_public_pem(const std::filesystem::path& public_key_file) const;
+    /*!
+     * Writes the private key as unencrypted PKCS#8 PEM, mode 0600. The key goes to a new
+     * temporary file in the same directory (created exclusively, never through a link),
+     * which is then renamed into place: an existing file is never opened, truncated or
+     * half-written, and with existing_file::refuse it is left alone.
+     */
+    void save_private_pem(const std::filesystem::path& private_key_file,
+                          existing_file existing = existing_file::refuse) const;
+
+    //! Writes the public key as SubjectPublicKeyInfo ("PUBLIC KEY") PEM, mode 0644, the
+    //! same way.
+    void save_public_pem(const std::filesystem::path& public_key_file,
+                         existing_file existing = existing_file::refuse) const;
 
     const std::array<std::uint8_t, private_key_bytes>& private_key() const
     {
