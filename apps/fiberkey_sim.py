@@ -17,6 +17,7 @@ prints per direction the agreed keys and the figures of protocol.md section 9; -
 """
 import argparse
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -53,8 +54,16 @@ def patent_mode(args):
     return args.pp_mode == fiberkey.quantizer_mode.patent
 
 
+class one_line_errors(argparse.ArgumentParser):
+    """An argument parser whose errors are one line on stderr and exit status 2 (the
+    usage is for --help)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def parse_args(argv):
-    p = argparse.ArgumentParser(
+    p = one_line_errors(
         prog="fiberkey-sim",
         description="A simulated fiberkey link between nodes A and B: seed keys grown from "
                     "noise, both directions, with re-keying; prints the keys and figures.")
@@ -149,6 +158,8 @@ def parse_args(argv):
         p.error("--keys must be at least 1, or give --seconds")
     if args.seconds < 0 or args.timeout <= 0 or args.record_frames < 1:
         p.error("--seconds, --timeout and --record-frames must be positive")
+    check_ranges(p, args)
+    check_outputs(p, args)
     if args.channel == "direct" and (args.eve != "none" or args.record):
         p.error("--eve and --record need --channel analog")
     if args.integrity is None:
@@ -158,6 +169,68 @@ def parse_args(argv):
     if args.rounds == "model" and args.eve == "compromised":
         p.error("--eve compromised observes negotiated rounds: it needs --rounds negotiated")
     return args
+
+
+# Ranges of the numeric options, checked at parse time (exit 2 with the range) so that no
+# bad value stalls the run or passes unnoticed: option -> (low, high, what). The noise
+# law and its range are the noise injector's to check (its message names the rule).
+RANGES = {
+    "keys": (0, 1_000_000, "seed keys"),
+    "seconds": (0.0, 1e6, "s"),
+    "timeout": (1e-3, 1e7, "s"),
+    "seed": (0, 2**62, "a test seed, 0 for the CSPRNG"),
+    "record_frames": (1, 100_000, "frames"),
+    "tamper": (0.0, 1.0, "a fraction of the frames"),
+    "bits": (8, 496, "bits per array, a multiple of 8"),
+    "batch_rounds": (64, 16384, "rounds per batch"),
+    "alpha": (0.0, 10.0, "standard deviations"),
+    "pipeline_frames": (1, 4096, "frames in flight"),
+    "length_km": (0.01, 200.0, "km"),
+    "attenuation_db_per_km": (0.0, 10.0, "dB/km"),
+    "launch_dbm": (-40.0, 10.0, "dBm"),
+    "extinction_db": (0.5, 40.0, "dB"),
+    "thermal_pa": (0.01, 10_000.0, "pA/sqrt(Hz)"),
+    "eve_tap_fraction": (1e-6, 0.999, "a fraction of the light"),
+    "eve_position_km": (0.0, 200.0, "km from the transmitter"),
+    "eve_thermal_pa": (0.01, 10_000.0, "pA/sqrt(Hz)"),
+}
+
+
+def check_ranges(p, args):
+    """Every numeric option finite and in its range, with the range in the message."""
+    for name, (low, high, what) in RANGES.items():
+        v = getattr(args, name)
+        if not (math.isfinite(v) and low <= v <= high):
+            p.error(f"--{name.replace('_', '-')} must be in [{low:,}, {high:,}] ({what}), "
+                    f"got {v!r}")
+    if args.bits % 8:
+        p.error(f"--bits must be a multiple of 8 (8..496), got {args.bits}")
+    if args.eve_position_km > args.length_km:
+        p.error(f"--eve-position-km ({args.eve_position_km:g}) must lie on the fiber "
+                f"(0..{args.length_km:g} km)")
+
+
+def check_outputs(p, args):
+    """Files and directories the run will write, checked before it starts: a run must
+    not be lost to an unwritable path at its end."""
+    for flag, path in (("--json", args.json), ("--plot", args.plot)):
+        if not path:
+            continue
+        folder = os.path.dirname(os.path.abspath(path))
+        if os.path.isdir(path):
+            p.error(f"{flag} {path}: is a directory")
+        if not os.path.isdir(folder):
+            p.error(f"{flag} {path}: no directory {folder}")
+        if not os.access(folder, os.W_OK | os.X_OK) or (
+                os.path.exists(path) and not os.access(path, os.W_OK)):
+            p.error(f"{flag} {path}: not writable")
+    if args.record:
+        try:
+            os.makedirs(args.record, exist_ok=True)
+        except OSError as e:
+            p.error(f"--record {args.record}: {e.strerror}")
+        if not os.access(args.record, os.W_OK | os.X_OK):
+            p.error(f"--record {args.record}: not writable")
 
 
 def memory_mib():
@@ -1082,7 +1155,13 @@ def main(argv=None):
     # scheduler's Python calls: hand it over often, or each waits up to 5 ms per turn.
     sys.setswitchinterval(2e-4)
     with tempfile.TemporaryDirectory(prefix="fiberkey-sim-") as workdir:
-        sim = link_sim(args, workdir)
+        try:
+            sim = link_sim(args, workdir)
+        except (ValueError, RuntimeError) as e:
+            # A value a block refused that the ranges above let through: still a bad
+            # argument, said in one line.
+            print(f"fiberkey-sim: error: {e}", file=sys.stderr)
+            return 2
         say(args, f"fiberkey-sim: nodes A and B over {args.length_km:g} km, mode {args.mode}, "
                   f"n = {args.batch_rounds}, m = {args.bits}; link start by {args.link_start}; "
                   + (f"until {args.keys} seed keys per direction" if args.seconds <= 0

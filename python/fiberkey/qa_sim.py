@@ -102,12 +102,23 @@ class qa_sim(gr_unittest.TestCase):
         self.assertGreaterEqual(int(frames.group(1)), 2)
 
     def test_003_bad_arguments_are_refused(self):
+        # Each refused at once, in one line with exit status 2, before any work: values out
+        # of range (with the range said), values a block refuses, unwritable outputs.
         for args in (["--mode", "fancy"], ["--keys", "0"], ["--eve", "maybe"],
                      ["--record-frames", "0"], ["--tamper", "2"], ["--tamper", "nan"],
-                     ["--integrity", "maybe"]):
+                     ["--integrity", "maybe"], ["--seconds", "nan"],
+                     ["--pipeline-frames", "0"], ["--launch-dbm", "100"],
+                     ["--length-km", "-1"], ["--eve-tap-fraction", "2"],
+                     ["--batch-rounds", "0"], ["--seed", "-1"], ["--bits", "12"],
+                     ["--eve-position-km", "50"], ["--noise-low", "0.3", "--noise-high", "0.1"],
+                     ["--noise-law", "weird"], ["--json", "/nonexistent/r.json"],
+                     ["--plot", self.dir.name]):
             out = run(*args, timeout=60)
             self.assertEqual(out.returncode, 2, args)
-            self.assertIn("fiberkey-sim", out.stderr)
+            lines = [l for l in out.stderr.splitlines()
+                     if l and "buffer_double" not in l and ":info:" not in l]
+            self.assertEqual(len(lines), 1, (args, out.stderr[-2000:]))
+            self.assertTrue(lines[0].startswith("fiberkey-sim: error: "), lines[0])
         out = run("--list-modes", timeout=60)
         self.assertEqual(out.returncode, 0)
         self.assertIn("patent", out.stdout.split())
