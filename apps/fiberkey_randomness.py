@@ -30,6 +30,7 @@ import time
 import numpy as np
 
 from gnuradio import fiberkey
+from gnuradio.fiberkey import cli
 
 sts = fiberkey.nist_sts
 KEY_BITS = 256
@@ -180,9 +181,24 @@ def run_dieharder(path, words):
     return ok
 
 
+# Ranges of the numeric options (fiberkey.cli).
+RANGES = {
+    "sequences": (1, 1_000_000, "sequences"),
+    "sequence_bits": (100, 1_000_000_000, "bits per sequence"),
+    "seed": (0, 2**62, "a test seed"),
+    "alpha": (1e-9, 0.5, "a significance level"),
+    "m": (8, 496, "bits per array"),
+    "n": (64, 16384, "rounds per batch"),
+    "alpha_guard": (0.0, 10.0, "standard deviations"),
+    "noise_low": (1e-9, 0.4999, "a bit error rate"),
+    "noise_high": (1e-9, 0.4999, "a bit error rate"),
+    "link_ber": (0.0, 0.4999, "a bit error rate"),
+}
+
+
 def main(argv=None):
-    p = argparse.ArgumentParser(prog="fiberkey-randomness", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = cli.parser(prog="fiberkey-randomness", description=__doc__,
+                   formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--sequences", type=int, default=100, help="sequences m (SP: >= 1/alpha)")
     p.add_argument("--sequence-bits", type=int, default=1000000,
                    help="bits per sequence n (the SP's full suite needs 10^6)")
@@ -210,8 +226,12 @@ def main(argv=None):
     p.add_argument("--all-rows", action="store_true",
                    help="print every row (each template and state), not one per test")
     args = p.parse_args(argv)
-    if args.sequences < 1 or args.sequence_bits < 100:
-        p.error("need at least one sequence of at least 100 bits")
+    cli.check_ranges(p, args, RANGES)
+    if args.noise_low > args.noise_high:
+        p.error(f"--noise-low ({args.noise_low:g}) must not exceed --noise-high "
+                f"({args.noise_high:g})")
+    cli.check_readable(p, "--keys-in", args.keys_in)
+    cli.check_writable(p, "--keys-out", args.keys_out)
     try:
         fiberkey.parse_pp_mode(args.mode, args.q or 0)
     except ValueError as e:

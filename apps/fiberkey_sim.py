@@ -15,9 +15,7 @@ direction (or --seconds of wall-clock time), checks every key and every client b
 prints per direction the agreed keys and the figures of protocol.md section 9; --json and
 --plot write them for machines and for people (docs/fiberkey-sim.md).
 """
-import argparse
 import json
-import math
 import os
 import shutil
 import subprocess
@@ -30,6 +28,7 @@ import numpy as np
 import pmt
 from gnuradio import blocks, gr
 from gnuradio import fiberkey
+from gnuradio.fiberkey import cli
 
 PAYLOAD = fiberkey.frame_layout.payload_bytes
 OTU2_FRAMES_PER_SECOND = 82025.0
@@ -54,16 +53,8 @@ def patent_mode(args):
     return args.pp_mode == fiberkey.quantizer_mode.patent
 
 
-class one_line_errors(argparse.ArgumentParser):
-    """An argument parser whose errors are one line on stderr and exit status 2 (the
-    usage is for --help)."""
-
-    def error(self, message):
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
-
-
 def parse_args(argv):
-    p = one_line_errors(
+    p = cli.parser(
         prog="fiberkey-sim",
         description="A simulated fiberkey link between nodes A and B: seed keys grown from "
                     "noise, both directions, with re-keying; prints the keys and figures.")
@@ -158,8 +149,7 @@ def parse_args(argv):
         p.error("--keys must be at least 1, or give --seconds")
     if args.seconds < 0 or args.timeout <= 0 or args.record_frames < 1:
         p.error("--seconds, --timeout and --record-frames must be positive")
-    check_ranges(p, args)
-    check_outputs(p, args)
+    check_arguments(p, args)
     if args.channel == "direct" and (args.eve != "none" or args.record):
         p.error("--eve and --record need --channel analog")
     if args.integrity is None:
@@ -196,41 +186,17 @@ RANGES = {
 }
 
 
-def check_ranges(p, args):
-    """Every numeric option finite and in its range, with the range in the message."""
-    for name, (low, high, what) in RANGES.items():
-        v = getattr(args, name)
-        if not (math.isfinite(v) and low <= v <= high):
-            p.error(f"--{name.replace('_', '-')} must be in [{low:,}, {high:,}] ({what}), "
-                    f"got {v!r}")
+def check_arguments(p, args):
+    """Ranges and cross-checks of the numeric options, and the outputs, at parse time."""
+    cli.check_ranges(p, args, RANGES)
     if args.bits % 8:
         p.error(f"--bits must be a multiple of 8 (8..496), got {args.bits}")
     if args.eve_position_km > args.length_km:
         p.error(f"--eve-position-km ({args.eve_position_km:g}) must lie on the fiber "
                 f"(0..{args.length_km:g} km)")
-
-
-def check_outputs(p, args):
-    """Files and directories the run will write, checked before it starts: a run must
-    not be lost to an unwritable path at its end."""
-    for flag, path in (("--json", args.json), ("--plot", args.plot)):
-        if not path:
-            continue
-        folder = os.path.dirname(os.path.abspath(path))
-        if os.path.isdir(path):
-            p.error(f"{flag} {path}: is a directory")
-        if not os.path.isdir(folder):
-            p.error(f"{flag} {path}: no directory {folder}")
-        if not os.access(folder, os.W_OK | os.X_OK) or (
-                os.path.exists(path) and not os.access(path, os.W_OK)):
-            p.error(f"{flag} {path}: not writable")
-    if args.record:
-        try:
-            os.makedirs(args.record, exist_ok=True)
-        except OSError as e:
-            p.error(f"--record {args.record}: {e.strerror}")
-        if not os.access(args.record, os.W_OK | os.X_OK):
-            p.error(f"--record {args.record}: not writable")
+    cli.check_writable(p, "--json", args.json)
+    cli.check_writable(p, "--plot", args.plot)
+    cli.check_directory(p, "--record", args.record)
 
 
 def memory_mib():

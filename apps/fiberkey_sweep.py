@@ -18,6 +18,7 @@ import sys
 import numpy as np
 
 from gnuradio import fiberkey
+from gnuradio.fiberkey import cli
 
 PARAMETERS = {
     "m": "array length m (bits)",
@@ -100,9 +101,23 @@ def run_point(args, value, f1, f2, mi, mode, q):
     }
 
 
+# Ranges of the numeric options and of each swept parameter's values (fiberkey.cli).
+RANGES = {
+    "rounds": (100, 100_000_000, "rounds per point"),
+    "m": (8, 496, "bits per array"),
+    "n": (64, 16384, "rounds per batch"),
+    "alpha": (0.0, 10.0, "standard deviations"),
+    "noise_low": (1e-9, 0.4999, "a bit error rate"),
+    "noise_high": (1e-9, 0.4999, "a bit error rate"),
+    "link_ber": (0.0, 0.4999, "a bit error rate"),
+}
+VALUE_RANGES = {"m": RANGES["m"], "n": RANGES["n"], "alpha": RANGES["alpha"],
+                "noise-high": RANGES["noise_high"]}
+
+
 def main(argv=None):
-    p = argparse.ArgumentParser(prog="fiberkey-sweep", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = cli.parser(prog="fiberkey-sweep", description=__doc__,
+                   formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--param", choices=sorted(PARAMETERS), default="alpha",
                    help="the parameter to sweep")
     p.add_argument("--values", type=float, nargs="+",
@@ -134,8 +149,19 @@ def main(argv=None):
         modes = [parse_mode(m, args.q) for m in args.mode]
     except argparse.ArgumentTypeError as e:
         p.error(str(e))
-    if args.rounds < 100:
-        p.error("--rounds must be at least 100")
+    cli.check_ranges(p, args, RANGES)
+    low, high, what = VALUE_RANGES[args.param]
+    for v in values:
+        if not low <= v <= high or (args.param in ("m", "n") and v != int(v)):
+            p.error(f"--values: {args.param} must be in [{low:,}, {high:,}] ({what}"
+                    f"{', whole numbers' if args.param in ('m', 'n') else ''}), got {v:g}")
+        if args.param == "noise-high" and v < args.noise_low:
+            p.error(f"--values: noise-high {v:g} is below --noise-low {args.noise_low:g}")
+    if args.param != "noise-high" and args.noise_low > args.noise_high:
+        p.error(f"--noise-low ({args.noise_low:g}) must not exceed --noise-high "
+                f"({args.noise_high:g})")
+    cli.check_writable(p, "--csv", args.csv)
+    cli.check_writable(p, "--plot", args.plot)
 
     rows = []
     print(f"fiberkey-sweep: {PARAMETERS[args.param]}, {args.rounds} rounds per point, "
