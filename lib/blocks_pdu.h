@@ -71,6 +71,22 @@ inline meta_value<long> meta_long(const pmt::pmt_t& meta, const pmt::pmt_t& key)
     return meta_lookup<long>(meta, key, pmt::is_integer, pmt::to_long);
 }
 
+//! \p meta[\p key] as a uint64: a PMT uint64, or a PMT integer that is not negative
+//! (Python and GRC give small numbers as the one, C++ senders often as the other).
+inline meta_value<uint64_t> meta_uint64(const pmt::pmt_t& meta, const pmt::pmt_t& key)
+{
+    return meta_lookup<uint64_t>(
+        meta,
+        key,
+        [](const pmt::pmt_t& v) {
+            return pmt::is_uint64(v) || (pmt::is_integer(v) && pmt::to_long(v) >= 0);
+        },
+        [](const pmt::pmt_t& v) {
+            return pmt::is_uint64(v) ? pmt::to_uint64(v)
+                                     : static_cast<uint64_t>(pmt::to_long(v));
+        });
+}
+
 //! One received frame's NEG block and INT records, from the otu_demux's "blocks" port.
 struct received_blocks {
     ::fiberkey::neg_decoded neg;

@@ -118,15 +118,15 @@ void zuc_crypt_impl::handle_key(const pmt::pmt_t& msg)
         if (!is_byte_pdu(msg))
             throw std::invalid_argument("expected a PDU (meta dict, u8vector key)");
         const pmt::pmt_t meta = pmt::car(msg);
-        const pmt::pmt_t epoch = pmt::dict_ref(meta, frame_tags::epoch(), pmt::PMT_NIL);
-        const pmt::pmt_t start =
-            pmt::dict_ref(meta, frame_tags::start_counter(), pmt::PMT_NIL);
-        if (!pmt::is_integer(epoch) && !pmt::is_uint64(epoch))
-            throw std::invalid_argument("meta needs an integer 'epoch'");
-        if (!pmt::is_null(start) && !pmt::is_integer(start) && !pmt::is_uint64(start))
-            throw std::invalid_argument("'start_counter' must be an integer");
-        const long e = pmt::to_long(epoch);
-        check_epoch(e);
+        const auto epoch = meta_uint64(meta, frame_tags::epoch());
+        const auto start = meta_uint64(meta, frame_tags::start_counter());
+        if (!epoch.ok() || epoch.value >= key_schedule::epochs)
+            throw std::invalid_argument("meta 'epoch' must be an integer 0..3");
+        if (start.found == meta_value<uint64_t>::kind::wrong_type ||
+            (start.ok() && start.value > UINT32_MAX))
+            throw std::invalid_argument(
+                "meta 'start_counter' must be a frame counter 0..4294967295");
+        const long e = static_cast<long>(epoch.value);
         std::vector<uint8_t> key = pmt::u8vector_elements(pmt::cdr(msg));
         if (key.empty()) { // an empty key revokes the epoch's key
             gr::thread::scoped_lock guard(d_setlock);
@@ -136,10 +136,10 @@ void zuc_crypt_impl::handle_key(const pmt::pmt_t& msg)
             return;
         }
         try {
-            if (pmt::is_null(start))
+            if (!start.ok())
                 install(key, static_cast<int>(e), std::nullopt);
             else
-                set_key(key, static_cast<int>(e), pmt::to_uint64(start));
+                set_key(key, static_cast<int>(e), start.value);
         } catch (...) {
             ::fiberkey::secure_wipe(key);
             throw;

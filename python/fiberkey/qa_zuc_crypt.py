@@ -297,6 +297,27 @@ class qa_zuc_crypt(gr_unittest.TestCase):
         self.assertEqual(rx.frames_rejected_by_tag(), 0)
         self.assertEqual(back[0][3000], frames[0][3000] ^ 0xFF)
 
+    def test_012_key_message_numbers_of_either_pmt_type_and_range(self):
+        """An epoch or start counter as a PMT integer or uint64 is taken; one out of range
+        (2^40 + 1 is no epoch 1) or of another type is refused and reported."""
+        key = list(range(16))
+        crypt = fiberkey.zuc_crypt(0, False, integrity=False)
+        cases = ((pmt.from_uint64(1), pmt.from_uint64(5), True),
+                 (pmt.from_long(2), pmt.from_long(9), True),
+                 (pmt.from_uint64(2**40 + 1), None, False),
+                 (pmt.from_long(-1), None, False),
+                 (pmt.intern("1"), None, False),
+                 (pmt.from_long(3), pmt.from_uint64(2**32), False),
+                 (pmt.from_long(3), pmt.from_long(-5), False))
+        for epoch, start, _ in cases:
+            meta = pmt.dict_add(pmt.make_dict(), pmt.intern("epoch"), epoch)
+            if start is not None:
+                meta = pmt.dict_add(meta, pmt.intern("start_counter"), start)
+            crypt._post(pmt.intern("key"), pmt.cons(meta, pmt.init_u8vector(16, key)))
+        _, _, msgs = self.run_block(crypt, [], [])
+        rejected = self.events(msgs, "key_rejected")
+        self.assertEqual(len(rejected), sum(not ok for _, _, ok in cases))
+
     def test_007_bad_parameters(self):
         with self.assertRaises(Exception):
             fiberkey.zuc_crypt(2, True)
