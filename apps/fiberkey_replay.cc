@@ -201,6 +201,10 @@ int run(const options& o)
     }
     tb->run();
 
+    if (source->nonfinite_samples() > 0)
+        std::printf(
+            "non-finite samples (NaN, infinity) replaced by the sample before: %llu\n",
+            static_cast<unsigned long long>(source->nonfinite_samples()));
     std::printf("frames found (soft frame sync): %llu, missed FAS %llu\n",
                 static_cast<unsigned long long>(sync->frames()),
                 static_cast<unsigned long long>(sync->missed_fas()));

@@ -85,6 +85,7 @@ int sigmf_source_impl::work(int noutput_items,
     auto* out = static_cast<float*>(output_items[0]);
     const auto n = static_cast<std::size_t>(noutput_items);
     const std::size_t got = d_sigmf ? d_sigmf->read(out, n) : d_raw->read(out, n);
+    d_nonfinite = d_sigmf ? d_sigmf->nonfinite_samples() : d_raw->nonfinite_samples();
     if (got == 0)
         return WORK_DONE;
     if (d_frame_tags) {

@@ -9,6 +9,7 @@
 #include <fiberkey/sigmf.h>
 #include <gnuradio/fiberkey/sigmf_source.h>
 
+#include <atomic>
 #include <memory>
 
 namespace gr {
@@ -30,6 +31,7 @@ public:
         return static_cast<int>(d_meta.samples_per_bit);
     }
     uint64_t frame_annotations() const override { return d_meta.frames.size(); }
+    uint64_t nonfinite_samples() const override { return d_nonfinite; }
 
     bool start() override;
     int work(int noutput_items,
@@ -47,8 +49,9 @@ private:
     uint64_t d_total = 0;
     std::unique_ptr<::fiberkey::sigmf_reader> d_sigmf;
     std::unique_ptr<::fiberkey::sample_file_reader> d_raw;
-    std::size_t d_next_frame = 0; // next annotation to tag
-    uint64_t d_run_start = 0;     // stream index of the file's first sample in this run
+    std::atomic<uint64_t> d_nonfinite{ 0 }; // of this run, read by other threads
+    std::size_t d_next_frame = 0;           // next annotation to tag
+    uint64_t d_run_start = 0; // stream index of the file's first sample in this run
 };
 
 } // namespace fiberkey

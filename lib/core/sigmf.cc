@@ -13,8 +13,12 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
-#include <sys/types.h>
 #include <utility>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
 
 namespace fiberkey {
 
@@ -337,6 +341,28 @@ file_ptr open_file(const std::string& path, const char* mode)
     return f;
 }
 
+// For reading: a regular file only, checked on the opened descriptor (opened without
+// blocking, so that a FIFO without a writer is refused instead of waited on).
+file_ptr open_regular_file(const std::string& path)
+{
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        throw sigmf_error("cannot open " + path + ": " + std::strerror(errno));
+    struct stat st {
+    };
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        throw sigmf_error(path + " is not a regular file (a directory, FIFO or device)");
+    }
+    std::FILE* f = ::fdopen(fd, "rb");
+    if (f == nullptr) {
+        const int error = errno;
+        ::close(fd);
+        throw sigmf_error("cannot open " + path + ": " + std::strerror(error));
+    }
+    return file_ptr(f, &std::fclose);
+}
+
 bool ends_with(const std::string& s, std::string_view suffix)
 {
     return s.size() >= suffix.size() &&
@@ -346,7 +372,7 @@ bool ends_with(const std::string& s, std::string_view suffix)
 sigmf_metadata read_meta_file(const std::string& base)
 {
     const std::string path = base + std::string(meta_suffix);
-    auto f = open_file(path, "rb");
+    auto f = open_regular_file(path);
     std::string text;
     char buf[1 << 16];
     std::size_t got;
@@ -443,6 +469,14 @@ sigmf_metadata parse_sigmf_json(std::string_view text)
     if (sps == 0)
         field_error("fiberkey:samples_per_bit", "must be at least 1");
     meta.samples_per_bit = static_cast<unsigned>(sps);
+    // A rate that disagrees would put the receiver's bit grid off by the difference.
+    const double implied = meta.bit_rate * meta.samples_per_bit;
+    if (std::fabs(meta.sample_rate - implied) > 1e-6 * implied)
+        field_error(
+            "core:sample_rate",
+            "is " + std::to_string(meta.sample_rate) + " Hz, but fiberkey:bit_rate " +
+                std::to_string(meta.bit_rate) + " times fiberkey:samples_per_bit " +
+                std::to_string(meta.samples_per_bit) + " is " + std::to_string(implied));
     if (const json* d = find(global, "core:description"))
         meta.description = require_string(d, "core:description");
 
@@ -542,7 +576,7 @@ void sigmf_writer::close()
 }
 
 sample_file_reader::sample_file_reader(const std::string& path, format fmt, float scale)
-    : d_file(open_file(path, "rb")), d_format(fmt), d_scale(scale)
+    : d_file(open_regular_file(path)), d_format(fmt), d_scale(scale)
 {
     const std::size_t size = fmt == format::f32_le ? 4 : 2;
     if (fseeko(d_file.get(), 0, SEEK_END) != 0)
@@ -574,6 +608,12 @@ std::size_t sample_file_reader::read(float* out, std::size_t n)
         } else {
             const auto v = static_cast<std::int16_t>(b[0] | (b[1] << 8));
             out[i] = static_cast<float>(v) * d_scale;
+        }
+        if (std::isfinite(out[i])) {
+            d_last_finite = out[i];
+        } else {
+            out[i] = d_last_finite;
+            ++d_nonfinite;
         }
     }
     d_position += n;

@@ -23,7 +23,9 @@ namespace fiberkey {
  * format "sigmf" reads BASE.sigmf-meta (checked) and BASE.sigmf-data (rf32_le); with
  * frame_tags each frame annotation becomes a "frame_counter" tag (uint64) on its
  * sample. "f32" reads raw little-endian float32, "i16" raw little-endian int16 times
- * scale. The source ends at the end of the file.
+ * scale. The source ends at the end of the file. Only regular files are read (a FIFO or a
+ * directory is refused at construction), and a non-finite sample (NaN, infinity: a
+ * corrupt capture) is replaced by the last finite one and counted (nonfinite_samples).
  */
 class FIBERKEY_API sigmf_source : virtual public gr::sync_block
 {
@@ -53,6 +55,8 @@ public:
     virtual double bit_rate() const = 0;
     virtual int samples_per_bit() const = 0;
     virtual uint64_t frame_annotations() const = 0;
+    //! Non-finite samples replaced so far.
+    virtual uint64_t nonfinite_samples() const = 0;
 };
 
 } // namespace fiberkey

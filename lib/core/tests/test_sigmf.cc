@@ -10,7 +10,9 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <random>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace fiberkey;
@@ -382,4 +384,54 @@ TEST_F(sigmf_files, raw_float_and_int16_readers)
     write_file("odd.raw", "abc");
     EXPECT_THROW(open_raw_i16(path("odd.raw")), sigmf_error);
     EXPECT_THROW(open_raw_f32(path("odd.raw")), sigmf_error);
+}
+
+TEST(sigmf, a_sample_rate_that_disagrees_with_bit_rate_and_samples_per_bit_is_refused)
+{
+    auto m = example_meta();
+    m.sample_rate = 3 * m.bit_rate; // samples_per_bit says 4
+    const std::string e = error_of(to_sigmf_json(m));
+    EXPECT_NE(e.find("core:sample_rate"), std::string::npos) << e;
+    EXPECT_NE(e.find("fiberkey:samples_per_bit"), std::string::npos) << e;
+    m.sample_rate = 4 * m.bit_rate * (1 + 1e-9); // rounding in a foreign writer: taken
+    EXPECT_NO_THROW(parse_sigmf_json(to_sigmf_json(m)));
+}
+
+TEST_F(sigmf_files, non_finite_samples_are_replaced_and_counted)
+{
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    const float inf = std::numeric_limits<float>::infinity();
+    const float in[7] = { nan, 0.25f, nan, -inf, 0.5f, inf, 1.0f };
+    std::string bytes(reinterpret_cast<const char*>(in), sizeof in); // little-endian host
+    write_file("bad.f32", bytes);
+    auto r = open_raw_f32(path("bad.f32"));
+    float out[7];
+    ASSERT_EQ(r.read(out, 3), 3u); // in pieces: the last finite sample carries over
+    ASSERT_EQ(r.read(out + 3, 4), 4u);
+    const float expected[7] = { 0.0f, 0.25f, 0.25f, 0.25f, 0.5f, 0.5f, 1.0f };
+    for (int i = 0; i < 7; ++i)
+        EXPECT_EQ(out[i], expected[i]) << i;
+    EXPECT_EQ(r.nonfinite_samples(), 4u);
+}
+
+TEST_F(sigmf_files, only_regular_files_are_read)
+{
+    // A directory, and a FIFO without a writer (which would block an ordinary open).
+    EXPECT_THROW(open_raw_f32(dir.string()), sigmf_error);
+    const std::string fifo = path("capture.f32");
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    try {
+        open_raw_f32(fifo);
+        ADD_FAILURE() << "a FIFO was opened";
+    } catch (const sigmf_error& e) {
+        EXPECT_NE(std::string(e.what()).find("not a regular file"), std::string::npos);
+    }
+    // A SigMF pair whose data file is a directory.
+    auto meta = example_meta();
+    meta.frames.clear();
+    sigmf_writer w(path("rec"), meta);
+    w.close();
+    fs::remove(path("rec.sigmf-data"));
+    fs::create_directory(path("rec.sigmf-data"));
+    EXPECT_THROW(sigmf_reader(path("rec")), sigmf_error);
 }

@@ -163,5 +163,6 @@ void bind_phy(py::module& m)
         .def("sample_rate", &sigmf_source::sample_rate)
         .def("bit_rate", &sigmf_source::bit_rate)
         .def("samples_per_bit", &sigmf_source::samples_per_bit)
-        .def("frame_annotations", &sigmf_source::frame_annotations);
+        .def("frame_annotations", &sigmf_source::frame_annotations)
+        .def("nonfinite_samples", &sigmf_source::nonfinite_samples);
 }

@@ -85,20 +85,29 @@ private:
     std::uint64_t d_samples = 0;
 };
 
-//! Reads little-endian samples of one type from a file, converted to float.
+/*!
+ * \brief Reads little-endian samples of one type from a file, converted to float.
+ *
+ * A non-finite sample (NaN or infinity: a corrupt capture) is replaced by the last finite
+ * one before it (0 at the start) and counted, so that one bad word cannot poison every
+ * running estimate downstream; the replacement keeps the sample grid.
+ */
 class sample_file_reader
 {
 public:
     enum class format { f32_le, i16_le };
 
     //! int16 samples are multiplied by scale. Throws sigmf_error when the file cannot
-    //! be opened or does not hold a whole number of samples.
+    //! be opened, is not a regular file (a directory, a FIFO: reading one could hang) or
+    //! does not hold a whole number of samples.
     sample_file_reader(const std::string& path, format fmt, float scale = 1.0f);
 
     //! Up to n samples; fewer only at the end of the file (0 there).
     std::size_t read(float* out, std::size_t n);
     std::uint64_t total_samples() const { return d_total; }
     std::uint64_t position() const { return d_position; }
+    //! Non-finite samples replaced so far.
+    std::uint64_t nonfinite_samples() const { return d_nonfinite; }
 
 private:
     std::unique_ptr<std::FILE, int (*)(std::FILE*)> d_file;
@@ -106,6 +115,8 @@ private:
     float d_scale;
     std::uint64_t d_total = 0;
     std::uint64_t d_position = 0;
+    std::uint64_t d_nonfinite = 0;
+    float d_last_finite = 0.0f;
     std::vector<unsigned char> d_buffer;
 };
 
@@ -124,7 +135,8 @@ inline sample_file_reader open_raw_i16(const std::string& path,
 
 /*!
  * \brief Reads a recording: checks BASE.sigmf-meta, then serves BASE.sigmf-data.
- * Frame annotations beyond the end of the data are refused.
+ * Frame annotations beyond the end of the data are refused, and so is metadata whose
+ * sample rate is not its bit rate times its samples per bit.
  */
 class sigmf_reader
 {
@@ -135,6 +147,7 @@ public:
     const sigmf_metadata& metadata() const { return d_meta; }
     std::uint64_t total_samples() const { return d_data.total_samples(); }
     std::size_t read(float* out, std::size_t n) { return d_data.read(out, n); }
+    std::uint64_t nonfinite_samples() const { return d_data.nonfinite_samples(); }
 
 private:
     sigmf_metadata d_meta;
