@@ -7,6 +7,7 @@
 #include <fiberkey/pp_messages.h>
 #include <fiberkey/toeplitz.h>
 
+#include <array>
 #include <numeric>
 #include <stdexcept>
 
@@ -347,6 +348,8 @@ std::vector<std::uint8_t> encode(const message& m)
     const std::size_t body_length = out.size() - header_bytes;
     require(body_length <= 0xffff, "message body too long");
     store_be(out.data() + header_bytes - 2, body_length, 2);
+    out.resize(out.size() + checksum_bytes);
+    reseal(out);
     // What goes out is what a peer accepts: every rule of decode holds for it too.
     const bool soft = (std::holds_alternative<syndrome>(m.content) &&
                        std::get<syndrome>(m.content).soft) ||
@@ -357,8 +360,42 @@ std::vector<std::uint8_t> encode(const message& m)
     return std::move(out);
 }
 
+std::uint32_t checksum(std::span<const std::uint8_t> bytes)
+{
+    static const auto table = [] {
+        std::array<std::uint32_t, 256> t{};
+        for (std::uint32_t i = 0; i < 256; ++i) {
+            std::uint32_t c = i;
+            for (int k = 0; k < 8; ++k)
+                c = (c >> 1) ^ (0x82f63b78u & (0u - (c & 1u)));
+            t[i] = c;
+        }
+        return t;
+    }();
+    std::uint32_t crc = 0xffffffffu;
+    for (const auto b : bytes)
+        crc = (crc >> 8) ^ table[(crc ^ b) & 0xffu];
+    return crc ^ 0xffffffffu;
+}
+
+void reseal(std::vector<std::uint8_t>& message)
+{
+    if (message.size() < checksum_bytes)
+        throw std::invalid_argument("pp_messages: no room for a checksum");
+    const std::size_t covered = message.size() - checksum_bytes;
+    store_be(message.data() + covered,
+             checksum(std::span<const std::uint8_t>(message.data(), covered)),
+             checksum_bytes);
+}
+
 decoded decode(std::span<const std::uint8_t> bytes, bool soft)
 {
+    if (bytes.size() < header_bytes + checksum_bytes)
+        return { std::nullopt, "shorter than the header" };
+    const std::size_t covered = bytes.size() - checksum_bytes;
+    if (load_be(bytes.data() + covered, checksum_bytes) != checksum(bytes.first(covered)))
+        return { std::nullopt, "checksum mismatch (corrupted on the way)" };
+    bytes = bytes.first(covered);
     be_reader r(bytes);
     header h;
     const auto kind = r.u8();

@@ -62,8 +62,11 @@ class qa_post_processing(gr_unittest.TestCase):
         back = fiberkey.pp_messages.decode(raw, False)
         self.assertEqual(back.head.kind, fiberkey.pp_messages.type.commit)
         self.assertTrue(back.content.committed)
+        bad = raw[:-5] + b"\x02" + raw[-4:]  # committed: 2, neither yes nor no
+        with self.assertRaisesRegex(ValueError, "checksum mismatch"):
+            fiberkey.pp_messages.decode(bad, False)
         with self.assertRaisesRegex(ValueError, "malformed COMMIT"):
-            fiberkey.pp_messages.decode(raw[:-1] + b"\x02", False)
+            fiberkey.pp_messages.decode(fiberkey.pp_messages.reseal(bad), False)
 
 
 if __name__ == "__main__":

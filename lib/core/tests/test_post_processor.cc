@@ -484,18 +484,20 @@ TEST(post_processor, leak_accounting_of_a_batch)
         EXPECT_EQ(fr[0].secret_bits, r.secret_bits);
         EXPECT_EQ(fr[0].leak.total(), r.leak.total());
         EXPECT_EQ(fr[0].errors, r.errors);
-        // The wire sizes by hand (post_processor.h): SYNDROME = header 12 + claim 16 +
+        // The wire sizes by hand (pp_messages.h): SYNDROME = header 12 + claim 16 +
         // n 4 + planes 1 + 2 per plane + blocks 1 + 2 per block + nonce 16 + tag length 1
-        // + tag 9 + output length 4 + [soft: 4 per boundary + 8] + seed + syndrome bytes;
-        // RESULT = header 12 + 2 + 4 per plane [+ 4 per plane in soft mode].
+        // + tag 9 + output length 4 + [soft: 4 per boundary + 8] + seed + syndrome bytes
+        // + checksum 4; RESULT = header 12 + 2 + 4 per plane [+ 4 per plane in soft mode]
+        // + checksum 4. The checksum is a function of the rest: it discloses nothing.
         const std::size_t q = cfg.quantizer.bits(), blocks = (r.key_bits + 2047) / 2048;
         const bool soft = mode == quantizer_mode::soft;
         const std::size_t soft_bytes = soft ? 4 * ((std::size_t(1) << q) - 1) + 8 : 0;
         EXPECT_EQ(syndrome_message.size(),
                   12 + 16 + 4 + 1 + 2 * q + 1 + 2 * blocks + 16 + 1 + 9 + 4 + soft_bytes +
                       (r.key_bits + r.secret_bits - 1 + 7) / 8 +
-                      (r.leak.syndrome_bits + 7) / 8);
-        EXPECT_EQ(result_message.size(), 12 + 2 + 4 * q * (soft ? 2 : 1));
+                      (r.leak.syndrome_bits + 7) / 8 + pp_messages::checksum_bytes);
+        EXPECT_EQ(result_message.size(),
+                  12 + 2 + 4 * q * (soft ? 2 : 1) + pp_messages::checksum_bytes);
         const auto lk = leader.take_keys(), fk = follower.take_keys();
         ASSERT_EQ(lk.size(), r.secret_bits / 256);
         ASSERT_EQ(fk.size(), lk.size());

@@ -177,6 +177,14 @@ bool same(const pm::message& a, const pm::message& b)
 
 // The layout of post_processor.h's wire format, byte by byte, for one COMMIT and one
 // BITMAP (a format change must show up here).
+// The bytes followed by their CRC-32C, as the format ends every message.
+std::vector<std::uint8_t> sealed(std::vector<std::uint8_t> bytes)
+{
+    bytes.resize(bytes.size() + pm::checksum_bytes);
+    pm::reseal(bytes);
+    return bytes;
+}
+
 TEST(pp_messages, known_encodings)
 {
     pm::message commit{ { pm::type::commit, 1, 0x01020304, 0x0a0b0c0d },
@@ -187,7 +195,7 @@ TEST(pp_messages, known_encodings)
         0, 0, 0, 7, 0, 0, 0,    0,    0,    0,    1, 0,  0, 0, 0, 3, // claim
         1,
     };
-    EXPECT_EQ(pm::encode(commit), commit_bytes);
+    EXPECT_EQ(pm::encode(commit), sealed(commit_bytes));
 
     pm::message bitmap{ { pm::type::bitmap, 0, 9, 2 },
                         pm::bitmap{
@@ -199,7 +207,26 @@ TEST(pp_messages, known_encodings)
         0xb0, 0x80,                               // bitmap, zero padded
     };
     // clang-format on
-    EXPECT_EQ(pm::encode(bitmap), bitmap_bytes);
+    EXPECT_EQ(pm::encode(bitmap), sealed(bitmap_bytes));
+}
+
+TEST(pp_messages, checksum_is_crc32c_and_catches_every_bit_flip)
+{
+    const std::string check = "123456789";
+    EXPECT_EQ(pm::checksum(std::span(reinterpret_cast<const std::uint8_t*>(check.data()),
+                                     check.size())),
+              0xe3069283u); // the CRC-32C check value
+    generator gen(4);
+    for (int i = 0; i < 50; ++i) {
+        const auto bytes = pm::encode(gen.any(false));
+        for (std::size_t bit = 0; bit < 8 * bytes.size(); bit += 7) {
+            auto flipped = bytes;
+            flipped[bit / 8] ^= static_cast<std::uint8_t>(1u << (bit % 8));
+            ASSERT_FALSE(pm::decode(flipped, false).msg) << "bit " << bit;
+        }
+    }
+    std::vector<std::uint8_t> tiny(3);
+    EXPECT_THROW(pm::reseal(tiny), std::invalid_argument);
 }
 
 TEST(pp_messages, random_messages_round_trip)
@@ -228,11 +255,15 @@ TEST(pp_messages, every_truncation_and_extension_is_rejected_with_a_reason)
             ASSERT_FALSE(d.error.empty());
         }
         auto longer = bytes;
-        longer.push_back(0);
-        EXPECT_FALSE(pm::decode(longer, soft).msg);
+        longer.insert(longer.end() - pm::checksum_bytes, 0);
+        EXPECT_FALSE(pm::decode(longer, soft).msg); // the checksum no longer holds
+        pm::reseal(longer);
+        EXPECT_FALSE(pm::decode(longer, soft).msg); // nor the body length
         // A body length that admits the extra byte: the body itself must then not parse.
-        longer[10] = static_cast<std::uint8_t>((longer.size() - pm::header_bytes) >> 8);
-        longer[11] = static_cast<std::uint8_t>(longer.size() - pm::header_bytes);
+        const auto body = longer.size() - pm::header_bytes - pm::checksum_bytes;
+        longer[10] = static_cast<std::uint8_t>(body >> 8);
+        longer[11] = static_cast<std::uint8_t>(body);
+        pm::reseal(longer);
         EXPECT_FALSE(pm::decode(longer, soft).msg);
     }
 }
@@ -242,16 +273,21 @@ TEST(pp_messages, format_violations_are_named)
     pm::message bitmap{ { pm::type::bitmap, 0, 9, 2 },
                         pm::bitmap{ {}, 2, 3, 500, 1, { 1, 0, 1 } } };
     auto bytes = pm::encode(bitmap);
-    bytes.back() |= 0x01; // a padding bit set
+    bytes[bytes.size() - 1 - pm::checksum_bytes] |= 0x01; // a padding bit set
+    EXPECT_EQ(pm::decode(bytes, false).error, "checksum mismatch (corrupted on the way)");
+    pm::reseal(bytes);
     EXPECT_EQ(pm::decode(bytes, false).error, "malformed BITMAP");
     bytes = pm::encode(bitmap);
     bytes[0] = 7;
+    pm::reseal(bytes);
     EXPECT_EQ(pm::decode(bytes, false).error, "unknown message type");
     bytes = pm::encode(bitmap);
     bytes[9] = 0; // batch 0
+    pm::reseal(bytes);
     EXPECT_EQ(pm::decode(bytes, false).error, "batch id 0");
     bytes = pm::encode(bitmap);
     bytes[11] ^= 1;
+    pm::reseal(bytes);
     EXPECT_EQ(pm::decode(bytes, false).error,
               "body length field disagrees with the message length");
     EXPECT_EQ(pm::decode(std::vector<std::uint8_t>(11), false).error,
@@ -263,6 +299,7 @@ TEST(pp_messages, format_violations_are_named)
     bytes = pm::encode(failed);
     EXPECT_TRUE(pm::decode(bytes, true).msg);
     bytes[pm::header_bytes] = 5; // an outcome beyond invalid_request
+    pm::reseal(bytes);
     EXPECT_EQ(pm::decode(bytes, false).error, "malformed RESULT");
     pm::message ok{ { pm::type::result, 0, 1, 1 },
                     pm::result{ pm::result_code::ok, { 3, 4 }, { 100, 200 } } };
@@ -312,8 +349,10 @@ TEST(pp_messages, seed_and_syndrome_padding_is_ignored)
     s.seed.assign(11, 1);
     s.syndrome.assign(5, 1);
     auto bytes = pm::encode({ { pm::type::syndrome, 0, 1, 1 }, s });
-    bytes.back() |= 0x07;            // the syndrome's padding
-    bytes[bytes.size() - 2] |= 0x1f; // the seed's
+    const auto end = bytes.size() - pm::checksum_bytes;
+    bytes[end - 1] |= 0x07; // the syndrome's padding
+    bytes[end - 2] |= 0x1f; // the seed's
+    pm::reseal(bytes);
     const auto d = pm::decode(bytes, false);
     ASSERT_TRUE(d.msg) << d.error;
     const auto& got = std::get<pm::syndrome>(d.msg->content);
@@ -328,10 +367,13 @@ TEST(pp_messages, random_bytes_never_throw)
         std::vector<std::uint8_t> m(rng() % 200);
         for (auto& b : m)
             b = static_cast<std::uint8_t>(rng());
-        if (m.size() >= pm::header_bytes && i % 2 == 0) {
+        if (m.size() >= pm::header_bytes + pm::checksum_bytes && i % 2 == 0) {
+            // A plausible header and a valid checksum: the body parsers get the bytes.
+            const auto body = m.size() - pm::header_bytes - pm::checksum_bytes;
             m[0] = static_cast<std::uint8_t>(1 + rng() % 6);
-            m[10] = static_cast<std::uint8_t>((m.size() - pm::header_bytes) >> 8);
-            m[11] = static_cast<std::uint8_t>(m.size() - pm::header_bytes);
+            m[10] = static_cast<std::uint8_t>(body >> 8);
+            m[11] = static_cast<std::uint8_t>(body);
+            pm::reseal(m);
         }
         pm::decoded d;
         ASSERT_NO_THROW(d = pm::decode(m, i % 3 == 0));

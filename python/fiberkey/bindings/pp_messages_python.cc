@@ -119,4 +119,16 @@ void bind_pp_messages(py::module& m)
         py::arg("soft"),
         "A message from its bytes (soft: whether the ends run the soft mode); "
         "ValueError with the reason when it is malformed.");
+    sub.def(
+        "reseal",
+        [](const py::bytes& data) {
+            const std::string_view v(data);
+            std::vector<std::uint8_t> b(v.begin(), v.end());
+            pm::reseal(b);
+            return py::bytes(reinterpret_cast<const char*>(b.data()), b.size());
+        },
+        py::arg("data"),
+        "The bytes with their CRC-32C trailer rewritten: to change a message on purpose "
+        "(tests) and have its body parsed.");
+    sub.attr("checksum_bytes") = pm::checksum_bytes;
 }

@@ -23,6 +23,11 @@ namespace fiberkey {
  *
  * All integers big-endian. Every message:
  *   [type u8][direction u8][leader instance u32][batch u32][body length u16][body]
+ *   [CRC-32C u32 of all that precedes it]
+ * The checksum catches what corruption the INT block's RS code let through (a
+ * miscorrected block, or a link without frame integrity tags): a state field that
+ * changed unseen (a committed stream length, a key index) would make the two ends cut
+ * different keys under one name.
  * Leader-to-follower bodies start with the claim
  *   [last committed batch u32][committed stream bits u64][next key index u32].
  * Bodies by type:
@@ -74,6 +79,7 @@ enum class result_code : std::uint8_t {
 const char* describe(result_code c);
 
 inline constexpr std::size_t header_bytes = 12;
+inline constexpr std::size_t checksum_bytes = 4;
 inline constexpr std::size_t max_key_acks = 16;
 inline constexpr std::size_t max_span = 32768;
 inline constexpr std::size_t max_tag_bytes = 32;
@@ -175,6 +181,17 @@ struct decoded {
  * \p soft: whether the ends run the soft mode (the optional parts).
  */
 decoded decode(std::span<const std::uint8_t> bytes, bool soft);
+
+//! CRC-32C (Castagnoli, reflected, init and final XOR 0xffffffff) of \p bytes: the
+//! messages' checksum.
+std::uint32_t checksum(std::span<const std::uint8_t> bytes);
+
+/*!
+ * Rewrites the checksum of \p message (its last checksum_bytes) for what precedes it:
+ * for tests and fuzzers that change a message's bytes on purpose and want them parsed.
+ * Throws std::invalid_argument when \p message is shorter than a checksum.
+ */
+void reseal(std::vector<std::uint8_t>& message);
 
 } // namespace pp_messages
 } // namespace fiberkey
