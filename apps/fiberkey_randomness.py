@@ -187,12 +187,8 @@ RANGES = {
     "sequence_bits": (100, 1_000_000_000, "bits per sequence"),
     "seed": (0, 2**62, "a test seed"),
     "alpha": (1e-9, 0.5, "a significance level"),
-    "m": (8, 496, "bits per array"),
-    "n": (64, 16384, "rounds per batch"),
     "alpha_guard": (0.0, 10.0, "standard deviations"),
-    "noise_low": (1e-9, 0.4999, "a bit error rate"),
-    "noise_high": (1e-9, 0.4999, "a bit error rate"),
-    "link_ber": (0.0, 0.4999, "a bit error rate"),
+    **cli.MODEL_RANGES,
 }
 
 

@@ -104,12 +104,8 @@ def run_point(args, value, f1, f2, mi, mode, q):
 # Ranges of the numeric options and of each swept parameter's values (fiberkey.cli).
 RANGES = {
     "rounds": (100, 100_000_000, "rounds per point"),
-    "m": (8, 496, "bits per array"),
-    "n": (64, 16384, "rounds per batch"),
     "alpha": (0.0, 10.0, "standard deviations"),
-    "noise_low": (1e-9, 0.4999, "a bit error rate"),
-    "noise_high": (1e-9, 0.4999, "a bit error rate"),
-    "link_ber": (0.0, 0.4999, "a bit error rate"),
+    **cli.MODEL_RANGES,
 }
 VALUE_RANGES = {"m": RANGES["m"], "n": RANGES["n"], "alpha": RANGES["alpha"],
                 "noise-high": RANGES["noise_high"]}

@@ -12,6 +12,17 @@ import os
 import stat
 
 
+# The round-level model's and post-processing's options, as fiberkey-sweep and
+# fiberkey-randomness share them: option -> (low, high, what).
+MODEL_RANGES = {
+    "m": (8, 496, "bits per array"),
+    "n": (64, 16384, "rounds per batch"),
+    "noise_low": (1e-9, 0.4999, "a bit error rate"),
+    "noise_high": (1e-9, 0.4999, "a bit error rate"),
+    "link_ber": (0.0, 0.4999, "a bit error rate"),
+}
+
+
 class parser(argparse.ArgumentParser):
     """An argument parser whose errors are one line on stderr and exit status 2 (the usage
     is for --help)."""

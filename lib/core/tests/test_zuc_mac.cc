@@ -13,6 +13,7 @@
 
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #ifdef FIBERKEY_HAVE_IPSEC_MB
@@ -161,6 +162,18 @@ std::vector<uint64_t> reference_lengths(std::mt19937& rng, int random)
                 lengths.push_back(base + d);
     lengths.push_back(15513 * 8);
     return lengths;
+}
+
+// A random ZUC-256 key and an IV with its 6-bit bytes IV17..IV24 zero (FIXED SEEDS).
+std::pair<std::array<uint8_t, 32>, std::array<uint8_t, 25>>
+random_key_and_iv(std::mt19937& rng)
+{
+    std::pair<std::array<uint8_t, 32>, std::array<uint8_t, 25>> k{};
+    for (auto& b : k.first)
+        b = static_cast<uint8_t>(rng());
+    for (std::size_t i = 0; i < 17; ++i)
+        k.second[i] = static_cast<uint8_t>(rng());
+    return k;
 }
 
 // ---- 128-EIA3: the published test data ----
@@ -461,12 +474,7 @@ TEST(zuc256_mac, every_message_bit_counts_and_nothing_past_length)
 {
     std::mt19937 rng(2104);
     for (int trial = 0; trial < 15; ++trial) {
-        std::array<uint8_t, 32> key;
-        std::array<uint8_t, 25> iv{};
-        for (auto& b : key)
-            b = rng();
-        for (std::size_t i = 0; i < 17; ++i)
-            iv[i] = rng();
+        const auto [key, iv] = random_key_and_iv(rng);
         const uint64_t length = 1 + rng() % 300;
         std::vector<uint8_t> m((length + 7) / 8 + 2);
         for (auto& b : m)
@@ -667,12 +675,7 @@ TEST(zuc256_mac, agrees_with_ipsec_mb_up_to_its_longest_message)
     ipsec_mb peer;
     std::mt19937 rng(2107);
     for (int trial = 0; trial < 40; ++trial) {
-        std::array<uint8_t, 32> key;
-        std::array<uint8_t, 25> iv{};
-        for (auto& b : key)
-            b = rng();
-        for (std::size_t i = 0; i < 17; ++i)
-            iv[i] = rng();
+        const auto [key, iv] = random_key_and_iv(rng);
         const uint64_t length = 65504 - (trial == 0 ? 0 : rng() % 4096);
         std::vector<uint8_t> m((length + 7) / 8);
         for (auto& b : m)
