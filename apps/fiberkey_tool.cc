@@ -20,6 +20,7 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 using namespace fiberkey;
@@ -99,6 +100,18 @@ uint64_t number_arg(const std::map<std::string, std::string>& o,
     return v;
 }
 
+// --length BITS and --in HEX of a message: the bytes, exactly ceil(length / 8) of them.
+std::pair<std::vector<uint8_t>, uint64_t>
+message_arg(const std::map<std::string, std::string>& o, uint64_t max_bits)
+{
+    const auto bits = number_arg(o, "length", 10, max_bits);
+    auto data = hex_arg(o, "in", 0);
+    if (data.size() != (bits + 7) / 8)
+        throw usage_error("--in must hold exactly ceil(length/8) = " +
+                          std::to_string((bits + 7) / 8) + " bytes");
+    return { std::move(data), bits };
+}
+
 void print_words(zuc& z, uint64_t n)
 {
     for (uint64_t i = 0; i < n; ++i)
@@ -148,12 +161,7 @@ int run(int argc, char** argv)
         const auto count = number_arg(o, "count", 16, UINT32_MAX);
         const auto bearer = number_arg(o, "bearer", 0, eea3::max_bearer);
         const auto direction = number_arg(o, "direction", 0, 1);
-        const auto bits =
-            number_arg(o, "length", 10, uint64_t(eea3_lanes::max_lane_bytes) * 8);
-        auto data = hex_arg(o, "in", 0);
-        if (data.size() != (bits + 7) / 8)
-            throw usage_error("--in must hold exactly ceil(length/8) = " +
-                              std::to_string((bits + 7) / 8) + " bytes");
+        auto [data, bits] = message_arg(o, uint64_t(eea3_lanes::max_lane_bytes) * 8);
         eea3::crypt(std::span<const uint8_t, 16>(key.data(), 16),
                     static_cast<uint32_t>(count),
                     static_cast<unsigned>(bearer),
@@ -170,11 +178,7 @@ int run(int argc, char** argv)
         const auto count = number_arg(o, "count", 16, UINT32_MAX);
         const auto bearer = number_arg(o, "bearer", 0, eia3::max_bearer);
         const auto direction = number_arg(o, "direction", 0, 1);
-        const auto bits = number_arg(o, "length", 10, max_mac_bits);
-        const auto data = hex_arg(o, "in", 0);
-        if (data.size() != (bits + 7) / 8)
-            throw usage_error("--in must hold exactly ceil(length/8) = " +
-                              std::to_string((bits + 7) / 8) + " bytes");
+        const auto [data, bits] = message_arg(o, max_mac_bits);
         const uint32_t mac = eia3::mac(std::span<const uint8_t, 16>(key.data(), 16),
                                        static_cast<uint32_t>(count),
                                        static_cast<unsigned>(bearer),
@@ -190,26 +194,20 @@ int run(int argc, char** argv)
         const auto key = hex_arg(o, "key", zuc256_mac::key_bytes);
         const auto iv = hex_arg(o, "iv", zuc256_mac::iv_bytes);
         const auto tag_bits = number_arg(o, "tag-bits", 10, 128);
-        if (tag_bits != 32 && tag_bits != 64 && tag_bits != 128)
-            throw usage_error("--tag-bits must be 32, 64 or 128");
-        for (std::size_t i = 17; i < iv.size(); ++i)
-            if (iv[i] > 0x3f)
-                throw usage_error("--iv: bytes 17..24 carry 6 bits each; byte " +
-                                  std::to_string(i) + " is out of range");
-        const auto bits = number_arg(o, "length", 10, max_mac_bits);
-        const auto data = hex_arg(o, "in", 0);
-        if (data.size() != (bits + 7) / 8)
-            throw usage_error("--in must hold exactly ceil(length/8) = " +
-                              std::to_string((bits + 7) / 8) + " bytes");
+        const auto [data, bits] = message_arg(o, max_mac_bits);
         std::array<uint8_t, zuc256_mac::max_tag_bytes> tag{};
-        zuc256_mac::compute(std::span<const uint8_t, zuc256_mac::key_bytes>(
-                                key.data(), zuc256_mac::key_bytes),
-                            std::span<const uint8_t, zuc256_mac::iv_bytes>(
-                                iv.data(), zuc256_mac::iv_bytes),
-                            data,
-                            bits,
-                            static_cast<unsigned>(tag_bits),
-                            tag);
+        try { // the core checks the tag size and the 6-bit IV bytes
+            zuc256_mac::compute(std::span<const uint8_t, zuc256_mac::key_bytes>(
+                                    key.data(), zuc256_mac::key_bytes),
+                                std::span<const uint8_t, zuc256_mac::iv_bytes>(
+                                    iv.data(), zuc256_mac::iv_bytes),
+                                data,
+                                bits,
+                                static_cast<unsigned>(tag_bits),
+                                tag);
+        } catch (const std::invalid_argument& e) {
+            throw usage_error(e.what());
+        }
         std::printf("%s\n", to_hex(std::span(tag).first(tag_bits / 8)).c_str());
         return 0;
     }

@@ -6,6 +6,7 @@
 #include <fiberkey/eea3_lanes.h>
 #include <fiberkey/frame_cipher.h>
 #include <fiberkey/frame_layout.h>
+#include <fiberkey/frame_tag.h>
 #include <fiberkey/g709_fec.h>
 #include <fiberkey/g709_scrambler.h>
 #include <fiberkey/otu_frame.h>
@@ -55,6 +56,66 @@ std::vector<uint8_t> frame_of(const py::bytes& b)
     if (v.size() != frame_layout::frame_bytes)
         throw std::invalid_argument("a frame is 16,830 bytes");
     return v;
+}
+
+// The frame integrity tag (frame_tag.h), for research and for checking captures.
+void bind_frame_tag(py::module& m)
+{
+    const auto ref = [](std::vector<uint8_t>& f) {
+        return otu_frame::frame_ref(f.data(), frame_layout::frame_bytes);
+    };
+    py::class_<frame_tag>(
+        m,
+        "frame_tag",
+        "The 64-bit ZUC-256 integrity tag of a plaintext frame: seal before encryption, "
+        "verify after decryption.")
+        .def(py::init<>())
+        .def_static(
+            "mac_key",
+            [](const py::bytes& key, unsigned direction) {
+                const auto mk =
+                    frame_tag::mac_key(fixed<16>(key, "session_key"), direction);
+                return py::bytes(reinterpret_cast<const char*>(mk.data()), mk.size());
+            },
+            py::arg("session_key"),
+            py::arg("direction"),
+            "The 32-byte MAC key of a session key and direction.")
+        .def(
+            "seal",
+            [ref](frame_tag& t,
+                  const py::bytes& frame,
+                  const py::bytes& key,
+                  uint32_t counter,
+                  unsigned direction) {
+                auto f = frame_of(frame);
+                t.seal(ref(f), fixed<16>(key, "session_key"), counter, direction);
+                return as_bytes(f);
+            },
+            py::arg("frame"),
+            py::arg("session_key"),
+            py::arg("counter"),
+            py::arg("direction"),
+            "The plaintext frame with its tag written into the tag field.")
+        .def(
+            "verify",
+            [ref](frame_tag& t,
+                  const py::bytes& frame,
+                  const py::bytes& key,
+                  uint32_t counter,
+                  unsigned direction) {
+                auto f = frame_of(frame);
+                const auto info = otu_frame::decode_int(ref(f));
+                if (!info.ok())
+                    throw std::invalid_argument("the INT block is beyond its RS code");
+                return t.verify(
+                    ref(f), info.info, fixed<16>(key, "session_key"), counter, direction);
+            },
+            py::arg("frame"),
+            py::arg("session_key"),
+            py::arg("counter"),
+            py::arg("direction"),
+            "Whether decrypted frame's tag holds (INT RS-checked first; ValueError when it "
+            "cannot be).");
 }
 
 // The OTU frame codec (otu_frame.h).
@@ -338,5 +399,9 @@ void bind_core(py::module& m)
     layout.attr("int_offset") = frame_layout::intb.offset;
     layout.attr("block_bytes") = frame_layout::block_bytes;
     layout.attr("epoch_flags") = frame_layout::epoch_flags;
+    layout.attr("tag_offset") = frame_layout::tag.offset;
+    layout.attr("tag_bytes") = frame_layout::tag.length;
+    layout.attr("authenticated_bytes") = frame_layout::authenticated_bytes();
     bind_otu_frame(m);
+    bind_frame_tag(m);
 }
