@@ -23,12 +23,19 @@
 #include <gnuradio/fiberkey/zuc_crypt.h>
 #include <gnuradio/top_block.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace fk = gr::fiberkey;
 
@@ -145,8 +152,49 @@ std::string event_text(const pmt::pmt_t& msg)
     return s;
 }
 
+struct file_closer {
+    void operator()(std::FILE* f) const { std::fclose(f); }
+};
+using output_file = std::unique_ptr<std::FILE, file_closer>;
+
+//! Whether the open file \p f is \p path (the same inode).
+bool same_file(std::FILE* f, const std::string& path)
+{
+    struct stat a, b;
+    return ::fstat(::fileno(f), &a) == 0 && ::stat(path.c_str(), &b) == 0 &&
+           a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/*!
+ * The payload output, opened before any work (a path that cannot be written must not
+ * cost the run) and not truncated until the payload is written, so that a run that fails
+ * leaves an existing file as it was. The capture itself is refused as the output.
+ */
+output_file open_payload_output(const options& o)
+{
+    const int fd = ::open(o.payload_out.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    output_file f(fd >= 0 ? ::fdopen(fd, "w") : nullptr);
+    if (!f) {
+        const int err = errno;
+        if (fd >= 0)
+            ::close(fd);
+        usage_error("cannot write " + o.payload_out + ": " + std::strerror(err));
+    }
+    std::string base = o.file;
+    for (const char* suffix : { ".sigmf-data", ".sigmf-meta", ".sigmf" })
+        if (base.ends_with(suffix))
+            base.resize(base.size() - std::strlen(suffix));
+    for (const auto& input : { o.file, base + ".sigmf-data", base + ".sigmf-meta" })
+        if (same_file(f.get(), input))
+            usage_error("--payload-out " + o.payload_out + " is the capture " + input);
+    return f;
+}
+
 int run(const options& o)
 {
+    output_file payload_file;
+    if (!o.payload_out.empty())
+        payload_file = open_payload_output(o);
     auto source = fk::sigmf_source::make(o.file, o.format, false, o.scale);
     int sps =
         o.samples_per_bit.value_or(o.format == "sigmf" ? source->samples_per_bit() : 1);
@@ -233,11 +281,12 @@ int run(const options& o)
             payload->data().size(),
             static_cast<unsigned long long>(demux->int_accepted()),
             static_cast<unsigned long long>(demux->int_uncorrectable()));
-        if (!o.payload_out.empty()) {
-            std::FILE* f = std::fopen(o.payload_out.c_str(), "wb");
+        if (payload_file) {
             const auto& data = payload->data();
-            if (!f || std::fwrite(data.data(), 1, data.size(), f) != data.size() ||
-                std::fclose(f) != 0) {
+            if (::ftruncate(::fileno(payload_file.get()), 0) != 0 ||
+                std::fwrite(data.data(), 1, data.size(), payload_file.get()) !=
+                    data.size() ||
+                std::fclose(payload_file.release()) != 0) {
                 std::fprintf(
                     stderr, "fiberkey-replay: cannot write %s\n", o.payload_out.c_str());
                 return 1;

@@ -6,6 +6,7 @@
 #ifndef INCLUDED_FIBERKEY_BLOCKS_PDU_H
 #define INCLUDED_FIBERKEY_BLOCKS_PDU_H
 
+#include "message_inputs.h"
 #include <fiberkey/frame_layout.h>
 #include <fiberkey/int_block.h>
 #include <fiberkey/neg_block.h>
@@ -99,6 +100,10 @@ struct received_blocks {
  * records). std::nullopt when \p msg is not such a PDU, including when \p int_ok_key holds
  * something other than a bool.
  */
+//! Why parse_blocks_pdu() found nothing: what a handler refusing the message says.
+inline constexpr const char* blocks_pdu_expected =
+    "expected the demux's \"blocks\" PDU (NEG and INT of a frame)";
+
 inline std::optional<received_blocks> parse_blocks_pdu(const pmt::pmt_t& msg,
                                                        const pmt::pmt_t& int_ok_key)
 {
@@ -119,6 +124,35 @@ inline std::optional<received_blocks> parse_blocks_pdu(const pmt::pmt_t& msg,
             ::fiberkey::parse_int_info(std::span<const uint8_t, fl::int_info_bytes>(
                 data + fl::block_bytes, fl::int_info_bytes));
     return r;
+}
+
+//! A round as a negotiator's (or model_rounds') "rounds" port gives it.
+struct round_message {
+    unsigned direction;
+    uint16_t sequence;
+    uint32_t count;
+};
+
+//! Reads \p msg as a round; throws message_refused for anything else.
+inline round_message parse_round(const pmt::pmt_t& msg,
+                                 const pmt::pmt_t& direction_key,
+                                 const pmt::pmt_t& sequence_key,
+                                 const pmt::pmt_t& count_key)
+{
+    if (!pmt::is_dict(msg))
+        throw message_refused("expected a round (a dict: direction, sequence, count)");
+    const auto d = meta_long(msg, direction_key);
+    const auto s = meta_long(msg, sequence_key);
+    const auto c = meta_long(msg, count_key);
+    if (!d.ok() || (d.value != 0 && d.value != 1))
+        throw message_refused("a round's 'direction' must be the integer 0 or 1");
+    if (!s.ok() || s.value < 1 || s.value > 65535)
+        throw message_refused("a round's 'sequence' must be an integer 1..65535");
+    if (!c.ok() || c.value < 0 || c.value > static_cast<long>(UINT32_MAX))
+        throw message_refused("a round's 'count' must be an integer 0..4294967295");
+    return { static_cast<unsigned>(d.value),
+             static_cast<uint16_t>(s.value),
+             static_cast<uint32_t>(c.value) };
 }
 
 } // namespace fiberkey

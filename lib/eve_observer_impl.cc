@@ -52,10 +52,8 @@ eve_observer_impl::eve_observer_impl(int bits, double her_ber, int window)
       d_follower_errors_key(pmt::mp("seen_follower_errors")),
       d_estimate_key(pmt::mp("estimate"))
 {
-    message_port_register_in(pmt::mp("from_a"));
-    message_port_register_in(pmt::mp("from_b"));
-    set_msg_handler(pmt::mp("from_a"), [this](const pmt::pmt_t& m) { on_blocks(0, m); });
-    set_msg_handler(pmt::mp("from_b"), [this](const pmt::pmt_t& m) { on_blocks(1, m); });
+    d_inputs.add("from_a", [this](const pmt::pmt_t& m) { on_blocks(0, m); });
+    d_inputs.add("from_b", [this](const pmt::pmt_t& m) { on_blocks(1, m); });
     message_port_register_out(d_rounds_port);
 }
 
@@ -68,7 +66,7 @@ uint64_t eve_observer_impl::rounds_emitted() const
 uint64_t eve_observer_impl::drops() const
 {
     gr::thread::scoped_lock guard(const_cast<gr::thread::mutex&>(d_setlock));
-    return d_malformed + d_core.counters().drops();
+    return messages_refused() + d_core.counters().drops();
 }
 
 uint64_t eve_observer_impl::rounds_dropped() const
@@ -93,13 +91,8 @@ void eve_observer_impl::on_blocks(uint8_t from, const pmt::pmt_t& msg)
 {
     // No INT records (a failed INT block): the frame counts as a drop.
     const auto frame = parse_blocks_pdu(msg, d_int_ok_key);
-    if (!frame) {
-        gr::thread::scoped_lock guard(d_setlock);
-        if (d_malformed++ == 0)
-            d_logger->warn(
-                "expected the demux's \"blocks\" PDU (NEG and INT of a frame)");
-        return;
-    }
+    if (!frame)
+        throw message_refused(blocks_pdu_expected);
 
     std::vector<::fiberkey::eve_round> done;
     {

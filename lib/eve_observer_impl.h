@@ -6,13 +6,14 @@
 #ifndef INCLUDED_FIBERKEY_EVE_OBSERVER_IMPL_H
 #define INCLUDED_FIBERKEY_EVE_OBSERVER_IMPL_H
 
+#include "message_inputs.h"
 #include <fiberkey/eve_observer.h>
 #include <gnuradio/fiberkey/eve_observer.h>
 
 namespace gr {
 namespace fiberkey {
 
-class eve_observer_impl : public eve_observer
+class eve_observer_impl : public message_input_block<eve_observer>
 {
 public:
     eve_observer_impl(int bits, double her_ber, int window);

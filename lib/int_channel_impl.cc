@@ -57,12 +57,10 @@ int_channel_impl::int_channel_impl(int budget_bytes,
     // The smallest useful budget holds one ack or one small fragment.
     if (budget_bytes < 16 || budget_bytes > static_cast<int>(fl::int_info_bytes))
         throw std::invalid_argument("int_channel: budget_bytes must be 16..239");
-    message_port_register_in(pmt::mp("rx_int"));
-    message_port_register_in(pmt::mp("send"));
     message_port_register_out(d_tx_port);
     message_port_register_out(d_recv_port);
-    set_msg_handler(pmt::mp("rx_int"), [this](const pmt::pmt_t& m) { on_rx_int(m); });
-    set_msg_handler(pmt::mp("send"), [this](const pmt::pmt_t& m) { on_send(m); });
+    d_inputs.add("rx_int", [this](const pmt::pmt_t& m) { on_rx_int(m); });
+    d_inputs.add("send", [this](const pmt::pmt_t& m) { on_send(m); });
 }
 
 uint64_t int_channel_impl::messages_sent() const
@@ -97,33 +95,24 @@ unsigned int_channel_impl::retransmit_timeout_frames() const
 
 void int_channel_impl::on_send(const pmt::pmt_t& msg)
 {
-    if (!is_byte_pdu(msg)) {
-        d_logger->warn("send: expected a PDU (meta with 'stream', u8vector)");
-        ++d_refused;
-        return;
-    }
+    if (!is_byte_pdu(msg))
+        throw message_refused("expected a PDU (meta with 'stream', u8vector)");
     // Absent, not an integer or out of range: refused alike.
     const auto stream = meta_long(pmt::car(msg), d_stream_key);
-    if (!stream.ok() || stream.value < 0 || stream.value >= first_reserved_stream) {
-        d_logger->warn("send: meta 'stream' must be an integer 0..239");
-        ++d_refused;
-        return;
-    }
+    if (!stream.ok() || stream.value < 0 || stream.value >= first_reserved_stream)
+        throw message_refused("meta 'stream' must be an integer 0..239");
     auto data = pmt::u8vector_elements(pmt::cdr(msg));
     gr::thread::scoped_lock guard(d_setlock);
-    try {
-        if (!d_transport.send(static_cast<uint8_t>(stream.value), std::move(data)))
-            ++d_refused;
-    } catch (const std::invalid_argument& e) {
-        d_logger->warn("send: {}", e.what());
-        ++d_refused;
-    }
+    // The transport throws std::invalid_argument for a message it cannot carry.
+    if (!d_transport.send(static_cast<uint8_t>(stream.value), std::move(data)))
+        throw message_refused("the stream's queue of messages is full");
 }
 
 void int_channel_impl::on_rx_int(const pmt::pmt_t& msg)
 {
     if (!is_byte_pdu(msg) || pmt::length(pmt::cdr(msg)) != fl::int_info_bytes)
-        return; // not an INT block from the demux
+        throw message_refused("expected the demux's \"int\" PDU (an INT block's 239 "
+                              "information bytes)");
     size_t len = 0;
     const uint8_t* info = pmt::u8vector_elements(pmt::cdr(msg), len);
     const auto parsed = ::fiberkey::parse_int_info(

@@ -6,6 +6,7 @@
 #ifndef INCLUDED_FIBERKEY_INT_CHANNEL_IMPL_H
 #define INCLUDED_FIBERKEY_INT_CHANNEL_IMPL_H
 
+#include "message_inputs.h"
 #include <fiberkey/int_transport.h>
 #include <gnuradio/fiberkey/int_channel.h>
 
@@ -14,7 +15,7 @@
 namespace gr {
 namespace fiberkey {
 
-class int_channel_impl : public int_channel
+class int_channel_impl : public message_input_block<int_channel>
 {
 public:
     int_channel_impl(int budget_bytes, int retransmit_after_frames, int window);
@@ -24,7 +25,6 @@ public:
     uint64_t fragments_retransmitted() const override;
     double round_trip_frames() const override;
     unsigned retransmit_timeout_frames() const override;
-    uint64_t messages_refused() const override { return d_refused; }
 
 private:
     void on_rx_int(const pmt::pmt_t& msg);
@@ -32,7 +32,6 @@ private:
 
     const std::size_t d_budget;
     ::fiberkey::int_transport d_transport; // guarded by d_setlock
-    std::atomic<uint64_t> d_refused{ 0 };
     const pmt::pmt_t d_tx_port, d_recv_port, d_stream_key;
 };
 

@@ -84,7 +84,13 @@ key_exchange_impl::key_exchange_impl(const std::string& node,
                                                       peer,
                                                       peer_id);
     } else if (mode == "psk") {
-        auto bytes = ::fiberkey::from_hex(psk_hex);
+        std::vector<uint8_t> bytes;
+        try {
+            bytes = ::fiberkey::from_hex(psk_hex);
+        } catch (const std::invalid_argument& e) {
+            throw std::invalid_argument(std::string("key_exchange: psk_hex: ") +
+                                        e.what());
+        }
         if (bytes.size() != 32) {
             ::fiberkey::secure_wipe(bytes);
             throw std::invalid_argument(
@@ -100,8 +106,7 @@ key_exchange_impl::key_exchange_impl(const std::string& node,
     } else {
         throw std::invalid_argument("key_exchange: mode must be \"sm2\" or \"psk\"");
     }
-    message_port_register_in(pmt::mp("recv"));
-    set_msg_handler(pmt::mp("recv"), [this](const pmt::pmt_t& m) { on_recv(m); });
+    d_inputs.add("recv", [this](const pmt::pmt_t& m) { on_recv(m); });
     message_port_register_out(d_send_port);
     message_port_register_out(d_tx_key_port);
     message_port_register_out(d_rx_key_port);
@@ -197,20 +202,16 @@ void key_exchange_impl::publish_status()
 
 void key_exchange_impl::on_recv(const pmt::pmt_t& msg)
 {
+    if (!is_byte_pdu(msg))
+        throw message_refused("expected a PDU (meta with 'stream', u8vector)");
+    const auto stream = meta_long(pmt::car(msg), d_stream_key);
+    if (stream.found == meta_value<long>::kind::wrong_type)
+        throw message_refused("meta 'stream' is not an integer");
+    if (!stream.ok() || stream.value != sm2_bootstrap::int_stream)
+        return; // another user of the channel
     gr::thread::scoped_lock guard(d_setlock);
     if (!d_bootstrap || d_state != "running")
         return;
-    if (!is_byte_pdu(msg)) {
-        d_logger->warn("recv: expected a PDU (meta with 'stream', u8vector); dropped");
-        return;
-    }
-    const auto stream = meta_long(pmt::car(msg), d_stream_key);
-    if (stream.found == meta_value<long>::kind::wrong_type) {
-        d_logger->warn("recv: meta 'stream' is not an integer; dropped");
-        return;
-    }
-    if (!stream.ok() || stream.value != sm2_bootstrap::int_stream)
-        return; // another user of the channel
     const auto data = pmt::u8vector_elements(pmt::cdr(msg));
     const auto reply = d_bootstrap->on_message(data);
     if (auto early = d_bootstrap->take_early_receive_key()) {

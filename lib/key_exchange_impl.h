@@ -6,6 +6,7 @@
 #ifndef INCLUDED_FIBERKEY_KEY_EXCHANGE_IMPL_H
 #define INCLUDED_FIBERKEY_KEY_EXCHANGE_IMPL_H
 
+#include "message_inputs.h"
 #include <fiberkey/sm2_bootstrap.h>
 #include <gnuradio/fiberkey/key_exchange.h>
 
@@ -15,7 +16,7 @@
 namespace gr {
 namespace fiberkey {
 
-class key_exchange_impl : public key_exchange
+class key_exchange_impl : public message_input_block<key_exchange>
 {
 public:
     key_exchange_impl(const std::string& node,

@@ -97,10 +97,8 @@ key_post_processor_impl::key_post_processor_impl(int direction,
       d_count_key(pmt::mp("count")),
       d_stream_key(pmt::mp("stream"))
 {
-    message_port_register_in(pmt::mp("rounds"));
-    message_port_register_in(pmt::mp("recv"));
-    set_msg_handler(pmt::mp("rounds"), [this](const pmt::pmt_t& m) { on_round(m); });
-    set_msg_handler(pmt::mp("recv"), [this](const pmt::pmt_t& m) { on_recv(m); });
+    d_inputs.add("rounds", [this](const pmt::pmt_t& m) { on_round(m); });
+    d_inputs.add("recv", [this](const pmt::pmt_t& m) { on_recv(m); });
     message_port_register_out(d_send_port);
     message_port_register_out(d_keys_port);
     message_port_register_out(d_session_port);
@@ -133,27 +131,21 @@ uint64_t key_post_processor_impl::rounds_in() const
 
 void key_post_processor_impl::on_round(const pmt::pmt_t& msg)
 {
-    if (!pmt::is_dict(msg))
-        return;
-    const pmt::pmt_t dir = pmt::dict_ref(msg, d_direction_key, pmt::PMT_NIL);
-    const pmt::pmt_t seq = pmt::dict_ref(msg, d_sequence_key, pmt::PMT_NIL);
-    const pmt::pmt_t count = pmt::dict_ref(msg, d_count_key, pmt::PMT_NIL);
-    if (!pmt::is_integer(dir) || pmt::to_long(dir) != d_direction ||
-        !pmt::is_integer(seq) || !pmt::is_integer(count))
-        return; // the other direction's rounds, or not a round
-    const long s = pmt::to_long(seq), f = pmt::to_long(count);
-    if (s < 1 || s > 65535 || f < 0)
-        return;
+    const auto round = parse_round(msg, d_direction_key, d_sequence_key, d_count_key);
+    if (round.direction != d_direction)
+        return; // the other direction's rounds
     gr::thread::scoped_lock guard(d_setlock);
-    d_pp.add_round(static_cast<uint16_t>(s), static_cast<uint32_t>(f));
+    d_pp.add_round(round.sequence, round.count);
     flush();
 }
 
 void key_post_processor_impl::on_recv(const pmt::pmt_t& msg)
 {
     if (!is_byte_pdu(msg))
-        return;
+        throw message_refused("expected a PDU (meta with 'stream', u8vector)");
     const auto stream = meta_long(pmt::car(msg), d_stream_key);
+    if (stream.found == meta_value<long>::kind::wrong_type)
+        throw message_refused("meta 'stream' is not an integer");
     if (!stream.ok() || stream.value != d_stream)
         return; // another user of the channel
     size_t len = 0;

@@ -6,13 +6,14 @@
 #ifndef INCLUDED_FIBERKEY_KEY_POST_PROCESSOR_IMPL_H
 #define INCLUDED_FIBERKEY_KEY_POST_PROCESSOR_IMPL_H
 
+#include "message_inputs.h"
 #include <fiberkey/post_processor.h>
 #include <gnuradio/fiberkey/key_post_processor.h>
 
 namespace gr {
 namespace fiberkey {
 
-class key_post_processor_impl : public key_post_processor
+class key_post_processor_impl : public message_input_block<key_post_processor>
 {
 public:
     key_post_processor_impl(int direction,

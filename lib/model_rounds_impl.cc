@@ -3,6 +3,7 @@
  * Copyright 2026 The gr-fiberkey authors.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "message_inputs.h"
 #include <fiberkey/random_source.h>
 #include <fiberkey/round_model.h>
 #include <gnuradio/fiberkey/model_rounds.h>
@@ -16,7 +17,7 @@ namespace fiberkey {
 
 namespace fk = ::fiberkey;
 
-class model_rounds_impl : public model_rounds
+class model_rounds_impl : public message_input_block<model_rounds>
 {
 public:
     model_rounds_impl(
@@ -35,8 +36,7 @@ public:
     {
         if (seed != 0)
             d_logger->warn("seed {}: reproducible rounds FOR TESTS ONLY", seed);
-        message_port_register_in(pmt::mp("tick"));
-        set_msg_handler(pmt::mp("tick"), [this](const pmt::pmt_t&) { on_tick(); });
+        d_inputs.add("tick", [this](const pmt::pmt_t&) { on_tick(); });
         for (const auto& p : d_ports)
             message_port_register_out(p);
     }

@@ -88,12 +88,10 @@ negotiator_impl::negotiator_impl(const std::string& node,
     if (seed != 0)
         d_logger->warn("seed {}: predictable arrays FOR TESTS ONLY, not for a real link",
                        seed);
-    message_port_register_in(pmt::mp("rx"));
-    set_msg_handler(pmt::mp("rx"), [this](const pmt::pmt_t& m) { on_rx(m); });
+    d_inputs.add("rx", [this](const pmt::pmt_t& m) { on_rx(m); });
     // Any change of the receiver's alignment: the mux kept time by line periods while
     // out of frame, so the counter gap across it is not to be made up.
-    message_port_register_in(pmt::mp("rx_status"));
-    set_msg_handler(pmt::mp("rx_status"), [this](const pmt::pmt_t&) {
+    d_inputs.add("rx_status", [this](const pmt::pmt_t&) {
         gr::thread::scoped_lock guard(d_setlock);
         d_last_counter.reset();
     });
@@ -159,11 +157,8 @@ void negotiator_impl::send_next()
 void negotiator_impl::on_rx(const pmt::pmt_t& msg)
 {
     const auto frame = parse_blocks_pdu(msg, d_int_ok_key);
-    if (!frame) {
-        d_logger->warn(
-            "rx: expected the demux's \"blocks\" PDU (NEG and INT of a frame)");
-        return;
-    }
+    if (!frame)
+        throw message_refused(blocks_pdu_expected);
 
     const pmt::pmt_t counter =
         pmt::dict_ref(pmt::car(msg), frame_tags::frame_counter(), pmt::PMT_NIL);

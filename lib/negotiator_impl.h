@@ -6,6 +6,7 @@
 #ifndef INCLUDED_FIBERKEY_NEGOTIATOR_IMPL_H
 #define INCLUDED_FIBERKEY_NEGOTIATOR_IMPL_H
 
+#include "message_inputs.h"
 #include <fiberkey/negotiator.h>
 #include <gnuradio/fiberkey/negotiator.h>
 
@@ -14,7 +15,7 @@
 namespace gr {
 namespace fiberkey {
 
-class negotiator_impl : public negotiator
+class negotiator_impl : public message_input_block<negotiator>
 {
 public:
     negotiator_impl(const std::string& node,

@@ -44,29 +44,23 @@ otu_mux_impl::otu_mux_impl(uint64_t first_counter, int queue_depth, bool wait_fo
     set_tag_propagation_policy(TPP_DONT);
     // See zuc_crypt: larger scheduling chunks for 16,830-byte items.
     set_min_output_buffer(256);
-    message_port_register_in(pmt::mp("neg"));
-    message_port_register_in(pmt::mp("int"));
-    set_msg_handler(pmt::mp("neg"), [this](const pmt::pmt_t& m) {
-        enqueue(d_neg, m, fl::block_bytes, d_neg_dropped, "neg");
+    d_inputs.add("neg", [this](const pmt::pmt_t& m) {
+        enqueue(d_neg, m, fl::block_bytes, d_neg_dropped);
     });
-    set_msg_handler(pmt::mp("int"), [this](const pmt::pmt_t& m) {
-        enqueue(d_int, m, fl::int_info_bytes, d_int_dropped, "int");
+    d_inputs.add("int", [this](const pmt::pmt_t& m) {
+        enqueue(d_int, m, fl::int_info_bytes, d_int_dropped);
     });
-    message_port_register_in(pmt::mp("rx_status"));
-    set_msg_handler(pmt::mp("rx_status"),
-                    [this](const pmt::pmt_t& m) { on_rx_status(m); });
-    message_port_register_in(pmt::mp("line_periods"));
-    set_msg_handler(pmt::mp("line_periods"),
-                    [this](const pmt::pmt_t& m) { on_line_period(m); });
+    d_inputs.add("rx_status", [this](const pmt::pmt_t& m) { on_rx_status(m); });
+    d_inputs.add("line_periods", [this](const pmt::pmt_t& m) { on_line_period(m); });
 }
 
 void otu_mux_impl::on_rx_status(const pmt::pmt_t& msg)
 {
     if (!pmt::is_dict(msg))
-        return;
+        throw message_refused("expected a line decoder's status (a dict)");
     const pmt::pmt_t spell = pmt::dict_ref(msg, d_outage_key, pmt::PMT_NIL);
     if (!pmt::is_uint64(spell))
-        return;
+        throw message_refused("a status' 'outage' must be a uint64 spell number");
     const uint64_t s = pmt::to_uint64(spell);
     gr::thread::scoped_lock guard(d_setlock);
     if (pmt::eq(pmt::dict_ref(msg, d_lock_key, pmt::PMT_NIL), d_in_frame)) {
@@ -82,7 +76,7 @@ void otu_mux_impl::on_rx_status(const pmt::pmt_t& msg)
 void otu_mux_impl::on_line_period(const pmt::pmt_t& msg)
 {
     if (!pmt::is_uint64(msg))
-        return;
+        throw message_refused("expected a line period (a uint64 spell number)");
     const uint64_t s = pmt::to_uint64(msg);
     gr::thread::scoped_lock guard(d_setlock);
     if (s <= d_rx_spell_ended)
@@ -104,32 +98,22 @@ void otu_mux_impl::set_wait_for_neg(bool wait)
 void otu_mux_impl::enqueue(std::deque<bytes>& q,
                            const pmt::pmt_t& msg,
                            std::size_t max_bytes,
-                           std::atomic<uint64_t>& dropped,
-                           const char* port)
+                           std::atomic<uint64_t>& dropped)
 {
-    if (!is_byte_pdu(msg)) {
-        d_logger->warn("{}: not a PDU with a u8vector, dropped", port);
-        ++dropped;
-        return;
-    }
+    if (!is_byte_pdu(msg))
+        throw message_refused("expected a PDU with a u8vector");
     bytes data = pmt::u8vector_elements(pmt::cdr(msg));
     const bool neg = max_bytes == fl::block_bytes;
-    if (data.empty() || data.size() > max_bytes || (neg && data.size() != max_bytes)) {
-        d_logger->warn("{}: PDU of {} bytes does not fit, dropped", port, data.size());
-        ++dropped;
-        return;
-    }
+    if (data.empty() || data.size() > max_bytes || (neg && data.size() != max_bytes))
+        throw message_refused("a PDU of " + std::to_string(data.size()) +
+                              " bytes does not fit");
     if (neg) {
         // INT records for the same frame, stored after the NEG block.
         const pmt::pmt_t records = pmt::dict_ref(pmt::car(msg), d_int_key, pmt::PMT_NIL);
         if (!pmt::is_null(records)) {
-            if (!pmt::is_u8vector(records) || pmt::length(records) > fl::int_info_bytes) {
-                d_logger->warn(
-                    "neg: \"int\" is not a u8vector of at most {} bytes, dropped",
-                    fl::int_info_bytes);
-                ++dropped;
-                return;
-            }
+            if (!pmt::is_u8vector(records) || pmt::length(records) > fl::int_info_bytes)
+                throw message_refused("meta 'int' must be a u8vector of at most " +
+                                      std::to_string(fl::int_info_bytes) + " bytes");
             const auto& attached = pmt::u8vector_elements(records);
             data.insert(data.end(), attached.begin(), attached.end());
         }

@@ -6,6 +6,7 @@
 #ifndef INCLUDED_FIBERKEY_OTU_MUX_IMPL_H
 #define INCLUDED_FIBERKEY_OTU_MUX_IMPL_H
 
+#include "message_inputs.h"
 #include <fiberkey/frame_layout.h>
 #include <gnuradio/fiberkey/otu_mux.h>
 
@@ -16,7 +17,7 @@
 namespace gr {
 namespace fiberkey {
 
-class otu_mux_impl : public otu_mux
+class otu_mux_impl : public message_input_block<otu_mux>
 {
 public:
     otu_mux_impl(uint64_t first_counter, int queue_depth, bool wait_for_neg);
@@ -39,8 +40,7 @@ private:
     void enqueue(std::deque<bytes>& q,
                  const pmt::pmt_t& msg,
                  std::size_t max_bytes,
-                 std::atomic<uint64_t>& dropped,
-                 const char* port);
+                 std::atomic<uint64_t>& dropped);
     void build_frame(const uint8_t* payload, uint8_t* frame, uint32_t counter);
 
     const std::size_t d_queue_depth;

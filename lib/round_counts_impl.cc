@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "round_counts_impl.h"
+#include "blocks_pdu.h"
 
 #include <gnuradio/io_signature.h>
 
@@ -28,29 +29,19 @@ round_counts_impl::round_counts_impl(int queue_depth)
 {
     if (queue_depth < 1)
         throw std::invalid_argument("round_counts: queue_depth must be >= 1");
-    message_port_register_in(pmt::mp("rounds"));
-    set_msg_handler(pmt::mp("rounds"), [this](const pmt::pmt_t& m) { on_round(m); });
+    d_inputs.add("rounds", [this](const pmt::pmt_t& m) { on_round(m); });
 }
 
 void round_counts_impl::on_round(const pmt::pmt_t& msg)
 {
-    if (!pmt::is_dict(msg))
-        return;
-    const pmt::pmt_t dir = pmt::dict_ref(msg, d_direction_key, pmt::PMT_NIL);
-    const pmt::pmt_t seq = pmt::dict_ref(msg, d_sequence_key, pmt::PMT_NIL);
-    const pmt::pmt_t count = pmt::dict_ref(msg, d_count_key, pmt::PMT_NIL);
-    if (!pmt::is_integer(dir) || !pmt::is_integer(seq) || !pmt::is_integer(count))
-        return;
-    const long d = pmt::to_long(dir);
-    if (d != 0 && d != 1)
-        return;
+    const auto round = parse_round(msg, d_direction_key, d_sequence_key, d_count_key);
     gr::thread::scoped_lock guard(d_setlock);
-    auto& q = d_queues[d];
+    auto& q = d_queues[round.direction];
     if (q.size() >= d_depth) {
         q.pop_front();
         ++d_dropped;
     }
-    q.push_back({ pmt::to_long(seq), static_cast<float>(pmt::to_long(count)) });
+    q.push_back({ round.sequence, static_cast<float>(round.count) });
 }
 
 int round_counts_impl::general_work(int noutput_items,

@@ -6,6 +6,7 @@
 #ifndef INCLUDED_FIBERKEY_ROUND_COUNTS_IMPL_H
 #define INCLUDED_FIBERKEY_ROUND_COUNTS_IMPL_H
 
+#include "message_inputs.h"
 #include <gnuradio/fiberkey/round_counts.h>
 
 #include <array>
@@ -15,7 +16,7 @@
 namespace gr {
 namespace fiberkey {
 
-class round_counts_impl : public round_counts
+class round_counts_impl : public message_input_block<round_counts>
 {
 public:
     explicit round_counts_impl(int queue_depth);

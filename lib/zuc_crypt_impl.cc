@@ -88,8 +88,7 @@ zuc_crypt_impl::zuc_crypt_impl(int direction,
     // alignment), but it schedules work in chunks of the size asked for; asking for more
     // cuts the thread wake-ups per frame (docs/performance.md).
     set_min_output_buffer(frames_per_buffer);
-    message_port_register_in(pmt::mp("key"));
-    set_msg_handler(pmt::mp("key"), [this](const pmt::pmt_t& msg) { handle_key(msg); });
+    d_inputs.add("key", [this](const pmt::pmt_t& msg) { handle_key(msg); });
     message_port_register_out(d_events_port);
 }
 
@@ -113,7 +112,7 @@ void zuc_crypt_impl::install(const std::vector<uint8_t>& key,
 
 void zuc_crypt_impl::handle_key(const pmt::pmt_t& msg)
 {
-    // A bad key message is reported, never fatal: the link keeps its current key.
+    // A bad key message is refused and reported: the link keeps its current key.
     try {
         if (!is_byte_pdu(msg))
             throw std::invalid_argument("expected a PDU (meta dict, u8vector key)");
@@ -146,8 +145,8 @@ void zuc_crypt_impl::handle_key(const pmt::pmt_t& msg)
         }
         ::fiberkey::secure_wipe(key);
     } catch (const std::exception& ex) {
-        d_logger->error("key message rejected: {}", ex.what());
         report("key_rejected", 0, 0, ex.what());
+        throw;
     }
 }
 
@@ -173,20 +172,9 @@ void zuc_crypt_impl::drop(uint64_t counter, unsigned epoch, const std::string& w
         report("frame_dropped", counter, epoch, why);
         d_last_drop = why;
     }
-    // The log names each cause the first time, then once per log_quiet_drops more drops
-    // of it (a line that loses a third of its frames must not flood stderr).
-    auto [unlogged, first] = d_unlogged_drops.try_emplace(why, 0);
-    if (first || unlogged->second >= log_quiet_drops) {
-        d_logger->warn("frame {} dropped: {}{}",
-                       counter,
-                       why,
-                       first ? std::string()
-                             : " (" + std::to_string(unlogged->second) +
-                                   " more since the last such line)");
-        unlogged->second = 0;
-    } else {
-        ++unlogged->second;
-    }
+    if (const auto unlogged = d_drop_log.admit(why))
+        d_logger->warn(
+            "frame {} dropped: {}{}", counter, why, log_limiter::more_since(*unlogged));
 }
 
 void zuc_crypt_impl::set_tag_alarm_threshold(double fraction)

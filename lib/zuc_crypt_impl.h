@@ -6,6 +6,7 @@
 #ifndef INCLUDED_FIBERKEY_ZUC_CRYPT_IMPL_H
 #define INCLUDED_FIBERKEY_ZUC_CRYPT_IMPL_H
 
+#include "message_inputs.h"
 #include <fiberkey/frame_cipher.h>
 #include <fiberkey/frame_tag.h>
 #include <fiberkey/key_schedule.h>
@@ -14,14 +15,13 @@
 
 #include <atomic>
 #include <bitset>
-#include <map>
 #include <optional>
 #include <string>
 
 namespace gr {
 namespace fiberkey {
 
-class zuc_crypt_impl : public zuc_crypt
+class zuc_crypt_impl : public message_input_block<zuc_crypt>
 {
 public:
     static constexpr int frames_per_buffer = 256;
@@ -98,9 +98,8 @@ private:
     std::atomic<double> d_alarm_threshold{ 0.001 };
     std::bitset<alarm_window> d_window; // tag failures of the last frames
     std::size_t d_window_next = 0;
-    static constexpr uint64_t log_quiet_drops = 1000;
     std::string d_last_drop; // the reason of the last drop, empty after a good frame
-    std::map<std::string, uint64_t> d_unlogged_drops; // by cause, since its last log line
+    log_limiter d_drop_log;  // each cause once, then once per 1,000 more
     std::optional<unsigned> d_last_epoch;
     const pmt::pmt_t d_events_port, d_event_key, d_reason_key;
 };

@@ -3,6 +3,7 @@
  * Copyright 2026 The gr-fiberkey authors.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <fiberkey/signal_levels.h>
 #include <fiberkey/slicer.h>
 
 #include <algorithm>
@@ -82,15 +83,26 @@ std::size_t slicer::process(const float* in, std::uint8_t* out, std::size_t n)
         for (std::size_t done = 0; done < count; done += adapt_block) {
             const std::size_t m = std::min(adapt_block, count - done);
             const float* block_in = first + done * d_sps;
+            double low = d_level_low, high = d_level_high;
             if (!d_levels_known) {
-                // Start from the block mean: between the levels on balanced data.
-                double sum = 0.0;
-                for (std::size_t i = 0; i < m; ++i)
-                    sum += block_in[i * d_sps];
-                d_threshold = static_cast<float>(sum / m);
+                // Start from the block's midhinge: between the levels on balanced data.
+                const auto spread = robust_spread::of(block_in, m, d_sps, d_scratch);
+                if (!spread) { // nothing finite to learn from
+                    decide(block_in, d_sps, out + done, m);
+                    continue;
+                }
+                d_threshold = static_cast<float>(spread->middle());
+                low = spread->lower_quartile;
+                high = spread->upper_quartile;
             }
+            const double reach = plausible_eye_openings * (high - low);
             decide(block_in, d_sps, out + done, m);
-            adapt(out + done, block_in, d_sps, m);
+            adapt(out + done,
+                  block_in,
+                  d_sps,
+                  m,
+                  static_cast<float>(low - reach),
+                  static_cast<float>(high + reach));
         }
     }
     d_skip = d_skip + count * d_sps - n;
@@ -109,36 +121,41 @@ void slicer::decide(const float* in, std::size_t stride, std::uint8_t* out, std:
 void slicer::adapt(const std::uint8_t* bits,
                    const float* in,
                    std::size_t stride,
-                   std::size_t n)
+                   std::size_t n,
+                   float lowest,
+                   float highest)
 {
-    // Branch-free sums in eight independent lanes, so that they run in parallel.
+    // Branch-free sums in eight independent lanes, so that they run in parallel. A sample
+    // outside [lowest, highest] (NaN included) adds nothing: selected, not multiplied by
+    // 0, since infinity times 0 is NaN.
     const auto flip = static_cast<std::uint8_t>(d_inverted);
     constexpr std::size_t lanes = 8;
     float all[lanes] = {}, high_lanes[lanes] = {};
-    std::size_t n_high = 0;
-    std::size_t i = 0;
-    for (; i + lanes <= n; i += lanes) {
-        for (std::size_t k = 0; k < lanes; ++k) {
-            const float x = in[(i + k) * stride];
-            const unsigned above = bits[i + k] ^ flip;
-            all[k] += x;
-            high_lanes[k] += x * static_cast<float>(above);
-            n_high += above;
-        }
-    }
-    for (; i < n; ++i) {
-        const float x = in[i * stride];
-        const unsigned above = bits[i] ^ flip;
-        all[0] += x;
-        high_lanes[0] += x * static_cast<float>(above);
+    std::size_t n_high = 0, n_inside = 0;
+    const auto add = [&](std::size_t k, float x, std::uint8_t bit) {
+        const bool inside = x >= lowest && x <= highest;
+        const bool above = (bit ^ flip) && inside;
+        all[k] += inside ? x : 0.0f;
+        high_lanes[k] += above ? x : 0.0f;
         n_high += above;
+        n_inside += inside;
+    };
+    std::size_t i = 0;
+    for (; i + lanes <= n; i += lanes)
+        for (std::size_t k = 0; k < lanes; ++k)
+            add(k, in[(i + k) * stride], bits[i + k]);
+    for (; i < n; ++i)
+        add(0, in[i * stride], bits[i]);
+    if (2 * n_inside < n) {
+        d_levels_known = false; // the signal moved (or came up): learn it afresh
+        return;
     }
     double high = 0.0, low = 0.0;
     for (std::size_t k = 0; k < lanes; ++k) {
         high += high_lanes[k];
         low += all[k] - high_lanes[k];
     }
-    const std::size_t n_low = n - n_high;
+    const std::size_t n_low = n_inside - n_high;
     const float mean_high = n_high ? static_cast<float>(high / n_high) : d_threshold;
     const float mean_low = n_low ? static_cast<float>(low / n_low) : d_threshold;
     if (!d_levels_known) {

@@ -33,26 +33,11 @@ constexpr std::size_t count_fas_ones()
 // Balanced: correlating with +-1 removes the DC offset by itself.
 static_assert(2 * count_fas_ones() == soft_frame_sync::fas_bits);
 
-// The hunting decision level: a running mean over up to dc_memory samples, updated
-// every dc_block samples.
+// The hunting decision level: a running mean of the blocks' midhinges over up to
+// dc_memory samples, updated every dc_block samples. The midhinge, not the mean: one
+// glitch (3e38, an infinity) in a capture must not move the level off the signal.
 constexpr std::size_t dc_block = 1024;
 constexpr std::size_t dc_memory = 4096;
-
-double block_sum(const float* x, std::size_t n)
-{
-    // Eight independent sums: no long chain of dependent additions.
-    float lanes[8] = {};
-    std::size_t i = 0;
-    for (; i + 8 <= n; i += 8)
-        for (std::size_t k = 0; k < 8; ++k)
-            lanes[k] += x[i + k];
-    double sum = 0.0;
-    for (; i < n; ++i)
-        sum += x[i];
-    for (float l : lanes)
-        sum += l;
-    return sum;
-}
 
 //! Normalised correlation of 48 samples with the FAS as +-1, in [-1, 1].
 double fas_correlation(const float* x)
@@ -190,8 +175,19 @@ std::size_t soft_frame_sync::scan(const float* in, std::size_t first, std::size_
     const unsigned tolerance = d_config.max_hunt_bit_errors;
     for (std::size_t i = first; i < end;) {
         const std::size_t m = std::min(end - i, dc_block);
-        if (d_dc_samples == 0)
-            d_dc = block_sum(in + i, m) / m;
+        const auto block_level = robust_spread::of(in + i, m, 1, d_scratch);
+        // Cumulative at first, exponential once dc_memory samples are in.
+        const auto fold = [&](std::size_t taken) {
+            const double kept = static_cast<double>(std::min(d_dc_samples, dc_memory));
+            d_dc = (d_dc * kept + block_level->middle() * static_cast<double>(taken)) /
+                   (kept + static_cast<double>(taken));
+            d_dc_samples = static_cast<std::size_t>(kept) + taken;
+        };
+        // Until a whole block is behind the level, a block's own level counts before it
+        // is scanned: a tiny first chunk must not set the level for the next block.
+        const bool folded = block_level && d_dc_samples < dc_block;
+        if (folded)
+            fold(m);
         const auto dc = static_cast<float>(d_dc);
         std::uint64_t reg = d_reg;
         bool new_deadline = false;
@@ -209,11 +205,8 @@ std::size_t soft_frame_sync::scan(const float* in, std::size_t first, std::size_
                 new_deadline = found(in, end_of_window - fas_bits, true);
         }
         d_reg = reg;
-        // Cumulative at first, so that a tiny first chunk does not set the level for
-        // long; exponential once dc_memory samples are in.
-        const double kept = static_cast<double>(std::min(d_dc_samples, dc_memory));
-        d_dc = (d_dc * kept + block_sum(in + i, k - i)) / (kept + (k - i));
-        d_dc_samples = static_cast<std::size_t>(kept) + (k - i);
+        if (block_level && !folded)
+            fold(k - i);
         i = k;
         if (new_deadline)
             return i;
@@ -272,18 +265,24 @@ std::size_t soft_frame_sync::follow(const float* in,
 
 void soft_frame_sync::update_levels(const float* x)
 {
-    // FAS: the known bits. Overhead bytes after it: whichever level is nearer.
+    // FAS: the known bits. Overhead bytes after it: whichever level is nearer, unless
+    // far outside the eye (a glitch, not a bit: it would drag a level away for long).
     double fas_sum[2] = { 0.0, 0.0 };
     for (std::size_t i = 0; i < fas_bits; ++i)
         fas_sum[fas_bit(i)] += x[i];
     const double half = fas_bits / 2;
     const double fas_one = fas_sum[1] / half, fas_zero = fas_sum[0] / half;
-    std::array<bool, report_bits> is_one{};
+    const double reach = plausible_eye_openings * std::fabs(fas_one - fas_zero);
+    std::array<bool, report_bits> is_one{}, used{};
     double sum[2] = { 0.0, 0.0 };
     std::size_t count[2] = { 0, 0 };
     for (std::size_t i = 0; i < report_bits; ++i) {
-        is_one[i] = i < fas_bits ? fas_bit(i)
-                                 : std::fabs(x[i] - fas_one) < std::fabs(x[i] - fas_zero);
+        const double to_one = std::fabs(x[i] - fas_one),
+                     to_zero = std::fabs(x[i] - fas_zero);
+        is_one[i] = i < fas_bits ? fas_bit(i) : to_one < to_zero;
+        used[i] = i < fas_bits || std::min(to_one, to_zero) <= reach;
+        if (!used[i])
+            continue;
         sum[is_one[i]] += x[i];
         ++count[is_one[i]];
     }
@@ -291,10 +290,13 @@ void soft_frame_sync::update_levels(const float* x)
     double squares[2] = { 0.0, 0.0 };
     for (std::size_t i = 0; i < report_bits; ++i) {
         const double d = x[i] - (is_one[i] ? one : zero);
-        squares[is_one[i]] += d * d;
+        if (used[i])
+            squares[is_one[i]] += d * d;
     }
     const double var_one = squares[1] / (count[1] - 1);
     const double var_zero = squares[0] / (count[0] - 1);
+    if (!std::isfinite(one + zero + var_one + var_zero))
+        return; // a glitch inside the FAS itself: these levels are not kept
     if (!d_levels_valid) {
         d_one = one;
         d_zero = zero;

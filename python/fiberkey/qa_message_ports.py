@@ -7,7 +7,8 @@
 types, missing and wrongly typed metadata, empty, short, long and huge blobs, huge and
 negative numbers. No handler may let an exception out (GNU Radio would end the block's
 thread, and the flowgraph would run on with that block dead): the run's stderr must hold
-no "thread[...]" error, and no bad message may count as a good one."""
+no "thread[...]" error, no bad message may count as a good one, and every message of the
+wrong shape for its port must be counted as refused (messages_refused)."""
 import math
 import os
 import random
@@ -101,6 +102,15 @@ class throwing_handler(gr.basic_block):
         raise RuntimeError("a handler that throws")
 
 
+def is_byte_pdu(m):
+    return pmt.is_pdu(m) and pmt.is_u8vector(pmt.cdr(m))
+
+
+# What each kind of port takes; anything else must be refused. None: any message (a
+# trigger whose content is not read).
+SHAPES = {"pdu": is_byte_pdu, "dict": pmt.is_dict, "uint64": pmt.is_uint64, "any": None}
+
+
 def dead_threads(log):
     return [line for line in log.text.splitlines() if "ERROR thread[" in line]
 
@@ -119,9 +129,9 @@ class qa_message_ports(gr_unittest.TestCase):
         self.assertEqual(len(dead_threads(log)), 1, log.text[-2000:])
 
     def subjects(self):
-        """(name, block, its input message ports, a callable wiring its stream ports into
-        tb, a check that no bad message was taken as good), one per block with message
-        inputs."""
+        """(name, block, its input message ports with the shape each takes, a callable
+        wiring its stream ports into tb, a check that no bad message was taken as good),
+        one per block with message inputs."""
         crypt = fiberkey.zuc_crypt(0, False)
         negotiator = fiberkey.negotiator("A", 496, 5, 0)
         pp = fiberkey.key_post_processor(0, True)
@@ -143,16 +153,18 @@ class qa_message_ports(gr_unittest.TestCase):
             tb.connect((counts, 1), blocks.null_sink(gr.sizeof_float))
 
         return [
-            ("zuc_crypt", crypt, ["key"], crypt_streams, None),
-            ("negotiator", negotiator, ["rx", "rx_status"], None, None),
-            ("key_post_processor", pp, ["rounds", "recv"], None, lambda: pp.keys() == 0),
-            ("int_channel", channel, ["rx_int", "send"], None, None),
-            ("key_exchange", exchange, ["recv"], None, None),
-            ("eve_observer", observer, ["from_a", "from_b"], None,
+            ("zuc_crypt", crypt, {"key": "pdu"}, crypt_streams, None),
+            ("negotiator", negotiator, {"rx": "pdu", "rx_status": "any"}, None, None),
+            ("key_post_processor", pp, {"rounds": "dict", "recv": "pdu"}, None,
+             lambda: pp.keys() == 0),
+            ("int_channel", channel, {"rx_int": "pdu", "send": "pdu"}, None, None),
+            ("key_exchange", exchange, {"recv": "pdu"}, None, None),
+            ("eve_observer", observer, {"from_a": "pdu", "from_b": "pdu"}, None,
              lambda: observer.rounds_emitted() == 0),
-            ("model_rounds", rounds, ["tick"], None, None),
-            ("otu_mux", mux, ["neg", "int", "rx_status", "line_periods"], mux_streams, None),
-            ("round_counts", counts, ["rounds"], counts_streams, None),
+            ("model_rounds", rounds, {"tick": "any"}, None, None),
+            ("otu_mux", mux, {"neg": "pdu", "int": "pdu", "rx_status": "dict",
+                              "line_periods": "uint64"}, mux_streams, None),
+            ("round_counts", counts, {"rounds": "dict"}, counts_streams, None),
         ]
 
     def test_001_no_handler_dies_on_bad_messages(self):
@@ -165,16 +177,26 @@ class qa_message_ports(gr_unittest.TestCase):
                     tb.msg_connect(block, port, sink, "store")
                 if streams:
                     streams(tb)
+                posted = len(ports) * len(messages)
+                must_refuse = sum(1 for shape in ports.values() if SHAPES[shape]
+                                  for m in messages if not SHAPES[shape](m))
                 with captured_log() as log:
                     tb.start()
                     for port in ports:
                         for m in messages:
                             block._post(pmt.intern(port), m)
-                    time.sleep(0.5)  # the block thread works through its queue
+                    # The block thread works through its queue; a dead thread never ends.
+                    deadline = time.monotonic() + 60
+                    while (block.messages_received() < posted
+                           and time.monotonic() < deadline):
+                        time.sleep(0.01)
                     tb.stop()
                     tb.wait()
                 self.assertEqual(dead_threads(log), [],
                                  f"{name}: a handler let an exception out")
+                self.assertEqual(block.messages_received(), posted, name)
+                self.assertGreaterEqual(block.messages_refused(), must_refuse, name)
+                self.assertLessEqual(block.messages_refused(), posted, name)
                 if check:
                     self.assertTrue(check(), f"{name}: a bad message was taken as good")
 

@@ -333,33 +333,7 @@ class qa_phy(gr_unittest.TestCase):
             # second and, its overhead FEC-decoded, takes the counter at once: 101, 102.
             self.assertEqual(len(got), 2 * PAYLOAD)
             self.assertEqual(got, make_capture.payload()[PAYLOAD:3 * PAYLOAD])
-            for bad in (["--format", "wav", make_capture.BASE], [],
-                        [make_capture.BASE, "--key", "zz", "--direction", "0"],
-                        [make_capture.BASE, "--samples-per-bit", "0"],
-                        [os.path.join(d, "missing")]):
-                r = subprocess.run([tool] + bad, capture_output=True, text=True, timeout=60)
-                self.assertEqual(r.returncode, 2, bad)
-                self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
-
-            # Corrupt samples before lock (NaN, infinity) are replaced and counted: the
-            # same frames decode. A FIFO is refused at once, not waited on.
-            x = np.fromfile(make_capture.BASE + ".sigmf-data", dtype="<f4")
-            x[[10, 500, 501]] = [np.nan, np.inf, -np.inf]
-            corrupt = os.path.join(d, "corrupt.f32")
-            x.tofile(corrupt)
-            r = subprocess.run([tool, corrupt, "--format", "f32", "--key",
-                                make_capture.KEY.hex(), "--direction", "0"],
-                               capture_output=True, text=True, timeout=120)
-            self.assertEqual(r.returncode, 0, r.stderr)
-            self.assertIn("non-finite samples (NaN, infinity) replaced by the sample "
-                          "before: 3", r.stdout)
-            self.assertIn("frames found (soft frame sync): 3", r.stdout)
-            fifo = os.path.join(d, "capture.fifo")
-            os.mkfifo(fifo)
-            r = subprocess.run([tool, fifo, "--format", "f32"], capture_output=True,
-                               text=True, timeout=60)
-            self.assertNotEqual(r.returncode, 0)
-            self.assertIn("not a regular file", r.stderr)
+            # Bad arguments and corrupt captures: qa_bad_input.
 
     def test_010_eve_tap_and_bad_parameters(self):
         link = fiberkey.fiber_link(eve_tap=True, eve_tap_fraction=0.2, eve_position_km=2.0,

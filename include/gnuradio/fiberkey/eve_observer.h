@@ -8,6 +8,7 @@
 
 #include <gnuradio/block.h>
 #include <gnuradio/fiberkey/api.h>
+#include <gnuradio/fiberkey/message_counters.h>
 
 namespace gr {
 namespace fiberkey {
@@ -34,7 +35,7 @@ namespace fiberkey {
  * keys her INT blocks fail: every frame is a counted drop and no round comes out.
  * Memory is bounded by `window` rounds per direction.
  */
-class FIBERKEY_API eve_observer : virtual public gr::block
+class FIBERKEY_API eve_observer : virtual public gr::block, public message_counters
 {
 public:
     typedef std::shared_ptr<eve_observer> sptr;

@@ -8,6 +8,7 @@
 
 #include <gnuradio/block.h>
 #include <gnuradio/fiberkey/api.h>
+#include <gnuradio/fiberkey/message_counters.h>
 
 namespace gr {
 namespace fiberkey {
@@ -30,7 +31,7 @@ namespace fiberkey {
  * The retransmission timeout follows the measured round trip in frames (int_transport);
  * retransmit_after_frames is its ceiling and its value before the first measurement.
  */
-class FIBERKEY_API int_channel : virtual public gr::block
+class FIBERKEY_API int_channel : virtual public gr::block, public message_counters
 {
 public:
     typedef std::shared_ptr<int_channel> sptr;
@@ -52,7 +53,6 @@ public:
     virtual uint64_t messages_sent() const = 0;
     virtual uint64_t messages_delivered() const = 0;
     virtual uint64_t fragments_retransmitted() const = 0;
-    virtual uint64_t messages_refused() const = 0;
     //! The smoothed round trip in frames (0 before the first ack) and the timeout now.
     virtual double round_trip_frames() const = 0;
     virtual unsigned retransmit_timeout_frames() const = 0;

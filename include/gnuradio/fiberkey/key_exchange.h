@@ -8,6 +8,7 @@
 
 #include <gnuradio/block.h>
 #include <gnuradio/fiberkey/api.h>
+#include <gnuradio/fiberkey/message_counters.h>
 
 #include <string>
 
@@ -38,7 +39,7 @@ namespace fiberkey {
  * PSK mode (labs and tests): psk_hex holds K_AB || K_BA (64 hex digits); both keys go out
  * at start.
  */
-class FIBERKEY_API key_exchange : virtual public gr::block
+class FIBERKEY_API key_exchange : virtual public gr::block, public message_counters
 {
 public:
     typedef std::shared_ptr<key_exchange> sptr;

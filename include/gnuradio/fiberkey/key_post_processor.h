@@ -8,6 +8,7 @@
 
 #include <gnuradio/block.h>
 #include <gnuradio/fiberkey/api.h>
+#include <gnuradio/fiberkey/message_counters.h>
 
 #include <string>
 
@@ -40,7 +41,7 @@ namespace fiberkey {
  * its epoch arrives, and the switch is hitless. Key material is wiped after use.
  * When a batch yields no key, "status" says why.
  */
-class FIBERKEY_API key_post_processor : virtual public gr::block
+class FIBERKEY_API key_post_processor : virtual public gr::block, public message_counters
 {
 public:
     typedef std::shared_ptr<key_post_processor> sptr;

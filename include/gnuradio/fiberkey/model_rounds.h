@@ -8,6 +8,7 @@
 
 #include <gnuradio/block.h>
 #include <gnuradio/fiberkey/api.h>
+#include <gnuradio/fiberkey/message_counters.h>
 
 namespace gr {
 namespace fiberkey {
@@ -25,7 +26,7 @@ namespace fiberkey {
  * in the form of the negotiator's "rounds" messages. seed 0 draws from the CSPRNG; any
  * other value is a test seed.
  */
-class FIBERKEY_API model_rounds : virtual public gr::block
+class FIBERKEY_API model_rounds : virtual public gr::block, public message_counters
 {
 public:
     typedef std::shared_ptr<model_rounds> sptr;

@@ -8,6 +8,7 @@
 
 #include <gnuradio/block.h>
 #include <gnuradio/fiberkey/api.h>
+#include <gnuradio/fiberkey/message_counters.h>
 
 #include <string>
 
@@ -44,7 +45,7 @@ namespace fiberkey {
  * mux, which then keeps time by line periods), and "status" to this block's "rx_status":
  * a gap across an out-of-frame spell is not made up, those periods were.
  */
-class FIBERKEY_API negotiator : virtual public gr::block
+class FIBERKEY_API negotiator : virtual public gr::block, public message_counters
 {
 public:
     typedef std::shared_ptr<negotiator> sptr;

@@ -8,6 +8,7 @@
 
 #include <gnuradio/block.h>
 #include <gnuradio/fiberkey/api.h>
+#include <gnuradio/fiberkey/message_counters.h>
 
 namespace gr {
 namespace fiberkey {
@@ -38,7 +39,7 @@ namespace fiberkey {
  *    the receiver took instead of waiting for NEG (queued NEG blocks ride along, else
  *    empty ones; counted in unpaced_frames()).
  */
-class FIBERKEY_API otu_mux : virtual public gr::block
+class FIBERKEY_API otu_mux : virtual public gr::block, public message_counters
 {
 public:
     typedef std::shared_ptr<otu_mux> sptr;
@@ -61,6 +62,8 @@ public:
     make(uint64_t first_counter = 0, int queue_depth = 64, bool wait_for_neg = false);
 
     virtual uint64_t frames() const = 0;
+    //! Well-formed NEG and INT PDUs dropped because their queue was full (malformed ones
+    //! are refused: messages_refused()).
     virtual uint64_t neg_dropped() const = 0;
     virtual uint64_t int_dropped() const = 0;
     virtual uint64_t empty_neg_frames() const = 0;

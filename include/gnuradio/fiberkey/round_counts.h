@@ -8,6 +8,7 @@
 
 #include <gnuradio/block.h>
 #include <gnuradio/fiberkey/api.h>
+#include <gnuradio/fiberkey/message_counters.h>
 
 namespace gr {
 namespace fiberkey {
@@ -22,7 +23,7 @@ namespace fiberkey {
  * direction, F2 at its follower), tagged "sequence". Each output holds at most
  * queue_depth waiting rounds; older ones are dropped and counted.
  */
-class FIBERKEY_API round_counts : virtual public gr::block
+class FIBERKEY_API round_counts : virtual public gr::block, public message_counters
 {
 public:
     typedef std::shared_ptr<round_counts> sptr;

@@ -8,6 +8,7 @@
 
 #include <gnuradio/block.h>
 #include <gnuradio/fiberkey/api.h>
+#include <gnuradio/fiberkey/message_counters.h>
 
 #include <cstdint>
 #include <string>
@@ -61,7 +62,7 @@ namespace fiberkey {
  * holds no failure again. Both ends must agree on integrity: the frame carries no flag
  * that an attacker could clear.
  */
-class FIBERKEY_API zuc_crypt : virtual public gr::block
+class FIBERKEY_API zuc_crypt : virtual public gr::block, public message_counters
 {
 public:
     typedef std::shared_ptr<zuc_crypt> sptr;

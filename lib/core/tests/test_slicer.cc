@@ -8,6 +8,8 @@
 
 #include "random_bits.h"
 
+#include <algorithm>
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -101,6 +103,43 @@ TEST(slicer, adaptive_threshold_finds_and_follows_the_midpoint)
     ASSERT_EQ(s.process(x.data(), out.data(), x.size()), x.size());
     EXPECT_EQ(out, bits);
     EXPECT_NEAR(s.threshold(), 10.0f + 2e-6f * x.size(), 0.02f);
+}
+
+TEST(slicer, adaptive_levels_survive_glitches_and_follow_a_signal_that_comes_up)
+{
+    // Silence first (the laser off), then the signal; single wild samples before and
+    // after the levels are learnt: a glitch costs its own decision, never the levels.
+    const auto bits = random_bits(100'000, 4);
+    std::normal_distribution<float> noise(0.0f, 0.05f);
+    std::mt19937 rng(5);
+    constexpr std::size_t silence = 5'000;
+    std::vector<float> x(silence + bits.size());
+    for (std::size_t i = 0; i < x.size(); ++i)
+        x[i] = (i < silence ? 0.0f : (bits[i - silence] ? 2.0f : 1.0f)) + noise(rng);
+    const float wild[] = { 3e38f,
+                           -3e38f,
+                           std::numeric_limits<float>::infinity(),
+                           std::numeric_limits<float>::quiet_NaN(),
+                           1e6f };
+    std::vector<std::size_t> glitches;
+    for (std::size_t k = 0; k < 40; ++k) {
+        const std::size_t at = silence + 10 + k * 2'417;
+        x[at] = wild[k % std::size(wild)];
+        glitches.push_back(at);
+    }
+    x[3] = 3e38f; // and one in the silence
+    slicer s({ .threshold = 0.5f, .adaptive = true });
+    std::vector<std::uint8_t> out(x.size());
+    ASSERT_EQ(s.process(x.data(), out.data(), x.size()), x.size());
+    // Allow the first blocks of signal to relearn; after them every bit but the
+    // glitches is right.
+    constexpr std::size_t relearn = 2 * 256;
+    std::size_t errors = 0;
+    for (std::size_t i = silence + relearn; i < x.size(); ++i)
+        if (std::find(glitches.begin(), glitches.end(), i) == glitches.end())
+            errors += out[i] != bits[i - silence];
+    EXPECT_EQ(errors, 0u);
+    EXPECT_NEAR(s.threshold(), 1.5f, 0.02f);
 }
 
 TEST(slicer, rejects_bad_parameters)

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -109,6 +110,41 @@ TEST(soft_frame_sync, locks_from_arbitrary_offsets_levels_and_polarity)
             EXPECT_NEAR(f.sigma_one / c.sigma, 1.0, 0.6);
         }
         EXPECT_TRUE(sync.in_frame());
+    }
+}
+
+TEST(soft_frame_sync, glitches_neither_keep_it_from_locking_nor_move_its_levels)
+{
+    // One wild sample before lock (the hunting decision level must not follow it) and
+    // one in the overhead bytes after the FAS of every locked frame (the level estimates
+    // must not).
+    const float wild[] = { 3e38f,
+                           -3e38f,
+                           std::numeric_limits<float>::infinity(),
+                           -std::numeric_limits<float>::infinity(),
+                           std::numeric_limits<float>::quiet_NaN() };
+    std::uint64_t seed = 40;
+    for (const float w : wild) {
+        const stream_spec spec{ .offset = 5'000,
+                                .frames = 6,
+                                .one = 3.0,
+                                .zero = 1.0,
+                                .sigma = 0.1,
+                                .seed = ++seed };
+        auto x = make_stream(spec);
+        x[100] = w;
+        for (std::size_t k = 1; k < spec.frames; ++k)
+            x[spec.offset + k * F + 60] = w;
+        soft_frame_sync sync;
+        const auto r = run(sync, x, seed);
+        ASSERT_EQ(r.frames.size(), spec.frames - 1) << w;
+        for (const auto& f : r.frames) {
+            EXPECT_TRUE(f.fas_ok) << w;
+            EXPECT_NEAR(f.levels.one, 3.0, 0.1) << w;
+            EXPECT_NEAR(f.levels.zero, 1.0, 0.1) << w;
+            EXPECT_NEAR(f.levels.threshold, 2.0, 0.1) << w;
+            EXPECT_NEAR(f.sigma_one, 0.1, 0.05) << w;
+        }
     }
 }
 

@@ -14,7 +14,11 @@ using namespace gr::fiberkey;
 
 void bind_framing(py::module& m)
 {
-    py::class_<otu_mux, gr::block, gr::basic_block, std::shared_ptr<otu_mux>>(
+    py::class_<otu_mux,
+               gr::block,
+               gr::basic_block,
+               message_counters,
+               std::shared_ptr<otu_mux>>(
         m, "otu_mux", "Builds extended OTU2 frames from client bytes, NEG and INT.")
         .def(py::init(&otu_mux::make),
              py::arg("first_counter") = 0,

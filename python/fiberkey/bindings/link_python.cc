@@ -17,7 +17,11 @@ using namespace gr::fiberkey;
 
 void bind_link(py::module& m)
 {
-    py::class_<int_channel, gr::block, gr::basic_block, std::shared_ptr<int_channel>>(
+    py::class_<int_channel,
+               gr::block,
+               gr::basic_block,
+               message_counters,
+               std::shared_ptr<int_channel>>(
         m, "int_channel", "Reliable messages over the INT blocks of a node's frames.")
         .def(py::init(&int_channel::make),
              py::arg("budget_bytes") = 78,
@@ -27,10 +31,13 @@ void bind_link(py::module& m)
         .def("messages_delivered", &int_channel::messages_delivered)
         .def("fragments_retransmitted", &int_channel::fragments_retransmitted)
         .def("round_trip_frames", &int_channel::round_trip_frames)
-        .def("retransmit_timeout_frames", &int_channel::retransmit_timeout_frames)
-        .def("messages_refused", &int_channel::messages_refused);
+        .def("retransmit_timeout_frames", &int_channel::retransmit_timeout_frames);
 
-    py::class_<key_exchange, gr::block, gr::basic_block, std::shared_ptr<key_exchange>>(
+    py::class_<key_exchange,
+               gr::block,
+               gr::basic_block,
+               message_counters,
+               std::shared_ptr<key_exchange>>(
         m,
         "key_exchange",
         "Initial session keys: SM2 key exchange over the link, or PSK.")
@@ -45,7 +52,11 @@ void bind_link(py::module& m)
         .def("state", &key_exchange::state)
         .def("fingerprint", &key_exchange::fingerprint);
 
-    py::class_<negotiator, gr::block, gr::basic_block, std::shared_ptr<negotiator>>(
+    py::class_<negotiator,
+               gr::block,
+               gr::basic_block,
+               message_counters,
+               std::shared_ptr<negotiator>>(
         m, "negotiator", "The rounds of protocol.md section 5 at one node, both roles.")
         .def(py::init(&negotiator::make),
              py::arg("node"),
@@ -57,7 +68,11 @@ void bind_link(py::module& m)
         .def("rounds_dropped", &negotiator::rounds_dropped)
         .def("frames_made_up", &negotiator::frames_made_up);
 
-    py::class_<eve_observer, gr::block, gr::basic_block, std::shared_ptr<eve_observer>>(
+    py::class_<eve_observer,
+               gr::block,
+               gr::basic_block,
+               message_counters,
+               std::shared_ptr<eve_observer>>(
         m, "eve_observer", "Eve with the session keys: her estimate of F1, F2 per round.")
         .def(py::init(&eve_observer::make),
              py::arg("bits") = 496,
@@ -69,7 +84,11 @@ void bind_link(py::module& m)
         .def("her_ber", &eve_observer::her_ber)
         .def("set_her_ber", &eve_observer::set_her_ber, py::arg("her_ber"));
 
-    py::class_<round_counts, gr::block, gr::basic_block, std::shared_ptr<round_counts>>(
+    py::class_<round_counts,
+               gr::block,
+               gr::basic_block,
+               message_counters,
+               std::shared_ptr<round_counts>>(
         m, "round_counts", "A node's per-round error counts as float streams.")
         .def(py::init(&round_counts::make), py::arg("queue_depth") = 4096)
         .def("rounds_dropped", &round_counts::rounds_dropped);
@@ -77,6 +96,7 @@ void bind_link(py::module& m)
     py::class_<key_post_processor,
                gr::block,
                gr::basic_block,
+               message_counters,
                std::shared_ptr<key_post_processor>>(
         m, "key_post_processor", "Seed keys from one direction's counts, and re-keying.")
         .def(py::init(&key_post_processor::make),
@@ -93,7 +113,11 @@ void bind_link(py::module& m)
         .def("secret_bits", &key_post_processor::secret_bits)
         .def("rounds_in", &key_post_processor::rounds_in);
 
-    py::class_<model_rounds, gr::block, gr::basic_block, std::shared_ptr<model_rounds>>(
+    py::class_<model_rounds,
+               gr::block,
+               gr::basic_block,
+               message_counters,
+               std::shared_ptr<model_rounds>>(
         m,
         "model_rounds",
         "Rounds from the round-level model, one per tick, for both nodes.")

@@ -2,6 +2,8 @@
  * Copyright 2026 The gr-fiberkey authors.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <gnuradio/fiberkey/message_counters.h>
+
 #include <pybind11/pybind11.h>
 
 namespace py = pybind11;
@@ -20,6 +22,17 @@ PYBIND11_MODULE(fiberkey_python, m)
 {
     // The block classes derive from gnuradio.gr's bound types.
     py::module::import("gnuradio.gr");
+    // A base of every block with message inputs: bound before them.
+    py::class_<gr::fiberkey::message_counters,
+               std::shared_ptr<gr::fiberkey::message_counters>>(
+        m, "message_counters", "The counters of a block's message inputs.")
+        .def("messages_received",
+             &gr::fiberkey::message_counters::messages_received,
+             "Messages delivered to the block's message inputs, all ports.")
+        .def("messages_refused",
+             &gr::fiberkey::message_counters::messages_refused,
+             "Of those, the messages refused as malformed (counted and logged, never "
+             "fatal to the block).");
     bind_core(m);
     bind_faults(m);
     bind_framing(m);

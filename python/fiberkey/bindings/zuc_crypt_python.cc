@@ -14,7 +14,11 @@ using namespace gr::fiberkey;
 
 void bind_zuc_crypt(py::module& m)
 {
-    py::class_<zuc_crypt, gr::block, gr::basic_block, std::shared_ptr<zuc_crypt>>(
+    py::class_<zuc_crypt,
+               gr::block,
+               gr::basic_block,
+               message_counters,
+               std::shared_ptr<zuc_crypt>>(
         m, "zuc_crypt", "ZUC-128 (128-EEA3) encryption of an extended OTU2 frame stream.")
         .def(py::init(&zuc_crypt::make),
              py::arg("direction"),

@@ -6,6 +6,10 @@
 #ifndef FIBERKEY_CORE_SIGNAL_LEVELS_H
 #define FIBERKEY_CORE_SIGNAL_LEVELS_H
 
+#include <cstddef>
+#include <optional>
+#include <vector>
+
 namespace fiberkey {
 
 /*!
@@ -22,6 +26,28 @@ struct signal_levels {
     double sigma_one = 0.0;
     double sigma_zero = 0.0;
 };
+
+/*!
+ * Where two-level samples x[0], x[stride], ... (n of them) sit, measured so that no single
+ * wild sample can move it: a capture glitch of 3e38 or an infinity counts as one sample,
+ * not as its value. Non-finite samples are left out; nullopt when none is finite.
+ */
+struct robust_spread {
+    double lower_quartile;
+    double upper_quartile;
+
+    //! The midhinge: on data with both levels common, a decision level between them.
+    double middle() const { return 0.5 * (lower_quartile + upper_quartile); }
+
+    static std::optional<robust_spread>
+    of(const float* x, std::size_t n, std::size_t stride, std::vector<float>& scratch);
+};
+
+/*!
+ * How far outside the eye (the span between two levels) a sample may lie and still be
+ * taken as a bit by the level estimators: farther, it is a glitch and left out.
+ */
+inline constexpr double plausible_eye_openings = 4.0;
 
 } // namespace fiberkey
 

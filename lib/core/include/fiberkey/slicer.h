@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace fiberkey {
 
@@ -61,8 +62,14 @@ private:
     static constexpr std::size_t adapt_block = 256;
 
     void decide(const float* in, std::size_t stride, std::uint8_t* out, std::size_t n);
-    void
-    adapt(const std::uint8_t* bits, const float* in, std::size_t stride, std::size_t n);
+    //! Adapts the levels to the samples within [lowest, highest]; farther out they are
+    //! glitches. When most are outside, the levels are stale and are learnt afresh.
+    void adapt(const std::uint8_t* bits,
+               const float* in,
+               std::size_t stride,
+               std::size_t n,
+               float lowest,
+               float highest);
 
     unsigned d_sps;
     bool d_adaptive;
@@ -73,6 +80,7 @@ private:
     bool d_levels_known = false;
     float d_level_high = 0.0f;
     float d_level_low = 0.0f;
+    std::vector<float> d_scratch; // for robust_spread
 };
 
 } // namespace fiberkey

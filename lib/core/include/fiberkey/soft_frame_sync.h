@@ -147,6 +147,7 @@ private:
     bool d_in_frame = false;
     double d_dc = 0.0;            // decision level
     std::size_t d_dc_samples = 0; // samples behind it
+    std::vector<float> d_scratch; // for robust_spread
     std::uint64_t d_reg = 0;
     std::uint64_t d_scan_from = 0; // first sample that feeds d_reg after a restart
     std::array<candidate, max_candidates> d_candidates{};

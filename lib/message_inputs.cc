@@ -1,0 +1,59 @@
+/* -*- c++ -*- */
+/*
+ * Copyright 2026 The gr-fiberkey authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "message_inputs.h"
+
+namespace gr {
+namespace fiberkey {
+
+std::optional<uint64_t> log_limiter::admit(const std::string& cause)
+{
+    auto [unlogged, first] = d_unlogged.try_emplace(cause, 0);
+    if (!first && unlogged->second < d_quiet) {
+        ++unlogged->second;
+        return std::nullopt;
+    }
+    return std::exchange(unlogged->second, 0);
+}
+
+std::string log_limiter::more_since(uint64_t unlogged)
+{
+    if (unlogged == 0)
+        return {};
+    return " (" + std::to_string(unlogged) + " more since the last such line)";
+}
+
+void message_inputs::add(const std::string& port, handler h)
+{
+    const pmt::pmt_t id = pmt::mp(port);
+    d_block.message_port_register_in(id);
+    d_handlers[id] = std::move(h);
+    d_block.set_msg_handler(id, [this, id](const pmt::pmt_t& msg) { deliver(id, msg); });
+}
+
+void message_inputs::deliver(const pmt::pmt_t& port, const pmt::pmt_t& msg)
+{
+    const auto it = d_handlers.find(port);
+    if (it == d_handlers.end())
+        return;
+    ++d_received;
+    std::string why;
+    try {
+        it->second(msg);
+        return;
+    } catch (const std::exception& e) {
+        why = e.what();
+    } catch (...) {
+        why = "an unknown exception";
+    }
+    ++d_refused;
+    const std::string name = pmt::symbol_to_string(port);
+    if (const auto unlogged = d_log.admit(name + ": " + why))
+        d_logger->warn(
+            "{}: message refused: {}{}", name, why, log_limiter::more_since(*unlogged));
+}
+
+} // namespace fiberkey
+} // namespace gr
