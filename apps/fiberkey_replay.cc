@@ -28,9 +28,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
-#include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <fcntl.h>
@@ -152,49 +152,91 @@ std::string event_text(const pmt::pmt_t& msg)
     return s;
 }
 
-struct file_closer {
-    void operator()(std::FILE* f) const { std::fclose(f); }
-};
-using output_file = std::unique_ptr<std::FILE, file_closer>;
-
-//! Whether the open file \p f is \p path (the same inode).
-bool same_file(std::FILE* f, const std::string& path)
+//! Whether \p a and \p b are the same file (device and inode).
+bool same_file(const struct stat& a, const struct stat& b)
 {
-    struct stat a, b;
-    return ::fstat(::fileno(f), &a) == 0 && ::stat(path.c_str(), &b) == 0 &&
-           a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+    return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
 /*!
- * The payload output, opened before any work (a path that cannot be written must not
- * cost the run) and not truncated until the payload is written, so that a run that fails
- * leaves an existing file as it was. The capture itself is refused as the output.
+ * The payload output. Opened before any work (a path that cannot be written must not cost
+ * the run) and refused when it is the capture itself; a regular file is emptied only when
+ * the payload is written, so a run that fails leaves an existing file as it was and
+ * removes one it created. Pipes, FIFOs with a reader and /dev/null take the payload too.
  */
-output_file open_payload_output(const options& o)
+class payload_output
 {
-    const int fd = ::open(o.payload_out.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-    output_file f(fd >= 0 ? ::fdopen(fd, "w") : nullptr);
-    if (!f) {
-        const int err = errno;
-        if (fd >= 0)
-            ::close(fd);
-        usage_error("cannot write " + o.payload_out + ": " + std::strerror(err));
+public:
+    payload_output(const std::string& path, const std::string& capture) : d_path(path)
+    {
+        struct stat out;
+        const bool existed = ::stat(path.c_str(), &out) == 0;
+        std::string base = capture;
+        for (const char* suffix : { ".sigmf-data", ".sigmf-meta", ".sigmf" })
+            if (base.ends_with(suffix))
+                base.resize(base.size() - std::strlen(suffix));
+        for (const auto& input :
+             { capture, base + ".sigmf-data", base + ".sigmf-meta" }) {
+            struct stat in;
+            if (existed && ::stat(input.c_str(), &in) == 0 && same_file(out, in))
+                usage_error("--payload-out " + path + " is the capture " + input);
+        }
+        // Non-blocking open: a FIFO with no reader is an error now, not a hang.
+        d_fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_NONBLOCK | O_CLOEXEC, 0644);
+        if (d_fd < 0)
+            usage_error("cannot write " + path + ": " + std::strerror(errno));
+        d_created = !existed;
+        ::fcntl(d_fd, F_SETFL, ::fcntl(d_fd, F_GETFL) & ~O_NONBLOCK);
     }
-    std::string base = o.file;
-    for (const char* suffix : { ".sigmf-data", ".sigmf-meta", ".sigmf" })
-        if (base.ends_with(suffix))
-            base.resize(base.size() - std::strlen(suffix));
-    for (const auto& input : { o.file, base + ".sigmf-data", base + ".sigmf-meta" })
-        if (same_file(f.get(), input))
-            usage_error("--payload-out " + o.payload_out + " is the capture " + input);
-    return f;
-}
+
+    payload_output(const payload_output&) = delete;
+    payload_output& operator=(const payload_output&) = delete;
+
+    ~payload_output()
+    {
+        if (d_fd >= 0)
+            ::close(d_fd);
+        if (d_created && !d_written)
+            ::unlink(d_path.c_str());
+    }
+
+    //! Throws std::runtime_error when the bytes cannot all be written.
+    void write(const std::vector<uint8_t>& data)
+    {
+        struct stat st;
+        if (::fstat(d_fd, &st) == 0 && S_ISREG(st.st_mode) && ::ftruncate(d_fd, 0) != 0)
+            fail();
+        for (std::size_t done = 0; done < data.size();) {
+            const ssize_t n = ::write(d_fd, data.data() + done, data.size() - done);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                fail();
+            done += static_cast<std::size_t>(n);
+        }
+        const int fd = std::exchange(d_fd, -1);
+        if (::close(fd) != 0)
+            fail();
+        d_written = true;
+    }
+
+private:
+    [[noreturn]] void fail() const
+    {
+        throw std::runtime_error("cannot write " + d_path + ": " + std::strerror(errno));
+    }
+
+    std::string d_path;
+    int d_fd = -1;
+    bool d_created = false;
+    bool d_written = false;
+};
 
 int run(const options& o)
 {
-    output_file payload_file;
+    std::optional<payload_output> payload_file;
     if (!o.payload_out.empty())
-        payload_file = open_payload_output(o);
+        payload_file.emplace(o.payload_out, o.file);
     auto source = fk::sigmf_source::make(o.file, o.format, false, o.scale);
     int sps =
         o.samples_per_bit.value_or(o.format == "sigmf" ? source->samples_per_bit() : 1);
@@ -281,17 +323,8 @@ int run(const options& o)
             payload->data().size(),
             static_cast<unsigned long long>(demux->int_accepted()),
             static_cast<unsigned long long>(demux->int_uncorrectable()));
-        if (payload_file) {
-            const auto& data = payload->data();
-            if (::ftruncate(::fileno(payload_file.get()), 0) != 0 ||
-                std::fwrite(data.data(), 1, data.size(), payload_file.get()) !=
-                    data.size() ||
-                std::fclose(payload_file.release()) != 0) {
-                std::fprintf(
-                    stderr, "fiberkey-replay: cannot write %s\n", o.payload_out.c_str());
-                return 1;
-            }
-        }
+        if (payload_file)
+            payload_file->write(payload->data());
     }
     return 0;
 }

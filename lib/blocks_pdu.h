@@ -94,16 +94,16 @@ struct received_blocks {
     ::fiberkey::int_parse_result records; //!< none when the INT block failed its RS check
 };
 
+//! Why parse_blocks_pdu() found nothing: what a handler refusing the message says.
+inline constexpr const char* blocks_pdu_expected =
+    "expected the demux's \"blocks\" PDU (NEG and INT of a frame)";
+
 /*!
  * Parses a "blocks" PDU (meta with the boolean \p int_ok_key; data: the 255-byte NEG block
  * then the 239 INT information bytes). A missing \p int_ok_key counts as false (no INT
  * records). std::nullopt when \p msg is not such a PDU, including when \p int_ok_key holds
  * something other than a bool.
  */
-//! Why parse_blocks_pdu() found nothing: what a handler refusing the message says.
-inline constexpr const char* blocks_pdu_expected =
-    "expected the demux's \"blocks\" PDU (NEG and INT of a frame)";
-
 inline std::optional<received_blocks> parse_blocks_pdu(const pmt::pmt_t& msg,
                                                        const pmt::pmt_t& int_ok_key)
 {

@@ -105,7 +105,7 @@ void int_channel_impl::on_send(const pmt::pmt_t& msg)
     gr::thread::scoped_lock guard(d_setlock);
     // The transport throws std::invalid_argument for a message it cannot carry.
     if (!d_transport.send(static_cast<uint8_t>(stream.value), std::move(data)))
-        throw message_refused("the stream's queue of messages is full");
+        throw message_refused("too many messages are waiting to be sent");
 }
 
 void int_channel_impl::on_rx_int(const pmt::pmt_t& msg)

@@ -5,12 +5,20 @@
  */
 #include "message_inputs.h"
 
+#include <boost/thread/exceptions.hpp>
+
+#include <cxxabi.h>
+
 namespace gr {
 namespace fiberkey {
 
 std::optional<uint64_t> log_limiter::admit(const std::string& cause)
 {
-    auto [unlogged, first] = d_unlogged.try_emplace(cause, 0);
+    // Causes whose text varies (a size, a value) must not grow the map without bound:
+    // past max_causes, new ones share one entry.
+    const bool known = d_unlogged.count(cause) > 0;
+    auto [unlogged, first] =
+        d_unlogged.try_emplace(known || d_unlogged.size() < max_causes ? cause : "", 0);
     if (!first && unlogged->second < d_quiet) {
         ++unlogged->second;
         return std::nullopt;
@@ -43,6 +51,10 @@ void message_inputs::deliver(const pmt::pmt_t& port, const pmt::pmt_t& msg)
     try {
         it->second(msg);
         return;
+    } catch (const boost::thread_interrupted&) {
+        throw; // the flowgraph stopping the block's thread, not a refusal
+    } catch (abi::__forced_unwind&) {
+        throw; // thread cancellation must unwind
     } catch (const std::exception& e) {
         why = e.what();
     } catch (...) {

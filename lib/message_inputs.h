@@ -31,6 +31,7 @@ class log_limiter
 {
 public:
     static constexpr uint64_t default_quiet = 1000;
+    static constexpr std::size_t max_causes = 64;
 
     explicit log_limiter(uint64_t quiet = default_quiet) : d_quiet(quiet) {}
 
@@ -81,7 +82,7 @@ public:
 
     //! Messages delivered to the handlers (so far, all ports).
     uint64_t received() const { return d_received; }
-    //! Messages refused as malformed (so far, all ports).
+    //! Messages refused: malformed, or no room for them (so far, all ports).
     uint64_t refused() const { return d_refused; }
 
 private:

@@ -128,17 +128,17 @@ void slicer::adapt(const std::uint8_t* bits,
     // Branch-free sums in eight independent lanes, so that they run in parallel. A sample
     // outside [lowest, highest] (NaN included) adds nothing: selected, not multiplied by
     // 0, since infinity times 0 is NaN.
-    const auto flip = static_cast<std::uint8_t>(d_inverted);
+    const auto flip = static_cast<std::uint32_t>(d_inverted);
     constexpr std::size_t lanes = 8;
     float all[lanes] = {}, high_lanes[lanes] = {};
-    std::size_t n_high = 0, n_inside = 0;
+    std::uint32_t high_count[lanes] = {}, inside_count[lanes] = {};
     const auto add = [&](std::size_t k, float x, std::uint8_t bit) {
-        const bool inside = x >= lowest && x <= highest;
-        const bool above = (bit ^ flip) && inside;
+        const std::uint32_t inside = (x >= lowest) & (x <= highest);
+        const std::uint32_t above = (bit ^ flip) & inside;
         all[k] += inside ? x : 0.0f;
         high_lanes[k] += above ? x : 0.0f;
-        n_high += above;
-        n_inside += inside;
+        high_count[k] += above;
+        inside_count[k] += inside;
     };
     std::size_t i = 0;
     for (; i + lanes <= n; i += lanes)
@@ -146,6 +146,11 @@ void slicer::adapt(const std::uint8_t* bits,
             add(k, in[(i + k) * stride], bits[i + k]);
     for (; i < n; ++i)
         add(0, in[i * stride], bits[i]);
+    std::size_t n_high = 0, n_inside = 0;
+    for (std::size_t k = 0; k < lanes; ++k) {
+        n_high += high_count[k];
+        n_inside += inside_count[k];
+    }
     if (2 * n_inside < n) {
         d_levels_known = false; // the signal moved (or came up): learn it afresh
         return;
@@ -156,6 +161,18 @@ void slicer::adapt(const std::uint8_t* bits,
         low += all[k] - high_lanes[k];
     }
     const std::size_t n_low = n_inside - n_high;
+    // One level absent block after block: the other is stale (a burst of wild samples
+    // learnt as a level, or a swing that collapsed), since scrambled data never holds
+    // one level for long. Learn afresh.
+    if (n_high == 0 || n_low == 0) {
+        if (++d_one_sided_blocks == max_one_sided_blocks) {
+            d_one_sided_blocks = 0;
+            d_levels_known = false;
+            return;
+        }
+    } else {
+        d_one_sided_blocks = 0;
+    }
     const float mean_high = n_high ? static_cast<float>(high / n_high) : d_threshold;
     const float mean_low = n_low ? static_cast<float>(low / n_low) : d_threshold;
     if (!d_levels_known) {
@@ -169,6 +186,8 @@ void slicer::adapt(const std::uint8_t* bits,
             d_level_low += d_rate * (mean_low - d_level_low);
     }
     d_threshold = 0.5f * (d_level_high + d_level_low);
+    if (!std::isfinite(d_threshold))
+        d_levels_known = false;
 }
 
 } // namespace fiberkey

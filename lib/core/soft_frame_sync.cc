@@ -35,9 +35,13 @@ static_assert(2 * count_fas_ones() == soft_frame_sync::fas_bits);
 
 // The hunting decision level: a running mean of the blocks' midhinges over up to
 // dc_memory samples, updated every dc_block samples. The midhinge, not the mean: one
-// glitch (3e38, an infinity) in a capture must not move the level off the signal.
+// glitch (3e38, an infinity) in a capture must not move the level off the signal. It is
+// taken over every dc_stride-th sample (cheap, and as robust), of blocks of at least
+// dc_min_block samples (the quartiles of three samples are their extremes).
 constexpr std::size_t dc_block = 1024;
 constexpr std::size_t dc_memory = 4096;
+constexpr std::size_t dc_stride = 8;
+constexpr std::size_t dc_min_block = 64;
 
 //! Normalised correlation of 48 samples with the FAS as +-1, in [-1, 1].
 double fas_correlation(const float* x)
@@ -175,7 +179,10 @@ std::size_t soft_frame_sync::scan(const float* in, std::size_t first, std::size_
     const unsigned tolerance = d_config.max_hunt_bit_errors;
     for (std::size_t i = first; i < end;) {
         const std::size_t m = std::min(end - i, dc_block);
-        const auto block_level = robust_spread::of(in + i, m, 1, d_scratch);
+        const auto block_level =
+            m >= dc_min_block
+                ? robust_spread::of(in + i, m / dc_stride, dc_stride, d_scratch)
+                : std::nullopt;
         // Cumulative at first, exponential once dc_memory samples are in.
         const auto fold = [&](std::size_t taken) {
             const double kept = static_cast<double>(std::min(d_dc_samples, dc_memory));

@@ -122,6 +122,7 @@ class qa_bad_input(gr_unittest.TestCase):
         lines = error_lines(result.stderr)
         self.assertEqual(result.returncode, 2, (name, args, result.stderr[-2000:]))
         self.assertEqual(len(lines), 1, (name, args, result.stderr[-2000:]))
+        self.assertTrue(lines[0].startswith(name + ": "), lines[0])
         self.assertNotIn("Traceback", result.stderr)
 
     def test_001_tool_arguments_inputs_and_outputs(self):

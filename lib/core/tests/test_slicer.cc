@@ -142,6 +142,37 @@ TEST(slicer, adaptive_levels_survive_glitches_and_follow_a_signal_that_comes_up)
     EXPECT_NEAR(s.threshold(), 1.5f, 0.02f);
 }
 
+TEST(slicer, adaptive_levels_recover_from_bursts_of_wild_samples)
+{
+    // A burst of 150 wild samples in the first block makes one "level" of them; one of
+    // 300 mid-stream spans a relearnt block. The slicer must find the signal again.
+    const auto bits = random_bits(60'000, 6);
+    std::normal_distribution<float> noise(0.0f, 0.05f);
+    std::mt19937 rng(7);
+    std::vector<float> x(bits.size());
+    for (std::size_t i = 0; i < x.size(); ++i)
+        x[i] = (bits[i] ? 2.0f : 1.0f) + noise(rng);
+    const auto burst = [&](std::size_t from, std::size_t n) {
+        for (std::size_t i = from; i < from + n; ++i)
+            x[i] = 1e6f;
+    };
+    burst(10, 150);
+    burst(30'000, 300);
+    slicer s({ .threshold = 0.5f, .adaptive = true });
+    std::vector<std::uint8_t> out(x.size());
+    ASSERT_EQ(s.process(x.data(), out.data(), x.size()), x.size());
+    const auto errors = [&](std::size_t from, std::size_t to) {
+        std::size_t e = 0;
+        for (std::size_t i = from; i < to; ++i)
+            e += out[i] != bits[i];
+        return e;
+    };
+    // Recovered within a dozen blocks of 256 decisions after each burst.
+    EXPECT_EQ(errors(12 * 256, 30'000), 0u);
+    EXPECT_EQ(errors(30'300 + 12 * 256, x.size()), 0u);
+    EXPECT_NEAR(s.threshold(), 1.5f, 0.02f);
+}
+
 TEST(slicer, rejects_bad_parameters)
 {
     EXPECT_THROW(slicer({ .samples_per_bit = 0 }), std::invalid_argument);

@@ -31,8 +31,8 @@ PYBIND11_MODULE(fiberkey_python, m)
              "Messages delivered to the block's message inputs, all ports.")
         .def("messages_refused",
              &gr::fiberkey::message_counters::messages_refused,
-             "Of those, the messages refused as malformed (counted and logged, never "
-             "fatal to the block).");
+             "Of those, the messages refused: malformed, or no room for them "
+             "(counted and logged, never fatal to the block).");
     bind_core(m);
     bind_faults(m);
     bind_framing(m);

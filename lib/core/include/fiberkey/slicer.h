@@ -19,8 +19,9 @@ struct slicer_config {
     float threshold = 0.0f;
     /*!
      * Track the two levels and keep the threshold at their midpoint. The first block of
-     * decisions starts from its own mean (the line is scrambled, hence balanced), so
-     * the initial threshold does not matter.
+     * decisions starts from its own midhinge (the line is scrambled, hence balanced), so
+     * the initial threshold does not matter; wild samples (far outside the eye) are
+     * left out of the levels.
      */
     bool adaptive = false;
     //! Adaptive: weight of each block of 256 decisions in the level averages, (0, 1].
@@ -60,6 +61,7 @@ public:
 
 private:
     static constexpr std::size_t adapt_block = 256;
+    static constexpr unsigned max_one_sided_blocks = 8;
 
     void decide(const float* in, std::size_t stride, std::uint8_t* out, std::size_t n);
     //! Adapts the levels to the samples within [lowest, highest]; farther out they are
@@ -80,7 +82,8 @@ private:
     bool d_levels_known = false;
     float d_level_high = 0.0f;
     float d_level_low = 0.0f;
-    std::vector<float> d_scratch; // for robust_spread
+    unsigned d_one_sided_blocks = 0; // in a row, with decisions of one level only
+    std::vector<float> d_scratch;    // for robust_spread
 };
 
 } // namespace fiberkey

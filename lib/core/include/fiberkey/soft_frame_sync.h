@@ -67,7 +67,8 @@ struct soft_frame_sync_counters {
  * \brief Frame alignment on soft samples, one per bit (protocol.md section 3, G.798).
  *
  * Works on any amplitude, DC offset and polarity. Hunting, every sample is decided
- * against a running mean (the line is scrambled, hence balanced) and the last 48
+ * against a running level, the mean of recent blocks' midhinges (the line is scrambled,
+ * hence balanced; one wild sample cannot move a midhinge), and the last 48
  * decisions are compared with the FAS and with its complement; a close match is a
  * candidate when the normalised correlation of its 48 samples with the FAS (mapped to
  * +-1; FAS has 24 ones, so the mean drops out) reaches min_correlation, its sign giving
