@@ -126,19 +126,18 @@ void slicer::adapt(const std::uint8_t* bits,
                    float highest)
 {
     // Branch-free sums in eight independent lanes, so that they run in parallel. A sample
-    // outside [lowest, highest] (NaN included) adds nothing: selected, not multiplied by
-    // 0, since infinity times 0 is NaN.
-    const auto flip = static_cast<std::uint32_t>(d_inverted);
+    // outside [lowest, highest] is clamped to it (NaN to lowest): a glitch moves a level
+    // by a bounded step.
+    const auto flip = static_cast<std::uint8_t>(d_inverted);
     constexpr std::size_t lanes = 8;
     float all[lanes] = {}, high_lanes[lanes] = {};
-    std::uint32_t high_count[lanes] = {}, inside_count[lanes] = {};
+    std::size_t n_high = 0;
     const auto add = [&](std::size_t k, float x, std::uint8_t bit) {
-        const std::uint32_t inside = (x >= lowest) & (x <= highest);
-        const std::uint32_t above = (bit ^ flip) & inside;
-        all[k] += inside ? x : 0.0f;
-        high_lanes[k] += above ? x : 0.0f;
-        high_count[k] += above;
-        inside_count[k] += inside;
+        const float clamped = std::min(highest, std::max(lowest, x));
+        const unsigned above = bit ^ flip;
+        all[k] += clamped;
+        high_lanes[k] += clamped * static_cast<float>(above);
+        n_high += above;
     };
     std::size_t i = 0;
     for (; i + lanes <= n; i += lanes)
@@ -146,24 +145,15 @@ void slicer::adapt(const std::uint8_t* bits,
             add(k, in[(i + k) * stride], bits[i + k]);
     for (; i < n; ++i)
         add(0, in[i * stride], bits[i]);
-    std::size_t n_high = 0, n_inside = 0;
-    for (std::size_t k = 0; k < lanes; ++k) {
-        n_high += high_count[k];
-        n_inside += inside_count[k];
-    }
-    if (2 * n_inside < n) {
-        d_levels_known = false; // the signal moved (or came up): learn it afresh
-        return;
-    }
     double high = 0.0, low = 0.0;
     for (std::size_t k = 0; k < lanes; ++k) {
         high += high_lanes[k];
         low += all[k] - high_lanes[k];
     }
-    const std::size_t n_low = n_inside - n_high;
-    // One level absent block after block: the other is stale (a burst of wild samples
-    // learnt as a level, or a swing that collapsed), since scrambled data never holds
-    // one level for long. Learn afresh.
+    const std::size_t n_low = n - n_high;
+    // One level absent block after block: the other is stale (a signal that came up or
+    // moved, a burst of wild samples learnt as a level, a swing that collapsed), since
+    // scrambled data never holds one level for long. Learn afresh.
     if (n_high == 0 || n_low == 0) {
         if (++d_one_sided_blocks == max_one_sided_blocks) {
             d_one_sided_blocks = 0;

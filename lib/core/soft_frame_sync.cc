@@ -40,7 +40,7 @@ static_assert(2 * count_fas_ones() == soft_frame_sync::fas_bits);
 // dc_min_block samples (the quartiles of three samples are their extremes).
 constexpr std::size_t dc_block = 1024;
 constexpr std::size_t dc_memory = 4096;
-constexpr std::size_t dc_stride = 8;
+constexpr std::size_t dc_stride = 32;
 constexpr std::size_t dc_min_block = 64;
 
 //! Normalised correlation of 48 samples with the FAS as +-1, in [-1, 1].

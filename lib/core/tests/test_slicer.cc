@@ -131,9 +131,9 @@ TEST(slicer, adaptive_levels_survive_glitches_and_follow_a_signal_that_comes_up)
     slicer s({ .threshold = 0.5f, .adaptive = true });
     std::vector<std::uint8_t> out(x.size());
     ASSERT_EQ(s.process(x.data(), out.data(), x.size()), x.size());
-    // Allow the first blocks of signal to relearn; after them every bit but the
-    // glitches is right.
-    constexpr std::size_t relearn = 2 * 256;
+    // Allow the first blocks of signal to relearn (eight one-sided blocks, then one to
+    // learn); after them every bit but the glitches is right.
+    constexpr std::size_t relearn = 10 * 256;
     std::size_t errors = 0;
     for (std::size_t i = silence + relearn; i < x.size(); ++i)
         if (std::find(glitches.begin(), glitches.end(), i) == glitches.end())

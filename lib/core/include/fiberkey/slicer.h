@@ -64,8 +64,9 @@ private:
     static constexpr unsigned max_one_sided_blocks = 8;
 
     void decide(const float* in, std::size_t stride, std::uint8_t* out, std::size_t n);
-    //! Adapts the levels to the samples within [lowest, highest]; farther out they are
-    //! glitches. When most are outside, the levels are stale and are learnt afresh.
+    //! Adapts the levels to the samples, clamped to [lowest, highest] (farther out they
+    //! are glitches); after max_one_sided_blocks blocks with decisions of one level only,
+    //! the levels are stale and are learnt afresh.
     void adapt(const std::uint8_t* bits,
                const float* in,
                std::size_t stride,
