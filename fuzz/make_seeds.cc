@@ -10,8 +10,10 @@
 
 #include <fiberkey/int_block.h>
 #include <fiberkey/int_transport.h>
+#include <fiberkey/neg_block.h>
 #include <fiberkey/post_processor.h>
 #include <fiberkey/sigmf.h>
+#include <fiberkey/sm2_kex.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -65,27 +67,41 @@ void line_decoder_seeds(const fs::path& root)
             append(s, errors);
         }
     };
-    bytes s = { 0x02 }; // packed bytes, FEC on, lof_frames 1
+    // [config][start state], then ops.
+    bytes s = { 0x02, 2 }; // packed bytes, FEC on, lof_frames 1, in frame
     frames(s, 4);
     c.add(s);
-    s = { 0x03 };                                        // bits, FEC on
+    s = { 0x02, 0 }; // the same from power on: the aligner hunts
+    frames(s, 3);
+    c.add(s);
+    s = { 0x02, 1 }; // hunting, a FAS candidate pending
+    frames(s, 3);
+    c.add(s);
+    s = { 0x03, 2 };                                     // bits, FEC on
     append(s, { 1, 10, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 }); // noise
     append(s, { 2 | 2 << 2 });                           // a 3-bit slip
     frames(s, 3, { 0, 100, 0x5a, 0x10, 0x00, 0xff, 0x20, 0x00, 0x01 });
     c.add(s);
-    s = { 0x06 | 1 << 3 };        // full FAS check, lof_frames 2
+    s = { 0x06 | 1 << 3, 2 };     // full FAS check, lof_frames 2
     append(s, { 3, 0x00, 0x10 }); // chunks of 17 bytes
-    frames(s, 3);
-    append(s, { 2 | 0x20 | 7 << 2 }); // 8 bits dropped: out of frame
+    frames(s, 2);
+    append(s, { 2 | 0x20 | 7 << 2 }); // 8 bits dropped: FAS missed from here
     frames(s, 3, { 0, 0, 0xff, 0, 2, 0xff });
     c.add(s);
-    s = { 0x02 };
-    frames(s, 2);
-    for (int i = 0; i < 4; ++i) { // a burst of noise, then frames again
+    s = { 0x02, 3 }; // 4 misses already: a burst of noise puts it out of frame
+    for (int i = 0; i < 2; ++i) {
         append(s, { 1, 200 });
         s.insert(s.end(), 200, 0x55);
     }
     frames(s, 3);
+    c.add(s);
+    s = { 0x02 | 2 << 3, 4 }; // in loss of frame: frames again clear it
+    frames(s, 5);
+    c.add(s);
+    s = { 0x02 | 0xc0, 2 }; // one push for all, a counter jump, an epoch change
+    frames(s, 2);
+    append(s, { 0, 40, 1, 0, 0, 0, 1, 0 });
+    frames(s, 2);
     c.add(s);
 }
 
@@ -130,10 +146,11 @@ void int_block_seeds(const fs::path& root)
 void post_processor_seeds(const fs::path& root)
 {
     corpus c(root, "post_processor");
-    // Honest exchanges: messages delivered both ways, rounds added between batches.
-    for (int config : { 0x00, 0x03, 0x0d, 0x15, 0x45 }) {
+    // Honest exchanges: messages delivered both ways, rounds added between batches
+    // (enough of them for keys).
+    for (int config : { 0x00, 0x03, 0x05, 0x0d, 0x15, 0x45 }) {
         bytes s = { std::uint8_t(config) };
-        for (int batch = 0; batch < 3; ++batch) {
+        for (int batch = 0; batch < 6; ++batch) {
             for (int hop = 0; hop < 8; ++hop)
                 append(s, { 0, 1 });
             append(s, { 6 | 15 << 3, 6 | 0 << 3 });
@@ -147,6 +164,8 @@ void post_processor_seeds(const fs::path& root)
     cfg.batch_rounds = 128;
     cfg.abandon_after_rounds = 256;
     cfg.min_used_rounds = 16;
+    cfg.max_iterations = 8; // as the harness sets them
+    cfg.eps_total = 1e-4;
     auto rng = std::make_shared<std::mt19937_64>(3);
     cfg.random = [rng](std::span<std::uint8_t> out) {
         for (auto& b : out)
@@ -224,6 +243,143 @@ void negotiator_seeds(const fs::path& root)
     c.add(s);
 }
 
+
+void frame_codec_seeds(const fs::path& root)
+{
+    corpus c(root, "frame_codec");
+    // A NEG block with both NDs, as a negotiator sends it.
+    neg_fields nf;
+    nf.nd1_present = nf.nd2_present = true;
+    nf.send_seq = 0x0102;
+    nf.response_seq = 0xfffe;
+    for (std::size_t j = 0; j < nf.x1.size(); ++j) {
+        nf.x1[j] = static_cast<std::uint8_t>(j);
+        nf.x2[j] = static_cast<std::uint8_t>(3 * j);
+        nf.y1[j] = static_cast<std::uint8_t>(5 * j);
+        nf.y2[j] = static_cast<std::uint8_t>(7 * j);
+    }
+    std::array<std::uint8_t, 255> neg{};
+    neg_block::encode(nf, neg);
+    // [config][counter u32][parts][payload][NEG][INT], then line ops.
+    auto frame = [&](int config, std::uint32_t counter, int parts, bytes int_info) {
+        bytes s = { std::uint8_t(config) };
+        append(s,
+               { int(counter >> 24),
+                 int(counter >> 16 & 0xff),
+                 int(counter >> 8 & 0xff),
+                 int(counter & 0xff),
+                 parts });
+        append(s, { 5, 0x10, 0x32, 0x54, 0x76, 0x98 }); // payload pattern
+        s.push_back(255);
+        s.insert(s.end(), neg.begin(), neg.end());
+        s.push_back(static_cast<std::uint8_t>(int_info.size()));
+        s.insert(s.end(), int_info.begin(), int_info.end());
+        return s;
+    };
+    const bytes int_info = { 2, 5, 0, 0, 7, 0, 0, 4, 3, 1, 0, 9, 0, 1, 2, 3 };
+    c.add(frame(0x02, 1000, 0x05, int_info));          // epoch 1, payload and NEG, sealed
+    bytes s = frame(0x0c, 0xfffffff0, 0x05, int_info); // epoch 2, direction 1
+    append(s, { 0, 0x10, 0x00, 0x01 });                // a payload byte
+    c.add(s);
+    s = frame(0x06, 7, 0x05, int_info);
+    append(s, { 1, 3, 0, 20, 0x80 }); // a byte of row 3 after the tag
+    c.add(s);
+    s = frame(0x06, 7, 0x05, int_info);
+    append(s, { 2 | 3 << 2, 0x01 }); // a tag byte
+    c.add(s);
+    s = frame(0x00, 9, 0x05, int_info);
+    append(s, { 3, 10, 0xff, 3, 250, 0x01 }); // two INT bytes: RS corrects them
+    c.add(s);
+    s = frame(0x00, 9, 0x05, int_info);
+    append(s, { 0, 0, 10, 0x01 }); // the counter's low byte: another keystream
+    c.add(s);
+    c.add(frame(0x11, 3, 0x05, int_info));      // a clear frame, clear frames allowed
+    c.add(frame(0x91, 3, 0x00, int_info));      // the same after a keyed frame: refused
+    c.add(frame(0x00, 3, 0x06, int_info));      // a payload of the wrong size: refused
+    c.add(frame(0x40, 3, 0x00, int_info));      // epoch 4: refused
+    c.add(frame(0x00, 3, 0x00, bytes(240, 1))); // INT too long: refused
+    s = { 0x20 }; // a frame of anything, starting with a FAS
+    append(s, { 0xf6, 0xf6, 0xf6, 0x28, 0x28, 0x28, 0x12, 0, 0, 0, 0, 0, 0, 0x01 });
+    c.add(s);
+}
+
+void sm2_messages_seeds(const fs::path& root)
+{
+    corpus c(root, "sm2_messages");
+    c.add({ 0x00, 0, 0, 0 });           // an honest bootstrap
+    c.add({ 0x00, 1, 10, 0x01, 0, 0 }); // R_A changed
+    c.add({ 0x00, 0, 1, 90, 0x80, 0 }); // S_B changed
+    c.add({ 0x00, 0, 0, 2, 20 });       // S_A cut short
+    c.add({ 0x00, 6, 0, 0 });           // message 1 twice
+    c.add({ 0x00, 0, 7, 0 });           // message 1 again instead of message 2
+    c.add({ 0x00, 3, 4, 1, 2, 3, 4 });  // message 1 replaced
+    c.add({ 0x02, 0, 0, 0 });           // B expects another identity
+    c.add({ 0x04, 0, 0, 0 });           // A expects another key
+    bytes s = { 0x01 };                 // the key exchange, ephemerals given
+    for (int i = 0; i < 64; ++i)
+        s.push_back(static_cast<std::uint8_t>(0x21 + i));
+    append(s, { 0, 0, 0 });
+    c.add(s);
+    s[1] = 0xff; // r_A above n: refused
+    for (int i = 2; i < 33; ++i)
+        s[i] = 0xff;
+    c.add(s);
+    // A valid public key for the final sm2_za check.
+    std::array<std::uint8_t, 32> d{};
+    d[31] = 7;
+    const auto p = sm2_keypair::from_private_key(d).public_key();
+    s = { 0x00, 0, 0, 0, std::uint8_t(p.size()) };
+    s.insert(s.end(), p.begin(), p.end());
+    c.add(s);
+    s[s.size() - 1] ^= 1; // off the curve
+    c.add(s);
+}
+
+void key_files_seeds(const fs::path& root)
+{
+    corpus c(root, "key_files");
+    c.add({ 0x00 });                               // the library's private key file
+    c.add({ 0x01 });                               // its public key file
+    c.add({ 0x02, 0x04 });                         // private, mode 0604
+    c.add({ 0x03, 0x22 });                         // public, mode 0622: fine
+    c.add({ 0x04 });                               // a directory
+    c.add({ 0x06 });                               // a link to a private key file
+    c.add({ 0x08 });                               // a FIFO
+    c.add({ 0x00, 1, 0x00, 0x30, 0x01 });          // a DER byte of the private key
+    c.add({ 0x01, 1, 0x00, 0x50, 0x01 });          // a DER byte of the public point
+    c.add({ 0x00, 2, 0x00, 0x20, 0x08 });          // text removed
+    c.add({ 0x01, 3, 0x00, 0x1b, 2, '\r', '\n' }); // text inserted
+    const std::string text =
+        "-----BEGIN PRIVATE KEY-----\nMAA=\n-----END PRIVATE KEY-----\n";
+    bytes s = { 0x10 };
+    s.insert(s.end(), text.begin(), text.end());
+    c.add(s);
+}
+
+void message_handlers_seeds(const fs::path& root)
+{
+    corpus c(root, "message_handlers");
+    // Per block, well-formed messages (kind 15) on each of its ports with fixed random
+    // content, then the same ports given one PMT of every other kind.
+    std::mt19937 rng(16);
+    for (const int block : { 0, 1, 2, 3, 4, 5, 6, 7, 8 | 1, 0x80 }) {
+        bytes s = { static_cast<std::uint8_t>(block) };
+        for (int port = 0; port < 4; ++port) {
+            append(s, { port, 15 });
+            for (int i = 0; i < 600; ++i)
+                s.push_back(static_cast<std::uint8_t>(rng()));
+        }
+        c.add(s);
+        s = { static_cast<std::uint8_t>(block) };
+        for (int kind = 0; kind < 15; ++kind) {
+            append(s, { kind % 4, kind });
+            for (int i = 0; i < 8; ++i)
+                s.push_back(static_cast<std::uint8_t>(rng()));
+        }
+        c.add(s);
+    }
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -238,5 +394,9 @@ int main(int argc, char** argv)
     post_processor_seeds(root);
     sigmf_seeds(root);
     negotiator_seeds(root);
+    frame_codec_seeds(root);
+    sm2_messages_seeds(root);
+    key_files_seeds(root);
+    message_handlers_seeds(root);
     return 0;
 }

@@ -28,7 +28,6 @@ private:
     void on_blocks(uint8_t from, const pmt::pmt_t& msg);
 
     ::fiberkey::eve_observer d_core; // guarded by d_setlock
-    uint64_t d_malformed = 0;        // guarded by d_setlock
     const pmt::pmt_t d_rounds_port, d_int_ok_key, d_direction_key, d_sequence_key,
         d_count_key, d_leader_errors_key, d_follower_errors_key, d_estimate_key;
 };

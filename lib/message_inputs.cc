@@ -49,6 +49,8 @@ void message_inputs::deliver(const pmt::pmt_t& port, const pmt::pmt_t& msg)
     ++d_received;
     std::string why;
     try {
+        if (!msg) // a C++ sender's empty pmt_t: every pmt:: function would dereference it
+            throw message_refused("a null PMT");
         it->second(msg);
         return;
     } catch (const boost::thread_interrupted&) {

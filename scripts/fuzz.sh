@@ -5,22 +5,34 @@
 # runs add. Without TARGET names, every target. Exits non-zero when a fuzzer reports a
 # crash, a hang (-timeout) or a memory blow-up; the input is left in
 # build-asan/fuzz/artifacts/. FIBERKEY_FUZZ_KEEP_GOING=1 goes on past findings (the long
-# runs of docs/fuzzing.md) and collects them all there.
+# runs of docs/fuzzing.md) and collects them all there. FIBERKEY_FUZZ_NO_BUILD=1 skips
+# the build and the seeds (both must exist): several invocations can then run side by
+# side, each with its own targets (scripts/fuzz_long.sh); FIBERKEY_FUZZ_BUILD_ONLY=1
+# builds and writes the seeds, and runs nothing.
 #   scripts/fuzz.sh [SECONDS] [TARGET...]      e.g. scripts/fuzz.sh 600 int_block
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-10}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(line_decoder int_block post_processor sigmf negotiator)
+[ ${#targets[@]} -gt 0 ] || targets=(line_decoder int_block post_processor sigmf negotiator
+                                      frame_codec sm2_messages key_files message_handlers)
 
-FIBERKEY_BUILD_DIR=build-asan FIBERKEY_BUILD_TARGETS=fuzzers \
-    FIBERKEY_CMAKE_ARGS="-DFIBERKEY_FUZZ=ON -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++" \
-    scripts/setup.sh
 dir=build-asan/fuzz
+if [ "${FIBERKEY_FUZZ_NO_BUILD:-0}" = 1 ]; then
+    for t in "${targets[@]}"; do
+        [ -x "$dir/fuzz_$t" ] && [ -d "$dir/seeds/$t" ] ||
+            { echo "fuzz.sh: no fuzz_$t or seeds in $dir: run without FIBERKEY_FUZZ_NO_BUILD" >&2; exit 2; }
+    done
+else
+    FIBERKEY_BUILD_DIR=build-asan FIBERKEY_BUILD_TARGETS=fuzzers \
+        FIBERKEY_CMAKE_ARGS="-DFIBERKEY_FUZZ=ON -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++" \
+        scripts/setup.sh
+    rm -rf "$dir/seeds"
+    "$dir/fuzz_make_seeds" "$dir/seeds"
+fi
+[ "${FIBERKEY_FUZZ_BUILD_ONLY:-0}" = 1 ] && exit 0
 asan_runtime=$(clang -print-file-name=libclang_rt.asan-x86_64.so)
-rm -rf "$dir/seeds"
-"$dir/fuzz_make_seeds" "$dir/seeds"
 mkdir -p "$dir/artifacts"
 
 options=(-max_total_time="$seconds" -timeout=30 -rss_limit_mb=2048 -malloc_limit_mb=1024
