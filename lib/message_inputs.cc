@@ -37,21 +37,26 @@ void message_inputs::add(const std::string& port, handler h)
 {
     const pmt::pmt_t id = pmt::mp(port);
     d_block.message_port_register_in(id);
-    d_handlers[id] = std::move(h);
-    d_block.set_msg_handler(id, [this, id](const pmt::pmt_t& msg) { deliver(id, msg); });
+    // A map node stays put: GNU Radio's thread calls the handler without a look-up.
+    const handler& stored = d_handlers[id] = std::move(h);
+    d_block.set_msg_handler(
+        id, [this, id, &stored](const pmt::pmt_t& msg) { run(id, stored, msg); });
 }
 
 void message_inputs::deliver(const pmt::pmt_t& port, const pmt::pmt_t& msg)
 {
-    const auto it = d_handlers.find(port);
-    if (it == d_handlers.end())
-        return;
+    if (const auto it = d_handlers.find(port); it != d_handlers.end())
+        run(port, it->second, msg);
+}
+
+void message_inputs::run(const pmt::pmt_t& port, const handler& h, const pmt::pmt_t& msg)
+{
     ++d_received;
     std::string why;
     try {
         if (!msg) // a C++ sender's empty pmt_t: every pmt:: function would dereference it
             throw message_refused("a null PMT");
-        it->second(msg);
+        h(msg);
         return;
     } catch (const boost::thread_interrupted&) {
         throw; // the flowgraph stopping the block's thread, not a refusal

@@ -86,6 +86,8 @@ public:
     uint64_t refused() const { return d_refused; }
 
 private:
+    void run(const pmt::pmt_t& port, const handler& h, const pmt::pmt_t& msg);
+
     gr::basic_block& d_block;
     gr::logger_ptr d_logger;
     std::map<pmt::pmt_t, handler, pmt::comparator> d_handlers;
