@@ -286,7 +286,7 @@ int run(const options& o)
     } else {
         tb->connect(decoder,
                     0,
-                    gr::blocks::null_sink::make(fiberkey::frame_layout::frame_bytes),
+                    gr::blocks::null_sink::make(fiberkey::frame_layout::frame_item_bytes),
                     0);
     }
     tb->run();

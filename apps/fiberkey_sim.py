@@ -105,6 +105,10 @@ def parse_args(argv):
                           "photocurrent of each direction as SigMF captures in DIR")
     run.add_argument("--record-frames", type=int, default=20)
     run.add_argument("--quiet", action="store_true", help="no progress lines")
+    run.add_argument("--verbose", action="store_true",
+                     help="GNU Radio's and the blocks' informational log lines too (frame "
+                          "alignment, key epochs, buffers); without it only warnings and "
+                          "errors are logged")
     run.add_argument("--profile", action="store_true",
                      help="GNU Radio's performance counters on: report each block's share "
                           "of the work time")
@@ -673,8 +677,8 @@ class link_sim:
         state = "link start" if frames < 50 or max(rounds) == 0 else "growing keys"
         say(self.args, f"[{elapsed:6.1f} s] {state}: {frames:,} frames per direction "
                        f"({frames / max(elapsed, 1e-9):,.0f}/s), rounds AB {rounds[0]:,} "
-                       f"BA {rounds[1]:,}, seed keys agreed AB {agreed[0]} BA {agreed[1]} "
-                       f"(of {self.args.keys})")
+                       f"BA {rounds[1]:,}, seed keys agreed AB {agreed[0]} BA {agreed[1]}"
+                       + (f" (of {self.args.keys})" if self.args.seconds <= 0 else ""))
 
 
 def direction_figures(sim, d, frames):
@@ -1114,6 +1118,8 @@ def main(argv=None):
         return 0
     if args.profile:
         os.environ["GR_CONF_PERFCOUNTERS_ON"] = "True"  # read as each block is made
+    if not args.verbose:  # the level a block's logger takes when it is made
+        gr.logging().set_default_level(gr.log_levels.warn)
     if args.seed:
         print("fiberkey-sim: --seed fixes the randomness: FOR TESTS ONLY, these keys are "
               "not secret", file=sys.stderr)

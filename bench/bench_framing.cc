@@ -120,7 +120,7 @@ void block_mux(benchmark::State& state)
         auto src = gr::blocks::null_source::make(1);
         auto head = gr::blocks::head::make(1, frames * fl::payload_bytes);
         auto mux = gr::fiberkey::otu_mux::make();
-        auto sink = gr::blocks::null_sink::make(fl::frame_bytes);
+        auto sink = gr::blocks::null_sink::make(fl::frame_item_bytes);
         tb->connect(src, 0, head, 0);
         tb->connect(head, 0, mux, 0);
         tb->connect(mux, 0, sink, 0);
@@ -170,7 +170,7 @@ void block_line_decoder(benchmark::State& state)
         auto src = gr::blocks::vector_source_b::make(bits, true);
         auto head = gr::blocks::head::make(1, bits.size() * repeats);
         auto dec = gr::fiberkey::line_decoder::make(fec);
-        auto sink = gr::blocks::null_sink::make(fl::frame_bytes);
+        auto sink = gr::blocks::null_sink::make(fl::frame_item_bytes);
         tb->connect(src, 0, head, 0);
         tb->connect(head, 0, dec, 0);
         tb->connect(dec, 0, sink, 0);
@@ -196,7 +196,7 @@ void block_line_decoder_after_unpack(benchmark::State& state)
         auto head = gr::blocks::head::make(1, packed.size() * repeats);
         auto unpack = gr::blocks::unpack_k_bits_bb::make(8);
         auto dec = gr::fiberkey::line_decoder::make(true);
-        auto sink = gr::blocks::null_sink::make(fl::frame_bytes);
+        auto sink = gr::blocks::null_sink::make(fl::frame_item_bytes);
         tb->connect(src, 0, head, 0);
         tb->connect(head, 0, unpack, 0);
         tb->connect(unpack, 0, dec, 0);

@@ -158,7 +158,7 @@ void harness_only(benchmark::State& state)
     for (auto _ : state) {
         auto tb = gr::make_top_block("bench");
         auto src = gnuradio::make_block_sptr<fiberkey_bench::tagged_frames>(frames);
-        auto sink = gr::blocks::null_sink::make(fl::frame_bytes);
+        auto sink = gr::blocks::null_sink::make(fl::frame_item_bytes);
         tb->connect(src, 0, sink, 0);
         tb->run();
     }
@@ -185,7 +185,7 @@ void zuc_crypt_block(benchmark::State& state)
                                           backend,
                                           false,
                                           integrity);
-        auto sink = gr::blocks::null_sink::make(fl::frame_bytes);
+        auto sink = gr::blocks::null_sink::make(fl::frame_item_bytes);
         tb->connect(src, 0, crypt, 0);
         tb->connect(crypt, 0, sink, 0);
         tb->run();

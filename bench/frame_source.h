@@ -18,23 +18,22 @@ namespace fiberkey_bench {
 namespace fl = fiberkey::frame_layout;
 
 // A source of a fixed number of frames with frame_counter and key_epoch tags, as the mux
-// produces them. It writes a fixed pattern into the first laps of its output buffer
-// (GNU Radio rounds 16,830-byte items up to 2,048-item buffers), so that the block under
-// test reads written, mapped memory; later laps only add tags, so that the source costs
-// next to nothing and the figure is the block's.
+// produces them. It writes a fixed pattern into the first laps of its output buffer, so
+// that the block under test reads written, mapped memory; later laps only add tags, so
+// that the source costs next to nothing and the figure is the block's.
 class tagged_frames : public gr::sync_block
 {
 public:
     explicit tagged_frames(uint64_t frames)
         : gr::sync_block("tagged_frames",
                          gr::io_signature::make(0, 0, 0),
-                         gr::io_signature::make(1, 1, fl::frame_bytes)),
+                         gr::io_signature::make(1, 1, fl::frame_item_bytes)),
           d_frames(frames),
-          d_pattern(fl::frame_bytes)
+          d_pattern(fl::frame_item_bytes, 0)
     {
-        for (std::size_t i = 0; i < d_pattern.size(); ++i)
+        for (std::size_t i = 0; i < fl::frame_bytes; ++i)
             d_pattern[i] = static_cast<uint8_t>(i * 131 + 7);
-        set_min_output_buffer(256); // as zuc_crypt does
+        set_min_output_buffer(0, buffer_frames); // as zuc_crypt does
     }
     int work(int n, gr_vector_const_void_star&, gr_vector_void_star& out) override
     {
@@ -45,8 +44,9 @@ public:
         auto* o = static_cast<uint8_t*>(out[0]);
         for (int i = 0; i < n; ++i) {
             if (first + i < written_laps)
-                std::copy(
-                    d_pattern.begin(), d_pattern.end(), o + size_t(i) * fl::frame_bytes);
+                std::copy(d_pattern.begin(),
+                          d_pattern.end(),
+                          o + size_t(i) * fl::frame_item_bytes);
             add_item_tag(0,
                          first + i,
                          gr::fiberkey::frame_tags::frame_counter(),
@@ -58,7 +58,8 @@ public:
     }
 
 private:
-    static constexpr uint64_t written_laps = 2 * 2048;
+    static constexpr int buffer_frames = 64;
+    static constexpr uint64_t written_laps = 4 * buffer_frames;
     const uint64_t d_frames;
     std::vector<uint8_t> d_pattern;
 };

@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "fiber_link_impl.h"
+#include "stream_buffers.h"
 
 #include <gnuradio/io_signature.h>
 
@@ -72,6 +73,7 @@ fiber_link_impl::fiber_link_impl(const fk::fiber_link_config& link,
       d_fiber(link),
       d_receiver(receiver, noise_source(seed))
 {
+    request_sample_buffers(*this);
     if (eve_tap)
         d_tap = std::make_unique<fk::eve_tap>(
             link, tap, noise_source(seed == 0 ? 0 : seed ^ eve_seed_mask));

@@ -40,7 +40,7 @@ namespace {
 line_decoder_impl::line_decoder_impl(bool fec, int lof_frames)
     : gr::block("line_decoder",
                 gr::io_signature::make(1, 1, sizeof(uint8_t)),
-                gr::io_signature::make(1, 1, fl::frame_bytes)),
+                gr::io_signature::make(1, 1, fl::frame_item_bytes)),
       d_fec(fec),
       d_aligner(aligner_config(lof_frames)),
       d_frame(fl::frame_bytes),
@@ -50,7 +50,7 @@ line_decoder_impl::line_decoder_impl(bool fec, int lof_frames)
       d_lock_key(pmt::mp("lock"))
 {
     set_tag_propagation_policy(TPP_DONT);
-    set_min_output_buffer(64);
+    set_min_output_buffer(0, 64);
     message_port_register_out(d_status_port);
     message_port_register_out(d_periods_port);
 }
@@ -114,6 +114,7 @@ bool line_decoder_impl::finish_frame(uint8_t* out, uint64_t out_offset)
         return false;
     }
     std::memcpy(out, d_frame.data(), fl::frame_bytes);
+    std::memset(out + fl::frame_bytes, 0, fl::frame_item_padding);
     add_item_tag(
         0, out_offset, frame_tags::frame_counter(), pmt::from_uint64(view->counter));
     add_item_tag(0, out_offset, frame_tags::key_epoch(), pmt::from_long(view->epoch));
@@ -146,7 +147,7 @@ int line_decoder_impl::general_work(int noutput_items,
         while (auto e = d_aligner.pop_event())
             handle_event(*e);
         if (d_aligner.has_frame()) {
-            if (finish_frame(out + static_cast<size_t>(produced) * fl::frame_bytes,
+            if (finish_frame(out + static_cast<size_t>(produced) * fl::frame_item_bytes,
                              nitems_written(0) + produced))
                 ++produced;
             continue;

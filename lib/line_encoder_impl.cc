@@ -24,7 +24,7 @@ line_encoder::sptr line_encoder::make(bool fec, bool packed)
 
 line_encoder_impl::line_encoder_impl(bool fec, bool packed)
     : gr::sync_interpolator("line_encoder",
-                            gr::io_signature::make(1, 1, fl::frame_bytes),
+                            gr::io_signature::make(1, 1, fl::frame_item_bytes),
                             gr::io_signature::make(1, 1, sizeof(uint8_t)),
                             packed ? fl::frame_bytes : fl::frame_bytes * 8),
       d_fec(fec),
@@ -32,7 +32,7 @@ line_encoder_impl::line_encoder_impl(bool fec, bool packed)
       d_frame(fl::frame_bytes)
 {
     // Room for several frames of bits per call: fewer scheduler wake-ups per frame.
-    set_min_output_buffer(8 * interpolation());
+    set_min_output_buffer(0, 8 * interpolation());
 }
 
 void line_encoder_impl::set_fec(bool fec)
@@ -52,7 +52,7 @@ int line_encoder_impl::work(int noutput_items,
     gr::thread::scoped_lock guard(d_setlock);
     for (int f = 0; f < frames; ++f) {
         std::memcpy(d_frame.data(),
-                    in + static_cast<size_t>(f) * fl::frame_bytes,
+                    in + static_cast<size_t>(f) * fl::frame_item_bytes,
                     fl::frame_bytes);
         if (d_fec) {
             ::fiberkey::g709_fec::encode(d_frame);

@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "line_fault_injector_impl.h"
+#include "stream_buffers.h"
 
 #include <gnuradio/io_signature.h>
 
@@ -59,6 +60,7 @@ line_fault_injector_impl::line_fault_injector_impl(const fk::line_fault_config& 
                 gr::io_signature::make(1, 1, sizeof(uint8_t))),
       d_core(config, seed == 0 ? std::nullopt : std::optional<uint64_t>(seed))
 {
+    request_sample_buffers(*this);
     // Dropped frames shift everything after them: tags would land on the wrong bits.
     set_tag_propagation_policy(TPP_DONT);
     if (seed != 0)

@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "noise_injector_impl.h"
+#include "stream_buffers.h"
 
 #include <gnuradio/fiberkey/frame_tags.h>
 #include <gnuradio/io_signature.h>
@@ -75,6 +76,7 @@ noise_injector_impl::noise_injector_impl(const fk::noise_injector_config& config
              seed == 0 ? fk::gaussian_source()
                        : fk::gaussian_source::from_test_seed(seed))
 {
+    request_sample_buffers(*this);
     if (d_test_seeded)
         d_logger->warn(
             "seed {}: reproducible local noise FOR TESTS ONLY; its variances are "

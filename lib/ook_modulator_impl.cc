@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "ook_modulator_impl.h"
+#include "stream_buffers.h"
 
 #include <gnuradio/io_signature.h>
 
@@ -48,6 +49,7 @@ ook_modulator_impl::ook_modulator_impl(int samples_per_bit,
           samples_per_bit, launch_power_dbm, extinction_ratio_db, rise_time_bits)),
       d_core(d_config)
 {
+    request_sample_buffers(*this);
     // Tags move with their bit, which comes out delay_bits() later.
     set_tag_propagation_policy(TPP_DONT);
 }

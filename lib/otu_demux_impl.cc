@@ -22,7 +22,7 @@ otu_demux::sptr otu_demux::make() { return gnuradio::make_block_sptr<otu_demux_i
 
 otu_demux_impl::otu_demux_impl()
     : gr::block("otu_demux",
-                gr::io_signature::make(1, 1, fl::frame_bytes),
+                gr::io_signature::make(1, 1, fl::frame_item_bytes),
                 gr::io_signature::make(1, 1, sizeof(uint8_t))),
       d_neg_port(pmt::mp("neg")),
       d_int_port(pmt::mp("int")),
@@ -32,8 +32,11 @@ otu_demux_impl::otu_demux_impl()
 {
     set_tag_propagation_policy(TPP_DONT);
     set_output_multiple(static_cast<int>(fl::payload_bytes));
+    // GNU Radio sizes the input buffer from the rate: at the default 1:1 an output
+    // multiple of 15,232 would make it 30,466 frames (515 MB).
+    set_relative_rate(fl::payload_bytes, 1);
     // Room for many frames per call: fewer scheduler wake-ups per frame.
-    set_min_output_buffer(64 * fl::payload_bytes);
+    set_min_output_buffer(0, 64 * fl::payload_bytes);
     message_port_register_out(d_neg_port);
     message_port_register_out(d_int_port);
     message_port_register_out(d_frame_port);
@@ -101,7 +104,7 @@ int otu_demux_impl::general_work(int noutput_items,
     std::sort(tags.begin(), tags.end(), gr::tag_t::offset_compare);
     auto tag = tags.begin();
     for (int i = 0; i < n; ++i) {
-        const uint8_t* frame = in + static_cast<size_t>(i) * fl::frame_bytes;
+        const uint8_t* frame = in + static_cast<size_t>(i) * fl::frame_item_bytes;
         uint8_t* payload = out + static_cast<size_t>(i) * fl::payload_bytes;
         ::fiberkey::otu_frame::read_payload(
             ::fiberkey::otu_frame::const_frame_ref(frame, fl::frame_bytes),

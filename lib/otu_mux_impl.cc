@@ -12,6 +12,7 @@
 #include <gnuradio/io_signature.h>
 
 #include <algorithm>
+#include <cstring>
 #include <stdexcept>
 
 namespace gr {
@@ -28,7 +29,7 @@ otu_mux::sptr otu_mux::make(uint64_t first_counter, int queue_depth, bool wait_f
 otu_mux_impl::otu_mux_impl(uint64_t first_counter, int queue_depth, bool wait_for_neg)
     : gr::block("otu_mux",
                 gr::io_signature::make(1, 1, sizeof(uint8_t)),
-                gr::io_signature::make(1, 1, fl::frame_bytes)),
+                gr::io_signature::make(1, 1, fl::frame_item_bytes)),
       d_queue_depth(queue_depth > 0 ? static_cast<std::size_t>(queue_depth) : 0),
       d_wait_for_neg(wait_for_neg),
       d_lock_key(pmt::mp("lock")),
@@ -42,8 +43,9 @@ otu_mux_impl::otu_mux_impl(uint64_t first_counter, int queue_depth, bool wait_fo
     if (first_counter > UINT32_MAX)
         throw std::invalid_argument("otu_mux: the frame counter is 32 bits");
     set_tag_propagation_policy(TPP_DONT);
-    // See zuc_crypt: larger scheduling chunks for 16,830-byte items.
-    set_min_output_buffer(256);
+    set_relative_rate(1, fl::payload_bytes); // an input buffer of at least two frames
+    // Room for work in chunks of several frames: fewer thread wake-ups per frame.
+    set_min_output_buffer(0, 64);
     d_inputs.add("neg", [this](const pmt::pmt_t& m) {
         enqueue(d_neg, m, fl::block_bytes, d_neg_dropped);
     });
@@ -157,6 +159,7 @@ void otu_mux_impl::build_frame(const uint8_t* payload, uint8_t* frame, uint32_t 
                                  std::span<const uint8_t>(payload, fl::payload_bytes),
                                  neg,
                                  std::span<const uint8_t>(info.data(), used));
+    std::memset(frame + fl::frame_bytes, 0, fl::frame_item_padding);
 }
 
 int otu_mux_impl::general_work(int noutput_items,
@@ -183,7 +186,7 @@ int otu_mux_impl::general_work(int noutput_items,
     }
     for (int i = 0; i < n; ++i) {
         build_frame(in + static_cast<size_t>(i) * fl::payload_bytes,
-                    out + static_cast<size_t>(i) * fl::frame_bytes,
+                    out + static_cast<size_t>(i) * fl::frame_item_bytes,
                     d_counter);
         const uint64_t offset = nitems_written(0) + i;
         add_item_tag(0, offset, frame_tags::frame_counter(), pmt::from_uint64(d_counter));

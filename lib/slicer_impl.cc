@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "slicer_impl.h"
+#include "stream_buffers.h"
 
 #include <gnuradio/fiberkey/frame_tags.h>
 #include <gnuradio/io_signature.h>
@@ -70,6 +71,7 @@ slicer_impl::slicer_impl(const fk::slicer_config& config, threshold_mode mode)
       d_adaptive(with_adaptive(config, true)),
       d_active(mode == threshold_mode::fixed ? &d_fixed : &d_adaptive)
 {
+    request_sample_buffers(*this);
     // Whole blocks of the adaptive core's 256 decisions: the decisions do not depend on
     // how the scheduler cuts the stream (the last < 256 bits of a finite stream stay).
     set_output_multiple(256);

@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "soft_frame_sync_impl.h"
+#include "stream_buffers.h"
 
 #include <gnuradio/fiberkey/frame_tags.h>
 #include <gnuradio/io_signature.h>
@@ -37,6 +38,7 @@ soft_frame_sync_impl::soft_frame_sync_impl(const fk::soft_frame_sync_config& con
       d_core(config),
       d_status_port(pmt::mp("status"))
 {
+    request_sample_buffers(*this);
     // A frame is known once its first 112 samples are in: the output lags the input by
     // output_delay samples (held in the input buffer), so that its tag lands on its first
     // sample. Output item k is input item k.

@@ -64,8 +64,8 @@ zuc_crypt_impl::zuc_crypt_impl(int direction,
                                bool integrity,
                                double tag_alarm_threshold)
     : gr::block("zuc_crypt",
-                gr::io_signature::make(1, 1, layout::frame_bytes),
-                gr::io_signature::make(1, 1, layout::frame_bytes)),
+                gr::io_signature::make(1, 1, layout::frame_item_bytes),
+                gr::io_signature::make(1, 1, layout::frame_item_bytes)),
       d_direction(static_cast<unsigned>(direction)),
       d_transmit(transmit),
       d_integrity(integrity),
@@ -84,10 +84,8 @@ zuc_crypt_impl::zuc_crypt_impl(int direction,
         d_schedule.install(key_span(key), static_cast<unsigned>(epoch), 0);
 
     set_tag_propagation_policy(TPP_DONT);
-    // A 16,830-byte item makes GNU Radio allocate 2,048 items whatever is asked (page
-    // alignment), but it schedules work in chunks of the size asked for; asking for more
-    // cuts the thread wake-ups per frame (docs/performance.md).
-    set_min_output_buffer(frames_per_buffer);
+    // Room for work in chunks of several frames: fewer thread wake-ups per frame.
+    set_min_output_buffer(0, frames_per_buffer);
     d_inputs.add("key", [this](const pmt::pmt_t& msg) { handle_key(msg); });
     message_port_register_out(d_events_port);
 }
@@ -130,7 +128,7 @@ void zuc_crypt_impl::handle_key(const pmt::pmt_t& msg)
         if (key.empty()) { // an empty key revokes the epoch's key
             gr::thread::scoped_lock guard(d_setlock);
             d_schedule.revoke(static_cast<unsigned>(e));
-            d_logger->info("direction {}: key of epoch {} revoked", d_direction, e);
+            d_logger->debug("direction {}: key of epoch {} revoked", d_direction, e);
             report("key_revoked", 0, static_cast<unsigned>(e), "");
             return;
         }
@@ -297,8 +295,9 @@ int zuc_crypt_impl::general_work(int noutput_items,
             else if (!pmt::eq(tag->key, frame_tags::key_epoch()))
                 others.push_back(&*tag);
         }
-        const uint8_t* src = in + static_cast<size_t>(i) * layout::frame_bytes;
-        uint8_t* dst = out + static_cast<size_t>(produced) * layout::frame_bytes;
+        const uint8_t* src = in + static_cast<size_t>(i) * layout::frame_item_bytes;
+        uint8_t* dst = out + static_cast<size_t>(produced) * layout::frame_item_bytes;
+        std::memset(dst + layout::frame_bytes, 0, layout::frame_item_padding);
         if (!counter || *counter > UINT32_MAX) {
             drop(counter.value_or(0), 0, "no 32-bit frame_counter tag");
             continue;
@@ -360,10 +359,10 @@ int zuc_crypt_impl::general_work(int noutput_items,
         d_last_drop.clear();
         d_link_start.keyed();
         if (d_last_epoch != sel.epoch) {
-            d_logger->info("direction {}: key epoch {} in effect from frame {}",
-                           d_direction,
-                           sel.epoch,
-                           count);
+            d_logger->debug("direction {}: key epoch {} in effect from frame {}",
+                            d_direction,
+                            sel.epoch,
+                            count);
             report("key_activated", count, sel.epoch, "");
             d_last_epoch = sel.epoch;
         }

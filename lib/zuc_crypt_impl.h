@@ -24,7 +24,7 @@ namespace fiberkey {
 class zuc_crypt_impl : public message_input_block<zuc_crypt>
 {
 public:
-    static constexpr int frames_per_buffer = 256;
+    static constexpr int frames_per_buffer = 64;
 
     zuc_crypt_impl(int direction,
                    bool transmit,

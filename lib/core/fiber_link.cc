@@ -5,6 +5,8 @@
  */
 #include <fiberkey/fiber_link.h>
 
+#include "simd_clones.h"
+
 #include <algorithm>
 #include <cmath>
 #include <numbers>
@@ -31,6 +33,23 @@ bool non_negative(double v) { return std::isfinite(v) && v >= 0.0; }
 bool positive(double v) { return std::isfinite(v) && v > 0.0; }
 
 double gaussian_tail(double x) { return 0.5 * std::erfc(x / std::numbers::sqrt2); }
+
+//! Photocurrent: the mean R G p + I_ase plus noise of variance v0 + v1 p.
+FIBERKEY_SIMD_CLONES void detect(const float* optical_w,
+                                 const float* normals,
+                                 float* current_a,
+                                 std::size_t n,
+                                 float gain_r,
+                                 float ase,
+                                 float v0,
+                                 float v1)
+{
+    for (std::size_t i = 0; i < n; ++i) {
+        const float p = optical_w[i];
+        const float sigma = std::sqrt(std::max(0.0f, v0 + v1 * p));
+        current_a[i] = gain_r * p + ase + sigma * normals[i];
+    }
+}
 
 } // namespace
 
@@ -161,11 +180,7 @@ void optical_receiver::process(const float* optical_w, float* current_a, std::si
     while (n > 0) {
         const std::size_t m = std::min(n, block);
         d_noise.fill(d_normals.data(), m);
-        for (std::size_t i = 0; i < m; ++i) {
-            const float p = optical_w[i];
-            const float sigma = std::sqrt(std::max(0.0f, v0 + v1 * p));
-            current_a[i] = gain_r * p + ase + sigma * d_normals[i];
-        }
+        detect(optical_w, d_normals.data(), current_a, m, gain_r, ase, v0, v1);
         optical_w += m;
         current_a += m;
         n -= m;

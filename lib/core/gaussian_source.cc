@@ -6,6 +6,8 @@
 #include <fiberkey/gaussian_source.h>
 #include <fiberkey/secure_memory.h>
 
+#include "simd_clones.h"
+
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -62,7 +64,7 @@ inline float with_sign_bit(float v, std::uint32_t word)
  * 3e-7; two independent random signs then spread the point over the whole circle.
  */
 template <std::size_t half>
-void box_muller(const std::uint32_t* words, float* out)
+FIBERKEY_SIMD_CLONES void box_muller(const std::uint32_t* words, float* out)
 {
     constexpr float two_pow_m31 = 0x1p-31f;
     constexpr float quarter_pi = std::numbers::pi_v<float> / 4;

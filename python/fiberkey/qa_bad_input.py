@@ -218,7 +218,7 @@ class qa_bad_input(gr_unittest.TestCase):
         """The two cases that killed a thread or took a wrong value: `int_ok: 5` in a
         demux PDU to the negotiator, epoch 2^40+1 in a key message to zuc_crypt."""
         blocks_bytes = 2 * fiberkey.frame_layout.block_bytes - 16  # NEG, INT information
-        frame = fiberkey.frame_layout.frame_bytes
+        item = fiberkey.frame_layout.frame_item_bytes
         negotiator = fiberkey.negotiator("A", 496, 5, 0)
         crypt = fiberkey.zuc_crypt(0, False)
         bad_int_ok = pmt.cons(pmt.dict_add(pmt.make_dict(), pmt.intern("int_ok"),
@@ -237,7 +237,7 @@ class qa_bad_input(gr_unittest.TestCase):
                 for out in pmt.to_python(block.message_ports_out()) or []:
                     tb.msg_connect(block, out, blocks.message_debug(), "store")
                 if block is crypt:
-                    tb.connect(blocks.null_source(frame), crypt, blocks.null_sink(frame))
+                    tb.connect(blocks.null_source(item), crypt, blocks.null_sink(item))
                 tb.start()
                 block._post(pmt.intern(port), bad)
                 if good is not None:

@@ -14,6 +14,7 @@ from gnuradio import fiberkey
 
 FL = fiberkey.frame_layout
 FRAME = FL.frame_bytes
+ITEM = FL.frame_item_bytes  # a frame on a stream, zero-padded
 PAYLOAD = FL.payload_bytes
 FRAME_BITS = FRAME * 8
 
@@ -142,13 +143,14 @@ class qa_framing(gr_unittest.TestCase):
             mux._post(pmt.intern("neg"), pdu(b))
         for c in ints:
             mux._post(pmt.intern("int"), pdu(c))
-        sink = blocks.vector_sink_b(FRAME)
+        sink = blocks.vector_sink_b(ITEM)
         tb.connect(blocks.vector_source_b(list(payload), False), mux, sink)
         tb.run()
         out = bytes(sink.data())
         of = fiberkey.otu_frame
         for i in range(frames):
-            frame = out[i * FRAME:(i + 1) * FRAME]
+            frame = out[i * ITEM:i * ITEM + FRAME]
+            self.assertEqual(out[i * ITEM + FRAME:(i + 1) * ITEM], bytes(ITEM - FRAME))
             built = of.build(500 + i, 0, payload[i * PAYLOAD:(i + 1) * PAYLOAD], negs[i],
                              ints[i])
             self.assertEqual(frame, built, f"frame {i}")

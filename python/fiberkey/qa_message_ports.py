@@ -20,7 +20,7 @@ import pmt
 from gnuradio import blocks, gr, gr_unittest
 from gnuradio import fiberkey
 
-FRAME = fiberkey.frame_layout.frame_bytes
+ITEM = fiberkey.frame_layout.frame_item_bytes
 PSK = "00112233445566778899aabbccddeeff" * 2
 
 # Metadata keys the blocks read, each given values of every wrong type.
@@ -143,10 +143,10 @@ class qa_message_ports(gr_unittest.TestCase):
         counts = fiberkey.round_counts()
 
         def crypt_streams(tb):
-            tb.connect(blocks.null_source(FRAME), crypt, blocks.null_sink(FRAME))
+            tb.connect(blocks.null_source(ITEM), crypt, blocks.null_sink(ITEM))
 
         def mux_streams(tb):
-            tb.connect(blocks.null_source(1), mux, blocks.null_sink(FRAME))
+            tb.connect(blocks.null_source(1), mux, blocks.null_sink(ITEM))
 
         def counts_streams(tb):
             tb.connect((counts, 0), blocks.null_sink(gr.sizeof_float))

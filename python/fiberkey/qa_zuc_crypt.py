@@ -10,6 +10,7 @@ from gnuradio import blocks, gr, gr_unittest
 from gnuradio import fiberkey
 
 FRAME = fiberkey.frame_layout.frame_bytes
+ITEM = fiberkey.frame_layout.frame_item_bytes  # a frame on a stream, zero-padded
 EPOCH_BYTE = fiberkey.frame_layout.epoch_flags
 
 
@@ -44,14 +45,18 @@ class qa_zuc_crypt(gr_unittest.TestCase):
         return [bytes(self.rng.getrandbits(8) for _ in range(FRAME)) for _ in range(n)]
 
     def run_block(self, block, frames, tags):
-        src = blocks.vector_source_b(list(b"".join(frames)), False, FRAME, tags)
-        sink = blocks.vector_sink_b(FRAME)
+        # Padding of anything on the way in; zeros on the way out.
+        items = b"".join(f + b"\xa5" * (ITEM - FRAME) for f in frames)
+        src = blocks.vector_source_b(list(items), False, ITEM, tags)
+        sink = blocks.vector_sink_b(ITEM)
         events = blocks.message_debug()
         self.tb.connect(src, block, sink)
         self.tb.msg_connect(block, "events", events, "store")
         self.tb.run()
         data = bytes(sink.data())
-        out = [data[i:i + FRAME] for i in range(0, len(data), FRAME)]
+        out = [data[i:i + FRAME] for i in range(0, len(data), ITEM)]
+        for i in range(0, len(data), ITEM):
+            self.assertEqual(data[i + FRAME:i + ITEM], bytes(ITEM - FRAME))
         msgs = [events.get_message(i) for i in range(events.num_messages())]
         return out, sink.tags(), msgs
 

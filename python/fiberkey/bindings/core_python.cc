@@ -392,6 +392,7 @@ void bind_core(py::module& m)
     auto layout =
         m.def_submodule("frame_layout", "Byte offsets of the extended OTU2 frame.");
     layout.attr("frame_bytes") = frame_layout::frame_bytes;
+    layout.attr("frame_item_bytes") = frame_layout::frame_item_bytes;
     layout.attr("otu_bytes") = frame_layout::otu_bytes;
     layout.attr("payload_bytes") = frame_layout::payload_bytes;
     layout.attr("encrypted_bytes") = frame_layout::encrypted_bytes();

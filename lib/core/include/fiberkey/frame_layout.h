@@ -33,6 +33,17 @@ inline constexpr std::size_t otu_bytes = rows * columns;                // 16,32
 inline constexpr std::size_t block_bytes = 255;                         // NEG and INT
 inline constexpr std::size_t frame_bytes = otu_bytes + 2 * block_bytes; // 16,830
 
+/*!
+ * One frame as an item of a GNU Radio stream: the frame, then zero bytes. GNU Radio's
+ * circular buffers hold whole items in whole 4 KiB pages, so a 16,830-byte item forces
+ * 2,048-item (34 MB) buffers; at 16,896 bytes (33 x 512) 8 items fill whole pages and a
+ * buffer holds a few frames (docs/protocol-choices.md, "Frames on GNU Radio streams").
+ * Blocks write the padding as zeros and never read it.
+ */
+inline constexpr std::size_t frame_item_bytes = 16896;
+inline constexpr std::size_t frame_item_padding = frame_item_bytes - frame_bytes;
+static_assert(frame_item_bytes > frame_bytes && (8 * frame_item_bytes) % 4096 == 0);
+
 constexpr std::size_t at(std::size_t row, std::size_t column)
 {
     return row * columns + column;
