@@ -361,40 +361,6 @@ class key_recorder(gr.basic_block):
             return min(len(self.keys[(d, "A")]), len(self.keys[(d, "B")]))
 
 
-class payload_checker(gr.sync_block):
-    """Compares received client bytes with the sender's repeating pattern (period: one
-    frame's payload, so a frame lost whole keeps the alignment)."""
-
-    def __init__(self, pattern):
-        gr.sync_block.__init__(self, "fiberkey_sim_payload_checker", [np.uint8], None)
-        self.pattern = np.frombuffer(pattern, dtype=np.uint8)
-        self.offset = 0
-        self.started = False
-        self.clear_bytes = 0  # zeros of the frames sent in the clear during link start
-        self.bytes = 0
-        self.wrong = 0
-
-    def work(self, input_items, output_items):
-        data = input_items[0]
-        n = len(data)
-        done = 0
-        if not self.started:
-            # Frames sent in the clear at link start carry no client bytes: whole frames
-            # of zeros. The pattern starts with a non-zero byte, so data starts there.
-            nonzero = np.flatnonzero(data)
-            done = int(nonzero[0]) if len(nonzero) else n
-            self.clear_bytes += done
-            self.started = done < n
-        while done < n:
-            take = min(n - done, PAYLOAD - self.offset)
-            ref = self.pattern[self.offset:self.offset + take]
-            self.wrong += int(np.count_nonzero(data[done:done + take] != ref))
-            self.bytes += take
-            self.offset = (self.offset + take) % PAYLOAD
-            done += take
-        return n
-
-
 def sm2_identities(workdir):
     """Fresh SM2 identities for A and B, made by fiberkey-tool (private keys mode 0600)."""
     tool = os.environ.get("FIBERKEY_TOOL") or shutil.which("fiberkey-tool")
@@ -456,7 +422,7 @@ class link_sim:
             pattern = b"\x5a" + random_bytes(PAYLOAD - 1)
             self.tb.connect(blocks.vector_source_b(list(pattern), True), (node, 0))
             peer = "B" if n == "A" else "A"
-            checker = payload_checker(pattern)
+            checker = fiberkey.payload_check(pattern)
             self.tb.connect((self.nodes[peer], 1), checker)
             self.checkers[n + peer] = checker
             for part in ("mux", "tx_crypt", "encoder", "decoder", "rx_crypt", "demux",
@@ -731,8 +697,8 @@ def direction_figures(sim, d, frames):
         "batches_failed": lead_pp.batches_failed() + sim.nodes[follower].pp_peer.batches_failed(),
         "keys_per_simulated_second": agreed / simulated if simulated else 0.0,
         "keys_per_wall_second": agreed / sim.wall,
-        "payload_bytes_checked": sim.checkers[leader + follower].bytes,
-        "payload_bytes_wrong": sim.checkers[leader + follower].wrong,
+        "payload_bytes_checked": sim.checkers[leader + follower].bytes_checked(),
+        "payload_bytes_wrong": sim.checkers[leader + follower].bytes_wrong(),
         "frames_dropped": (sim.nodes[leader].tx_crypt.frames_dropped()
                            + sim.nodes[follower].rx_crypt.frames_dropped()),
         "integrity": a.integrity == "on",
@@ -927,7 +893,11 @@ def results(sim, outcome):
 def profile(sim):
     """Each block's work time (GNU Radio's performance counters), hottest first."""
     tps = gr.high_res_timer_tps()
-    rows = [(name, block.pc_work_time_total() / tps) for name, block in sim.profiled]
+    # Message-only blocks (the INT channel, the post-processors) have no work calls:
+    # GNU Radio's counters for them hold no time, or garbage.
+    rows = [(name, block.pc_work_time_total() / tps) for name, block in sim.profiled
+            if block.input_signature().max_streams() != 0
+            or block.output_signature().max_streams() != 0]
     total = sum(t for _, t in rows) or 1.0
     return [{"block": name, "work_seconds": t, "share": t / total}
             for name, t in sorted(rows, key=lambda r: -r[1])]
@@ -1123,8 +1093,8 @@ def main(argv=None):
     if args.seed:
         print("fiberkey-sim: --seed fixes the randomness: FOR TESTS ONLY, these keys are "
               "not secret", file=sys.stderr)
-    # Two Python blocks (the recorder and the payload checkers) share the GIL with the
-    # scheduler's Python calls: hand it over often, or each waits up to 5 ms per turn.
+    # Python blocks (the recorders) share the GIL with the scheduler's Python calls: hand
+    # it over often, or each waits up to 5 ms per turn.
     sys.setswitchinterval(2e-4)
     with tempfile.TemporaryDirectory(prefix="fiberkey-sim-") as workdir:
         try:

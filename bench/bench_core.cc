@@ -50,10 +50,8 @@ std::vector<std::uint8_t> random_bits(std::size_t n, std::uint64_t seed)
     return bits;
 }
 
-// The production source (AES-128-CTR keyed from the system's CSPRNG).
-void gaussian_source_csprng(benchmark::State& state)
+void gaussian_rate(benchmark::State& state, gaussian_source g)
 {
-    gaussian_source g;
     std::vector<float> v(block);
     g.fill(v);
     for (auto _ : state) {
@@ -62,12 +60,25 @@ void gaussian_source_csprng(benchmark::State& state)
     }
     set_rate(state, "samples/s", double(state.iterations()) * v.size());
 }
+
+// The production source of the local noise (AES-128-CTR keyed from OS entropy).
+void gaussian_source_csprng(benchmark::State& state)
+{
+    gaussian_rate(state, gaussian_source());
+}
 BENCHMARK(gaussian_source_csprng)->Unit(benchmark::kMillisecond);
+
+// The fast generator of the fiber's physical noise (xoshiro128++ lanes).
+void gaussian_source_physical(benchmark::State& state)
+{
+    gaussian_rate(state, gaussian_source::physical());
+}
+BENCHMARK(gaussian_source_physical)->Unit(benchmark::kMillisecond);
 
 // The default PIN receiver (thermal and shot noise) on a constant 10 uW.
 void optical_receiver_process(benchmark::State& state)
 {
-    optical_receiver rx({}, gaussian_source());
+    optical_receiver rx({}, gaussian_source::physical());
     std::vector<float> x(block, 10e-6f), y(block);
     for (auto _ : state) {
         rx.process(x.data(), y.data(), x.size());

@@ -19,9 +19,12 @@ namespace {
 // A different, fixed stream for Eve's receiver under a test seed.
 constexpr uint64_t eve_seed_mask = 0x9e3779b97f4a7c15ULL;
 
+// The receivers' thermal, shot and ASE noise is physics, not a secret: the fast
+// generator (the local noise of the Noise Injector stays on the CSPRNG).
 fk::gaussian_source noise_source(uint64_t seed)
 {
-    return seed == 0 ? fk::gaussian_source() : fk::gaussian_source::from_test_seed(seed);
+    return seed == 0 ? fk::gaussian_source::physical()
+                     : fk::gaussian_source::physical_from_test_seed(seed);
 }
 } // namespace
 

@@ -5,6 +5,8 @@
 #include <fiberkey/frame_aligner.h>
 
 #include <algorithm>
+#include <bit>
+#include <cstring>
 #include <stdexcept>
 
 namespace fiberkey {
@@ -19,12 +21,22 @@ constexpr std::uint64_t fas_mask = (std::uint64_t{ 1 } << fas_bits) - 1;
 constexpr std::size_t fas_subset_first = 2;
 constexpr std::size_t fas_subset_end = 5;
 
+//! Eight unpacked bits (one per byte, the first bit first) into one byte, MSB first.
 std::uint8_t pack8(const std::uint8_t* bits)
 {
-    unsigned v = 0;
-    for (int i = 0; i < 8; ++i)
-        v = (v << 1) | (bits[i] & 1u);
-    return static_cast<std::uint8_t>(v);
+    if constexpr (std::endian::native == std::endian::little) {
+        // Byte i of the word is bit i; the product's top byte sums bit i << (7 - i)
+        // (every other pair of factors lands in a lower byte, without carries).
+        std::uint64_t w;
+        std::memcpy(&w, bits, sizeof w);
+        w &= 0x0101010101010101ULL;
+        return static_cast<std::uint8_t>((w * 0x8040201008040201ULL) >> 56);
+    } else {
+        unsigned v = 0;
+        for (int i = 0; i < 8; ++i)
+            v = (v << 1) | (bits[i] & 1u);
+        return static_cast<std::uint8_t>(v);
+    }
 }
 } // namespace
 

@@ -95,9 +95,10 @@ FIBERKEY_SIMD_CLONES void box_muller(const std::uint32_t* words, float* out)
     }
 }
 
-std::array<std::uint8_t, 32> os_entropy()
+template <std::size_t N>
+std::array<std::uint8_t, N> os_entropy()
 {
-    std::array<std::uint8_t, 32> buf{};
+    std::array<std::uint8_t, N> buf{};
     std::size_t got = 0;
     while (got < buf.size()) {
         const ssize_t r = getrandom(buf.data() + got, buf.size() - got, 0);
@@ -112,9 +113,78 @@ std::array<std::uint8_t, 32> os_entropy()
     return buf;
 }
 
+std::uint64_t splitmix64(std::uint64_t& x)
+{
+    std::uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+constexpr std::uint32_t rotl(std::uint32_t x, int k)
+{
+    return (x << k) | (x >> (32 - k));
+}
+
 } // namespace
 
-gaussian_source::gaussian_source() : gaussian_source(os_entropy(), false) {}
+//! xoshiro128++ (Blackman and Vigna) in 16 independent lanes, one vector register wide.
+struct gaussian_source::xoshiro_lanes {
+    static constexpr std::size_t lanes = 16;
+    std::array<std::uint32_t, lanes> s0{}, s1{}, s2{}, s3{};
+
+    explicit xoshiro_lanes(std::uint64_t seed)
+    {
+        for (std::size_t l = 0; l < lanes; ++l) {
+            const std::uint64_t a = splitmix64(seed), b = splitmix64(seed);
+            s0[l] = static_cast<std::uint32_t>(a);
+            s1[l] = static_cast<std::uint32_t>(a >> 32);
+            s2[l] = static_cast<std::uint32_t>(b);
+            s3[l] = static_cast<std::uint32_t>(b >> 32) | 1u; // never the all-zero state
+        }
+    }
+
+    FIBERKEY_SIMD_CLONES void generate(std::uint32_t* out, std::size_t blocks)
+    {
+        // The state in locals: stores to out cannot alias it, so it stays in registers.
+        auto a = s0, b = s1, c = s2, d = s3;
+        for (std::size_t k = 0; k < blocks; ++k, out += lanes)
+            for (std::size_t l = 0; l < lanes; ++l) {
+                out[l] = rotl(a[l] + d[l], 7) + a[l];
+                const std::uint32_t t = b[l] << 9;
+                c[l] ^= a[l];
+                d[l] ^= b[l];
+                b[l] ^= c[l];
+                a[l] ^= d[l];
+                c[l] ^= t;
+                d[l] = rotl(d[l], 11);
+            }
+        s0 = a;
+        s1 = b;
+        s2 = c;
+        s3 = d;
+    }
+};
+
+gaussian_source::gaussian_source() : gaussian_source(os_entropy<32>(), false) {}
+
+gaussian_source gaussian_source::physical()
+{
+    auto seed = os_entropy<8>();
+    std::uint64_t v = 0;
+    std::memcpy(&v, seed.data(), sizeof v);
+    return gaussian_source(v, false);
+}
+
+gaussian_source gaussian_source::physical_from_test_seed(std::uint64_t seed)
+{
+    return gaussian_source(seed ^ 0x5048595349434c53ULL, true); // "PHYSICLS"
+}
+
+gaussian_source::gaussian_source(std::uint64_t seed, bool test_seeded)
+    : d_lanes(std::make_unique<xoshiro_lanes>(seed)), d_test_seeded(test_seeded)
+{
+}
 
 gaussian_source gaussian_source::from_test_seed(std::uint64_t seed)
 {
@@ -154,6 +224,7 @@ gaussian_source& gaussian_source::operator=(gaussian_source&& other) noexcept
     if (this != &other) {
         EVP_CIPHER_CTX_free(d_ctx);
         d_ctx = std::exchange(other.d_ctx, nullptr);
+        d_lanes = std::move(other.d_lanes);
         d_test_seeded = other.d_test_seeded;
         d_spare = other.d_spare;
         d_spare_pos = other.d_spare_pos;
@@ -177,6 +248,21 @@ gaussian_source::~gaussian_source()
 
 void gaussian_source::keystream(std::uint8_t* out, std::size_t n)
 {
+    if (d_lanes) {
+        constexpr std::size_t block = xoshiro_lanes::lanes * sizeof(std::uint32_t);
+        const std::size_t whole = n / block;
+        // Words are written through memcpy: out need not be aligned for uint32_t.
+        std::array<std::uint32_t, xoshiro_lanes::lanes> words{};
+        for (std::size_t k = 0; k < whole; ++k) {
+            d_lanes->generate(words.data(), 1);
+            std::memcpy(out + k * block, words.data(), block);
+        }
+        if (n % block != 0) {
+            d_lanes->generate(words.data(), 1);
+            std::memcpy(out + whole * block, words.data(), n % block);
+        }
+        return;
+    }
     if (d_ctx == nullptr)
         throw std::logic_error("gaussian_source: used after move");
     // CTR keystream = encryption of zeros; EVP takes int lengths.
@@ -191,9 +277,17 @@ void gaussian_source::keystream(std::uint8_t* out, std::size_t n)
     }
 }
 
+void gaussian_source::next_words()
+{
+    if (d_lanes)
+        d_lanes->generate(d_words.data(), block_words / xoshiro_lanes::lanes);
+    else
+        keystream(reinterpret_cast<std::uint8_t*>(d_words.data()), sizeof d_words);
+}
+
 void gaussian_source::refill_spare()
 {
-    keystream(reinterpret_cast<std::uint8_t*>(d_words.data()), sizeof d_words);
+    next_words();
     box_muller<block_words / 2>(d_words.data(), d_spare.data());
     d_spare_pos = 0;
 }
@@ -203,7 +297,7 @@ void gaussian_source::fill(float* out, std::size_t n)
     while (n > 0) {
         if (d_spare_pos == block_words && n >= block_words) {
             // Whole blocks go straight to the caller.
-            keystream(reinterpret_cast<std::uint8_t*>(d_words.data()), sizeof d_words);
+            next_words();
             box_muller<block_words / 2>(d_words.data(), out);
             out += block_words;
             n -= block_words;

@@ -5,6 +5,8 @@
  */
 #include <fiberkey/ook_modulator.h>
 
+#include "simd_clones.h"
+
 #include <cmath>
 #include <cstring>
 #include <numbers>
@@ -14,6 +16,25 @@
 namespace fiberkey {
 
 namespace {
+
+/*!
+ * One sample per bit, for bits[W - 1 .. n - 1]: out[i] = table[window of bits i-W+1..i,
+ * newest in bit 0]. The window is rebuilt from the input at every i, with no state
+ * carried from one i to the next, so that the loop vectorises (gathers from the table).
+ */
+template <unsigned W>
+FIBERKEY_SIMD_CLONES void look_up_whole_windows(const std::uint8_t* bits,
+                                                float* out,
+                                                std::size_t n,
+                                                const float* table)
+{
+    for (std::size_t i = W - 1; i < n; ++i) {
+        unsigned w = 0;
+        for (unsigned j = 0; j < W; ++j)
+            w |= (bits[i - j] & 1u) << j;
+        out[i] = table[w];
+    }
+}
 
 // Raised-cosine step from 0 to 1 over [-length/2, length/2].
 double edge(double t, double length)
@@ -94,7 +115,28 @@ ook_modulator::ook_modulator(const ook_modulator_config& config)
 void ook_modulator::process(const std::uint8_t* bits, float* out, std::size_t n)
 {
     unsigned window = d_window;
-    if (d_sps == 1) {
+    const unsigned window_bits = 2 * d_delay + 1;
+    if (d_sps == 1 && window_bits <= 5 && n >= window_bits) {
+        // The first W - 1 outputs need older bits from the window; the rest do not.
+        for (std::size_t i = 0; i + 1 < window_bits; ++i) {
+            window = ((window << 1) | (bits[i] & 1u)) & d_window_mask;
+            out[i] = d_table[window];
+        }
+        switch (window_bits) {
+        case 1:
+            look_up_whole_windows<1>(bits, out, n, d_table.data());
+            break;
+        case 3:
+            look_up_whole_windows<3>(bits, out, n, d_table.data());
+            break;
+        default:
+            look_up_whole_windows<5>(bits, out, n, d_table.data());
+            break;
+        }
+        window = 0;
+        for (unsigned j = 0; j < window_bits; ++j)
+            window |= (bits[n - 1 - j] & 1u) << j;
+    } else if (d_sps == 1) {
         for (std::size_t i = 0; i < n; ++i) {
             window = ((window << 1) | (bits[i] & 1u)) & d_window_mask;
             out[i] = d_table[window];

@@ -62,6 +62,33 @@ private:
     std::vector<double> d_bounds;
 };
 
+/*!
+ * The distinct values among a batch's counts, and for each round the slot of its value.
+ * A batch of 1,000 rounds holds a few dozen distinct counts: the soft model is evaluated
+ * once per distinct count rather than once per round, with the same values as before.
+ */
+class distinct_counts
+{
+public:
+    explicit distinct_counts(std::span<const std::uint32_t> counts)
+        : d_values(counts.begin(), counts.end())
+    {
+        std::sort(d_values.begin(), d_values.end());
+        d_values.erase(std::unique(d_values.begin(), d_values.end()), d_values.end());
+        d_slot.reserve(counts.size());
+        for (auto c : counts)
+            d_slot.push_back(static_cast<std::uint32_t>(
+                std::lower_bound(d_values.begin(), d_values.end(), c) -
+                d_values.begin()));
+    }
+    std::span<const std::uint32_t> values() const { return d_values; }
+    std::size_t slot(std::size_t round) const { return d_slot[round]; }
+
+private:
+    std::vector<std::uint32_t> d_values;
+    std::vector<std::uint32_t> d_slot;
+};
+
 // P(bit b of the Gray label = 1) from the bins' probabilities.
 double one_probability(const std::vector<double>& p, unsigned b)
 {
@@ -217,17 +244,24 @@ std::vector<float> soft_llrs(std::span<const std::uint32_t> used_counts,
 {
     constexpr double limit = 30.0;
     const soft_model model(own, reference, rho);
-    std::vector<float> llr;
-    llr.reserve(used_counts.size() * bits_per_round);
+    const distinct_counts counts(used_counts);
+    std::vector<float> of_count; // the LLRs of each distinct count, MSB first
+    of_count.reserve(counts.values().size() * bits_per_round);
     std::vector<double> p;
-    for (auto count : used_counts) {
+    for (auto count : counts.values()) {
         model.probabilities(count, p);
         for (unsigned b = bits_per_round; b-- > 0;) {
             const double one = one_probability(p, b), zero = 1.0 - one;
             const double l =
                 std::log(std::max(zero, 1e-300)) - std::log(std::max(one, 1e-300));
-            llr.push_back(static_cast<float>(std::clamp(l, -limit, limit)));
+            of_count.push_back(static_cast<float>(std::clamp(l, -limit, limit)));
         }
+    }
+    std::vector<float> llr;
+    llr.reserve(used_counts.size() * bits_per_round);
+    for (std::size_t i = 0; i < used_counts.size(); ++i) {
+        const auto first = of_count.begin() + counts.slot(i) * bits_per_round;
+        llr.insert(llr.end(), first, first + bits_per_round);
     }
     return llr;
 }
@@ -240,14 +274,20 @@ double fit_soft_correlation(std::span<const std::uint32_t> used_counts,
 {
     if (!reference.valid(bits_per_round) || used_counts.size() != leader_symbols.size())
         throw std::invalid_argument("fit_soft_correlation: inconsistent inputs");
-    std::vector<double> p;
+    const distinct_counts counts(used_counts);
+    std::vector<double> p, log_p; // log P(bin k | count), per distinct count and bin
     auto log_likelihood = [&](double x) {
         const soft_model model(own, reference, std::tanh(x));
-        double sum = 0.0;
-        for (std::size_t i = 0; i < used_counts.size(); ++i) {
-            model.probabilities(used_counts[i], p);
-            sum += std::log(std::max(p[leader_symbols[i] % p.size()], 1e-12));
+        const std::size_t bins = model.bins();
+        log_p.resize(counts.values().size() * bins);
+        for (std::size_t j = 0; j < counts.values().size(); ++j) {
+            model.probabilities(counts.values()[j], p);
+            for (std::size_t k = 0; k < bins; ++k)
+                log_p[j * bins + k] = std::log(std::max(p[k], 1e-12));
         }
+        double sum = 0.0; // in round order, as ever: the same sum to the last bit
+        for (std::size_t i = 0; i < used_counts.size(); ++i)
+            sum += log_p[counts.slot(i) * bins + leader_symbols[i] % bins];
         return sum;
     };
     // Golden-section search over atanh(rho) in [0, atanh(0.9999)].
@@ -283,15 +323,25 @@ std::vector<double> soft_plane_entropy(std::span<const std::uint32_t> used_count
     if (!reference.valid(bits_per_round) || used_counts.size() != leader_symbols.size())
         throw std::invalid_argument("soft_plane_entropy: inconsistent inputs");
     const soft_model model(own, reference, rho);
-    std::vector<double> entropy(bits_per_round, 0.0), p;
+    const distinct_counts counts(used_counts);
+    // -log2 P(bit of plane j = v | count), per distinct count, plane and value v.
+    std::vector<double> surprise, p;
+    surprise.reserve(counts.values().size() * bits_per_round * 2);
+    for (auto count : counts.values()) {
+        model.probabilities(count, p);
+        for (unsigned j = 0; j < bits_per_round; ++j) {
+            const double one = one_probability(p, bits_per_round - 1 - j);
+            surprise.push_back(-std::log2(std::max(1.0 - one, 1e-12)));
+            surprise.push_back(-std::log2(std::max(one, 1e-12)));
+        }
+    }
+    std::vector<double> entropy(bits_per_round, 0.0);
     for (std::size_t i = 0; i < used_counts.size(); ++i) {
-        model.probabilities(used_counts[i], p);
         const unsigned label = gray(leader_symbols[i]);
+        const std::size_t first = counts.slot(i) * bits_per_round * 2;
         for (unsigned j = 0; j < bits_per_round; ++j) {
             const unsigned b = bits_per_round - 1 - j; // plane j is bit b, MSB first
-            const double one = one_probability(p, b);
-            const double right = (label >> b) & 1 ? one : 1.0 - one;
-            entropy[j] -= std::log2(std::max(right, 1e-12));
+            entropy[j] += surprise[first + 2 * j + ((label >> b) & 1)];
         }
     }
     return entropy;

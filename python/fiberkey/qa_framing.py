@@ -251,6 +251,39 @@ class qa_framing(gr_unittest.TestCase):
         with self.assertRaises(Exception):
             fiberkey.line_decoder(True, 0)
 
+    def test_009_payload_check_through_the_frames(self):
+        """Client bytes through mux and demux, one frame lost on the way and three bits
+        flipped: the check counts the bits and keeps its alignment."""
+        pattern = b"\x5a" + self.random_bytes(PAYLOAD - 1)
+        tb = gr.top_block()
+        mux = fiberkey.otu_mux()
+        demux = fiberkey.otu_demux()
+        frames = blocks.vector_sink_b(ITEM)
+        tb.connect(blocks.vector_source_b(list(pattern * 4), False), mux, frames)
+        tb.run()
+        items = bytearray(frames.data())
+        del items[ITEM:2 * ITEM]  # the second frame lost whole
+        items[ITEM + 1 * 4080 + 20] ^= 0x11  # payload bytes (rows 1, 2) of the third
+        items[2 * ITEM + 2 * 4080 + 500] ^= 0x80
+        tags = []
+        for i, counter in enumerate((0, 2, 3)):
+            for key, value in (("frame_counter", pmt.from_uint64(counter)),
+                               ("key_epoch", pmt.from_long(0))):
+                t = gr.tag_t()
+                t.offset, t.key, t.value = i, pmt.intern(key), value
+                tags.append(t)
+        check = fiberkey.payload_check(pattern)
+        tb = gr.top_block()
+        tb.connect(blocks.vector_source_b(list(items), False, ITEM, tags), demux, check)
+        tb.run()
+        self.assertTrue(check.started())
+        self.assertEqual(check.bytes_checked(), 3 * PAYLOAD)
+        self.assertEqual((check.bytes_wrong(), check.bits_wrong()), (2, 3))
+        with self.assertRaises(Exception):
+            fiberkey.payload_check(b"\x00\x01")
+        with self.assertRaises(Exception):
+            fiberkey.payload_check(b"")
+
 
 if __name__ == "__main__":
     gr_unittest.run(qa_framing)

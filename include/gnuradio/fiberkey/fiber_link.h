@@ -31,8 +31,9 @@ namespace fiberkey {
  * Eve's receiver (same kind, her own thermal noise density) and output 1 (then present)
  * is her photocurrent (A); B gets the rest.
  *
- * seed 0 draws the noise from a CSPRNG keyed from OS entropy; any other seed gives a
- * reproducible stream FOR TESTS ONLY (a warning is logged).
+ * seed 0 draws the receivers' noise from a fast generator seeded from OS entropy (it is
+ * physics, not a secret; the local noise of the noise injector comes from the CSPRNG);
+ * any other seed gives a reproducible stream FOR TESTS ONLY (a warning is logged).
  */
 class FIBERKEY_API fiber_link : virtual public gr::sync_block
 {
@@ -66,8 +67,8 @@ public:
      * \param eve_thermal_noise_pa_per_rthz Eve's thermal noise current density in
      *        pA/sqrt(Hz), >= 0; her receiver is otherwise B's (same responsivity,
      *        bandwidth and preamplifier)
-     * \param seed 0: noise from a CSPRNG keyed from OS entropy; any other value: a
-     *        reproducible noise stream FOR TESTS ONLY
+     * \param seed 0: noise from a fast generator seeded from OS entropy; any other
+     *        value: a reproducible noise stream FOR TESTS ONLY
      */
     static sptr make(double length_km = 10.0,
                      double attenuation_db_per_km = 0.35,

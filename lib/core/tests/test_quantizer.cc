@@ -180,6 +180,42 @@ TEST(quantizer, soft_model_fits_the_round_model)
     EXPECT_LT(planes[1], planes[2]);
 }
 
+// The soft figures are computed once per distinct count: a batch must give exactly what
+// each of its rounds gives alone.
+TEST(quantizer, soft_figures_of_a_batch_are_those_of_its_rounds)
+{
+    std::vector<std::uint32_t> f1, f2;
+    std::vector<model_round> rounds(1000);
+    round_model(round_model_config{},
+                std::make_unique<test_only_seeded_random_source>(13))
+        .generate(0, rounds);
+    for (const auto& r : rounds) {
+        f1.push_back(r.f1);
+        f2.push_back(r.f2);
+    }
+    const quantizer_config cfg{ .mode = quantizer_mode::soft, .bits_per_round = 3 };
+    const std::vector<std::uint8_t> present(rounds.size(), 1);
+    const auto q1 = quantize(f1, present, cfg), q2 = quantize(f2, present, cfg);
+    const auto ref = soft_reference::of(q1);
+    const double rho = fit_soft_correlation(f2, q2, ref, q1.symbol, 3);
+    const auto llr = soft_llrs(f2, q2, ref, 3, rho);
+    const auto planes = soft_plane_entropy(f2, q2, ref, q1.symbol, 3, rho);
+    ASSERT_EQ(llr.size(), 3 * f2.size());
+    std::vector<double> summed(3, 0.0);
+    for (std::size_t i = 0; i < f2.size(); ++i) {
+        const std::span<const std::uint32_t> one(&f2[i], 1);
+        const auto alone = soft_llrs(one, q2, ref, 3, rho);
+        for (std::size_t b = 0; b < 3; ++b)
+            ASSERT_EQ(llr[3 * i + b], alone[b]) << "round " << i;
+        const auto h = soft_plane_entropy(
+            one, q2, ref, std::span<const std::uint8_t>(&q1.symbol[i], 1), 3, rho);
+        for (std::size_t j = 0; j < 3; ++j)
+            summed[j] += h[j];
+    }
+    for (std::size_t j = 0; j < 3; ++j)
+        EXPECT_NEAR(planes[j], summed[j], 1e-9 * summed[j]);
+}
+
 // The generator's disagreement after quantization spans the 0..15% the tests need.
 TEST(quantizer, generator_disagreement)
 {

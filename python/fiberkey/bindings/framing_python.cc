@@ -6,8 +6,10 @@
 #include <gnuradio/fiberkey/line_encoder.h>
 #include <gnuradio/fiberkey/otu_demux.h>
 #include <gnuradio/fiberkey/otu_mux.h>
+#include <gnuradio/fiberkey/payload_check.h>
 
 #include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
 
 namespace py = pybind11;
 using namespace gr::fiberkey;
@@ -38,6 +40,26 @@ void bind_framing(py::module& m)
         .def("int_accepted", &otu_demux::int_accepted)
         .def("int_uncorrectable", &otu_demux::int_uncorrectable)
         .def("int_rejected", &otu_demux::int_rejected);
+
+    py::class_<payload_check,
+               gr::sync_block,
+               gr::block,
+               gr::basic_block,
+               std::shared_ptr<payload_check>>(
+        m,
+        "payload_check",
+        "Client bytes in, compared with the pattern the sender repeats (a BER tester).")
+        .def(py::init([](const py::bytes& pattern) {
+                 const std::string s = pattern;
+                 return payload_check::make(std::vector<uint8_t>(s.begin(), s.end()));
+             }),
+             py::arg("pattern"))
+        .def(py::init(&payload_check::make), py::arg("pattern"))
+        .def("idle_bytes", &payload_check::idle_bytes)
+        .def("bytes_checked", &payload_check::bytes_checked)
+        .def("bytes_wrong", &payload_check::bytes_wrong)
+        .def("bits_wrong", &payload_check::bits_wrong)
+        .def("started", &payload_check::started);
 
     py::class_<line_encoder,
                gr::sync_interpolator,

@@ -1,0 +1,94 @@
+/*
+ * Copyright 2026 The gr-fiberkey authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <fiberkey/payload_check.h>
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <stdexcept>
+
+using fiberkey::payload_check;
+
+namespace {
+
+std::vector<std::uint8_t> pattern_of(std::size_t n, unsigned seed)
+{
+    std::mt19937 rng(seed);
+    std::vector<std::uint8_t> p(n);
+    for (auto& b : p)
+        b = static_cast<std::uint8_t>(rng());
+    p[0] = 0x5a;
+    return p;
+}
+
+} // namespace
+
+TEST(payload_check, idle_zeros_then_the_pattern_with_its_errors_counted)
+{
+    const auto pattern = pattern_of(100, 1);
+    std::vector<std::uint8_t> rx(37, 0); // idle
+    for (int lap = 0; lap < 3; ++lap)
+        rx.insert(rx.end(), pattern.begin(), pattern.end());
+    rx[37 + 5] ^= 0x81;   // two bits of one byte
+    rx[37 + 150] ^= 0x10; // one bit
+    payload_check check(pattern);
+    check.process(rx);
+    const auto& c = check.counts();
+    EXPECT_TRUE(c.started);
+    EXPECT_EQ(c.idle_bytes, 37u);
+    EXPECT_EQ(c.bytes, 300u);
+    EXPECT_EQ(c.bytes_wrong, 2u);
+    EXPECT_EQ(c.bits_wrong, 3u);
+}
+
+TEST(payload_check, a_lost_period_keeps_the_alignment)
+{
+    const auto pattern = pattern_of(64, 2);
+    std::vector<std::uint8_t> rx;
+    for (int lap = 0; lap < 5; ++lap)
+        if (lap != 2) // one frame lost whole
+            rx.insert(rx.end(), pattern.begin(), pattern.end());
+    payload_check check(pattern);
+    check.process(rx);
+    EXPECT_EQ(check.counts().bytes, 256u);
+    EXPECT_EQ(check.counts().bytes_wrong, 0u);
+}
+
+TEST(payload_check, counts_do_not_depend_on_the_chunks)
+{
+    const auto pattern = pattern_of(97, 3);
+    std::mt19937 rng(4);
+    std::vector<std::uint8_t> rx(50, 0);
+    for (int lap = 0; lap < 40; ++lap)
+        rx.insert(rx.end(), pattern.begin(), pattern.end());
+    for (auto& b : rx)
+        if (rng() % 50 == 0)
+            b ^= static_cast<std::uint8_t>(1u << (rng() % 8));
+    payload_check whole(pattern);
+    whole.process(rx);
+    for (int trial = 0; trial < 20; ++trial) {
+        payload_check chunked(pattern);
+        for (std::size_t at = 0; at < rx.size();) {
+            const std::size_t n = std::min<std::size_t>(rx.size() - at, rng() % 300);
+            chunked.process(std::span<const std::uint8_t>(rx.data() + at, n));
+            at += n;
+        }
+        EXPECT_EQ(chunked.counts().idle_bytes, whole.counts().idle_bytes);
+        EXPECT_EQ(chunked.counts().bytes, whole.counts().bytes);
+        EXPECT_EQ(chunked.counts().bytes_wrong, whole.counts().bytes_wrong);
+        EXPECT_EQ(chunked.counts().bits_wrong, whole.counts().bits_wrong);
+    }
+    EXPECT_GT(whole.counts().bits_wrong, 0u);
+}
+
+TEST(payload_check, refuses_a_pattern_it_could_not_find)
+{
+    EXPECT_THROW(payload_check({}), std::invalid_argument);
+    EXPECT_THROW(payload_check({ 0, 1, 2 }), std::invalid_argument);
+    payload_check nothing_yet({ 1 });
+    nothing_yet.process(std::vector<std::uint8_t>(10, 0));
+    EXPECT_FALSE(nothing_yet.counts().started);
+    EXPECT_EQ(nothing_yet.counts().idle_bytes, 10u);
+}
