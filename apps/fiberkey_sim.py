@@ -398,7 +398,10 @@ class link_sim:
                       bits_per_round=pp.bits_per_round, batch_rounds=pp.batch_rounds,
                       alpha=pp.alpha, rekey=True,
                       rounds_source="negotiator" if negotiate else "external",
-                      integrity=args.integrity == "on")
+                      integrity=args.integrity == "on",
+                      # A plain byte channel carries the line packed; the modulator
+                      # and the line fault injector take one bit per byte.
+                      packed_line=args.channel == "direct" and args.tamper == 0)
         if args.link_start == "sm2":
             ids = sm2_identities(workdir)
             node_keys = {n: dict(own_key_file=ids[n][0], peer_public_file=ids[n][1],
@@ -440,8 +443,10 @@ class link_sim:
             # The post-processors take their rounds from the round-level model instead
             # (the nodes were built with rounds_source "external"): one round of each
             # direction for every frame that node A receives.
+            # 32 rounds a message: one message per frame would cost more CPU than the
+            # rounds themselves.
             model = fiberkey.model_rounds(args.bits, args.noise_low, args.noise_high, 1e-5,
-                                          args.seed * 16 + 9 if seeded else 0)
+                                          args.seed * 16 + 9 if seeded else 0, 32)
             self.tb.msg_connect(self.nodes["A"].demux, "blocks", model, "tick")
             for port, n in (("a", "A"), ("b", "B")):
                 self.tb.msg_connect(model, port, self.nodes[n], "pp_rounds")

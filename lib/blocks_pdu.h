@@ -126,33 +126,65 @@ inline std::optional<received_blocks> parse_blocks_pdu(const pmt::pmt_t& msg,
     return r;
 }
 
-//! A round as a negotiator's (or model_rounds') "rounds" port gives it.
+/*!
+ * Rounds as a negotiator's or model_rounds' "rounds" messages give them: one round (a dict
+ * with "count") or consecutive rounds of one direction (a dict with "counts", a
+ * u32vector; "sequence" numbers the first, the next ones follow it, 65535 then 1).
+ * Valid while the message is.
+ */
 struct round_message {
     unsigned direction;
-    uint16_t sequence;
+    uint16_t sequence; //!< of the first round
+    std::size_t size;
+    const uint32_t* counts; //!< nullptr for a single round: then `count`
     uint32_t count;
+
+    uint16_t sequence_of(std::size_t i) const
+    {
+        return static_cast<uint16_t>((sequence - 1 + i) % 65535 + 1);
+    }
+    uint32_t count_of(std::size_t i) const { return counts ? counts[i] : count; }
 };
 
-//! Reads \p msg as a round; throws message_refused for anything else.
+//! The key of a rounds message's consecutive counts.
+inline const pmt::pmt_t& counts_key()
+{
+    static const pmt::pmt_t k = pmt::mp("counts");
+    return k;
+}
+
+//! Reads \p msg as rounds; throws message_refused for anything else.
 inline round_message parse_round(const pmt::pmt_t& msg,
                                  const pmt::pmt_t& direction_key,
                                  const pmt::pmt_t& sequence_key,
                                  const pmt::pmt_t& count_key)
 {
     if (!pmt::is_dict(msg))
-        throw message_refused("expected a round (a dict: direction, sequence, count)");
+        throw message_refused(
+            "expected a round (a dict: direction, sequence, count or counts)");
     const auto d = meta_long(msg, direction_key);
     const auto s = meta_long(msg, sequence_key);
-    const auto c = meta_long(msg, count_key);
     if (!d.ok() || (d.value != 0 && d.value != 1))
         throw message_refused("a round's 'direction' must be the integer 0 or 1");
     if (!s.ok() || s.value < 1 || s.value > 65535)
         throw message_refused("a round's 'sequence' must be an integer 1..65535");
+    round_message r{
+        static_cast<unsigned>(d.value), static_cast<uint16_t>(s.value), 1, nullptr, 0
+    };
+    const pmt::pmt_t counts = pmt::dict_ref(msg, counts_key(), pmt::PMT_NIL);
+    if (!pmt::is_null(counts)) {
+        if (!pmt::is_u32vector(counts) || pmt::length(counts) < 1 ||
+            pmt::length(counts) > 65535)
+            throw message_refused(
+                "a rounds message's 'counts' must be a u32vector of 1..65535 counts");
+        r.counts = pmt::u32vector_elements(counts, r.size);
+        return r;
+    }
+    const auto c = meta_long(msg, count_key);
     if (!c.ok() || c.value < 0 || c.value > static_cast<long>(UINT32_MAX))
         throw message_refused("a round's 'count' must be an integer 0..4294967295");
-    return { static_cast<unsigned>(d.value),
-             static_cast<uint16_t>(s.value),
-             static_cast<uint32_t>(c.value) };
+    r.count = static_cast<uint32_t>(c.value);
+    return r;
 }
 
 } // namespace fiberkey

@@ -131,11 +131,12 @@ uint64_t key_post_processor_impl::rounds_in() const
 
 void key_post_processor_impl::on_round(const pmt::pmt_t& msg)
 {
-    const auto round = parse_round(msg, d_direction_key, d_sequence_key, d_count_key);
-    if (round.direction != d_direction)
+    const auto rounds = parse_round(msg, d_direction_key, d_sequence_key, d_count_key);
+    if (rounds.direction != d_direction)
         return; // the other direction's rounds
     gr::thread::scoped_lock guard(d_setlock);
-    d_pp.add_round(round.sequence, round.count);
+    for (std::size_t i = 0; i < rounds.size; ++i)
+        d_pp.add_round(rounds.sequence_of(i), rounds.count_of(i));
     flush();
 }
 

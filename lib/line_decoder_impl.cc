@@ -21,9 +21,9 @@ namespace fiberkey {
 namespace fl = ::fiberkey::frame_layout;
 using ::fiberkey::align_event;
 
-line_decoder::sptr line_decoder::make(bool fec, int lof_frames)
+line_decoder::sptr line_decoder::make(bool fec, int lof_frames, bool packed)
 {
-    return gnuradio::make_block_sptr<line_decoder_impl>(fec, lof_frames);
+    return gnuradio::make_block_sptr<line_decoder_impl>(fec, lof_frames, packed);
 }
 
 namespace {
@@ -37,11 +37,12 @@ namespace {
 }
 } // namespace
 
-line_decoder_impl::line_decoder_impl(bool fec, int lof_frames)
+line_decoder_impl::line_decoder_impl(bool fec, int lof_frames, bool packed)
     : gr::block("line_decoder",
                 gr::io_signature::make(1, 1, sizeof(uint8_t)),
                 gr::io_signature::make(1, 1, fl::frame_item_bytes)),
       d_fec(fec),
+      d_packed(packed),
       d_aligner(aligner_config(lof_frames)),
       d_frame(fl::frame_bytes),
       d_status_port(pmt::mp("status")),
@@ -66,7 +67,7 @@ void line_decoder_impl::forecast(int noutput_items, gr_vector_int& ninput_items_
     // The aligner streams: any amount of bits makes progress, so ask for a modest chunk
     // that every upstream buffer can hold.
     (void)noutput_items;
-    ninput_items_required[0] = 4096;
+    ninput_items_required[0] = d_packed ? 512 : 4096;
 }
 
 void line_decoder_impl::handle_event(align_event e)
@@ -154,8 +155,9 @@ int line_decoder_impl::general_work(int noutput_items,
         }
         if (consumed == available)
             break;
-        const std::size_t n = d_aligner.push_bits(
-            std::span<const uint8_t>(in + consumed, available - consumed));
+        const std::span<const uint8_t> rest(in + consumed, available - consumed);
+        const std::size_t n =
+            d_packed ? d_aligner.push_bytes(rest) : d_aligner.push_bits(rest);
         if (n == 0 && !d_aligner.has_frame())
             break; // nothing taken and nothing to emit: never spin
         consumed += n;
@@ -164,7 +166,7 @@ int line_decoder_impl::general_work(int noutput_items,
         // bits of a push that changed the state are dropped by handle_event.)
         if (!d_aligner.in_frame()) {
             constexpr uint64_t period = ::fiberkey::frame_aligner::frame_bits;
-            for (d_unframed_bits += n; d_unframed_bits >= period;
+            for (d_unframed_bits += d_packed ? 8 * n : n; d_unframed_bits >= period;
                  d_unframed_bits -= period)
                 message_port_pub(d_periods_port, pmt::from_uint64(d_spell));
         }

@@ -19,11 +19,12 @@ namespace fiberkey {
 class line_decoder_impl : public line_decoder
 {
 public:
-    line_decoder_impl(bool fec, int lof_frames);
+    line_decoder_impl(bool fec, int lof_frames, bool packed);
 
     void set_fec(bool fec) override;
     bool fec() const override { return d_fec; }
     bool in_frame() const override { return d_in_frame; }
+    bool packed() const override { return d_packed; }
     uint64_t frames() const override { return d_frames; }
     uint64_t corrected_symbols() const override { return d_corrected; }
     uint64_t uncorrectable_codewords() const override { return d_uncorrectable; }
@@ -41,6 +42,7 @@ private:
     bool finish_frame(uint8_t* out, uint64_t out_offset);
 
     bool d_fec; // guarded by d_setlock
+    const bool d_packed;
     ::fiberkey::frame_aligner d_aligner;
     ::fiberkey::frame_counter_tracker d_tracker;
     std::vector<uint8_t> d_frame;

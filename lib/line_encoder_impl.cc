@@ -10,12 +10,24 @@
 #include <fiberkey/g709_scrambler.h>
 #include <gnuradio/io_signature.h>
 
+#include <array>
 #include <cstring>
 
 namespace gr {
 namespace fiberkey {
 
 namespace fl = ::fiberkey::frame_layout;
+
+namespace {
+// The eight unpacked bits of each byte value, MSB first: one copy per line byte.
+constexpr auto unpacked_bits = [] {
+    std::array<std::array<uint8_t, 8>, 256> t{};
+    for (unsigned b = 0; b < 256; ++b)
+        for (unsigned k = 0; k < 8; ++k)
+            t[b][k] = (b >> (7 - k)) & 1;
+    return t;
+}();
+} // namespace
 
 line_encoder::sptr line_encoder::make(bool fec, bool packed)
 {
@@ -68,11 +80,8 @@ int line_encoder_impl::work(int noutput_items,
         if (d_packed) {
             std::memcpy(o, d_frame.data(), fl::frame_bytes);
         } else {
-            for (std::size_t i = 0; i < fl::frame_bytes; ++i) {
-                const uint8_t b = d_frame[i];
-                for (unsigned k = 0; k < 8; ++k)
-                    o[8 * i + k] = (b >> (7 - k)) & 1;
-            }
+            for (std::size_t i = 0; i < fl::frame_bytes; ++i)
+                std::memcpy(o + 8 * i, unpacked_bits[d_frame[i]].data(), 8);
         }
     }
     return frames * static_cast<int>(interpolation());

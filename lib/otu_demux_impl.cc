@@ -54,9 +54,11 @@ void otu_demux_impl::publish_blocks(const uint8_t* frame,
     pmt::pmt_t meta = pmt::make_dict();
     meta = pmt::dict_add(meta, frame_tags::frame_counter(), counter);
     meta = pmt::dict_add(meta, frame_tags::key_epoch(), epoch);
-    message_port_pub(
-        d_neg_port,
-        pmt::cons(meta, pmt::init_u8vector(fl::block_bytes, frame + fl::neg.offset)));
+    // A PDU per frame costs: none is built for a port nobody listens to.
+    if (!pmt::is_null(message_subscribers(d_neg_port)))
+        message_port_pub(
+            d_neg_port,
+            pmt::cons(meta, pmt::init_u8vector(fl::block_bytes, frame + fl::neg.offset)));
 
     // RS first, so that the records are parsed from the corrected bytes; a block that
     // does not decode, or whose records do not all parse, is dropped whole.

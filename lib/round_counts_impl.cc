@@ -34,14 +34,16 @@ round_counts_impl::round_counts_impl(int queue_depth)
 
 void round_counts_impl::on_round(const pmt::pmt_t& msg)
 {
-    const auto round = parse_round(msg, d_direction_key, d_sequence_key, d_count_key);
+    const auto rounds = parse_round(msg, d_direction_key, d_sequence_key, d_count_key);
     gr::thread::scoped_lock guard(d_setlock);
-    auto& q = d_queues[round.direction];
-    if (q.size() >= d_depth) {
-        q.pop_front();
-        ++d_dropped;
+    auto& q = d_queues[rounds.direction];
+    for (std::size_t i = 0; i < rounds.size; ++i) {
+        if (q.size() >= d_depth) {
+            q.pop_front();
+            ++d_dropped;
+        }
+        q.push_back({ rounds.sequence_of(i), static_cast<float>(rounds.count_of(i)) });
     }
-    q.push_back({ round.sequence, static_cast<float>(round.count) });
 }
 
 int round_counts_impl::general_work(int noutput_items,

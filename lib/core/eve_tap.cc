@@ -46,14 +46,16 @@ eve_tap::eve_tap(const fiber_link_config& link,
 
 void eve_tap::process(const float* launched_w, float* main_w, float* eve_a, std::size_t n)
 {
-    // Eve first: main_w may overwrite the input.
+    // One pass over the input for both shares (main_w may be the input: each sample is
+    // read before it is overwritten), then Eve's receiver on hers.
     const auto eve = static_cast<float>(d_eve);
-    for (std::size_t i = 0; i < n; ++i)
-        eve_a[i] = launched_w[i] * eve;
-    d_receiver.process(eve_a, eve_a, n);
     const auto main = static_cast<float>(d_main);
-    for (std::size_t i = 0; i < n; ++i)
-        main_w[i] = launched_w[i] * main;
+    for (std::size_t i = 0; i < n; ++i) {
+        const float p = launched_w[i];
+        eve_a[i] = p * eve;
+        main_w[i] = p * main;
+    }
+    d_receiver.process(eve_a, eve_a, n);
 }
 
 link_levels eve_tap::eve_levels(double p1_launched_w, double p0_launched_w) const

@@ -9,6 +9,10 @@
 #include <cstring>
 #include <stdexcept>
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
+
 namespace fiberkey {
 
 namespace fl = frame_layout;
@@ -38,6 +42,53 @@ std::uint8_t pack8(const std::uint8_t* bits)
         return static_cast<std::uint8_t>(v);
     }
 }
+
+void pack_bytes_portable(const std::uint8_t* bits, std::size_t bytes, std::uint8_t* out)
+{
+    for (std::size_t i = 0; i < bytes; ++i)
+        out[i] = pack8(bits + 8 * i);
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+// 32 bits a step: reverse each group of 8 so that MOVMSKB's bit order comes out MSB
+// first, and shift each byte's bit 0 up to its sign bit (a 16-bit shift by 7 moves no
+// bit of one byte into the sign bit of the other).
+[[gnu::target("avx2")]] void
+pack_bytes_avx2(const std::uint8_t* bits, std::size_t bytes, std::uint8_t* out)
+{
+    // PSHUFB works within each 16-byte half: byte i takes byte 7 - i of its group.
+    constexpr auto reverse_groups = [] {
+        std::array<std::uint8_t, 32> r{};
+        for (unsigned i = 0; i < r.size(); ++i)
+            r[i] = static_cast<std::uint8_t>((i % 16 & ~7u) + 7 - i % 8);
+        return r;
+    }();
+    const __m256i reverse =
+        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(reverse_groups.data()));
+    std::size_t i = 0;
+    for (; i + 4 <= bytes; i += 4) {
+        __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bits + 8 * i));
+        v = _mm256_slli_epi16(_mm256_shuffle_epi8(v, reverse), 7);
+        const auto mask = static_cast<std::uint32_t>(_mm256_movemask_epi8(v));
+        std::memcpy(out + i, &mask, sizeof mask); // x86 is little-endian
+    }
+    pack_bytes_portable(bits + 8 * i, bytes - i, out + i);
+}
+
+void pack_bytes(const std::uint8_t* bits, std::size_t bytes, std::uint8_t* out)
+{
+    static const bool avx2 = __builtin_cpu_supports("avx2");
+    if (avx2)
+        pack_bytes_avx2(bits, bytes, out);
+    else
+        pack_bytes_portable(bits, bytes, out);
+}
+#else
+void pack_bytes(const std::uint8_t* bits, std::size_t bytes, std::uint8_t* out)
+{
+    pack_bytes_portable(bits, bytes, out);
+}
+#endif
 } // namespace
 
 const char* to_string(align_event e)
@@ -76,7 +127,16 @@ std::size_t frame_aligner::push_bytes(std::span<const std::uint8_t> bytes)
     std::array<std::uint8_t, chunk_bytes * 8> bits;
     std::size_t used = 0;
     while (used < bytes.size() && !output_pending()) {
-        const std::size_t n = std::min(chunk_bytes, bytes.size() - used);
+        if (d_in_frame) {
+            const std::size_t whole =
+                follow_bytes(bytes.data() + used, bytes.size() - used);
+            used += whole;
+            if (whole > 0)
+                continue;
+        }
+        // Hunting bit by bit, or in frame one byte across a checkpoint that falls
+        // inside it.
+        const std::size_t n = std::min(d_in_frame ? 1 : chunk_bytes, bytes.size() - used);
         for (std::size_t i = 0; i < n; ++i)
             for (std::size_t b = 0; b < 8; ++b)
                 bits[8 * i + b] = (bytes[used + i] >> (7 - b)) & 1;
@@ -200,15 +260,46 @@ std::size_t frame_aligner::follow(const std::uint8_t* bits, std::size_t n)
     return take;
 }
 
+std::size_t frame_aligner::follow_bytes(const std::uint8_t* bytes, std::size_t n)
+{
+    // Whole bytes up to the next checkpoint: copied when the frame starts on a byte
+    // boundary of the stream, else each joined to the k bits pending in d_acc.
+    const std::size_t checkpoint = d_pos < fas_bits ? fas_bits : frame_bits;
+    const std::size_t take = std::min(n, (checkpoint - d_pos) / 8);
+    if (take == 0)
+        return 0;
+    if (d_pos == 0)
+        d_frame_start += frame_bits;
+    std::uint8_t* out = d_frame.data() + d_pos / 8;
+    const unsigned k = d_pos % 8;
+    if (k == 0) {
+        std::memcpy(out, bytes, take);
+    } else {
+        unsigned acc = d_acc;
+        for (std::size_t i = 0; i < take; ++i) {
+            out[i] = static_cast<std::uint8_t>((acc << (8 - k)) | (bytes[i] >> k));
+            acc = bytes[i];
+        }
+        d_acc = acc;
+    }
+    d_pos += 8 * take;
+    d_counters.bits += 8 * take;
+    if (d_pos == fas_bits)
+        check_fas();
+    else if (d_pos == frame_bits)
+        complete_frame();
+    return take;
+}
+
 void frame_aligner::pack(const std::uint8_t* bits, std::size_t n)
 {
     std::size_t i = 0;
     for (; i < n && d_pos % 8 != 0; ++i)
         pack_one(bits[i]);
-    for (; i + 8 <= n; i += 8) {
-        d_frame[d_pos / 8] = pack8(bits + i);
-        d_pos += 8;
-    }
+    const std::size_t whole = (n - i) / 8;
+    pack_bytes(bits + i, whole, d_frame.data() + d_pos / 8);
+    i += 8 * whole;
+    d_pos += 8 * whole;
     for (; i < n; ++i)
         pack_one(bits[i]);
 }

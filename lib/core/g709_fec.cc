@@ -38,12 +38,25 @@ void* codec()
 void encode(std::span<const std::uint8_t, k> info,
             std::span<std::uint8_t, parity_bytes> parity)
 {
-    // encode_rs_char takes a non-const pointer but only reads the data.
-    encode_rs_char(codec(), const_cast<std::uint8_t*>(info.data()), parity.data());
+    // The portable kernel's division LFSR, one table lookup per symbol: several times
+    // faster than the codec's encoder (the tests check the two agree).
+    g709_fec::kernels::lfsr_words p{};
+    for (const std::uint8_t d : info)
+        g709_fec::kernels::lfsr_step(p, d);
+    for (std::size_t j = 0; j < parity_bytes; ++j)
+        parity[j] = g709_fec::kernels::lfsr_byte(p, j);
 }
 
 int decode(std::span<std::uint8_t, n> codeword)
 {
+    // Nearly every codeword arrives clean: all 255 symbols through the LFSR leave
+    // r(x) x^16 mod g(x), zero exactly when the syndromes are (g(0) != 0), at a fraction
+    // of the cost of the codec's syndromes.
+    g709_fec::kernels::lfsr_words p{};
+    for (const std::uint8_t d : codeword)
+        g709_fec::kernels::lfsr_step(p, d);
+    if ((p.low | p.high) == 0)
+        return 0;
     std::array<std::uint8_t, n> received;
     std::copy(codeword.begin(), codeword.end(), received.begin());
     const int corrected = decode_rs_char(codec(), codeword.data(), nullptr, 0);

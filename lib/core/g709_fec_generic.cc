@@ -9,38 +9,14 @@ namespace fiberkey::g709_fec::kernels {
 
 namespace {
 
-// One LFSR state, p[j] in bits 8 (j % 8) of word j / 8: shifting the register is
-// shifting the words, whatever the byte order of the machine.
-struct lfsr_words {
-    std::uint64_t low, high;
-};
-
-// tap_products[f] = f * taps, laid out as lfsr_words.
-constexpr auto tap_products = [] {
-    std::array<lfsr_words, 256> products{};
-    for (std::size_t f = 0; f < products.size(); ++f) {
-        for (std::size_t j = 0; j < taps.size(); ++j) {
-            auto& word = j < 8 ? products[f].low : products[f].high;
-            word |= std::uint64_t{ gf_mul(static_cast<std::uint8_t>(f), taps[j]) }
-                    << 8 * (j % 8);
-        }
-    }
-    return products;
-}();
-
 // The LFSR states of the 16 codewords of \p row after their first \p symbols symbols.
 std::array<lfsr_words, codewords_per_row> lfsr_states(const std::uint8_t* row,
                                                       std::size_t symbols)
 {
     std::array<lfsr_words, codewords_per_row> states{};
-    for (std::size_t s = 0; s < symbols; ++s) {
-        for (std::size_t x = 0; x < codewords_per_row; ++x) {
-            auto& p = states[x];
-            const auto& products = tap_products[(row[column(x, s)] ^ p.low) & 0xff];
-            p.low = (p.low >> 8 | p.high << 56) ^ products.low;
-            p.high = (p.high >> 8) ^ products.high;
-        }
-    }
+    for (std::size_t s = 0; s < symbols; ++s)
+        for (std::size_t x = 0; x < codewords_per_row; ++x)
+            lfsr_step(states[x], row[column(x, s)]);
     return states;
 }
 
@@ -50,10 +26,8 @@ void encode_generic(std::uint8_t* row)
 {
     const auto states = lfsr_states(row, rs255::k);
     for (std::size_t x = 0; x < codewords_per_row; ++x) {
-        for (std::size_t j = 0; j < rs255::parity_bytes; ++j) {
-            const auto word = j < 8 ? states[x].low : states[x].high;
-            row[column(x, rs255::k + j)] = static_cast<std::uint8_t>(word >> 8 * (j % 8));
-        }
+        for (std::size_t j = 0; j < rs255::parity_bytes; ++j)
+            row[column(x, rs255::k + j)] = lfsr_byte(states[x], j);
     }
 }
 

@@ -111,6 +111,39 @@ constexpr parity_array lfsr_taps()
 
 inline constexpr parity_array taps = lfsr_taps();
 
+// One LFSR state, p[j] in bits 8 (j % 8) of word j / 8: shifting the register is
+// shifting the words, whatever the byte order of the machine.
+struct lfsr_words {
+    std::uint64_t low, high;
+};
+
+// tap_products[f] = f * taps, laid out as lfsr_words.
+inline constexpr auto tap_products = [] {
+    std::array<lfsr_words, 256> products{};
+    for (std::size_t f = 0; f < products.size(); ++f) {
+        for (std::size_t j = 0; j < taps.size(); ++j) {
+            auto& word = j < 8 ? products[f].low : products[f].high;
+            word |= std::uint64_t{ gf_mul(static_cast<std::uint8_t>(f), taps[j]) }
+                    << 8 * (j % 8);
+        }
+    }
+    return products;
+}();
+
+//! One information symbol \p d into the division LFSR \p p.
+inline void lfsr_step(lfsr_words& p, std::uint8_t d)
+{
+    const auto& products = tap_products[(d ^ p.low) & 0xff];
+    p.low = (p.low >> 8 | p.high << 56) ^ products.low;
+    p.high = (p.high >> 8) ^ products.high;
+}
+
+//! Parity byte j of an LFSR state.
+inline std::uint8_t lfsr_byte(const lfsr_words& p, std::size_t j)
+{
+    return static_cast<std::uint8_t>((j < 8 ? p.low : p.high) >> 8 * (j % 8));
+}
+
 #ifdef FIBERKEY_G709_X86
 
 /*

@@ -21,7 +21,10 @@ class node(gr.hier_block2):
     the initial key exchange, wired as protocol.md describes.
 
     Inputs: 0 = client bytes to send, 1 = hard line bits from the peer.
-    Outputs: 0 = line bits to the peer (one bit per byte), 1 = client bytes received.
+    Outputs: 0 = line bits to the peer, 1 = client bytes received.
+    Line bits are one per byte (what a modulator takes and a slicer gives), or with
+    packed_line eight per byte, MSB first: the cheap form where the line is a plain byte
+    channel between two nodes (no modulator, no slicer). Both nodes must agree.
 
     key_mode "sm2": the nodes run the SM2 exchange over the link (files and IDs needed);
     "psk": psk_hex holds K_AB || K_BA. Until its keys are agreed a node sends frames in
@@ -60,7 +63,8 @@ class node(gr.hier_block2):
                  peer_public_file="", own_id="", peer_id="", fec=True, backend="auto",
                  first_counter=0, negotiate=False, bits=496, seed=0, pipeline_frames=32,
                  post_process=False, pp_mode="soft", bits_per_round=3, batch_rounds=1000,
-                 alpha=0.5, rekey=True, rounds_source="negotiator", integrity=True):
+                 alpha=0.5, rekey=True, rounds_source="negotiator", integrity=True,
+                 packed_line=False):
         gr.hier_block2.__init__(
             self, f"fiberkey_node_{name}",
             gr.io_signature(2, 2, gr.sizeof_char),
@@ -85,8 +89,8 @@ class node(gr.hier_block2):
 
         self.mux = otu_mux(first_counter, 64, negotiate)
         self.tx_crypt = zuc_crypt(direction, True, [], 0, backend, clear, integrity)
-        self.encoder = line_encoder(fec, False)
-        self.decoder = line_decoder(fec, 246)
+        self.encoder = line_encoder(fec, packed_line)
+        self.decoder = line_decoder(fec, 246, packed_line)
         self.rx_crypt = zuc_crypt(peer_direction, False, [], 0, backend, clear, integrity)
         self.demux = otu_demux()
         self.channel = int_channel(78, 1024, 4)

@@ -86,6 +86,56 @@ class qa_rekey(gr_unittest.TestCase):
             self.assertGreater(len(whole), 100 * PAYLOAD)
             self.assertTrue(np.all(whole == fill), "a client byte was lost or garbled")
 
+    def test_003_grouped_rounds_are_the_single_rounds(self):
+        """model_rounds with 8 rounds a message gives the rounds it gives one at a time
+        (same seed), numbered on from each group's first, and a key post-processor takes
+        each group as its 8 rounds; an incomplete group is not sent."""
+        ticks = 27
+
+        def run(per_message):
+            model = fiberkey.model_rounds(496, 1e-3, 0.2, 1e-5, 91, per_message)
+            store = blocks.message_debug()
+            pp = fiberkey.key_post_processor(0, True)  # AB's leader: direction 0 only
+            tb = gr.top_block()
+            tb.msg_connect(model, "a", store, "store")
+            tb.msg_connect(model, "a", pp, "rounds")
+            for _ in range(ticks):
+                model._post(pmt.intern("tick"), pmt.PMT_T)
+            expected = 2 * (ticks if per_message == 1 else ticks // per_message)
+            tb.start()
+            deadline = time.monotonic() + 60
+            while ((store.num_messages() < expected or pp.rounds_in() < expected // 2)
+                   and time.monotonic() < deadline):
+                time.sleep(0.01)
+            tb.stop()
+            tb.wait()
+            self.assertEqual(store.num_messages(), expected)
+            rounds = []
+            for i in range(store.num_messages()):
+                m = store.get_message(i)
+                d = pmt.to_long(pmt.dict_ref(m, pmt.intern("direction"), pmt.PMT_NIL))
+                first = pmt.to_long(pmt.dict_ref(m, pmt.intern("sequence"), pmt.PMT_NIL))
+                counts = pmt.dict_ref(m, pmt.intern("counts"), pmt.PMT_NIL)
+                if per_message == 1:
+                    self.assertTrue(pmt.is_null(counts))
+                    counts = [pmt.to_long(pmt.dict_ref(m, pmt.intern("count"),
+                                                       pmt.PMT_NIL))]
+                else:
+                    counts = pmt.u32vector_elements(counts)
+                    self.assertEqual(len(counts), per_message)
+                rounds += [(d, first + k, c) for k, c in enumerate(counts)]
+            return sorted(rounds), pp.rounds_in()
+
+        single, single_in = run(1)
+        grouped, grouped_in = run(8)
+        self.assertEqual(single_in, ticks)
+        self.assertEqual(grouped_in, 24)
+        self.assertEqual(grouped, [r for r in single if r[1] <= 24])
+        with self.assertRaises(Exception):
+            fiberkey.model_rounds(496, 1e-3, 0.2, 1e-5, 91, 0)
+        with self.assertRaises(Exception):
+            fiberkey.model_rounds(496, 1e-3, 0.2, 1e-5, 91, 4097)
+
     def test_002_bad_parameters(self):
         with self.assertRaises(Exception):
             fiberkey.key_post_processor(2, True)

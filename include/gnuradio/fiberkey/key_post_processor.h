@@ -23,7 +23,8 @@ namespace fiberkey {
  * \details
  * One block per node and direction: the leader of the direction (node A for AB, node B
  * for BA) and the follower. It collects n rounds (its own counts F1 or F2, from the
- * negotiator's "rounds" port; rounds of the other direction are ignored), quantizes them
+ * negotiator's "rounds" port, or model_rounds' one or many rounds a message; rounds of
+ * the other direction are ignored), quantizes them
  * (the patent's mode: guard band alpha, bit = F > mean; or equiprobable Gray-coded
  * multi-bit), exchanges kept-round bitmaps, reconciles with one-way LDPC syndromes,
  * confirms with a tag before success, accounts every disclosed bit and hashes (Toeplitz)

@@ -17,8 +17,8 @@ namespace fiberkey {
  * \ingroup fiberkey
  *
  * \details
- * Hard bits in (one bit per byte, at any bit offset); aligned frames out (16,830-byte
- * items). Alignment follows G.798: search the FAS, confirm it one frame later to go in
+ * Hard bits in (one bit per byte, or packed eight to a byte MSB first, at any bit
+ * offset); aligned frames out (16,896-byte items: the frame, then 66 zero bytes). Alignment follows G.798: search the FAS, confirm it one frame later to go in
  * frame, out of frame after 5 consecutive missed FAS, loss of frame after lof_frames
  * frame periods out of frame (246, about 3 ms). Each frame is descrambled and, with fec
  * set, RS(255,239)-corrected (corrected symbols and uncorrectable codewords counted).
@@ -44,20 +44,24 @@ public:
     typedef std::shared_ptr<line_decoder> sptr;
 
     /*!
-     * \brief Makes a line_decoder: byte in (one hard bit per byte, 0 or 1), one
-     * 16,830-byte vector out per aligned frame; message ports "status" and
+     * \brief Makes a line_decoder: byte in (one hard bit per byte, 0 or 1, or eight
+     * packed), one 16,896-byte vector out per aligned frame; message ports "status" and
      * "line_periods" out.
      *
      * \param fec correct each frame with the G.709 RS(255,239) FEC (the encoder must have
      *        added it); false: the parity columns are ignored. Settable with set_fec().
      * \param lof_frames frame periods out of frame before loss of frame, and frames in
      *        frame before it clears; >= 1 (246: about 3 ms at OTU2 rate, G.798)
+     * \param packed false: one bit per input byte in its LSB (a slicer's output); true:
+     *        eight bits per input byte, MSB first (a packed line encoder's output), which
+     *        in frame is copied rather than packed bit by bit
      */
-    static sptr make(bool fec = true, int lof_frames = 246);
+    static sptr make(bool fec = true, int lof_frames = 246, bool packed = false);
 
     virtual void set_fec(bool fec) = 0;
     virtual bool fec() const = 0;
     virtual bool in_frame() const = 0;
+    virtual bool packed() const = 0;
     virtual uint64_t frames() const = 0;
     virtual uint64_t corrected_symbols() const = 0;
     virtual uint64_t uncorrectable_codewords() const = 0;

@@ -18,7 +18,8 @@ namespace fiberkey {
  * \ingroup fiberkey
  *
  * \details
- * "rounds" <- a negotiator's "rounds" port. Output 0 carries the counts of direction AB,
+ * "rounds" <- a negotiator's "rounds" port (or model_rounds': a message of several
+ * rounds gives each in turn). Output 0 carries the counts of direction AB,
  * output 1 those of direction BA, one item per kept round (F1 at the leader of the
  * direction, F2 at its follower), tagged "sequence". Each output holds at most
  * queue_depth waiting rounds; older ones are dropped and counted.

@@ -185,6 +185,38 @@ TEST(frame_aligner, aligns_packed_bytes_at_any_bit_offset)
     }
 }
 
+TEST(frame_aligner, packed_bytes_give_what_the_same_bits_give)
+{
+    // Slips, garbage and missed FAS at every bit offset of the byte: frames, their
+    // starts and FAS marks, events and their stream positions all as from unpacked bits.
+    std::mt19937 rng(48);
+    auto frames = random_frames(16, rng);
+    for (std::size_t i : { 2, 3, 9, 10, 11, 12, 13 })
+        frames[i][2 + i % 3] ^= static_cast<uint8_t>(1u << (i % 8));
+    auto bits = unpack(frames);
+    bits.erase(bits.begin() + 5 * L + 333);
+    const auto junk = random_bits(20000 + rng() % 8, rng);
+    bits.insert(bits.begin() + 7 * L, junk.begin(), junk.end());
+    for (std::size_t offset = 0; offset < 8; ++offset) {
+        const std::size_t n = (bits.size() - offset) / 8 * 8;
+        const bits_t stream(bits.begin() + offset, bits.begin() + offset + n);
+        std::vector<uint8_t> bytes(n / 8);
+        for (std::size_t i = 0; i < n; ++i)
+            bytes[i / 8] |= stream[i] << (7 - i % 8);
+        frame_aligner from_bits, from_bytes;
+        const auto want = run_bits(from_bits, stream, rng);
+        const auto got = run_bytes(from_bytes, bytes, rng);
+        ASSERT_GE(want.frames.size(), 4u) << "offset " << offset;
+        EXPECT_EQ(got.frames, want.frames) << "offset " << offset;
+        EXPECT_EQ(got.starts, want.starts) << "offset " << offset;
+        EXPECT_EQ(got.fas_ok, want.fas_ok) << "offset " << offset;
+        EXPECT_EQ(got.events, want.events) << "offset " << offset;
+        EXPECT_EQ(from_bytes.counters().missed_fas, from_bits.counters().missed_fas);
+        EXPECT_EQ(from_bytes.counters().hunted_bits, from_bits.counters().hunted_bits);
+        EXPECT_EQ(from_bytes.counters().bits, n);
+    }
+}
+
 TEST(frame_aligner, follows_long_streams_in_frame)
 {
     std::mt19937 rng(43);

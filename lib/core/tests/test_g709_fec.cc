@@ -7,6 +7,10 @@
 
 #include <gtest/gtest.h>
 
+extern "C" {
+#include <gnuradio/fec/rs.h>
+}
+
 #include <algorithm>
 #include <array>
 #include <random>
@@ -141,6 +145,25 @@ TEST(rs255, matches_the_published_parity)
     const std::array<uint8_t, 16> expected{ 1,  126, 147, 48,  155, 224, 3,   157,
                                             29, 226, 40,  114, 61,  30,  244, 75 };
     EXPECT_EQ(parity, expected);
+}
+
+TEST(rs255, encodes_as_gnu_radios_codec_does)
+{
+    // The independent peer: GNU Radio's own RS codec, with G.709's field and roots.
+    void* codec = init_rs_char(8, 0x11d, 0, 1, 16);
+    ASSERT_NE(codec, nullptr);
+    std::mt19937 rng(4);
+    for (int trial = 0; trial < 5000; ++trial) {
+        std::array<uint8_t, rs255::k> info;
+        for (auto& b : info)
+            b = static_cast<uint8_t>(trial < 256 ? (trial == 0 ? 0 : rng() % (trial + 1))
+                                                 : rng());
+        std::array<uint8_t, rs255::parity_bytes> ours, theirs;
+        rs255::encode(info, ours);
+        encode_rs_char(codec, info.data(), theirs.data());
+        ASSERT_EQ(ours, theirs) << "trial " << trial;
+    }
+    free_rs_char(codec);
 }
 
 TEST(rs255, corrects_up_to_eight_symbol_errors_exactly)

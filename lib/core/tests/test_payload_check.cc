@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <random>
 #include <stdexcept>
 
@@ -91,4 +92,31 @@ TEST(payload_check, refuses_a_pattern_it_could_not_find)
     nothing_yet.process(std::vector<std::uint8_t>(10, 0));
     EXPECT_FALSE(nothing_yet.counts().started);
     EXPECT_EQ(nothing_yet.counts().idle_bytes, 10u);
+}
+
+TEST(payload_check, counts_match_a_byte_by_byte_reference)
+{
+    // Errors of any shape (one to eight bits of a byte), against the plain definition.
+    const auto pattern = pattern_of(1001, 5);
+    std::mt19937 rng(6);
+    for (int trial = 0; trial < 50; ++trial) {
+        std::vector<std::uint8_t> rx;
+        for (int lap = 0; lap < 3; ++lap)
+            rx.insert(rx.end(), pattern.begin(), pattern.end());
+        const unsigned rate = 1 + rng() % 40;
+        std::uint64_t bytes_wrong = 0, bits_wrong = 0;
+        for (std::size_t i = 1; i < rx.size(); ++i) { // byte 0 stays: the start marker
+            if (rng() % rate != 0)
+                continue;
+            const auto e = static_cast<std::uint8_t>(1 + rng() % 255);
+            rx[i] ^= e;
+            ++bytes_wrong;
+            bits_wrong += static_cast<unsigned>(std::popcount(e));
+        }
+        payload_check check(pattern);
+        check.process(rx);
+        EXPECT_EQ(check.counts().bytes, rx.size());
+        EXPECT_EQ(check.counts().bytes_wrong, bytes_wrong);
+        EXPECT_EQ(check.counts().bits_wrong, bits_wrong);
+    }
 }

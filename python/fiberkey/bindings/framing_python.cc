@@ -80,10 +80,12 @@ void bind_framing(py::module& m)
         "Frame alignment (G.798), descrambling and G.709 FEC decoding.")
         .def(py::init(&line_decoder::make),
              py::arg("fec") = true,
-             py::arg("lof_frames") = 246)
+             py::arg("lof_frames") = 246,
+             py::arg("packed") = false)
         .def("set_fec", &line_decoder::set_fec, py::arg("fec"))
         .def("fec", &line_decoder::fec)
         .def("in_frame", &line_decoder::in_frame)
+        .def("packed", &line_decoder::packed)
         .def("frames", &line_decoder::frames)
         .def("corrected_symbols", &line_decoder::corrected_symbols)
         .def("uncorrectable_codewords", &line_decoder::uncorrectable_codewords)

@@ -126,6 +126,7 @@ void bind_link(py::module& m)
              py::arg("noise_low") = 1e-3,
              py::arg("noise_high") = 0.2,
              py::arg("link_ber") = 1e-5,
-             py::arg("seed") = 0)
+             py::arg("seed") = 0,
+             py::arg("rounds_per_message") = 1)
         .def("rounds", &model_rounds::rounds);
 }

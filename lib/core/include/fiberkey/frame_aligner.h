@@ -51,8 +51,9 @@ struct frame_aligner_counters {
  * candidates in 16,830 bytes of scrambled data practically impossible; G.798 allows any
  * 4-byte subset) and goes in frame when a candidate is seen again exactly one frame
  * (134,640 bits) later; several candidates are followed at once, so a false one does
- * not hide the true one. In frame it only packs bits into bytes and checks the FAS at
- * each frame start; 5 consecutive misses put it out of frame, and the frame with the
+ * not hide the true one. In frame it only packs bits into bytes (packed input is
+ * copied, or shifted when the frame does not start on a byte boundary) and checks the
+ * FAS at each frame start; 5 consecutive misses put it out of frame, and the frame with the
  * fifth miss is dropped. Frames with 1 to 4 misses are still emitted, marked.
  * Loss of frame integrates out-of-frame time as G.798's dLOF: the count is only reset
  * after lof_frames consecutive frames in frame. It starts out of frame, without loss of
@@ -103,6 +104,7 @@ private:
     void found_fas(std::uint64_t end);
     void enter_hunt();
     std::size_t follow(const std::uint8_t* bits, std::size_t n);
+    std::size_t follow_bytes(const std::uint8_t* bytes, std::size_t n);
     void pack(const std::uint8_t* bits, std::size_t n);
     void pack_one(std::uint8_t bit);
     void check_fas();

@@ -17,8 +17,10 @@ namespace fiberkey {
  * polynomial x^8 + x^4 + x^3 + x^2 + 1 (0x11d), generator roots alpha^0..alpha^15.
  *
  * Byte 0 of a codeword is the highest-order coefficient (sent first); the 239
- * information bytes come first, the 16 parity bytes last. Backed by GNU Radio's
- * Reed-Solomon codec; all functions are safe to call from several threads.
+ * information bytes come first, the 16 parity bytes last. Encoding, and the check that
+ * finds nearly every received codeword clean, run a table-driven division LFSR; errors
+ * are corrected by GNU Radio's Reed-Solomon codec. All functions are safe to call from
+ * several threads.
  */
 namespace rs255 {
 
