@@ -3,27 +3,35 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 // fiberkey-replay: runs the receiver over a recorded photodetector capture (SigMF or a
-// raw float32 / int16 file): soft frame sync -> slicer -> G.709 line decoder, and with a
-// key zuc_crypt -> otu_demux; prints the frames found, the lock events and the FEC counts.
+// raw float32 / int16 file): with more than one sample per bit, level normalisation and
+// GNU Radio's symbol_sync (Gardner timing recovery, any oversampling ratio), then soft
+// frame sync -> slicer -> G.709 line decoder, and with a key zuc_crypt -> otu_demux;
+// prints the frames found, the lock events and the FEC counts.
 #include "command_line.h"
 
 #include <fiberkey/frame_layout.h>
 #include <fiberkey/hex.h>
 #include <fiberkey/secure_memory.h>
 #include <fiberkey/sigmf.h>
-#include <gnuradio/blocks/keep_m_in_n.h>
+#include <gnuradio/blocks/add_const_ff.h>
+#include <gnuradio/blocks/head.h>
 #include <gnuradio/blocks/message_debug.h>
+#include <gnuradio/blocks/multiply_const.h>
 #include <gnuradio/blocks/null_sink.h>
 #include <gnuradio/blocks/vector_sink.h>
+#include <gnuradio/digital/symbol_sync_ff.h>
 #include <gnuradio/fiberkey/line_decoder.h>
 #include <gnuradio/fiberkey/otu_demux.h>
 #include <gnuradio/fiberkey/sigmf_source.h>
 #include <gnuradio/fiberkey/slicer.h>
 #include <gnuradio/fiberkey/soft_frame_sync.h>
 #include <gnuradio/fiberkey/zuc_crypt.h>
+#include <gnuradio/filter/dc_blocker_ff.h>
 #include <gnuradio/top_block.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -42,22 +50,34 @@ namespace fk = gr::fiberkey;
 namespace {
 
 const char* const usage_text =
-    "usage: fiberkey-replay FILE [--format sigmf|f32|i16] [--rate SAMPLES_PER_S]\n"
-    "                       [--samples-per-bit N] [--scale X] [--fec on|off]\n"
+    "usage: fiberkey-replay FILE [--format sigmf|f32|i16|i8] [--rate SAMPLES_PER_S]\n"
+    "                       [--samples-per-bit X | --bit-rate BITS_PER_S] [--scale X]\n"
+    "                       [--fec on|off]\n"
     "                       [--key HEX --direction 0|1 [--epoch 0..3]] [--integrity on|off]\n"
     "                       [--payload-out FILE]\n"
     "  Decodes a capture: soft frame sync, slicer, G.709 line decoder; with a key also\n"
     "  ZUC decryption, the frames' integrity tags (--integrity off for captures of links\n"
     "  that ran without them) and the demux. FILE is BASE[.sigmf-meta|.sigmf-data] for sigmf, the\n"
-    "  sample file otherwise (int16 samples are multiplied by --scale, default 1/32768).\n"
-    "  Prints frames found, lock events and FEC counts.\n";
+    "  sample file otherwise (int16 and int8 samples are multiplied by --scale, default\n"
+    "  1/32768 and 1/128).\n"
+    "  Samples per bit: from the SigMF recording, --samples-per-bit (any real >= 1, e.g.\n"
+    "  4.527 for 50 GS/s on an 11.04 Gbit/s line), or --rate / --bit-rate (default bit\n"
+    "  rate: the link's, 11.0438 Gbit/s); raw files without either: 1. Above 1 sample per\n"
+    "  bit the levels are normalised from the capture itself and the bit clock is\n"
+    "  recovered (clock offsets of hundreds of ppm, jitter). Prints frames found, lock\n"
+    "  events and FEC counts; exit status 3 when no frame was found, with the likely\n"
+    "  cause.\n";
+
+// The link's bit rate: 82,025 frames/s of 134,640 bits.
+constexpr double link_bit_rate = 82025.0 * fiberkey::frame_layout::frame_bytes * 8;
 
 struct options {
     std::string file;
     std::string format = "sigmf";
     std::optional<double> rate;
-    std::optional<int> samples_per_bit;
-    double scale = 1.0 / 32768;
+    std::optional<double> samples_per_bit;
+    std::optional<double> bit_rate;
+    std::optional<double> scale;
     bool fec = true;
     std::vector<uint8_t> key;
     std::optional<int> direction;
@@ -97,12 +117,14 @@ options parse(int argc, char** argv)
         if (i + 1 >= argc)
             usage_error("option " + a + " needs a value");
         const std::string v = argv[++i];
-        if (a == "--format" && (v == "sigmf" || v == "f32" || v == "i16"))
+        if (a == "--format" && (v == "sigmf" || v == "f32" || v == "i16" || v == "i8"))
             o.format = v;
         else if (a == "--rate")
             o.rate = number(a, v, 1, 1e13);
         else if (a == "--samples-per-bit")
-            o.samples_per_bit = integer(a, v, 1, 1024);
+            o.samples_per_bit = number(a, v, 1, 1024);
+        else if (a == "--bit-rate")
+            o.bit_rate = number(a, v, 1, 1e13);
         else if (a == "--scale")
             o.scale = number(a, v, -1e30, 1e30);
         else if (a == "--fec" && (v == "on" || v == "off"))
@@ -134,6 +156,10 @@ options parse(int argc, char** argv)
         usage_error("--payload-out needs --key");
     if (o.format == "sigmf" && o.rate)
         usage_error("--rate is for raw files; a SigMF recording has its own");
+    if (o.samples_per_bit && o.bit_rate)
+        usage_error("--samples-per-bit and --bit-rate say the same thing: give one");
+    if (o.bit_rate && o.format != "sigmf" && !o.rate)
+        usage_error("--bit-rate needs --rate, the samples per second of the raw file");
     return o;
 }
 
@@ -232,17 +258,134 @@ private:
     bool d_written = false;
 };
 
+/*!
+ * What the first samples of a capture say about it, whatever its units: the middle and
+ * half the spread of its two levels (10th and 90th percentiles: a few glitches do not
+ * move them), and how often it crosses between them (with hysteresis, so that noise on
+ * a level does not count).
+ */
+struct capture_survey {
+    std::size_t samples = 0;
+    double middle = 0.0;
+    double half_spread = 0.0;
+    double crossings_per_sample = 0.0;
+
+    //! Scrambled NRZ changes level every other bit on average.
+    double suggested_samples_per_bit() const
+    {
+        return crossings_per_sample > 0 ? 0.5 / crossings_per_sample : 0.0;
+    }
+};
+
+//! The factor for integer samples: --scale, or full scale to +-1.
+double sample_scale(const options& o)
+{
+    return o.scale.value_or(o.format == "i8" ? 1.0 / 128 : 1.0 / 32768);
+}
+
+capture_survey survey(const options& o)
+{
+    constexpr uint64_t survey_samples = uint64_t{ 1 } << 20;
+    auto tb = gr::make_top_block("fiberkey_replay_survey");
+    auto source = fk::sigmf_source::make(o.file, o.format, false, sample_scale(o));
+    auto head = gr::blocks::head::make(sizeof(float), survey_samples);
+    auto sink = gr::blocks::vector_sink_f::make();
+    tb->connect(source, 0, head, 0);
+    tb->connect(head, 0, sink, 0);
+    tb->run();
+    std::vector<float> x = sink->data();
+    capture_survey s;
+    s.samples = x.size();
+    if (x.empty())
+        return s;
+    std::vector<float> sorted = x;
+    const auto at = [&sorted](double q) {
+        auto k = sorted.begin() + static_cast<std::ptrdiff_t>(q * (sorted.size() - 1));
+        std::nth_element(sorted.begin(), k, sorted.end());
+        return static_cast<double>(*k);
+    };
+    const double low = at(0.1), high = at(0.9);
+    s.middle = 0.5 * (low + high);
+    s.half_spread = 0.5 * (high - low);
+    std::size_t crossings = 0;
+    int side = 0;
+    for (const float v : x) {
+        const int now = v > s.middle + 0.5 * s.half_spread   ? 1
+                        : v < s.middle - 0.5 * s.half_spread ? -1
+                                                             : side;
+        crossings += side != 0 && now != side;
+        side = now;
+    }
+    s.crossings_per_sample = static_cast<double>(crossings) / x.size();
+    return s;
+}
+
+// Timing recovery: a narrow loop (0.5 % of the bit rate) holds a clock offset of
+// hundreds of ppm and averages jitter out; the levels arrive at about +-1.
+constexpr float clock_loop_bandwidth = 0.005f;
+constexpr float clock_damping = 1.0f;
+constexpr float gardner_gain = 1.0f;
+constexpr float clock_max_deviation = 1.5f; // samples per bit
+// The DC blocker tracks baseline wander (AC coupling, drift) over this many bits.
+constexpr double dc_window_bits = 256;
+
+//! Why a run found no frame, as far as the capture shows.
+void explain_no_frames(const capture_survey& seen,
+                       double sps,
+                       uint64_t total_samples,
+                       bool frame_sync_found)
+{
+    constexpr double frame_bits = fiberkey::frame_layout::frame_bytes * 8;
+    const double bits = static_cast<double>(total_samples) / sps;
+    std::fprintf(stderr, "fiberkey-replay: no frame decoded. ");
+    if (bits < 2 * frame_bits) {
+        std::fprintf(stderr,
+                     "The capture holds about %.0f bits at %.6g samples per bit; finding "
+                     "a frame takes two frame alignment words, %.0f bits apart.\n",
+                     bits,
+                     sps,
+                     frame_bits);
+        return;
+    }
+    const double suggested = seen.suggested_samples_per_bit();
+    if (frame_sync_found)
+        std::fprintf(stderr,
+                     "The frame sync found frames but the line decoder could not hold "
+                     "them: too many bit errors (try --fec on|off as the link ran).\n");
+    else if (suggested > 0 && std::abs(suggested / sps - 1.0) > 0.25)
+        std::fprintf(
+            stderr,
+            "The capture's level changes suggest about %.3g samples per bit; this "
+            "run assumed %.6g (set --samples-per-bit, or --rate and "
+            "--bit-rate).\n",
+            suggested,
+            sps);
+    else
+        std::fprintf(stderr,
+                     "No frame alignment word in the capture at %.6g samples per bit: "
+                     "not a fiberkey line signal, or too noisy to slice.\n",
+                     sps);
+}
+
 int run(const options& o)
 {
     std::optional<payload_output> payload_file;
     if (!o.payload_out.empty())
         payload_file.emplace(o.payload_out, o.file);
-    auto source = fk::sigmf_source::make(o.file, o.format, false, o.scale);
-    int sps =
-        o.samples_per_bit.value_or(o.format == "sigmf" ? source->samples_per_bit() : 1);
+    auto source = fk::sigmf_source::make(o.file, o.format, false, sample_scale(o));
     const double rate =
         o.format == "sigmf" ? source->sample_rate() : o.rate.value_or(0.0);
-    std::printf("input: %s (%s), %llu samples, %d samples per bit",
+    double sps = 1.0;
+    if (o.samples_per_bit)
+        sps = *o.samples_per_bit;
+    else if (o.bit_rate || (o.format != "sigmf" && o.rate))
+        sps = rate / o.bit_rate.value_or(link_bit_rate);
+    else if (o.format == "sigmf")
+        sps = source->samples_per_bit();
+    if (!(sps >= 1.0 && sps <= 1024.0))
+        usage_error("the sample rate and bit rate give " + std::to_string(sps) +
+                    " samples per bit; 1 to 1024 can be decoded");
+    std::printf("input: %s (%s), %llu samples, %.6g samples per bit",
                 o.file.c_str(),
                 o.format.c_str(),
                 static_cast<unsigned long long>(source->total_samples()),
@@ -259,11 +402,30 @@ int run(const options& o)
     auto decoder = fk::line_decoder::make(o.fec, 246);
     auto sync_events = gr::blocks::message_debug::make();
     auto decoder_events = gr::blocks::message_debug::make();
-    if (sps > 1) {
-        // One sample per bit for the frame sync: the middle one of each bit.
-        auto keep = gr::blocks::keep_m_in_n::make(sizeof(float), 1, sps, sps / 2);
-        tb->connect(source, 0, keep, 0);
-        tb->connect(keep, 0, sync, 0);
+    const capture_survey seen = survey(o);
+    if (sps > 1.0) {
+        // One sample per bit for the frame sync, at the eye's centre: the levels brought
+        // to about +-1 from the capture itself (no scale setting can starve the loop),
+        // baseline wander removed, then GNU Radio's Gardner symbol synchroniser.
+        if (!(seen.half_spread > 0))
+            throw std::runtime_error("the capture's first samples all have the same "
+                                     "value: there is no signal to time");
+        auto centre = gr::blocks::add_const_ff::make(static_cast<float>(-seen.middle));
+        auto level = gr::blocks::multiply_const_ff::make(
+            static_cast<float>(1.0 / seen.half_spread));
+        auto dc = gr::filter::dc_blocker_ff::make(
+            static_cast<int>(std::ceil(dc_window_bits * sps)), true);
+        auto clock = gr::digital::symbol_sync_ff::make(gr::digital::TED_GARDNER,
+                                                       static_cast<float>(sps),
+                                                       clock_loop_bandwidth,
+                                                       clock_damping,
+                                                       gardner_gain,
+                                                       clock_max_deviation);
+        tb->connect(source, 0, centre, 0);
+        tb->connect(centre, 0, level, 0);
+        tb->connect(level, 0, dc, 0);
+        tb->connect(dc, 0, clock, 0);
+        tb->connect(clock, 0, sync, 0);
     } else {
         tb->connect(source, 0, sync, 0);
     }
@@ -311,6 +473,10 @@ int run(const options& o)
                 o.fec ? "on" : "off",
                 static_cast<unsigned long long>(decoder->corrected_symbols()),
                 static_cast<unsigned long long>(decoder->uncorrectable_codewords()));
+    if (decoder->frames() == 0) {
+        explain_no_frames(seen, sps, source->total_samples(), sync->frames() > 0);
+        return 3;
+    }
     if (crypt) {
         std::printf(
             "frames decrypted: %llu, dropped %llu (integrity tag failed %llu, damaged "

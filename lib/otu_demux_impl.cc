@@ -113,17 +113,23 @@ int otu_demux_impl::general_work(int noutput_items,
             ::fiberkey::otu_frame::payload_ref(payload, fl::payload_bytes));
 
         pmt::pmt_t counter = pmt::PMT_NIL, epoch = pmt::from_long(0);
+        pmt::pmt_t uncorrectable = pmt::PMT_NIL;
         const uint64_t offset = nitems_read(0) + i;
         for (; tag != tags.end() && tag->offset == offset; ++tag) {
             if (pmt::eq(tag->key, frame_tags::frame_counter()))
                 counter = tag->value;
             else if (pmt::eq(tag->key, frame_tags::key_epoch()))
                 epoch = tag->value;
+            else if (pmt::eq(tag->key, frame_tags::fec_uncorrectable()))
+                uncorrectable = tag->value;
         }
         const uint64_t out_offset =
             nitems_written(0) + static_cast<uint64_t>(i) * fl::payload_bytes;
         if (!pmt::is_null(counter))
             add_item_tag(0, out_offset, frame_tags::frame_counter(), counter);
+        // Payload from a frame the line FEC could not wholly correct: the client is told.
+        if (!pmt::is_null(uncorrectable))
+            add_item_tag(0, out_offset, frame_tags::fec_uncorrectable(), uncorrectable);
         publish_blocks(frame, counter, epoch);
         ++d_frames;
     }

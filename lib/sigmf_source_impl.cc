@@ -21,9 +21,9 @@ sigmf_source::sptr sigmf_source::make(const std::string& filename,
                                       bool frame_tags,
                                       double scale)
 {
-    if (format != "sigmf" && format != "f32" && format != "i16")
-        throw std::invalid_argument("sigmf_source: format is sigmf, f32 or i16, got '" +
-                                    format + "'");
+    if (format != "sigmf" && format != "f32" && format != "i16" && format != "i8")
+        throw std::invalid_argument(
+            "sigmf_source: format is sigmf, f32, i16 or i8, got '" + format + "'");
     if (!std::isfinite(scale))
         throw std::invalid_argument("sigmf_source: scale must be finite");
     return gnuradio::make_block_sptr<sigmf_source_impl>(
@@ -59,8 +59,9 @@ void sigmf_source_impl::open()
     } else {
         d_raw = std::make_unique<fk::sample_file_reader>(
             d_filename,
-            d_format == "f32" ? fk::sample_file_reader::format::f32_le
-                              : fk::sample_file_reader::format::i16_le,
+            d_format == "f32"   ? fk::sample_file_reader::format::f32_le
+            : d_format == "i16" ? fk::sample_file_reader::format::i16_le
+                                : fk::sample_file_reader::format::i8,
             d_scale);
         d_meta = fk::sigmf_metadata{};
         d_meta.samples_per_bit = 1;

@@ -290,9 +290,10 @@ int zuc_crypt_impl::general_work(int noutput_items,
             else if (pmt::eq(tag->key, frame_tags::key_epoch()) &&
                      pmt::is_integer(tag->value))
                 epoch_tag = pmt::to_long(tag->value);
-            else if (pmt::eq(tag->key, frame_tags::fec_uncorrectable()))
+            else if (pmt::eq(tag->key, frame_tags::fec_uncorrectable())) {
                 fec_failed = true;
-            else if (!pmt::eq(tag->key, frame_tags::key_epoch()))
+                others.push_back(&*tag); // the demux and the client are told too
+            } else if (!pmt::eq(tag->key, frame_tags::key_epoch()))
                 others.push_back(&*tag);
         }
         const uint8_t* src = in + static_cast<size_t>(i) * layout::frame_item_bytes;
@@ -309,7 +310,12 @@ int zuc_crypt_impl::general_work(int noutput_items,
 
         if (!d_transmit && header.clear) {
             if (!d_link_start.clear_allowed()) {
-                drop(count, rx_epoch, "clear frame refused");
+                // A clear flag in a frame with failed codewords may be a bit error.
+                if (fec_failed)
+                    ++d_damaged;
+                drop(count,
+                     rx_epoch,
+                     fec_failed ? "uncorrectable codewords" : "clear frame refused");
                 continue;
             }
             std::memcpy(dst, src, layout::frame_bytes);

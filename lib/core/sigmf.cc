@@ -575,10 +575,23 @@ void sigmf_writer::close()
         throw sigmf_error("cannot write " + meta_path);
 }
 
+std::size_t sample_file_reader::sample_bytes(format fmt)
+{
+    switch (fmt) {
+    case format::f32_le:
+        return 4;
+    case format::i16_le:
+        return 2;
+    case format::i8:
+        return 1;
+    }
+    throw std::invalid_argument("sample_file_reader: unknown format");
+}
+
 sample_file_reader::sample_file_reader(const std::string& path, format fmt, float scale)
     : d_file(open_regular_file(path)), d_format(fmt), d_scale(scale)
 {
-    const std::size_t size = fmt == format::f32_le ? 4 : 2;
+    const std::size_t size = sample_bytes(fmt);
     if (fseeko(d_file.get(), 0, SEEK_END) != 0)
         throw sigmf_error("cannot seek in " + path);
     const off_t bytes = ftello(d_file.get());
@@ -593,7 +606,7 @@ sample_file_reader::sample_file_reader(const std::string& path, format fmt, floa
 
 std::size_t sample_file_reader::read(float* out, std::size_t n)
 {
-    const std::size_t size = d_format == format::f32_le ? 4 : 2;
+    const std::size_t size = sample_bytes(d_format);
     n = static_cast<std::size_t>(std::min<std::uint64_t>(n, d_total - d_position));
     d_buffer.resize(n * size);
     const std::size_t got = std::fread(d_buffer.data(), size, n, d_file.get());
@@ -605,9 +618,11 @@ std::size_t sample_file_reader::read(float* out, std::size_t n)
             const std::uint32_t v = b[0] | (b[1] << 8) | (b[2] << 16) |
                                     (static_cast<std::uint32_t>(b[3]) << 24);
             out[i] = std::bit_cast<float>(v);
-        } else {
+        } else if (d_format == format::i16_le) {
             const auto v = static_cast<std::int16_t>(b[0] | (b[1] << 8));
             out[i] = static_cast<float>(v) * d_scale;
+        } else {
+            out[i] = static_cast<float>(static_cast<std::int8_t>(b[0])) * d_scale;
         }
         if (std::isfinite(out[i])) {
             d_last_finite = out[i];

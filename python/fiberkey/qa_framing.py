@@ -110,6 +110,40 @@ class qa_framing(gr_unittest.TestCase):
             self.assertEqual(info[207:], bytes(239 - 207))
         self.assertEqual(demux.int_uncorrectable() + demux.int_rejected(), 0)
 
+    def test_006c_uncorrectable_frames_are_marked_to_the_client(self):
+        """A payload codeword of frame 3 hit beyond RS(255,239): without integrity tags
+        the frame is delivered, its payload tagged fec_uncorrectable (1 codeword) through
+        the crypt and the demux; with them it is dropped as damaged, not as forged."""
+        frames = 5
+        payload = self.random_bytes(frames * PAYLOAD)
+        for integrity in (False, True):
+            bits = self.transmit(payload, True, first_counter=40, integrity=integrity)
+            # Codeword 5 of row 2 (columns 5 + 16 i, payload), 12 of its symbols.
+            for s in range(20, 32):
+                byte = 3 * FRAME + 2 * 4080 + 5 + 16 * s
+                bits[8 * byte + 3] ^= 1
+            tb = gr.top_block()
+            dec = fiberkey.line_decoder(True, 246)
+            crypt = fiberkey.zuc_crypt(0, False, list(self.key), 1, integrity=integrity)
+            demux = fiberkey.otu_demux()
+            sink = blocks.vector_sink_b()
+            tb.connect(blocks.vector_source_b(bits.tolist(), False), dec, crypt, demux,
+                       sink)
+            tb.run()
+            self.assertEqual(dec.uncorrectable_codewords(), 1)
+            marks = tags_by_key(sink.tags(), "fec_uncorrectable")
+            counters = {t.offset: pmt.to_uint64(t.value)
+                        for t in tags_by_key(sink.tags(), "frame_counter")}
+            if integrity:
+                self.assertEqual(marks, [])
+                self.assertEqual(crypt.frames_damaged(), 1)
+                self.assertEqual(crypt.frames_rejected_by_tag(), 0)
+                self.assertNotIn(43, counters.values())
+            else:
+                self.assertEqual(len(marks), 1)
+                self.assertEqual(pmt.to_uint64(marks[0].value), 1)
+                self.assertEqual(counters[marks[0].offset], 43)
+
     def test_007_int_records_attached_to_neg_stay_in_its_frame(self):
         # The negotiator's bookkeeping rides with its NEG block: queued INT PDUs (here
         # 150-byte fragments, one per frame at most) never push it into a later frame.

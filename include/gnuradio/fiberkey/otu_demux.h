@@ -18,7 +18,9 @@ namespace fiberkey {
  *
  * \details
  * Frames in (16,830-byte items with "frame_counter" and "key_epoch" tags); the 15,232
- * payload bytes of each frame out as a byte stream; and two message outputs:
+ * payload bytes of each frame out as a byte stream, the first tagged "frame_counter" and,
+ * when the line FEC left codewords uncorrected, "fec_uncorrectable" (their number; such
+ * payload may hold errors); and two message outputs:
  *  - "neg": PDU (meta: frame_counter, key_epoch; data: the 255 NEG bytes as received).
  *    NEG has no FEC: its bytes may carry channel errors, which is the point.
  *  - "int": PDU (meta: frame_counter, key_epoch, corrected_symbols; data: the 239

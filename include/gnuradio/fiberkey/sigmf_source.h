@@ -16,14 +16,15 @@ namespace gr {
 namespace fiberkey {
 
 /*!
- * \brief Plays a recording: a SigMF recording or a raw float32 / int16 file, as floats.
+ * \brief Plays a recording: a SigMF recording or a raw float32 / int16 / int8 file, as
+ * floats.
  * \ingroup fiberkey
  *
  * \details
  * format "sigmf" reads BASE.sigmf-meta (checked) and BASE.sigmf-data (rf32_le); with
  * frame_tags each frame annotation becomes a "frame_counter" tag (uint64) on its
- * sample. "f32" reads raw little-endian float32, "i16" raw little-endian int16 times
- * scale. The source ends at the end of the file. Only regular files are read (a FIFO or a
+ * sample. "f32" reads raw little-endian float32, "i16" raw little-endian int16 and "i8"
+ * raw int8 (a scope's native format), both times scale. The source ends at the end of the file. Only regular files are read (a FIFO or a
  * directory is refused at construction), and a non-finite sample (NaN, infinity: a
  * corrupt capture) is replaced by the last finite one and counted (nonfinite_samples).
  */
@@ -35,14 +36,14 @@ public:
     /*!
      * \brief Makes a sigmf_source: no input, float out.
      *
-     * \param filename sigmf: BASE, or BASE.sigmf-data / BASE.sigmf-meta; f32, i16: the
+     * \param filename sigmf: BASE, or BASE.sigmf-data / BASE.sigmf-meta; otherwise the
      *        sample file. A missing or bad file throws at construction; empty: no file
      *        yet, and starting the flowgraph then throws
-     * \param format "sigmf", "f32" or "i16"
+     * \param format "sigmf", "f32", "i16" or "i8"
      * \param frame_tags sigmf only: put a "frame_counter" tag (uint64) on the sample of
      *        each frame annotation
-     * \param scale i16 only: the factor applied to each int16 sample (finite; default
-     *        1/32768: full scale to 1.0)
+     * \param scale i16 and i8: the factor applied to each sample (finite; the default
+     *        1/32768 brings int16 full scale to 1.0; 1/128 does for int8)
      */
     static sptr make(const std::string& filename = "",
                      const std::string& format = "sigmf",

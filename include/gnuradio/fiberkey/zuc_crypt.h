@@ -56,8 +56,10 @@ namespace fiberkey {
  * new key epoch switches the receiver's keys only once its tag holds. Frames whose line
  * FEC found uncorrectable codewords ("fec_uncorrectable" tag from the Line Decoder) or
  * whose INT block is beyond its RS code are dropped under those names instead, not
- * counted as tag failures. When more than tag_alarm_threshold of the last 1,024
- * authenticated frames failed their tag, the "events" port reports "tag_alarm" (an
+ * counted as tag failures (a clear flag in a frame with uncorrectable codewords too: it
+ * may be a bit error). A frame that goes on keeps its "fec_uncorrectable" tag. When
+ * more than tag_alarm_threshold of the last 1,024 authenticated frames failed their
+ * tag, the "events" port reports "tag_alarm" (an
  * active attacker, or a peer without integrity); "tag_alarm_cleared" when the window
  * holds no failure again. Both ends must agree on integrity: the frame carries no flag
  * that an attacker could clear.

@@ -353,7 +353,7 @@ TEST_F(sigmf_files, reader_refuses_bad_recordings)
     EXPECT_THROW(sigmf_writer(path("no/such/dir/c"), example_meta()), sigmf_error);
 }
 
-TEST_F(sigmf_files, raw_float_and_int16_readers)
+TEST_F(sigmf_files, raw_float_int16_and_int8_readers)
 {
     // 1.5 = 0x3fc00000, -2 = 0xc0000000, 0.15625 = 0x3e200000.
     const float f[3] = { 1.5f, -2.0f, 0.15625f };
@@ -381,9 +381,20 @@ TEST_F(sigmf_files, raw_float_and_int16_readers)
     ASSERT_EQ(scaled.read(out, 3), 3u);
     EXPECT_EQ(out[0], 32768.0f);
 
+    // int8, two's complement: 0x40 = 64, 0x80 = -128, 0xff = -1, 0x7f = 127.
+    write_file("b.raw", std::string("\x40\x80\xff\x7f", 4));
+    auto rb = open_raw_i8(path("b.raw"));
+    EXPECT_EQ(rb.total_samples(), 4u);
+    ASSERT_EQ(rb.read(out, 4), 4u);
+    EXPECT_EQ(out[0], 0.5f);
+    EXPECT_EQ(out[1], -1.0f);
+    EXPECT_EQ(out[2], -1.0f / 128);
+    EXPECT_EQ(out[3], 127.0f / 128);
+
     write_file("odd.raw", "abc");
     EXPECT_THROW(open_raw_i16(path("odd.raw")), sigmf_error);
     EXPECT_THROW(open_raw_f32(path("odd.raw")), sigmf_error);
+    EXPECT_EQ(open_raw_i8(path("odd.raw")).total_samples(), 3u); // any length is whole
 }
 
 TEST(sigmf, a_sample_rate_that_disagrees_with_bit_rate_and_samples_per_bit_is_refused)

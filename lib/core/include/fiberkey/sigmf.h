@@ -95,9 +95,12 @@ private:
 class sample_file_reader
 {
 public:
-    enum class format { f32_le, i16_le };
+    enum class format { f32_le, i16_le, i8 };
 
-    //! int16 samples are multiplied by scale. Throws sigmf_error when the file cannot
+    //! Bytes per sample of \p fmt.
+    static std::size_t sample_bytes(format fmt);
+
+    //! int16 and int8 samples are multiplied by scale. Throws sigmf_error when the file cannot
     //! be opened, is not a regular file (a directory, a FIFO: reading one could hang) or
     //! does not hold a whole number of samples.
     sample_file_reader(const std::string& path, format fmt, float scale = 1.0f);
@@ -131,6 +134,13 @@ inline sample_file_reader open_raw_i16(const std::string& path,
                                        float scale = 1.0f / 32768)
 {
     return sample_file_reader(path, sample_file_reader::format::i16_le, scale);
+}
+
+//! Raw int8 samples (a scope's or an 8-bit ADC's native format), scaled (1/128 maps full
+//! scale to +-1).
+inline sample_file_reader open_raw_i8(const std::string& path, float scale = 1.0f / 128)
+{
+    return sample_file_reader(path, sample_file_reader::format::i8, scale);
 }
 
 /*!

@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+#
+# Copyright 2026 The gr-fiberkey authors.
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+"""A photodetector capture as a lab's scope would record it, from a channel model that is
+not the module's own (numpy only): NRZ with raised-cosine edges (band limit), sampled by
+a clock that runs off the bit clock (non-integer oversampling, a ppm offset, Gaussian
+jitter), AC coupling (a long moving average taken away), a DC offset, Gaussian noise and
+an 8-bit ADC. For the replay tool's tests: qa_phy.py."""
+import numpy as np
+
+from gnuradio import blocks, gr
+from gnuradio import fiberkey
+
+FRAME_BITS = fiberkey.frame_layout.frame_bytes * 8
+
+
+def line_bits(frames, key, first_counter=500, direction=0):
+    """The unpacked line bits of `frames` encrypted frames of random client bytes."""
+    rng = np.random.default_rng(first_counter)
+    payload = rng.integers(0, 256, frames * fiberkey.frame_layout.payload_bytes,
+                           dtype=np.uint8)
+    tb = gr.top_block()
+    src = blocks.vector_source_b(payload.tolist(), False)
+    mux = fiberkey.otu_mux(first_counter, 64, False)
+    crypt = fiberkey.zuc_crypt(direction, True, list(key), 0)
+    enc = fiberkey.line_encoder(True, False)
+    sink = blocks.vector_sink_b()
+    tb.connect(src, mux, crypt, enc, sink)
+    tb.run()
+    return np.array(sink.data(), dtype=np.uint8), payload
+
+
+def capture(bits, samples_per_bit=4.527, ppm=200.0, jitter_bits=0.02, edge_bits=0.7,
+            ac_window_bits=2000, amplitude=0.02, dc_offset=0.013, q_factor=4.2,
+            full_scale=0.03, seed=1):
+    """Samples of `bits` (0/1) as int8 values of an ADC with +-full_scale range."""
+    rng = np.random.default_rng(seed)
+    step = (1.0 + ppm * 1e-6) / samples_per_bit  # bits per sample
+    n = int((len(bits) - 2) / step)
+    t = np.arange(n) * step + rng.normal(0.0, jitter_bits, n)
+    t = np.clip(t, 0.0, len(bits) - 1.000001)
+    i = t.astype(np.int64)
+    u = t - i
+    b = bits.astype(np.float64)
+    here = b[i]
+    before = b[np.maximum(i - 1, 0)]
+    after = b[np.minimum(i + 1, len(b) - 1)]
+
+    def ramp(s):
+        return 0.5 - 0.5 * np.cos(np.pi * np.clip(s, 0.0, 1.0))
+
+    level = before + (here - before) * ramp(u / edge_bits + 0.5)
+    level += (after - here) * ramp((u - 1.0) / edge_bits + 0.5)
+    x = amplitude * level
+    # AC coupling: the moving average over the last ac_window_bits taken away.
+    w = max(1, int(ac_window_bits * samples_per_bit))
+    c = np.concatenate(([0.0], np.cumsum(x)))
+    start = np.maximum(np.arange(n) + 1 - w, 0)
+    x = x - (c[np.arange(n) + 1] - c[start]) / (np.arange(n) + 1 - start)
+    x += dc_offset + rng.normal(0.0, amplitude / (2.0 * q_factor), n)
+    return np.clip(np.round(x / full_scale * 127.0), -128, 127).astype(np.int8)
