@@ -60,9 +60,11 @@ const char* const usage_text =
     "  that ran without them) and the demux. FILE is BASE[.sigmf-meta|.sigmf-data] for sigmf, the\n"
     "  sample file otherwise (int16 and int8 samples are multiplied by --scale, default\n"
     "  1/32768 and 1/128).\n"
-    "  Samples per bit: from the SigMF recording, --samples-per-bit (any real >= 1, e.g.\n"
-    "  4.527 for 50 GS/s on an 11.04 Gbit/s line), or --rate / --bit-rate (default bit\n"
-    "  rate: the link's, 11.0438 Gbit/s); raw files without either: 1. Above 1 sample per\n"
+    "  SigMF data may be rf32_le, ri16_le, ri8 or complex (cf32_le, ci16_le, ci8: the real\n"
+    "  part). Samples per bit: --samples-per-bit (any real >= 1, e.g. 4.527 for 50 GS/s on\n"
+    "  an 11.04 Gbit/s line), or the sample rate (--rate, or the recording's) over\n"
+    "  --bit-rate or the recording's fiberkey:bit_rate (default: the link's, 11.0438\n"
+    "  Gbit/s); raw files without --rate: 1. Above 1 sample per\n"
     "  bit the levels are normalised from the capture itself and the bit clock is\n"
     "  recovered (clock offsets of hundreds of ppm, jitter). Prints frames found, lock\n"
     "  events and FEC counts; exit status 3 when no frame was found, with the likely\n"
@@ -380,8 +382,10 @@ int run(const options& o)
         sps = *o.samples_per_bit;
     else if (o.bit_rate || (o.format != "sigmf" && o.rate))
         sps = rate / o.bit_rate.value_or(link_bit_rate);
-    else if (o.format == "sigmf")
+    else if (o.format == "sigmf" && source->samples_per_bit() > 0)
         sps = source->samples_per_bit();
+    else if (o.format == "sigmf") // a recording made elsewhere: its rate, our bit rate
+        sps = rate / (source->bit_rate() > 0 ? source->bit_rate() : link_bit_rate);
     if (!(sps >= 1.0 && sps <= 1024.0))
         usage_error("the sample rate and bit rate give " + std::to_string(sps) +
                     " samples per bit; 1 to 1024 can be decoded");

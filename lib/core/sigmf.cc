@@ -324,6 +324,8 @@ void check_for_writing(const sigmf_metadata& m)
     if (m.samples_per_bit < 1 || m.samples_per_bit > max_samples_per_bit)
         throw std::invalid_argument("sigmf: samples_per_bit must be in 1.." +
                                     std::to_string(max_samples_per_bit));
+    if (m.datatype != "rf32_le")
+        throw std::invalid_argument("sigmf: recordings are written as rf32_le");
     try {
         (void)json(m.description).dump(); // JSON text is UTF-8; the reader checks it
     } catch (const json::exception&) {
@@ -438,6 +440,19 @@ std::string to_sigmf_json(const sigmf_metadata& meta)
     return out;
 }
 
+std::optional<sample_file_reader::format> data_format(std::string_view datatype)
+{
+    using f = sample_file_reader::format;
+    static constexpr std::pair<std::string_view, f> names[] = {
+        { "rf32_le", f::f32_le },  { "ri16_le", f::i16_le },  { "ri8", f::i8 },
+        { "cf32_le", f::cf32_le }, { "ci16_le", f::ci16_le }, { "ci8", f::ci8 },
+    };
+    for (const auto& [name, fmt] : names)
+        if (name == datatype)
+            return fmt;
+    return std::nullopt;
+}
+
 sigmf_metadata parse_sigmf_json(std::string_view text)
 {
     if (text.size() > max_meta_bytes)
@@ -452,26 +467,35 @@ sigmf_metadata parse_sigmf_json(std::string_view text)
     sigmf_metadata meta;
     const std::string& datatype =
         require_string(find(global, "core:datatype"), "core:datatype");
-    if (datatype != "rf32_le")
+    if (!data_format(datatype))
         field_error("core:datatype",
-                    "must be rf32_le, got \"" + printable(datatype) + "\"");
+                    "must be one of rf32_le ri16_le ri8 cf32_le ci16_le ci8, got \"" +
+                        printable(datatype) + "\"");
+    meta.datatype = datatype;
     const std::string& version =
         require_string(find(global, "core:version"), "core:version");
     if (version.rfind("1.", 0) != 0)
         field_error("core:version", "must be 1.x.x, got \"" + printable(version) + "\"");
     meta.sample_rate =
         positive_number(find(global, "core:sample_rate"), "core:sample_rate");
-    meta.bit_rate =
-        positive_number(find(global, "fiberkey:bit_rate"), "fiberkey:bit_rate");
-    const std::uint64_t sps = unsigned_integer(find(global, "fiberkey:samples_per_bit"),
-                                               "fiberkey:samples_per_bit",
-                                               max_samples_per_bit);
-    if (sps == 0)
-        field_error("fiberkey:samples_per_bit", "must be at least 1");
-    meta.samples_per_bit = static_cast<unsigned>(sps);
+    // The fiberkey fields are optional: a scope's own recording has neither.
+    meta.bit_rate = 0.0;
+    meta.samples_per_bit = 0;
+    if (const json* b = find(global, "fiberkey:bit_rate"))
+        meta.bit_rate = positive_number(b, "fiberkey:bit_rate");
+    if (const json* s = find(global, "fiberkey:samples_per_bit")) {
+        const std::uint64_t sps =
+            unsigned_integer(s, "fiberkey:samples_per_bit", max_samples_per_bit);
+        if (sps == 0)
+            field_error("fiberkey:samples_per_bit", "must be at least 1");
+        meta.samples_per_bit = static_cast<unsigned>(sps);
+    }
+    if (meta.samples_per_bit > 0 && meta.bit_rate == 0.0)
+        meta.bit_rate = meta.sample_rate / meta.samples_per_bit;
     // A rate that disagrees would put the receiver's bit grid off by the difference.
     const double implied = meta.bit_rate * meta.samples_per_bit;
-    if (std::fabs(meta.sample_rate - implied) > 1e-6 * implied)
+    if (meta.samples_per_bit > 0 &&
+        std::fabs(meta.sample_rate - implied) > 1e-6 * implied)
         field_error(
             "core:sample_rate",
             "is " + std::to_string(meta.sample_rate) + " Hz, but fiberkey:bit_rate " +
@@ -575,17 +599,51 @@ void sigmf_writer::close()
         throw sigmf_error("cannot write " + meta_path);
 }
 
+namespace {
+//! The format of one component (I) of a sample of \p fmt.
+sample_file_reader::format component_format(sample_file_reader::format fmt)
+{
+    using f = sample_file_reader::format;
+    switch (fmt) {
+    case f::cf32_le:
+        return f::f32_le;
+    case f::ci16_le:
+        return f::i16_le;
+    case f::ci8:
+        return f::i8;
+    default:
+        return fmt;
+    }
+}
+
+//! SigMF's integer samples are fractions of full scale.
+float full_scale(sample_file_reader::format fmt)
+{
+    using f = sample_file_reader::format;
+    switch (component_format(fmt)) {
+    case f::i16_le:
+        return 1.0f / 32768;
+    case f::i8:
+        return 1.0f / 128;
+    default:
+        return 1.0f;
+    }
+}
+} // namespace
+
 std::size_t sample_file_reader::sample_bytes(format fmt)
 {
-    switch (fmt) {
+    const std::size_t components = component_format(fmt) == fmt ? 1 : 2;
+    switch (component_format(fmt)) {
     case format::f32_le:
-        return 4;
+        return 4 * components;
     case format::i16_le:
-        return 2;
+        return 2 * components;
     case format::i8:
-        return 1;
+        return components;
+    default:
+        throw std::invalid_argument("sample_file_reader: unknown format");
     }
-    throw std::invalid_argument("sample_file_reader: unknown format");
 }
 
 sample_file_reader::sample_file_reader(const std::string& path, format fmt, float scale)
@@ -613,12 +671,13 @@ std::size_t sample_file_reader::read(float* out, std::size_t n)
     if (got != n)
         throw sigmf_error("sample file ended early or could not be read");
     const unsigned char* b = d_buffer.data();
+    const format kind = component_format(d_format);
     for (std::size_t i = 0; i < n; ++i, b += size) {
-        if (d_format == format::f32_le) {
+        if (kind == format::f32_le) {
             const std::uint32_t v = b[0] | (b[1] << 8) | (b[2] << 16) |
                                     (static_cast<std::uint32_t>(b[3]) << 24);
             out[i] = std::bit_cast<float>(v);
-        } else if (d_format == format::i16_le) {
+        } else if (kind == format::i16_le) {
             const auto v = static_cast<std::int16_t>(b[0] | (b[1] << 8));
             out[i] = static_cast<float>(v) * d_scale;
         } else {
@@ -638,7 +697,8 @@ std::size_t sample_file_reader::read(float* out, std::size_t n)
 sigmf_reader::sigmf_reader(const std::string& base_path)
     : d_meta(read_meta_file(sigmf_base_path(base_path))),
       d_data(sigmf_base_path(base_path) + std::string(data_suffix),
-             sample_file_reader::format::f32_le)
+             *data_format(d_meta.datatype),
+             full_scale(*data_format(d_meta.datatype)))
 {
     for (const auto& f : d_meta.frames)
         if (f.sample_start >= d_data.total_samples())

@@ -371,6 +371,22 @@ class qa_phy(gr_unittest.TestCase):
             start = (frames - 1 - decoded) * PAYLOAD
             self.assertEqual(got, sent.tobytes()[start:start + len(got)])
 
+            # The same samples as a scope's own SigMF recording (ri8, its sample rate, no
+            # fiberkey fields): the link's bit rate gives 4.52741 samples per bit.
+            base = os.path.join(d, "scope")
+            samples.tofile(base + ".sigmf-data")
+            with open(base + ".sigmf-meta", "w") as f:
+                f.write('{"global": {"core:datatype": "ri8", "core:sample_rate": 5e10, '
+                        '"core:version": "1.0.0"}, "captures": '
+                        '[{"core:sample_start": 0}], "annotations": []}')
+            r = subprocess.run([tool, base + ".sigmf-data"], capture_output=True,
+                               text=True, timeout=300)
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            self.assertIn("4.52741 samples per bit", r.stdout)
+            self.assertIn("uncorrectable codewords 0", r.stdout)
+            self.assertGreaterEqual(
+                int(r.stdout.split("frames decoded: ")[1].split(",")[0]), frames - 3)
+
             r = subprocess.run([tool, path, "--format", "i8", "--samples-per-bit", "2"],
                                capture_output=True, text=True, timeout=300)
             self.assertEqual(r.returncode, 3, r.stdout + r.stderr)

@@ -21,7 +21,9 @@ namespace fiberkey {
  * \ingroup fiberkey
  *
  * \details
- * format "sigmf" reads BASE.sigmf-meta (checked) and BASE.sigmf-data (rf32_le); with
+ * format "sigmf" reads BASE.sigmf-meta (checked) and BASE.sigmf-data (rf32_le, ri16_le,
+ * ri8, or cf32_le, ci16_le, ci8 of which the real part is played; integers with full
+ * scale to +-1); a recording made elsewhere needs no fiberkey fields; with
  * frame_tags each frame annotation becomes a "frame_counter" tag (uint64) on its
  * sample. "f32" reads raw little-endian float32, "i16" raw little-endian int16 and "i8"
  * raw int8 (a scope's native format), both times scale. The source ends at the end of the file. Only regular files are read (a FIFO or a
@@ -53,7 +55,12 @@ public:
     virtual uint64_t total_samples() const = 0;
     //! From the metadata; 0 for raw files.
     virtual double sample_rate() const = 0;
+    //! fiberkey:bit_rate (or the sample rate over fiberkey:samples_per_bit); 0 when the
+    //! recording gives neither, and for raw files.
     virtual double bit_rate() const = 0;
+    //! The recording's fiberkey:samples_per_bit; 0 when it does not say (a recording
+    //! made elsewhere, or a non-integer oversampling: sample_rate() / bit_rate()).
+    //! Raw files: 1.
     virtual int samples_per_bit() const = 0;
     virtual uint64_t frame_annotations() const = 0;
     //! Non-finite samples replaced so far.

@@ -131,7 +131,8 @@ TEST(sigmf, rejects_malformed_metadata_with_clear_errors)
         { "", "unexpected end of input" },
         { "[]", "must be a JSON object" },
         { j + "x", "unexpected text after the document" },
-        { replaced(j, "rf32_le", "ri16_le"), "core:datatype must be rf32_le" },
+        { replaced(j, "rf32_le", "ri16_be"), "core:datatype must be one of rf32_le" },
+        { replaced(j, "rf32_le", "cf64_le"), "core:datatype must be one of rf32_le" },
         { replaced(j, "\"core:datatype\": \"rf32_le\",", ""),
           "core:datatype is missing" },
         { replaced(j, "\"1.0.0\",\n", "\"0.0.2\",\n"), "core:version must be 1.x.x" },
@@ -181,6 +182,34 @@ TEST(sigmf, rejects_malformed_metadata_with_clear_errors)
     for (const auto& c : cases)
         EXPECT_NE(error_of(c.json).find(c.message), std::string::npos)
             << "expected \"" << c.message << "\", got \"" << error_of(c.json) << "\"";
+}
+
+TEST(sigmf, reads_recordings_made_elsewhere)
+{
+    // A scope's own SigMF: no fiberkey fields, its datatype, a non-integer oversampling.
+    const std::string scope = R"({"global": {"core:datatype": "ri8",
+        "core:sample_rate": 5e10, "core:version": "1.0.0"},
+        "captures": [{"core:sample_start": 0}], "annotations": []})";
+    const auto m = parse_sigmf_json(scope);
+    EXPECT_EQ(m.datatype, "ri8");
+    EXPECT_EQ(m.sample_rate, 5e10);
+    EXPECT_EQ(m.bit_rate, 0.0);
+    EXPECT_EQ(m.samples_per_bit, 0u);
+    // With only the bit rate: samples per bit stays unsaid (here 4.527).
+    const auto b = parse_sigmf_json(replaced(
+        scope, "\"core:version\"", "\"fiberkey:bit_rate\": 1.1045e10, \"core:version\""));
+    EXPECT_EQ(b.bit_rate, 1.1045e10);
+    EXPECT_EQ(b.samples_per_bit, 0u);
+    // With only samples per bit: the bit rate follows.
+    const auto s = parse_sigmf_json(replaced(
+        scope, "\"core:version\"", "\"fiberkey:samples_per_bit\": 5, \"core:version\""));
+    EXPECT_EQ(s.bit_rate, 1e10);
+    for (const char* type : { "rf32_le", "ri16_le", "ri8", "cf32_le", "ci16_le", "ci8" })
+        EXPECT_EQ(parse_sigmf_json(replaced(scope, "ri8", type)).datatype, type);
+    // Written recordings stay rf32_le.
+    auto w = example_meta();
+    w.datatype = "ri8";
+    EXPECT_THROW(to_sigmf_json(w), std::invalid_argument);
 }
 
 TEST(sigmf, errors_are_one_short_printable_line)
@@ -406,6 +435,34 @@ TEST(sigmf, a_sample_rate_that_disagrees_with_bit_rate_and_samples_per_bit_is_re
     EXPECT_NE(e.find("fiberkey:samples_per_bit"), std::string::npos) << e;
     m.sample_rate = 4 * m.bit_rate * (1 + 1e-9); // rounding in a foreign writer: taken
     EXPECT_NO_THROW(parse_sigmf_json(to_sigmf_json(m)));
+}
+
+TEST_F(sigmf_files, integer_and_complex_recordings_made_elsewhere)
+{
+    const std::string meta = R"({"global": {"core:datatype": "ci16_le",
+        "core:sample_rate": 4e10, "core:version": "1.0.0"},
+        "captures": [{"core:sample_start": 0}], "annotations": []})";
+    write_file("c.sigmf-meta", meta);
+    // I = 16384, Q = -5; I = -32768, Q = 7: the real parts at full scale 1.
+    write_file("c.sigmf-data", std::string("\x00\x40\xfb\xff\x00\x80\x07\x00", 8));
+    sigmf_reader c(path("c"));
+    EXPECT_EQ(c.total_samples(), 2u);
+    float out[2];
+    ASSERT_EQ(c.read(out, 2), 2u);
+    EXPECT_EQ(out[0], 0.5f);
+    EXPECT_EQ(out[1], -1.0f);
+
+    std::string ri8 = meta;
+    ri8.replace(ri8.find("ci16_le"), 7, "ri8");
+    write_file("b.sigmf-meta", ri8);
+    write_file("b.sigmf-data", std::string("\x40\xc0\x01", 3));
+    sigmf_reader b(path("b"));
+    ASSERT_EQ(b.read(out, 2), 2u);
+    EXPECT_EQ(out[0], 0.5f);
+    EXPECT_EQ(out[1], -0.5f);
+
+    write_file("c.sigmf-data", std::string("\x00\x40\xfb", 3)); // half a sample
+    EXPECT_THROW(sigmf_reader(path("c")), sigmf_error);
 }
 
 TEST_F(sigmf_files, non_finite_samples_are_replaced_and_counted)

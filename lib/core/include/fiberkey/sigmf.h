@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -32,14 +33,21 @@ struct sigmf_frame_annotation {
 };
 
 /*!
- * What gr-fiberkey keeps in a .sigmf-meta file. core:datatype is always rf32_le and
- * core:version 1.0.0.
+ * What gr-fiberkey keeps in a .sigmf-meta file. It writes core:datatype rf32_le and
+ * core:version 1.0.0; it reads the real and complex float32, int16 and int8 datatypes
+ * (the real part of complex samples), and recordings made elsewhere, without the
+ * fiberkey fields.
  */
 struct sigmf_metadata {
-    double sample_rate = 0.0;     //!< core:sample_rate, Hz
-    double bit_rate = 0.0;        //!< fiberkey:bit_rate, bit/s
-    unsigned samples_per_bit = 1; //!< fiberkey:samples_per_bit
-    std::string description;      //!< core:description, left out when empty
+    //! core:datatype: rf32_le, ri16_le, ri8, cf32_le, ci16_le or ci8.
+    std::string datatype = "rf32_le";
+    double sample_rate = 0.0; //!< core:sample_rate, Hz
+    //! fiberkey:bit_rate, bit/s; read: 0 when neither it nor samples_per_bit is given.
+    double bit_rate = 0.0;
+    //! fiberkey:samples_per_bit; read: 0 when not given (a recording made elsewhere, or
+    //! a non-integer oversampling: then sample_rate / bit_rate says it).
+    unsigned samples_per_bit = 1;
+    std::string description; //!< core:description, left out when empty
     //! Annotations carrying fiberkey:frame_counter, by sample_start.
     std::vector<sigmf_frame_annotation> frames;
 };
@@ -50,9 +58,10 @@ std::string to_sigmf_json(const sigmf_metadata& meta);
 
 /*!
  * Parses and checks a .sigmf-meta document: JSON syntax (nlohmann-json, UTF-8 strings,
- * nesting depth limited, duplicate keys refused), core:datatype rf32_le, core:version
- * 1.x.x, positive finite rates, integer fields written as integers and in range,
- * annotations sorted. Annotations without fiberkey:frame_counter and unknown keys are
+ * nesting depth limited, duplicate keys refused), core:datatype one of those
+ * sigmf_metadata names, core:version 1.x.x, positive finite rates, integer fields
+ * written as integers and in range, sample rate = bit rate x samples per bit when both
+ * fiberkey fields are given, annotations sorted. Annotations without fiberkey:frame_counter and unknown keys are
  * skipped. Throws sigmf_error; never anything else for bad input.
  */
 sigmf_metadata parse_sigmf_json(std::string_view json);
@@ -95,12 +104,13 @@ private:
 class sample_file_reader
 {
 public:
-    enum class format { f32_le, i16_le, i8 };
+    //! Real samples, or complex ones (c...: interleaved I and Q) of which I is read.
+    enum class format { f32_le, i16_le, i8, cf32_le, ci16_le, ci8 };
 
     //! Bytes per sample of \p fmt.
     static std::size_t sample_bytes(format fmt);
 
-    //! int16 and int8 samples are multiplied by scale. Throws sigmf_error when the file cannot
+    //! Integer samples are multiplied by scale. Throws sigmf_error when the file cannot
     //! be opened, is not a regular file (a directory, a FIFO: reading one could hang) or
     //! does not hold a whole number of samples.
     sample_file_reader(const std::string& path, format fmt, float scale = 1.0f);
@@ -143,8 +153,12 @@ inline sample_file_reader open_raw_i8(const std::string& path, float scale = 1.0
     return sample_file_reader(path, sample_file_reader::format::i8, scale);
 }
 
+//! The sample format of a SigMF core:datatype gr-fiberkey reads; nullopt for others.
+std::optional<sample_file_reader::format> data_format(std::string_view datatype);
+
 /*!
- * \brief Reads a recording: checks BASE.sigmf-meta, then serves BASE.sigmf-data.
+ * \brief Reads a recording: checks BASE.sigmf-meta, then serves BASE.sigmf-data as
+ * floats (integer datatypes with full scale to +-1, complex ones by their real part).
  * Frame annotations beyond the end of the data are refused, and so is metadata whose
  * sample rate is not its bit rate times its samples per bit.
  */
