@@ -3,23 +3,23 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 // fiberkey-replay: runs the receiver over a recorded photodetector capture (SigMF or a
-// raw float32 / int16 file): with more than one sample per bit, level normalisation and
-// GNU Radio's symbol_sync (Gardner timing recovery, any oversampling ratio), then soft
+// raw float32 / int16 / int8 file): with more than one sample per bit, the level
+// normalizer, a DC blocker and GNU Radio's symbol_sync (Gardner timing recovery, any oversampling ratio), then soft
 // frame sync -> slicer -> G.709 line decoder, and with a key zuc_crypt -> otu_demux;
 // prints the frames found, the lock events and the FEC counts.
 #include "command_line.h"
 
 #include <fiberkey/frame_layout.h>
 #include <fiberkey/hex.h>
+#include <fiberkey/level_normalizer.h>
 #include <fiberkey/secure_memory.h>
 #include <fiberkey/sigmf.h>
-#include <gnuradio/blocks/add_const_ff.h>
 #include <gnuradio/blocks/head.h>
 #include <gnuradio/blocks/message_debug.h>
-#include <gnuradio/blocks/multiply_const.h>
 #include <gnuradio/blocks/null_sink.h>
 #include <gnuradio/blocks/vector_sink.h>
 #include <gnuradio/digital/symbol_sync_ff.h>
+#include <gnuradio/fiberkey/level_normalizer.h>
 #include <gnuradio/fiberkey/line_decoder.h>
 #include <gnuradio/fiberkey/otu_demux.h>
 #include <gnuradio/fiberkey/sigmf_source.h>
@@ -261,15 +261,13 @@ private:
 };
 
 /*!
- * What the first samples of a capture say about it, whatever its units: the middle and
- * half the spread of its two levels (10th and 90th percentiles: a few glitches do not
- * move them), and how often it crosses between them (with hysteresis, so that noise on
- * a level does not count).
+ * What the first samples of a capture say about it, whatever its units: whether it has
+ * two levels at all, and how often it crosses between them (with hysteresis, so that
+ * noise on a level does not count).
  */
 struct capture_survey {
     std::size_t samples = 0;
-    double middle = 0.0;
-    double half_spread = 0.0;
+    bool two_levels = false;
     double crossings_per_sample = 0.0;
 
     //! Scrambled NRZ changes level every other bit on average.
@@ -295,33 +293,31 @@ capture_survey survey(const options& o)
     tb->connect(source, 0, head, 0);
     tb->connect(head, 0, sink, 0);
     tb->run();
-    std::vector<float> x = sink->data();
+    const std::vector<float> x = sink->data();
     capture_survey s;
     s.samples = x.size();
-    if (x.empty())
+    if (x.size() < 16)
         return s;
-    std::vector<float> sorted = x;
-    const auto at = [&sorted](double q) {
-        auto k = sorted.begin() + static_cast<std::ptrdiff_t>(q * (sorted.size() - 1));
-        std::nth_element(sorted.begin(), k, sorted.end());
-        return static_cast<double>(*k);
-    };
-    const double low = at(0.1), high = at(0.9);
-    s.middle = 0.5 * (low + high);
-    s.half_spread = 0.5 * (high - low);
+    fiberkey::level_normalizer normalise(
+        { .learn_samples = std::min<std::size_t>(x.size(), 65536),
+          .tracking_samples = 0 });
+    std::vector<float> y(x.size());
+    y.resize(normalise.process(x, y).written);
+    s.two_levels = normalise.low() < normalise.high();
     std::size_t crossings = 0;
     int side = 0;
-    for (const float v : x) {
-        const int now = v > s.middle + 0.5 * s.half_spread   ? 1
-                        : v < s.middle - 0.5 * s.half_spread ? -1
-                                                             : side;
+    for (const float v : y) {
+        const int now = v > 0.5f ? 1 : v < -0.5f ? -1 : side;
         crossings += side != 0 && now != side;
         side = now;
     }
-    s.crossings_per_sample = static_cast<double>(crossings) / x.size();
+    s.crossings_per_sample = static_cast<double>(crossings) / y.size();
     return s;
 }
 
+// The levels are learned from the first samples and then follow drift.
+constexpr int level_learn_samples = 65536;
+constexpr double level_tracking_samples = 65536;
 // Timing recovery: a narrow loop (0.5 % of the bit rate) holds a clock offset of
 // hundreds of ppm and averages jitter out; the levels arrive at about +-1.
 constexpr float clock_loop_bandwidth = 0.005f;
@@ -411,12 +407,11 @@ int run(const options& o)
         // One sample per bit for the frame sync, at the eye's centre: the levels brought
         // to about +-1 from the capture itself (no scale setting can starve the loop),
         // baseline wander removed, then GNU Radio's Gardner symbol synchroniser.
-        if (!(seen.half_spread > 0))
+        if (!seen.two_levels)
             throw std::runtime_error("the capture's first samples all have the same "
                                      "value: there is no signal to time");
-        auto centre = gr::blocks::add_const_ff::make(static_cast<float>(-seen.middle));
-        auto level = gr::blocks::multiply_const_ff::make(
-            static_cast<float>(1.0 / seen.half_spread));
+        auto level =
+            fk::level_normalizer::make(level_learn_samples, level_tracking_samples);
         auto dc = gr::filter::dc_blocker_ff::make(
             static_cast<int>(std::ceil(dc_window_bits * sps)), true);
         auto clock = gr::digital::symbol_sync_ff::make(gr::digital::TED_GARDNER,
@@ -425,8 +420,7 @@ int run(const options& o)
                                                        clock_damping,
                                                        gardner_gain,
                                                        clock_max_deviation);
-        tb->connect(source, 0, centre, 0);
-        tb->connect(centre, 0, level, 0);
+        tb->connect(source, 0, level, 0);
         tb->connect(level, 0, dc, 0);
         tb->connect(dc, 0, clock, 0);
         tb->connect(clock, 0, sync, 0);

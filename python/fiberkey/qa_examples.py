@@ -57,8 +57,9 @@ class qa_examples(gr_unittest.TestCase):
             with self.subTest(example=os.path.basename(grc)):
                 self.assertTrue(os.path.exists(compile_example(grc, self.tmp.name)))
 
-    def make_capture(self, path, sps, ratio, frames):
-        """Encoded frames through the default link, oversampled, with a clock offset."""
+    def make_capture(self, path, sps, ratio, frames, volts_per_amp=1.0):
+        """Encoded frames through the default link, oversampled, with a clock offset
+        (photocurrent in A, or times a transimpedance in V)."""
         payload = np.random.default_rng(11).integers(0, 256, FL.payload_bytes * frames,
                                                       dtype=np.uint8)
         tb = gr.top_block()
@@ -68,24 +69,29 @@ class qa_examples(gr_unittest.TestCase):
         mod = fiberkey.ook_modulator(sps, -14.9, 10.0, 0.5)
         fiber = fiberkey.fiber_link(seed=7)
         resampler = filter.mmse_resampler_ff(0.0, ratio)
+        gain = blocks.multiply_const_ff(volts_per_amp)
         sink = fiberkey.sigmf_sink(path, 11.043846e9, sps, "qa: oversampled with SRO")
-        tb.connect(src, mux, enc, mod, fiber, resampler, sink)
+        tb.connect(src, mux, enc, mod, fiber, resampler, gain, sink)
         tb.run()
 
     def test_002_oversampled_capture_with_rate_offset_locks_and_decodes(self):
-        capture = os.path.join(self.tmp.name, "sro.sigmf-data")
-        self.make_capture(capture, 4, 1.0 + 2e-4, 10)
         script = compile_example(os.path.join(TOP, "examples", "oversampled_capture_replay.grc"),
                                  self.tmp.name)
         spec = importlib.util.spec_from_file_location("oversampled_capture_replay", script)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
-        tb = module.oversampled_capture_replay(capture=capture, sps=4)
-        tb.run()
-        decoder = tb.fiberkey_line_decoder_0
-        self.assertGreaterEqual(decoder.frames(), 4)
-        self.assertEqual(decoder.uncorrectable_codewords(), 0)
-        self.assertTrue(decoder.in_frame())
+        # The same flowgraph, no scale to set, whether the capture is in A or in V
+        # (a 2 kV/A transimpedance amplifier).
+        for volts_per_amp in (1.0, 2000.0):
+            with self.subTest(volts_per_amp=volts_per_amp):
+                capture = os.path.join(self.tmp.name, f"sro_{volts_per_amp:g}.sigmf-data")
+                self.make_capture(capture, 4, 1.0 + 2e-4, 10, volts_per_amp)
+                tb = module.oversampled_capture_replay(capture=capture, sps=4)
+                tb.run()
+                decoder = tb.fiberkey_line_decoder_0
+                self.assertGreaterEqual(decoder.frames(), 4)
+                self.assertEqual(decoder.uncorrectable_codewords(), 0)
+                self.assertTrue(decoder.in_frame())
 
     def run_example(self, name, *args, timeout, env=None):
         script = compile_example(os.path.join(TOP, "examples", name + ".grc"), self.tmp.name)

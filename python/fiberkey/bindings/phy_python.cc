@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <gnuradio/fiberkey/fiber_link.h>
+#include <gnuradio/fiberkey/level_normalizer.h>
 #include <gnuradio/fiberkey/noise_injector.h>
 #include <gnuradio/fiberkey/ook_modulator.h>
 #include <gnuradio/fiberkey/sigmf_sink.h>
@@ -80,6 +81,21 @@ void bind_phy(py::module& m)
              py::arg("p0_w"),
              py::arg("eve") = false)
         .def("test_seeded", &fiber_link::test_seeded);
+
+    py::class_<level_normalizer,
+               gr::block,
+               gr::basic_block,
+               std::shared_ptr<level_normalizer>>(
+        m,
+        "level_normalizer",
+        "A two-level signal of any units, offset and polarity to about +-1.")
+        .def(py::init(&level_normalizer::make),
+             py::arg("learn_samples") = 65536,
+             py::arg("tracking_samples") = 65536)
+        .def("learned", &level_normalizer::learned)
+        .def("low", &level_normalizer::low)
+        .def("high", &level_normalizer::high)
+        .def("nonfinite_samples", &level_normalizer::nonfinite_samples);
 
     py::class_<soft_frame_sync,
                gr::block,
