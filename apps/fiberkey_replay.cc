@@ -3,10 +3,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 // fiberkey-replay: runs the receiver over a recorded photodetector capture (SigMF or a
-// raw float32 / int16 / int8 file): with more than one sample per bit, the level
-// normalizer, a DC blocker and GNU Radio's symbol_sync (Gardner timing recovery, any oversampling ratio), then soft
-// frame sync -> slicer -> G.709 line decoder, and with a key zuc_crypt -> otu_demux;
-// prints the frames found, the lock events and the FEC counts.
+// raw float32 / int16 / int8 file): above one sample per bit the level normalizer, a DC
+// blocker and GNU Radio's symbol_sync (Gardner timing recovery at any oversampling),
+// then soft frame sync -> slicer -> G.709 line decoder, and with a key zuc_crypt ->
+// otu_demux; prints the frames found, the lock events and the FEC counts.
 #include "command_line.h"
 
 #include <fiberkey/frame_layout.h>
@@ -60,18 +60,16 @@ const char* const usage_text =
     "  that ran without them) and the demux. FILE is BASE[.sigmf-meta|.sigmf-data] for sigmf, the\n"
     "  sample file otherwise (int16 and int8 samples are multiplied by --scale, default\n"
     "  1/32768 and 1/128).\n"
-    "  SigMF data may be rf32_le, ri16_le, ri8 or complex (cf32_le, ci16_le, ci8: the real\n"
-    "  part). Samples per bit: --samples-per-bit (any real >= 1, e.g. 4.527 for 50 GS/s on\n"
-    "  an 11.04 Gbit/s line), or the sample rate (--rate, or the recording's) over\n"
-    "  --bit-rate or the recording's fiberkey:bit_rate (default: the link's, 11.0438\n"
-    "  Gbit/s); raw files without --rate: 1. Above 1 sample per\n"
-    "  bit the levels are normalised from the capture itself and the bit clock is\n"
-    "  recovered (clock offsets of hundreds of ppm, jitter). Prints frames found, lock\n"
-    "  events and FEC counts; exit status 3 when no frame was found, with the likely\n"
-    "  cause.\n";
-
-// The link's bit rate: 82,025 frames/s of 134,640 bits.
-constexpr double link_bit_rate = 82025.0 * fiberkey::frame_layout::frame_bytes * 8;
+    "  SigMF data may be rf32_le, ri16_le, ri8 or complex (cf32_le, ci16_le, ci8: the\n"
+    "  real part).\n"
+    "  Samples per bit: --samples-per-bit (any real >= 1, e.g. 4.527 for 50 GS/s on an\n"
+    "  11.04 Gbit/s line), or the sample rate (--rate, or the recording's) over --bit-rate\n"
+    "  or the recording's fiberkey:bit_rate (default: the link's, 11.043846 Gbit/s); raw\n"
+    "  files without --rate: 1. Above 1 sample per bit the levels are taken from the\n"
+    "  capture itself and the bit clock is recovered (clock offsets of hundreds of ppm,\n"
+    "  jitter).\n"
+    "  Prints frames found, lock events and FEC counts; exit status 3 when no frame was\n"
+    "  found, with the likely cause.\n";
 
 struct options {
     std::string file;
@@ -261,9 +259,9 @@ private:
 };
 
 /*!
- * What the first samples of a capture say about it, whatever its units: whether it has
- * two levels at all, and how often it crosses between them (with hysteresis, so that
- * noise on a level does not count).
+ * What the first samples of a capture say about it, whatever its units, when no frame
+ * was found: whether it has two levels at all, and how often it crosses between them
+ * (with hysteresis, so that noise on a level does not count).
  */
 struct capture_survey {
     std::size_t samples = 0;
@@ -346,7 +344,11 @@ void explain_no_frames(const capture_survey& seen,
         return;
     }
     const double suggested = seen.suggested_samples_per_bit();
-    if (frame_sync_found)
+    if (!seen.two_levels)
+        std::fprintf(stderr,
+                     "The capture's first samples all have the same value: there is no "
+                     "signal.\n");
+    else if (frame_sync_found)
         std::fprintf(stderr,
                      "The frame sync found frames but the line decoder could not hold "
                      "them: too many bit errors (try --fec on|off as the link ran).\n");
@@ -377,11 +379,12 @@ int run(const options& o)
     if (o.samples_per_bit)
         sps = *o.samples_per_bit;
     else if (o.bit_rate || (o.format != "sigmf" && o.rate))
-        sps = rate / o.bit_rate.value_or(link_bit_rate);
+        sps = rate / o.bit_rate.value_or(fiberkey::frame_layout::line_bit_rate);
     else if (o.format == "sigmf" && source->samples_per_bit() > 0)
         sps = source->samples_per_bit();
     else if (o.format == "sigmf") // a recording made elsewhere: its rate, our bit rate
-        sps = rate / (source->bit_rate() > 0 ? source->bit_rate() : link_bit_rate);
+        sps = rate / (source->bit_rate() > 0 ? source->bit_rate()
+                                             : fiberkey::frame_layout::line_bit_rate);
     if (!(sps >= 1.0 && sps <= 1024.0))
         usage_error("the sample rate and bit rate give " + std::to_string(sps) +
                     " samples per bit; 1 to 1024 can be decoded");
@@ -402,14 +405,10 @@ int run(const options& o)
     auto decoder = fk::line_decoder::make(o.fec, 246);
     auto sync_events = gr::blocks::message_debug::make();
     auto decoder_events = gr::blocks::message_debug::make();
-    const capture_survey seen = survey(o);
     if (sps > 1.0) {
         // One sample per bit for the frame sync, at the eye's centre: the levels brought
         // to about +-1 from the capture itself (no scale setting can starve the loop),
         // baseline wander removed, then GNU Radio's Gardner symbol synchroniser.
-        if (!seen.two_levels)
-            throw std::runtime_error("the capture's first samples all have the same "
-                                     "value: there is no signal to time");
         auto level =
             fk::level_normalizer::make(level_learn_samples, level_tracking_samples);
         auto dc = gr::filter::dc_blocker_ff::make(
@@ -472,7 +471,7 @@ int run(const options& o)
                 static_cast<unsigned long long>(decoder->corrected_symbols()),
                 static_cast<unsigned long long>(decoder->uncorrectable_codewords()));
     if (decoder->frames() == 0) {
-        explain_no_frames(seen, sps, source->total_samples(), sync->frames() > 0);
+        explain_no_frames(survey(o), sps, source->total_samples(), sync->frames() > 0);
         return 3;
     }
     if (crypt) {

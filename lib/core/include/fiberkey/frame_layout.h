@@ -32,6 +32,10 @@ inline constexpr std::size_t columns = 4080;
 inline constexpr std::size_t otu_bytes = rows * columns;                // 16,320
 inline constexpr std::size_t block_bytes = 255;                         // NEG and INT
 inline constexpr std::size_t frame_bytes = otu_bytes + 2 * block_bytes; // 16,830
+//! The line rate the simulated link keeps: 82,025 frames/s of 134,640 bits, 11.043846
+//! Gbit/s (a capture's default bit rate when it does not say).
+inline constexpr double frames_per_second = 82025.0;
+inline constexpr double line_bit_rate = frames_per_second * frame_bytes * 8;
 
 /*!
  * One frame as an item of a GNU Radio stream: the frame, then zero bytes. GNU Radio's
