@@ -105,7 +105,15 @@ void zuc_crypt_impl::install(const std::vector<uint8_t>& key,
 {
     check_epoch(epoch);
     gr::thread::scoped_lock guard(d_setlock);
-    d_schedule.install(key_span(key), static_cast<unsigned>(epoch), start_counter);
+    const auto superseded =
+        d_schedule.install(key_span(key), static_cast<unsigned>(epoch), start_counter);
+    if (superseded > 0) {
+        d_logger->info("direction {}: a key re-issued for epoch {} supersedes {} pending",
+                       d_direction,
+                       epoch,
+                       superseded);
+        report("key_superseded", 0, static_cast<unsigned>(epoch), "");
+    }
 }
 
 void zuc_crypt_impl::handle_key(const pmt::pmt_t& msg)
@@ -233,6 +241,40 @@ bool zuc_crypt_impl::authentic(uint8_t* frame,
     return ok;
 }
 
+int zuc_crypt_impl::pick_key(const uint8_t* src,
+                             uint8_t* dst,
+                             uint32_t counter,
+                             unsigned epoch,
+                             const std::vector<int>& advances)
+{
+    // After a long gap the epoch may name several keys in line: the frame is under the
+    // one with which its INT block decodes (and, with integrity, its tag holds). A wrong
+    // key decodes as RS(255,239) with a probability of about 2e-6.
+    using namespace ::fiberkey;
+    const otu_frame::frame_ref whole(dst, layout::frame_bytes);
+    for (const int a : advances) {
+        const auto key = d_schedule.candidate_key(epoch, a).key;
+        d_cipher.crypt(std::span<const uint8_t>(src, layout::frame_bytes),
+                       std::span<uint8_t>(dst, layout::frame_bytes),
+                       *key,
+                       counter,
+                       d_direction);
+        const auto int_block = otu_frame::decode_int(whole);
+        if (!int_block.ok() ||
+            (d_integrity &&
+             !d_tagger.verify(whole, int_block.info, *key, counter, d_direction)))
+            continue;
+        if (a != advances.front())
+            d_logger->info("direction {}: frame {} after a gap is {} keys on (epoch {})",
+                           d_direction,
+                           counter,
+                           a,
+                           epoch);
+        return a;
+    }
+    return advances.front();
+}
+
 void zuc_crypt_impl::emit(uint32_t counter,
                           unsigned epoch,
                           const std::vector<const gr::tag_t*>& others,
@@ -326,9 +368,19 @@ int zuc_crypt_impl::general_work(int noutput_items,
         // With integrity a received frame changes the key schedule only once its tag
         // holds: a forged epoch must not make the receiver switch or wipe keys.
         const bool verify = !d_transmit && d_integrity;
-        const auto sel = d_transmit ? d_schedule.for_transmit(count)
-                         : verify   ? d_schedule.peek_receive(count, rx_epoch)
-                                    : d_schedule.for_receive(count, rx_epoch);
+        int advance = 0; // receive: which of the keys the epoch may name
+        key_schedule::selection sel{ key_schedule::verdict::no_key, nullptr, rx_epoch };
+        if (d_transmit) {
+            sel = d_schedule.for_transmit(count);
+        } else if (const auto options = d_schedule.receive_candidates(count, rx_epoch);
+                   options.result != key_schedule::verdict::ok) {
+            sel.result = options.result;
+        } else {
+            advance = options.advances.size() == 1
+                          ? options.advances.front()
+                          : pick_key(src, dst, count, rx_epoch, options.advances);
+            sel = d_schedule.candidate_key(rx_epoch, advance);
+        }
         if (sel.result == key_schedule::verdict::no_key && d_transmit &&
             d_link_start.clear_allowed()) {
             std::memcpy(dst, src, layout::frame_bytes);
@@ -357,11 +409,10 @@ int zuc_crypt_impl::general_work(int noutput_items,
                            count,
                            d_direction);
         }
-        if (verify) {
-            if (!authentic(dst, *sel.key, count, sel.epoch, fec_failed))
-                continue;
-            d_schedule.accept_receive(count, rx_epoch);
-        }
+        if (verify && !authentic(dst, *sel.key, count, sel.epoch, fec_failed))
+            continue;
+        if (!d_transmit)
+            d_schedule.accept_receive(count, rx_epoch, advance);
         d_last_drop.clear();
         d_link_start.keyed();
         if (d_last_epoch != sel.epoch) {

@@ -62,6 +62,11 @@ private:
     void
     report(const char* event, uint64_t counter, unsigned epoch, const std::string& why);
     //! Tags output frame \p produced of this call.
+    int pick_key(const uint8_t* src,
+                 uint8_t* dst,
+                 uint32_t counter,
+                 unsigned epoch,
+                 const std::vector<int>& advances);
     void emit(uint32_t counter,
               unsigned epoch,
               const std::vector<const gr::tag_t*>& others,

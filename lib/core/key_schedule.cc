@@ -48,9 +48,9 @@ void key_schedule::wipe(slot& s)
     s.loaded = false;
 }
 
-void key_schedule::install(std::span<const std::uint8_t, 16> key,
-                           unsigned epoch,
-                           std::optional<std::uint32_t> start_counter)
+std::size_t key_schedule::install(std::span<const std::uint8_t, 16> key,
+                                  unsigned epoch,
+                                  std::optional<std::uint32_t> start_counter)
 {
     if (epoch >= epochs)
         throw std::invalid_argument("key_schedule: the epoch is 2 bits (0..3)");
@@ -58,7 +58,10 @@ void key_schedule::install(std::span<const std::uint8_t, 16> key,
     // before it, so that the 2-bit epoch of a frame always names one key.
     const std::optional<unsigned> last =
         d_pending.empty() ? d_active : std::optional<unsigned>(d_pending.back().epoch);
-    if (last && epoch != (*last + 1) % epochs)
+    std::size_t superseded = 0;
+    if (last && epoch != (*last + 1) % epochs && d_role == role::receive)
+        superseded = supersede(epoch);
+    if (last && epoch != (*last + 1) % epochs && superseded == 0)
         throw std::invalid_argument("key_schedule: epoch " + std::to_string(epoch) +
                                     " after epoch " + std::to_string(*last) +
                                     "; keys must follow each other (" +
@@ -69,6 +72,24 @@ void key_schedule::install(std::span<const std::uint8_t, 16> key,
     std::copy(key.begin(), key.end(), k.begin());
     d_pending.push_back({ k, epoch, start_counter });
     secure_wipe(k);
+    return superseded;
+}
+
+std::size_t key_schedule::supersede(unsigned epoch)
+{
+    // Only the last epochs - 1 pending keys: further back, an epoch names another key.
+    const std::size_t tail = std::min<std::size_t>(d_pending.size(), epochs - 1);
+    for (std::size_t i = d_pending.size() - tail; i < d_pending.size(); ++i) {
+        if (d_pending[i].epoch != epoch)
+            continue;
+        const std::size_t n = d_pending.size() - i;
+        while (d_pending.size() > i) {
+            secure_wipe(d_pending.back().key);
+            d_pending.pop_back();
+        }
+        return n;
+    }
+    return 0;
 }
 
 key_schedule::selection key_schedule::for_transmit(std::uint32_t counter)
@@ -111,34 +132,66 @@ key_schedule::selection key_schedule::for_transmit(std::uint32_t counter)
     return { verdict::ok, &d_slots[*d_active].key, *d_active };
 }
 
-key_schedule::selection key_schedule::for_receive(std::uint32_t counter, unsigned epoch)
+key_schedule::receive_options key_schedule::receive_candidates(std::uint32_t counter,
+                                                               unsigned epoch) const
 {
+    receive_options out{ verdict::no_key, {} };
     if (epoch >= epochs)
-        return { verdict::no_key, nullptr, epoch };
+        return out;
     if (d_previous == epoch) // a late frame under the key being retired
+        out.advances.push_back(-1);
+    if (d_active == epoch)
+        out.advances.push_back(0);
+    // The transmitter keeps each key for min_frames_per_key counters: after a gap of g
+    // counters it can be at most g / min_frames_per_key + 1 keys further on. Up to three
+    // keys ahead the epoch names one key; beyond, every fourth key has the same epoch.
+    std::uint32_t gap = 0;
+    if (d_last_counter && reached(counter, *d_last_counter))
+        gap = counter - *d_last_counter;
+    const std::size_t reach = std::min<std::size_t>(
+        d_pending.size(),
+        std::max<std::uint64_t>(epochs - 1, gap / min_frames_per_key + 1));
+    for (std::size_t i = 0; i < reach; ++i) {
+        const pending_key& p = d_pending[i];
+        if (p.epoch != epoch)
+            continue;
+        if (p.start && !reached(counter, *p.start)) {
+            out.result = verdict::before_start;
+            continue;
+        }
+        out.advances.push_back(static_cast<int>(i) + 1);
+    }
+    if (!out.advances.empty())
+        out.result = verdict::ok;
+    return out;
+}
+
+key_schedule::selection key_schedule::candidate_key(unsigned epoch, int advance) const
+{
+    if (advance <= 0)
         return { verdict::ok, &d_slots[epoch].key, epoch };
-    if (d_active != epoch) {
-        // A new epoch names one of the next keys in line; the 2-bit epoch tells three
-        // apart. Keys before it were in effect only for frames that never arrived (a
-        // transmitter can hold a key for a single frame), so they are skipped and wiped;
-        // without that, one lost frame would leave the receiver waiting for their epoch
-        // for ever.
-        std::size_t ahead = 0;
-        while (ahead < d_pending.size() && ahead + 1 < epochs &&
-               d_pending[ahead].epoch != epoch)
-            ++ahead;
-        if (ahead == d_pending.size() || ahead + 1 == epochs)
-            return { verdict::no_key, nullptr, epoch };
-        const pending_key& p = d_pending[ahead];
-        if (p.start && !reached(counter, *p.start))
-            return { verdict::before_start, nullptr, epoch };
+    return { verdict::ok, &d_pending[static_cast<std::size_t>(advance) - 1].key, epoch };
+}
+
+void key_schedule::accept_receive(std::uint32_t counter, unsigned epoch, int advance)
+{
+    if (advance < 0) // a late frame under the previous key: nothing changes
+        return;
+    if (!d_last_counter || reached(counter, *d_last_counter))
+        d_last_counter = counter;
+    if (advance > 0) {
+        // The key in line, and those before it wiped: they were in effect only for frames
+        // that never arrived (a transmitter can hold a key for a single frame), and
+        // without skipping them one lost frame would leave the receiver waiting for
+        // their epoch for ever.
+        const pending_key& p = d_pending[static_cast<std::size_t>(advance) - 1];
         if (d_previous)
             wipe(d_slots[*d_previous]);
         slot& s = d_slots[epoch];
         s.key = p.key;
         s.start = p.start;
         s.loaded = true;
-        for (std::size_t i = 0; i <= ahead; ++i) {
+        for (int i = 0; i < advance; ++i) {
             secure_wipe(d_pending.front().key);
             d_pending.pop_front();
         }
@@ -150,25 +203,31 @@ key_schedule::selection key_schedule::for_receive(std::uint32_t counter, unsigne
         wipe(d_slots[*d_previous]);
         d_previous.reset();
     }
-    return { verdict::ok, &d_slots[epoch].key, epoch };
 }
 
 key_schedule::selection key_schedule::peek_receive(std::uint32_t counter,
                                                    unsigned epoch) const
 {
-    if (epoch >= epochs)
-        return { verdict::no_key, nullptr, epoch };
-    if (d_previous == epoch || d_active == epoch)
-        return { verdict::ok, &d_slots[epoch].key, epoch };
-    for (std::size_t ahead = 0; ahead < d_pending.size() && ahead + 1 < epochs; ++ahead) {
-        const pending_key& p = d_pending[ahead];
-        if (p.epoch != epoch)
-            continue;
-        if (p.start && !reached(counter, *p.start))
-            return { verdict::before_start, nullptr, epoch };
-        return { verdict::ok, &p.key, epoch };
-    }
-    return { verdict::no_key, nullptr, epoch };
+    const auto options = receive_candidates(counter, epoch);
+    if (options.result != verdict::ok)
+        return { options.result, nullptr, epoch };
+    return candidate_key(epoch, options.advances.front());
+}
+
+void key_schedule::accept_receive(std::uint32_t counter, unsigned epoch)
+{
+    const auto options = receive_candidates(counter, epoch);
+    if (options.result == verdict::ok)
+        accept_receive(counter, epoch, options.advances.front());
+}
+
+key_schedule::selection key_schedule::for_receive(std::uint32_t counter, unsigned epoch)
+{
+    const auto options = receive_candidates(counter, epoch);
+    if (options.result != verdict::ok)
+        return { options.result, nullptr, epoch };
+    accept_receive(counter, epoch, options.advances.front());
+    return { verdict::ok, &d_slots[epoch].key, epoch };
 }
 
 void key_schedule::revoke(unsigned epoch)

@@ -323,6 +323,38 @@ class qa_zuc_crypt(gr_unittest.TestCase):
         rejected = self.events(msgs, "key_rejected")
         self.assertEqual(len(rejected), sum(not ok for _, _, ok in cases))
 
+    def test_013_after_a_long_gap_the_key_that_decrypts(self):
+        """Every frame lost while four keys took effect: the next frame's epoch names the
+        receiver's active key and the fourth in line; the receiver takes the one under
+        which the frame's INT block decodes (and its tag holds), and stays in step."""
+        keys = [bytes([40 + k] * 16) for k in range(6)]
+        counters = list(range(100))
+        plain = self.sealed_frames(counters)
+        for integrity in (False, True):
+            self.tb = gr.top_block()
+            tx = fiberkey.zuc_crypt(0, True, list(keys[0]), 0, integrity=integrity)
+            for k in range(1, 6):  # one key every 16 frames, as key_schedule holds them
+                tx.set_key(list(keys[k]), k % 4, 16 * k)
+            sent, sent_tags, _ = self.run_block(tx, plain, frame_tags(counters))
+            epochs = [pmt.to_long(t.value) for t in sorted(sent_tags, key=lambda t: t.offset)
+                      if pmt.symbol_to_string(t.key) == "key_epoch"]
+            # Frame 0, then nothing until counter 70 (under key 4, epoch 0 again).
+            kept = [0] + list(range(70, 100))
+            self.tb = gr.top_block()
+            rx = fiberkey.zuc_crypt(0, False, list(keys[0]), 0, integrity=integrity)
+            for k in range(1, 6):
+                rx.set_key(list(keys[k]), k % 4, 0)  # in effect as soon as a frame says so
+            tags = []
+            for i, c in enumerate(kept):
+                tags += frame_tags([c], epochs[c])
+                tags[-1].offset = tags[-2].offset = i
+            back, _, msgs = self.run_block(rx, [sent[c] for c in kept], tags)
+            self.assertEqual(len(back), len(kept), f"integrity {integrity}")
+            for c, b in zip(kept, back):
+                self.assertEqual(b[:EPOCH_BYTE], plain[c][:EPOCH_BYTE])
+                self.assertEqual(b[EPOCH_BYTE + 1:], plain[c][EPOCH_BYTE + 1:], c)
+            self.assertEqual(rx.frames_rejected_by_tag(), 0)
+
     def test_007_bad_parameters(self):
         with self.assertRaises(Exception):
             fiberkey.zuc_crypt(2, True)

@@ -35,7 +35,8 @@ namespace fiberkey {
  * and "start_counter" (the frame counter at which the key takes effect; without it, from
  * the next frame on), data a u8vector of 16 bytes; an empty u8vector revokes (wipes) the
  * epoch's key. The switch is hitless: both ends switch on the same frame. A key that is
- * replaced is wiped. A transmitter never reuses a (key, COUNT, BEARER, DIRECTION)
+ * replaced is wiped. A receiver takes a key re-issued for a pending epoch (a restarted
+ * post-processor's) in place of the pending one ("key_superseded" event). A transmitter never reuses a (key, COUNT, BEARER, DIRECTION)
  * tuple: frames that would, and frames with no key, are dropped, counted, and reported
  * on the "events" port.
  *

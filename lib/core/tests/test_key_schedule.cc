@@ -125,6 +125,31 @@ TEST(key_schedule, receive_selects_by_epoch_and_retires_the_old_key)
     EXPECT_EQ(s.for_receive(60, 3).result, verdict::no_key);
 }
 
+TEST(key_schedule, a_receiver_takes_re_issued_keys_in_place_of_pending_ones)
+{
+    // Keys 0..2 (epochs 1, 2, 3) emitted by a post-processor that then restarted; its
+    // successor issues indices 1 and 2 again, with other bits.
+    key_schedule rx(key_schedule::role::receive);
+    rx.install(key_of(10), 1, std::nullopt);
+    ASSERT_EQ(rx.for_receive(5, 1).result, verdict::ok);
+    EXPECT_EQ(rx.install(key_of(11), 2, std::nullopt), 0u);
+    EXPECT_EQ(rx.install(key_of(12), 3, std::nullopt), 0u);
+    EXPECT_EQ(rx.install(key_of(21), 2, std::nullopt), 2u)
+        << "key 1 and key 2 superseded";
+    EXPECT_EQ(rx.install(key_of(22), 3, std::nullopt), 0u);
+    EXPECT_EQ((*rx.for_receive(6, 2).key)[0], 21);
+    EXPECT_EQ((*rx.for_receive(7, 3).key)[0], 22);
+    // The active epoch is never superseded, nor an epoch that no pending key has.
+    EXPECT_THROW(rx.install(key_of(30), 3, std::nullopt), std::invalid_argument);
+    rx.install(key_of(40), 0, std::nullopt);
+    EXPECT_THROW(rx.install(key_of(50), 2, std::nullopt), std::invalid_argument);
+    // A transmitter refuses it: a pending key there may already be due.
+    key_schedule tx(key_schedule::role::transmit);
+    tx.install(key_of(1), 0, std::nullopt);
+    tx.install(key_of(2), 1, std::nullopt);
+    EXPECT_THROW(tx.install(key_of(3), 1, std::nullopt), std::invalid_argument);
+}
+
 TEST(key_schedule, immediate_keys_and_revocation)
 {
     key_schedule tx(key_schedule::role::transmit);
@@ -182,6 +207,42 @@ TEST(key_schedule, receive_skips_keys_whose_frames_were_all_lost)
         late.install(key_of(static_cast<uint8_t>(k)), k % 4, std::nullopt);
     ASSERT_EQ(late.for_receive(0, 0).result, verdict::ok);
     EXPECT_EQ(late.for_receive(1, 3).result, verdict::ok);
+}
+
+// A gap longer than 3 x min_frames_per_key while four keys took effect: the epoch of the
+// next frame names the active key and the fourth in line; both are candidates, and the
+// caller takes the one that decrypts.
+TEST(key_schedule, after_a_long_gap_every_fourth_key_in_line_is_a_candidate)
+{
+    key_schedule tx(key_schedule::role::transmit), rx(key_schedule::role::receive);
+    for (unsigned k = 0; k < 6; ++k) {
+        tx.install(key_of(static_cast<uint8_t>(k)), k % 4, std::nullopt);
+        rx.install(key_of(static_cast<uint8_t>(k)), k % 4, std::nullopt);
+    }
+    const uint32_t hold = key_schedule::min_frames_per_key;
+    ASSERT_EQ(rx.for_receive(0, tx.for_transmit(0).epoch).result, verdict::ok);
+    for (uint32_t c = 1; c < 4 * hold; ++c)
+        tx.for_transmit(c);
+    const auto t = tx.for_transmit(4 * hold);
+    ASSERT_EQ(t.epoch, 0u);
+    ASSERT_EQ((*t.key)[0], 4) << "four keys on";
+    const auto options = rx.receive_candidates(4 * hold, t.epoch);
+    ASSERT_EQ(options.result, verdict::ok);
+    ASSERT_EQ(options.advances, (std::vector<int>{ 0, 4 }));
+    EXPECT_EQ((*rx.candidate_key(t.epoch, 4).key)[0], 4);
+    rx.accept_receive(4 * hold, t.epoch, 4);
+    EXPECT_EQ(rx.pending(), 1u);
+    // In step again: one candidate per epoch.
+    const auto next = tx.for_transmit(5 * hold);
+    ASSERT_EQ(next.epoch, 1u);
+    EXPECT_EQ(rx.receive_candidates(5 * hold, 1).advances, (std::vector<int>{ 1 }));
+    EXPECT_EQ(*rx.for_receive(5 * hold, 1).key, *next.key);
+    // Without the gap the epoch names the active key only.
+    key_schedule near(key_schedule::role::receive);
+    for (unsigned k = 0; k < 6; ++k)
+        near.install(key_of(static_cast<uint8_t>(k)), k % 4, std::nullopt);
+    ASSERT_EQ(near.for_receive(0, 0).result, verdict::ok);
+    EXPECT_EQ(near.receive_candidates(3, 0).advances, (std::vector<int>{ 0 }));
 }
 
 // With integrity the receiver looks a key up without changing anything and commits only

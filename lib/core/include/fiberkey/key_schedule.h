@@ -12,6 +12,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace fiberkey {
 
@@ -70,10 +71,16 @@ public:
      * their own: the receiver follows the epoch and the clear flag of each frame).
      * Throws std::invalid_argument when the epoch is out of range, is not the one after
      * the last key installed, or when max_pending keys already wait.
+     *
+     * Receive side only: a key for the epoch of one of the last three pending keys
+     * supersedes that key and those after it, which are wiped; the number superseded is
+     * returned (0 otherwise). A restarted post-processor re-issues the key indices its
+     * predecessor emitted but never had acknowledged: the transmitter, which switches on
+     * the acknowledgement only, never used those keys, and it will use the new ones.
      */
-    void install(std::span<const std::uint8_t, 16> key,
-                 unsigned epoch,
-                 std::optional<std::uint32_t> start_counter);
+    std::size_t install(std::span<const std::uint8_t, 16> key,
+                        unsigned epoch,
+                        std::optional<std::uint32_t> start_counter);
 
     //! Wipes the key of \p epoch (loaded, pending or active): that epoch has no key.
     void revoke(unsigned epoch);
@@ -86,8 +93,30 @@ public:
 
     //! Transmit side: the key for the frame with this counter (activating a pending one).
     selection for_transmit(std::uint32_t counter);
-    //! Receive side: the key for a frame that arrived with this counter and epoch.
+    //! Receive side: the key for a frame that arrived with this counter and epoch (the
+    //! first of receive_candidates), taken.
     selection for_receive(std::uint32_t counter, unsigned epoch);
+
+    /*!
+     * Receive side: the keys a frame under \p epoch may be under, as advances: -1 the
+     * previous key (a late frame), 0 the active key, k >= 1 the k-th pending key. The
+     * epoch names one key as long as the transmitter cannot have gone four keys further
+     * since the last frame received; after a longer gap (more than 3 x
+     * min_frames_per_key counters while four keys took effect) every fourth key in line
+     * is a candidate too, and the caller tells them apart by what decrypts (the frame's
+     * integrity tag, or its INT block's RS code). Smallest advance first; result
+     * before_start or no_key when there is none.
+     */
+    struct receive_options {
+        verdict result;
+        std::vector<int> advances;
+    };
+    receive_options receive_candidates(std::uint32_t counter, unsigned epoch) const;
+    //! The key of one candidate, nothing changed.
+    selection candidate_key(unsigned epoch, int advance) const;
+    //! Takes the candidate that decrypted the frame: activates it (wiping the keys before
+    //! it) and retires the previous key in time.
+    void accept_receive(std::uint32_t counter, unsigned epoch, int advance);
 
     /*!
      * Receive side, for frames with an integrity tag: the key that for_receive would
@@ -96,10 +125,7 @@ public:
      * frame's tag holds, accept_receive does what for_receive would have done.
      */
     selection peek_receive(std::uint32_t counter, unsigned epoch) const;
-    void accept_receive(std::uint32_t counter, unsigned epoch)
-    {
-        for_receive(counter, epoch);
-    }
+    void accept_receive(std::uint32_t counter, unsigned epoch);
 
     //! Transmit side: frames left under the active key before it is exhausted.
     std::uint64_t frames_left() const;
@@ -109,6 +135,8 @@ public:
     static std::string to_string(verdict v);
 
 private:
+    std::size_t supersede(unsigned epoch);
+
     struct slot {
         session_key key{};
         std::optional<std::uint32_t> start;
@@ -128,8 +156,9 @@ private:
     std::optional<unsigned> d_active;  // epoch of the key in use
     std::uint32_t d_first_counter = 0; // transmit: first frame under the active key
     std::uint64_t d_next_distance = 0; // transmit: smallest counter distance still unused
-    std::optional<unsigned> d_previous; // receive: epoch to retire
-    unsigned d_frames_since_switch = 0; // receive
+    std::optional<unsigned> d_previous;          // receive: epoch to retire
+    unsigned d_frames_since_switch = 0;          // receive
+    std::optional<std::uint32_t> d_last_counter; // receive: last frame taken
 };
 
 } // namespace fiberkey
