@@ -21,23 +21,30 @@
 #include <gnuradio/digital/symbol_sync_ff.h>
 #include <gnuradio/fiberkey/level_normalizer.h>
 #include <gnuradio/fiberkey/line_decoder.h>
+#include <gnuradio/fiberkey/noise_injector.h>
 #include <gnuradio/fiberkey/otu_demux.h>
 #include <gnuradio/fiberkey/sigmf_source.h>
 #include <gnuradio/fiberkey/slicer.h>
 #include <gnuradio/fiberkey/soft_frame_sync.h>
 #include <gnuradio/fiberkey/zuc_crypt.h>
 #include <gnuradio/filter/dc_blocker_ff.h>
+#include <gnuradio/logger.h>
 #include <gnuradio/top_block.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <optional>
+#include <span>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -54,7 +61,9 @@ const char* const usage_text =
     "                       [--samples-per-bit X | --bit-rate BITS_PER_S] [--scale X]\n"
     "                       [--fec on|off]\n"
     "                       [--key HEX --direction 0|1 [--epoch 0..3]] [--integrity on|off]\n"
-    "                       [--payload-out FILE]\n"
+    "                       [--payload-out FILE] [--neg-out FILE] [--json FILE]\n"
+    "                       [--noise-law LAW [--noise-low X] [--noise-high Y]]\n"
+    "                       [--progress]\n"
     "  Decodes a capture: soft frame sync, slicer, G.709 line decoder; with a key also\n"
     "  ZUC decryption, the frames' integrity tags (--integrity off for captures of links\n"
     "  that ran without them) and the demux. FILE is BASE[.sigmf-meta|.sigmf-data] for sigmf, the\n"
@@ -68,6 +77,13 @@ const char* const usage_text =
     "  files without --rate: 1. Above 1 sample per bit the levels are taken from the\n"
     "  capture itself and the bit clock is recovered (clock offsets of hundreds of ppm,\n"
     "  jitter).\n"
+    "  --noise-law adds the receiver's local noise on the NEG samples before the\n"
+    "  decision (the noise injector: LAW ber_log_uniform, ber_uniform, ...; --noise-low\n"
+    "  and --noise-high its range, default 1e-3 and 0.2), as a node's receiver does.\n"
+    "  --neg-out (needs --key) writes each decrypted frame's NEG block as decided: records\n"
+    "  of 259 bytes, the frame counter (4 bytes, big-endian) then the 255-byte block; it\n"
+    "  is secret material (mode 0600). --json writes the figures below as one object.\n"
+    "  --progress prints the share of the capture read, every 2 s, on stderr.\n"
     "  Prints frames found, lock events and FEC counts; exit status 3 when no frame was\n"
     "  found, with the likely cause.\n";
 
@@ -84,6 +100,14 @@ struct options {
     int epoch = 0;
     bool integrity = true;
     std::string payload_out;
+    std::string neg_out;
+    std::string json_out;
+    std::string noise_law;
+    double noise_low = 1e-3;
+    double noise_high = 0.2;
+    bool noise_range_given = false;
+    uint64_t noise_seed = 0; // tests only
+    bool progress = false;
 };
 
 using fiberkey_apps::number;
@@ -114,6 +138,10 @@ options parse(int argc, char** argv)
             o.file = a;
             continue;
         }
+        if (a == "--progress") {
+            o.progress = true;
+            continue;
+        }
         if (i + 1 >= argc)
             usage_error("option " + a + " needs a value");
         const std::string v = argv[++i];
@@ -137,6 +165,17 @@ options parse(int argc, char** argv)
             o.epoch = integer(a, v, 0, 3);
         else if (a == "--payload-out")
             o.payload_out = v;
+        else if (a == "--neg-out")
+            o.neg_out = v;
+        else if (a == "--json")
+            o.json_out = v;
+        else if (a == "--noise-law")
+            o.noise_law = v;
+        else if (a == "--noise-low" || a == "--noise-high") {
+            (a == "--noise-low" ? o.noise_low : o.noise_high) = number(a, v, 0, 1);
+            o.noise_range_given = true;
+        } else if (a == "--noise-seed")
+            o.noise_seed = static_cast<uint64_t>(integer(a, v, 1, 1 << 30));
         else if (a == "--key") {
             try {
                 o.key = fiberkey::from_hex(v);
@@ -154,6 +193,10 @@ options parse(int argc, char** argv)
         usage_error("--key and --direction go together");
     if (!o.payload_out.empty() && o.key.empty())
         usage_error("--payload-out needs --key");
+    if ((o.noise_range_given || o.noise_seed) && o.noise_law.empty())
+        usage_error("--noise-low, --noise-high and --noise-seed go with --noise-law");
+    if (!o.neg_out.empty() && o.key.empty())
+        usage_error("--neg-out needs --key: NEG is encrypted");
     if (o.format == "sigmf" && o.rate)
         usage_error("--rate is for raw files; a SigMF recording has its own");
     if (o.samples_per_bit && o.bit_rate)
@@ -185,15 +228,20 @@ bool same_file(const struct stat& a, const struct stat& b)
 }
 
 /*!
- * The payload output. Opened before any work (a path that cannot be written must not cost
- * the run) and refused when it is the capture itself; a regular file is emptied only when
- * the payload is written, so a run that fails leaves an existing file as it was and
- * removes one it created. Pipes, FIFOs with a reader and /dev/null take the payload too.
+ * An output file (payload, NEG decisions, figures). Opened before any work (a path that
+ * cannot be written must not cost the run) and refused when it is the capture itself; a
+ * regular file is emptied only when the output is written, so a run that fails leaves an
+ * existing file as it was and removes one it created. Pipes, FIFOs with a reader and
+ * /dev/null take the output too. \p mode: 0600 for what is secret.
  */
-class payload_output
+class output_file
 {
 public:
-    payload_output(const std::string& path, const std::string& capture) : d_path(path)
+    output_file(const std::string& flag,
+                const std::string& path,
+                const std::string& capture,
+                mode_t mode)
+        : d_path(path)
     {
         struct stat out;
         const bool existed = ::stat(path.c_str(), &out) == 0;
@@ -205,20 +253,20 @@ public:
              { capture, base + ".sigmf-data", base + ".sigmf-meta" }) {
             struct stat in;
             if (existed && ::stat(input.c_str(), &in) == 0 && same_file(out, in))
-                usage_error("--payload-out " + path + " is the capture " + input);
+                usage_error(flag + " " + path + " is the capture " + input);
         }
         // Non-blocking open: a FIFO with no reader is an error now, not a hang.
-        d_fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_NONBLOCK | O_CLOEXEC, 0644);
+        d_fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_NONBLOCK | O_CLOEXEC, mode);
         if (d_fd < 0)
-            usage_error("cannot write " + path + ": " + std::strerror(errno));
+            usage_error(flag + ": cannot write " + path + ": " + std::strerror(errno));
         d_created = !existed;
         ::fcntl(d_fd, F_SETFL, ::fcntl(d_fd, F_GETFL) & ~O_NONBLOCK);
     }
 
-    payload_output(const payload_output&) = delete;
-    payload_output& operator=(const payload_output&) = delete;
+    output_file(const output_file&) = delete;
+    output_file& operator=(const output_file&) = delete;
 
-    ~payload_output()
+    ~output_file()
     {
         if (d_fd >= 0)
             ::close(d_fd);
@@ -227,7 +275,7 @@ public:
     }
 
     //! Throws std::runtime_error when the bytes cannot all be written.
-    void write(const std::vector<uint8_t>& data)
+    void write(std::span<const uint8_t> data)
     {
         struct stat st;
         if (::fstat(d_fd, &st) == 0 && S_ISREG(st.st_mode) && ::ftruncate(d_fd, 0) != 0)
@@ -367,11 +415,76 @@ void explain_no_frames(const capture_survey& seen,
                      sps);
 }
 
+std::span<const uint8_t> as_bytes(const std::string& text)
+{
+    return { reinterpret_cast<const uint8_t*>(text.data()), text.size() };
+}
+
+// Runs the flowgraph; with \p progress, says every 2 s how much of the capture was read.
+void run_flowgraph(gr::top_block& tb, fk::sigmf_source& source, bool progress)
+{
+    if (!progress) {
+        tb.run();
+        return;
+    }
+    std::atomic<bool> done{ false };
+    tb.start();
+    std::thread waiter([&] {
+        tb.wait();
+        done = true;
+    });
+    const double total =
+        static_cast<double>(std::max<uint64_t>(source.total_samples(), 1));
+    for (int tick = 0; !done; ++tick) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        if (tick % 20 == 19 && !done)
+            std::fprintf(stderr,
+                         "progress: %.0f %% of the capture\n",
+                         100.0 * static_cast<double>(source.nitems_written(0)) / total);
+    }
+    waiter.join();
+}
+
+// The NEG blocks the demux published, as --neg-out records: counter (big-endian), block.
+std::vector<uint8_t> neg_records(gr::blocks::message_debug& store)
+{
+    constexpr std::size_t block = fiberkey::frame_layout::block_bytes;
+    std::vector<uint8_t> out;
+    out.reserve(store.num_messages() * (4 + block));
+    for (std::size_t i = 0; i < store.num_messages(); ++i) {
+        const pmt::pmt_t msg = store.get_message(static_cast<int>(i));
+        const pmt::pmt_t counter =
+            pmt::dict_ref(pmt::car(msg), pmt::mp("frame_counter"), pmt::PMT_NIL);
+        if (!pmt::is_uint64(counter) || pmt::length(pmt::cdr(msg)) != block)
+            continue;
+        const auto c = static_cast<uint32_t>(pmt::to_uint64(counter));
+        for (int shift = 24; shift >= 0; shift -= 8)
+            out.push_back(static_cast<uint8_t>(c >> shift));
+        size_t len = 0;
+        const uint8_t* data = pmt::u8vector_elements(pmt::cdr(msg), len);
+        out.insert(out.end(), data, data + len);
+    }
+    return out;
+}
+
 int run(const options& o)
 {
-    std::optional<payload_output> payload_file;
+    std::optional<output_file> payload_file, neg_file, json_file;
     if (!o.payload_out.empty())
-        payload_file.emplace(o.payload_out, o.file);
+        payload_file.emplace("--payload-out", o.payload_out, o.file, 0644);
+    if (!o.neg_out.empty())
+        neg_file.emplace("--neg-out", o.neg_out, o.file, 0600);
+    if (!o.json_out.empty())
+        json_file.emplace("--json", o.json_out, o.file, 0644);
+    fk::noise_injector::sptr noise;
+    if (!o.noise_law.empty()) {
+        try {
+            noise = fk::noise_injector::make(
+                1, o.noise_law, o.noise_low, o.noise_high, o.noise_seed);
+        } catch (const std::invalid_argument& e) {
+            usage_error(std::string("local noise: ") + e.what());
+        }
+    }
     auto source = fk::sigmf_source::make(o.file, o.format, false, sample_scale(o));
     const double rate =
         o.format == "sigmf" ? source->sample_rate() : o.rate.value_or(0.0);
@@ -405,6 +518,7 @@ int run(const options& o)
     auto decoder = fk::line_decoder::make(o.fec, 246);
     auto sync_events = gr::blocks::message_debug::make();
     auto decoder_events = gr::blocks::message_debug::make();
+    gr::block_sptr recovered_clock;
     if (sps > 1.0) {
         // One sample per bit for the frame sync, at the eye's centre: the levels brought
         // to about +-1 from the capture itself (no scale setting can starve the loop),
@@ -423,10 +537,16 @@ int run(const options& o)
         tb->connect(level, 0, dc, 0);
         tb->connect(dc, 0, clock, 0);
         tb->connect(clock, 0, sync, 0);
+        recovered_clock = clock;
     } else {
         tb->connect(source, 0, sync, 0);
     }
-    tb->connect(sync, 0, slice, 0);
+    if (noise) {
+        tb->connect(sync, 0, noise, 0);
+        tb->connect(noise, 0, slice, 0);
+    } else {
+        tb->connect(sync, 0, slice, 0);
+    }
     tb->connect(slice, 0, decoder, 0);
     tb->msg_connect(sync, "status", sync_events, "store");
     tb->msg_connect(decoder, "status", decoder_events, "store");
@@ -434,6 +554,7 @@ int run(const options& o)
     fk::zuc_crypt::sptr crypt;
     fk::otu_demux::sptr demux;
     gr::blocks::vector_sink_b::sptr payload;
+    auto neg_store = gr::blocks::message_debug::make();
     if (!o.key.empty()) {
         crypt = fk::zuc_crypt::make(
             *o.direction, false, o.key, o.epoch, "auto", false, o.integrity);
@@ -442,13 +563,15 @@ int run(const options& o)
         tb->connect(decoder, 0, crypt, 0);
         tb->connect(crypt, 0, demux, 0);
         tb->connect(demux, 0, payload, 0);
+        if (neg_file)
+            tb->msg_connect(demux, "neg", neg_store, "store");
     } else {
         tb->connect(decoder,
                     0,
                     gr::blocks::null_sink::make(fiberkey::frame_layout::frame_item_bytes),
                     0);
     }
-    tb->run();
+    run_flowgraph(*tb, *source, o.progress);
 
     if (source->nonfinite_samples() > 0)
         std::printf(
@@ -470,10 +593,49 @@ int run(const options& o)
                 o.fec ? "on" : "off",
                 static_cast<unsigned long long>(decoder->corrected_symbols()),
                 static_cast<unsigned long long>(decoder->uncorrectable_codewords()));
-    if (decoder->frames() == 0) {
-        explain_no_frames(survey(o), sps, source->total_samples(), sync->frames() > 0);
-        return 3;
+    // Corrected bytes per line bit: the pre-FEC bit error rate while errors are sparse
+    // (one wrong bit per wrong byte), a lower bound beyond.
+    const double line_bits = static_cast<double>(decoder->frames()) *
+                             static_cast<double>(fiberkey::frame_layout::frame_bytes * 8);
+    const double ber_estimate =
+        o.fec && line_bits > 0
+            ? static_cast<double>(decoder->corrected_symbols()) / line_bits
+            : std::nan("");
+    if (o.fec && line_bits > 0)
+        std::printf("line BER estimate (corrected bytes per bit): %.3g\n", ber_estimate);
+    // The bit clock found: samples taken per bit decided, against the nominal.
+    double found_sps = sps, clock_offset_ppm = std::nan("");
+    if (recovered_clock && recovered_clock->nitems_written(0) > 0) {
+        found_sps = static_cast<double>(recovered_clock->nitems_read(0)) /
+                    static_cast<double>(recovered_clock->nitems_written(0));
+        clock_offset_ppm = (sps / found_sps - 1.0) * 1e6;
+        std::printf("bit clock: %.6g samples per bit, %+.0f ppm from the nominal\n",
+                    found_sps,
+                    clock_offset_ppm);
     }
+    nlohmann::json figures = {
+        { "file", o.file },
+        { "format", o.format },
+        { "samples", source->total_samples() },
+        { "sample_rate", rate > 0 ? nlohmann::json(rate) : nlohmann::json() },
+        { "samples_per_bit_nominal", sps },
+        { "samples_per_bit_found", found_sps },
+        { "clock_offset_ppm",
+          std::isfinite(clock_offset_ppm) ? nlohmann::json(clock_offset_ppm)
+                                          : nlohmann::json() },
+        { "nonfinite_samples", source->nonfinite_samples() },
+        { "frames_found", sync->frames() },
+        { "missed_fas", sync->missed_fas() },
+        { "frames_decoded", decoder->frames() },
+        { "frames_unconfirmed", decoder->unconfirmed_frames() },
+        { "fec", o.fec },
+        { "corrected_symbols", decoder->corrected_symbols() },
+        { "uncorrectable_codewords", decoder->uncorrectable_codewords() },
+        { "line_ber_estimate",
+          std::isfinite(ber_estimate) ? nlohmann::json(ber_estimate) : nlohmann::json() },
+        { "local_noise_frames",
+          noise ? nlohmann::json(noise->frames()) : nlohmann::json() },
+    };
     if (crypt) {
         std::printf(
             "frames decrypted: %llu, dropped %llu (integrity tag failed %llu, damaged "
@@ -486,9 +648,29 @@ int run(const options& o)
             payload->data().size(),
             static_cast<unsigned long long>(demux->int_accepted()),
             static_cast<unsigned long long>(demux->int_uncorrectable()));
-        if (payload_file)
-            payload_file->write(payload->data());
+        figures["frames_decrypted"] = crypt->frames_processed();
+        figures["frames_dropped"] = crypt->frames_dropped();
+        figures["frames_rejected_by_tag"] = crypt->frames_rejected_by_tag();
+        figures["frames_damaged"] = crypt->frames_damaged();
+        figures["payload_bytes"] = payload->data().size();
+        figures["int_accepted"] = demux->int_accepted();
+        figures["int_uncorrectable"] = demux->int_uncorrectable();
     }
+    if (decoder->frames() == 0) {
+        explain_no_frames(survey(o), sps, source->total_samples(), sync->frames() > 0);
+        if (json_file)
+            json_file->write(as_bytes(figures.dump(2) + "\n"));
+        return 3;
+    }
+    if (payload_file)
+        payload_file->write(payload->data());
+    if (neg_file) {
+        auto records = neg_records(*neg_store);
+        neg_file->write(records);
+        fiberkey::secure_wipe(records);
+    }
+    if (json_file)
+        json_file->write(as_bytes(figures.dump(2) + "\n"));
     return 0;
 }
 
@@ -498,6 +680,8 @@ int main(int argc, char** argv)
 {
     fiberkey_apps::program_name() = "fiberkey-replay";
     options o = parse(argc, argv);
+    // The report says what the blocks' info and debug lines would: warnings only.
+    gr::logging::singleton().set_default_level(spdlog::level::warn);
     try {
         const int rc = run(o);
         fiberkey::secure_wipe(o.key);

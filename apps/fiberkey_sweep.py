@@ -18,7 +18,7 @@ import sys
 import numpy as np
 
 from gnuradio import fiberkey
-from gnuradio.fiberkey import cli
+from gnuradio.fiberkey import cli, post_processing
 
 PARAMETERS = {
     "m": "array length m (bits)",
@@ -57,32 +57,10 @@ def run_point(args, value, f1, f2, mi, mode, q):
     settings.alpha = value if args.param == "alpha" else args.alpha
     # As the key_post_processor block builds it (abandon_after_rounds = 8 n: unreachable
     # here, where messages are delivered synchronously every 50 rounds).
-    leader, follower = (
-        fiberkey.post_processor(fiberkey.make_post_processor_config(role, 0, settings))
-        for role in (fiberkey.pp_role.leader, fiberkey.pp_role.follower))
-
-    def pump():
-        for _ in range(8):
-            moved = False
-            for src, dst in ((leader, follower), (follower, leader)):
-                for msg in src.take_messages():
-                    dst.handle_message(msg)
-                    moved = True
-            if not moved:
-                return
-
-    for i in range(args.rounds):
-        seq = i % 65535 + 1
-        leader.add_round(seq, int(f1[i]))
-        follower.add_round(seq, int(f2[i]))
-        if i % 50 == 49:
-            pump()
-    pump()
-
-    keys_l = leader.take_keys()
-    keys_f = {k.key_index: k.key for k in follower.take_keys()}
-    paired = sum(k.key_index in keys_f for k in keys_l)
-    mismatched = sum(k.key_index in keys_f and keys_f[k.key_index] != k.key for k in keys_l)
+    result = post_processing.agree(f1, f2, settings)
+    keys_l, leader = result.leader_keys, result.leader
+    paired = len(result.paired())
+    mismatched = result.mismatched()
     stats = leader.stats()
     secret = stats.secret_bits / args.rounds
     kdr = float(np.mean([k.disagreement for k in keys_l])) if keys_l else float("nan")

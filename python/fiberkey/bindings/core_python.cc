@@ -9,7 +9,9 @@
 #include <fiberkey/frame_tag.h>
 #include <fiberkey/g709_fec.h>
 #include <fiberkey/g709_scrambler.h>
+#include <fiberkey/neg_block.h>
 #include <fiberkey/otu_frame.h>
+#include <fiberkey/round_arithmetic.h>
 #include <fiberkey/zuc.h>
 #include <fiberkey/zuc_mac.h>
 
@@ -208,6 +210,133 @@ void bind_otu_frame(py::module& m)
         py::arg("frame"),
         "The link-start clear frame of a plaintext frame.");
 }
+
+// The NEG block codec (neg_block.h): what pattern generators and offline tools write
+// into a frame and read back from a decided one.
+void bind_neg_block(py::module& m)
+{
+    auto sub = m.def_submodule(
+        "neg_block",
+        "The NEG block of a frame: ND1 (X1, X2) and ND2 (Y1, Y2), numbered.");
+    const auto copy_array = [](const py::bytes& b, nd_array& a) {
+        const auto v = fixed<frame_layout::nd_array_bytes>(b, "an array");
+        std::copy(v.begin(), v.end(), a.begin());
+    };
+    const auto bytes_of = [](const nd_array& a) {
+        return py::bytes(reinterpret_cast<const char*>(a.data()), a.size());
+    };
+    sub.attr("array_bytes") = frame_layout::nd_array_bytes;
+    sub.def(
+        "encode",
+        [copy_array](uint16_t send_seq,
+                     const py::bytes& x1,
+                     const py::bytes& x2,
+                     uint16_t response_seq,
+                     const py::bytes& y1,
+                     const py::bytes& y2) {
+            neg_fields f;
+            f.nd1_present = send_seq != 0;
+            f.nd2_present = response_seq != 0;
+            f.send_seq = send_seq;
+            f.response_seq = response_seq;
+            if (f.nd1_present) {
+                copy_array(x1, f.x1);
+                copy_array(x2, f.x2);
+            }
+            if (f.nd2_present) {
+                copy_array(y1, f.y1);
+                copy_array(y2, f.y2);
+            }
+            std::vector<uint8_t> block(frame_layout::block_bytes);
+            neg_block::encode(f,
+                              std::span<uint8_t, frame_layout::block_bytes>(
+                                  block.data(), frame_layout::block_bytes));
+            return as_bytes(block);
+        },
+        py::arg("send_seq"),
+        py::arg("x1") = py::bytes(),
+        py::arg("x2") = py::bytes(),
+        py::arg("response_seq") = 0,
+        py::arg("y1") = py::bytes(),
+        py::arg("y2") = py::bytes(),
+        "The 255-byte block: ND1 when send_seq (1..65535) is not 0, ND2 when response_seq "
+        "is not 0; each array 62 bytes (m = 496 bits).");
+    sub.def(
+        "decode",
+        [bytes_of](const py::bytes& block) {
+            const auto d =
+                neg_block::decode(fixed<frame_layout::block_bytes>(block, "a block"));
+            const auto& f = d.fields;
+            py::dict out;
+            out["nd1_present"] = f.nd1_present;
+            out["nd2_present"] = f.nd2_present;
+            out["send_seq"] = f.send_seq;
+            out["response_seq"] = f.response_seq;
+            out["x1"] = bytes_of(f.x1);
+            out["x2"] = bytes_of(f.x2);
+            out["y1"] = bytes_of(f.y1);
+            out["y2"] = bytes_of(f.y2);
+            out["consistent"] = d.consistent();
+            return out;
+        },
+        py::arg("block"),
+        "A dict of the block as received (NEG has no FEC: any field may carry errors).");
+}
+
+// The round's arithmetic (round_arithmetic.h, protocol.md section 5).
+void bind_round_arithmetic(py::module& m)
+{
+    namespace ra = round_arithmetic;
+    auto sub = m.def_submodule("round_arithmetic",
+                               "C1, C2 and the error counts F1, F2 of one round.");
+    const auto same_size = [](std::initializer_list<const py::bytes*> arrays) {
+        const auto n = std::string_view(**arrays.begin()).size();
+        for (const auto* a : arrays)
+            if (std::string_view(*a).size() != n)
+                throw std::invalid_argument("the arrays of a round have one length");
+        return n;
+    };
+    sub.def(
+        "follower_feedback",
+        [same_size](const py::bytes& xa3, const py::bytes& xb2) {
+            std::vector<uint8_t> c2(same_size({ &xa3, &xb2 }));
+            ra::follower_feedback(view(xa3), view(xb2), c2);
+            return as_bytes(c2);
+        },
+        py::arg("xa3"),
+        py::arg("xb2"),
+        "C2 = XA3 ^ XB2.");
+    sub.def(
+        "leader_feedback",
+        [same_size](const py::bytes& xb3, const py::bytes& xa2) {
+            std::vector<uint8_t> c1(same_size({ &xb3, &xa2 }));
+            ra::leader_feedback(view(xb3), view(xa2), c1);
+            return as_bytes(c1);
+        },
+        py::arg("xb3"),
+        py::arg("xa2"),
+        "C1 = XB3 ^ XA2.");
+    sub.def(
+        "leader_error_count",
+        [same_size](const py::bytes& xb4, const py::bytes& xa1, const py::bytes& c4) {
+            same_size({ &xb4, &xa1, &c4 });
+            return ra::leader_error_count(view(xb4), view(xa1), view(c4));
+        },
+        py::arg("xb4"),
+        py::arg("xa1"),
+        py::arg("c4"),
+        "F1 = |XB4 ^ XA1 ^ C4|.");
+    sub.def(
+        "follower_error_count",
+        [same_size](const py::bytes& xa4, const py::bytes& xb1, const py::bytes& c3) {
+            same_size({ &xa4, &xb1, &c3 });
+            return ra::follower_error_count(view(xa4), view(xb1), view(c3));
+        },
+        py::arg("xa4"),
+        py::arg("xb1"),
+        py::arg("c3"),
+        "F2 = |XA4 ^ XB1 ^ C3|.");
+}
 } // namespace
 
 void bind_core(py::module& m)
@@ -392,6 +521,8 @@ void bind_core(py::module& m)
     auto layout =
         m.def_submodule("frame_layout", "Byte offsets of the extended OTU2 frame.");
     layout.attr("frame_bytes") = frame_layout::frame_bytes;
+    layout.attr("frames_per_second") = frame_layout::frames_per_second;
+    layout.attr("line_bit_rate") = frame_layout::line_bit_rate;
     layout.attr("frame_item_bytes") = frame_layout::frame_item_bytes;
     layout.attr("otu_bytes") = frame_layout::otu_bytes;
     layout.attr("payload_bytes") = frame_layout::payload_bytes;
@@ -404,5 +535,7 @@ void bind_core(py::module& m)
     layout.attr("tag_bytes") = frame_layout::tag.length;
     layout.attr("authenticated_bytes") = frame_layout::authenticated_bytes();
     bind_otu_frame(m);
+    bind_neg_block(m);
+    bind_round_arithmetic(m);
     bind_frame_tag(m);
 }
