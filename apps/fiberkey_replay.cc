@@ -639,13 +639,14 @@ int run(const options& o)
     if (crypt) {
         std::printf(
             "frames decrypted: %llu, dropped %llu (integrity tag failed %llu, damaged "
-            "beyond the codes %llu); payload bytes %zu; INT accepted %llu, uncorrectable "
-            "%llu\n",
+            "beyond the codes %llu); payload bytes %zu, of frames with uncorrectable "
+            "codewords %llu; INT accepted %llu, uncorrectable %llu\n",
             static_cast<unsigned long long>(crypt->frames_processed()),
             static_cast<unsigned long long>(crypt->frames_dropped()),
             static_cast<unsigned long long>(crypt->frames_rejected_by_tag()),
             static_cast<unsigned long long>(crypt->frames_damaged()),
             payload->data().size(),
+            static_cast<unsigned long long>(demux->frames_with_uncorrectable_codewords()),
             static_cast<unsigned long long>(demux->int_accepted()),
             static_cast<unsigned long long>(demux->int_uncorrectable()));
         figures["frames_decrypted"] = crypt->frames_processed();
@@ -653,6 +654,8 @@ int run(const options& o)
         figures["frames_rejected_by_tag"] = crypt->frames_rejected_by_tag();
         figures["frames_damaged"] = crypt->frames_damaged();
         figures["payload_bytes"] = payload->data().size();
+        figures["frames_with_uncorrectable_codewords"] =
+            demux->frames_with_uncorrectable_codewords();
         figures["int_accepted"] = demux->int_accepted();
         figures["int_uncorrectable"] = demux->int_uncorrectable();
     }

@@ -128,8 +128,10 @@ int otu_demux_impl::general_work(int noutput_items,
         if (!pmt::is_null(counter))
             add_item_tag(0, out_offset, frame_tags::frame_counter(), counter);
         // Payload from a frame the line FEC could not wholly correct: the client is told.
-        if (!pmt::is_null(uncorrectable))
+        if (!pmt::is_null(uncorrectable)) {
             add_item_tag(0, out_offset, frame_tags::fec_uncorrectable(), uncorrectable);
+            ++d_marked;
+        }
         publish_blocks(frame, counter, epoch);
         ++d_frames;
     }

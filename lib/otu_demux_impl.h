@@ -23,6 +23,7 @@ public:
     uint64_t int_accepted() const override { return d_accepted; }
     uint64_t int_uncorrectable() const override { return d_uncorrectable; }
     uint64_t int_rejected() const override { return d_rejected; }
+    uint64_t frames_with_uncorrectable_codewords() const override { return d_marked; }
 
     void forecast(int noutput_items, gr_vector_int& ninput_items_required) override;
     int general_work(int noutput_items,
@@ -39,6 +40,7 @@ private:
     std::atomic<uint64_t> d_accepted{ 0 };
     std::atomic<uint64_t> d_uncorrectable{ 0 };
     std::atomic<uint64_t> d_rejected{ 0 };
+    std::atomic<uint64_t> d_marked{ 0 };
     const pmt::pmt_t d_neg_port;
     const pmt::pmt_t d_int_port;
     const pmt::pmt_t d_frame_port;

@@ -134,6 +134,7 @@ class qa_framing(gr_unittest.TestCase):
             marks = tags_by_key(sink.tags(), "fec_uncorrectable")
             counters = {t.offset: pmt.to_uint64(t.value)
                         for t in tags_by_key(sink.tags(), "frame_counter")}
+            self.assertEqual(demux.frames_with_uncorrectable_codewords(), len(marks))
             if integrity:
                 self.assertEqual(marks, [])
                 self.assertEqual(crypt.frames_damaged(), 1)

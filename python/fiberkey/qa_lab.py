@@ -139,8 +139,9 @@ class qa_lab(gr_unittest.TestCase):
                             res["directions"]["BA"]["keys_at_A"])
 
     def test_003_bad_captures_and_patterns(self):
-        """A capture of the other node's pattern, a truncated capture, a pattern whose
-        arrays were changed: an error or fewer rounds, never a wrong key."""
+        """A capture of the other node's pattern, the wrong oversampling, a truncated
+        capture, a pattern whose arrays were changed: an error or fewer rounds, never a
+        wrong key."""
         d = self.dir.name
         short = {}
         for at in ("a", "b"):
@@ -151,6 +152,13 @@ class qa_lab(gr_unittest.TestCase):
         r, _ = self.keys(short["a"], short["b"])
         self.assertEqual(r.returncode, 3, r.stdout + r.stderr)
         self.assertIn("no frame of node A's pattern", r.stderr)
+        # The wrong oversampling: no frame found, said so, no key.
+        r = lab("keys", "--pattern-a", self.prefix["A"], "--pattern-b", self.prefix["B"],
+                "--at-b", short["b"], "--at-a", short["a"], "--format", "i8",
+                "--samples-per-bit", "3.1", "--quiet")
+        self.assertEqual(r.returncode, 3, r.stdout + r.stderr)
+        self.assertIn("no frame of node", r.stderr)
+        self.assertNotIn("seed keys agreed", r.stdout)
         # Truncated: the rounds that are there, no key yet.
         r, res = self.keys(short["b"], short["a"])
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)

@@ -46,6 +46,8 @@ public:
     virtual uint64_t int_accepted() const = 0;
     virtual uint64_t int_uncorrectable() const = 0;
     virtual uint64_t int_rejected() const = 0;
+    //! Frames whose payload went out tagged "fec_uncorrectable".
+    virtual uint64_t frames_with_uncorrectable_codewords() const = 0;
 };
 
 } // namespace fiberkey

@@ -39,7 +39,9 @@ void bind_framing(py::module& m)
         .def("frames", &otu_demux::frames)
         .def("int_accepted", &otu_demux::int_accepted)
         .def("int_uncorrectable", &otu_demux::int_uncorrectable)
-        .def("int_rejected", &otu_demux::int_rejected);
+        .def("int_rejected", &otu_demux::int_rejected)
+        .def("frames_with_uncorrectable_codewords",
+             &otu_demux::frames_with_uncorrectable_codewords);
 
     py::class_<payload_check,
                gr::sync_block,
