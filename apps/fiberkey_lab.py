@@ -503,9 +503,9 @@ def parse_args(argv):
                 p.error("--session-key must be 32 hex digits (128 bits)")
         if not 0 <= args.seed < 2**31:
             p.error(f"--seed must be in 0..{2**31 - 1}")
-        out_dir = os.path.dirname(os.path.abspath(args.out))
-        if not os.path.isdir(out_dir) or not os.access(out_dir, os.W_OK):
-            p.error(f"--out {args.out}: {out_dir} is not a writable directory")
+        cli.check_directory(p, "--out", os.path.dirname(os.path.abspath(args.out)))
+        if os.path.isdir(args.out):
+            p.error(f"--out {args.out}: a directory; give a prefix such as {args.out}/a")
     else:
         try:
             fiberkey.parse_pp_mode(args.mode)
