@@ -255,14 +255,20 @@ def run_receiver(args, label, capture, pattern, workdir, seed):
              f"its report:\n{out['stdout']}")
     with open(json_path) as f:
         out["figures"] = json.load(f)
-    decided = {}
+    decided, repeated = {}, 0
     if os.path.exists(neg_path):
         with open(neg_path, "rb") as f:
             data = f.read()
         for i in range(0, len(data) - len(data) % (4 + BLOCK), 4 + BLOCK):
             counter = int.from_bytes(data[i:i + 4], "big")
+            # A generator that loops its pattern sends each frame's arrays again: a round
+            # is formed once, from the first time its frame was received.
+            if counter in decided:
+                repeated += 1
+                continue
             decided[counter] = fiberkey.neg_block.decode(data[i + 4:i + 4 + BLOCK])
     out["decided"] = decided
+    out["figures"]["frames_repeated"] = repeated
     return out
 
 
