@@ -182,18 +182,30 @@ TEST(key_schedule, pending_keys_take_effect_one_per_frame)
     EXPECT_EQ((*tx.for_transmit(11 + 2 * hold).key)[0], 3);
 }
 
+namespace {
+// Keys 0..n-1 (epoch k mod 4, no start) at both ends; frame 0 is received, frames 1 to
+// end - 1 are sent and lost.
+void lose_frames_after_the_first(key_schedule& tx,
+                                 key_schedule& rx,
+                                 unsigned n,
+                                 uint32_t end)
+{
+    for (unsigned k = 0; k < n; ++k) {
+        tx.install(key_of(static_cast<uint8_t>(k)), k % 4, std::nullopt);
+        rx.install(key_of(static_cast<uint8_t>(k)), k % 4, std::nullopt);
+    }
+    ASSERT_EQ(rx.for_receive(0, tx.for_transmit(0).epoch).result, verdict::ok);
+    for (uint32_t c = 1; c < end; ++c)
+        tx.for_transmit(c);
+}
+} // namespace
+
 TEST(key_schedule, receive_skips_keys_whose_frames_were_all_lost)
 {
     key_schedule tx(key_schedule::role::transmit), rx(key_schedule::role::receive);
-    for (unsigned k = 0; k < 4; ++k) {
-        tx.install(key_of(static_cast<uint8_t>(k)), k, std::nullopt);
-        rx.install(key_of(static_cast<uint8_t>(k)), k, std::nullopt);
-    }
     // Epochs 1 and 2 go by while every frame is lost.
     const uint32_t hold = key_schedule::min_frames_per_key;
-    ASSERT_EQ(rx.for_receive(0, tx.for_transmit(0).epoch).result, verdict::ok);
-    for (uint32_t c = 1; c < 3 * hold; ++c)
-        tx.for_transmit(c);
+    lose_frames_after_the_first(tx, rx, 4, 3 * hold);
     const auto t = tx.for_transmit(3 * hold);
     ASSERT_EQ(t.epoch, 3u);
     const auto r = rx.for_receive(3 * hold, t.epoch);
@@ -215,14 +227,8 @@ TEST(key_schedule, receive_skips_keys_whose_frames_were_all_lost)
 TEST(key_schedule, after_a_long_gap_every_fourth_key_in_line_is_a_candidate)
 {
     key_schedule tx(key_schedule::role::transmit), rx(key_schedule::role::receive);
-    for (unsigned k = 0; k < 6; ++k) {
-        tx.install(key_of(static_cast<uint8_t>(k)), k % 4, std::nullopt);
-        rx.install(key_of(static_cast<uint8_t>(k)), k % 4, std::nullopt);
-    }
     const uint32_t hold = key_schedule::min_frames_per_key;
-    ASSERT_EQ(rx.for_receive(0, tx.for_transmit(0).epoch).result, verdict::ok);
-    for (uint32_t c = 1; c < 4 * hold; ++c)
-        tx.for_transmit(c);
+    lose_frames_after_the_first(tx, rx, 6, 4 * hold);
     const auto t = tx.for_transmit(4 * hold);
     ASSERT_EQ(t.epoch, 0u);
     ASSERT_EQ((*t.key)[0], 4) << "four keys on";
