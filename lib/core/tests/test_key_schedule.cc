@@ -213,7 +213,8 @@ TEST(key_schedule, receive_skips_keys_whose_frames_were_all_lost)
     EXPECT_EQ(r.epoch, 3u);
     EXPECT_EQ(*r.key, *t.key);
     EXPECT_EQ(rx.pending(), 0u) << "the skipped keys are gone";
-    // Up to three epochs ahead (a fourth would alias the active one).
+    // Up to three epochs ahead at once (a fourth would alias the active one; after a
+    // long gap it is a candidate too: after_a_long_gap_every_fourth_key_in_line_*).
     key_schedule late(key_schedule::role::receive);
     for (unsigned k = 0; k < 5; ++k)
         late.install(key_of(static_cast<uint8_t>(k)), k % 4, std::nullopt);
