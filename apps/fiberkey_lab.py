@@ -195,7 +195,9 @@ def load_pattern(p, flag, prefix, node):
         frames, first = int(m["frames"]), int(m["first_counter"])
         key = bytes.fromhex(m["session_key"])
         if not (1 <= frames <= MAX_FRAMES and 0 <= first and first + frames <= 2**32
-                and len(key) == 16 and m["m"] == ARRAY * 8):
+                and len(key) == 16 and m["m"] == ARRAY * 8
+                and m["direction"] == (0 if node == "A" else 1)
+                and isinstance(m["fec"], bool) and isinstance(m["integrity"], bool)):
             raise ValueError("fields out of range")
         arrays = os.path.join(os.path.dirname(os.path.abspath(path)), m["arrays_file"])
     except (KeyError, TypeError, ValueError) as e:
@@ -221,8 +223,12 @@ def run_receiver(args, label, capture, pattern, workdir, seed):
     frame counter; progress and errors go to stderr with the receiver's name."""
     neg_path = os.path.join(workdir, f"{label}.neg")
     json_path = os.path.join(workdir, f"{label}.json")
+    # The key by a file in the private work directory: a command line is public.
+    key_path = os.path.join(workdir, f"{label}.key")
+    with open(os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
+        f.write(pattern["key"].hex() + "\n")
     cmd = [replay_tool(), capture, "--format", args.format,
-           "--key", pattern["key"].hex(), "--direction", str(pattern["direction"]),
+           "--key-file", key_path, "--direction", str(pattern["direction"]),
            "--fec", "on" if pattern["fec"] else "off",
            "--integrity", "on" if pattern["integrity"] else "off",
            "--noise-law", args.noise_law, "--noise-low", repr(args.noise_low),

@@ -60,7 +60,8 @@ const char* const usage_text =
     "usage: fiberkey-replay FILE [--format sigmf|f32|i16|i8] [--rate SAMPLES_PER_S]\n"
     "                       [--samples-per-bit X | --bit-rate BITS_PER_S] [--scale X]\n"
     "                       [--fec on|off]\n"
-    "                       [--key HEX --direction 0|1 [--epoch 0..3]] [--integrity on|off]\n"
+    "                       [--key HEX | --key-file FILE] [--direction 0|1 [--epoch 0..3]]\n"
+    "                       [--integrity on|off]\n"
     "                       [--payload-out FILE] [--neg-out FILE] [--json FILE]\n"
     "                       [--noise-law LAW [--noise-low X] [--noise-high Y]]\n"
     "                       [--progress]\n"
@@ -77,6 +78,8 @@ const char* const usage_text =
     "  files without --rate: 1. Above 1 sample per bit the levels are taken from the\n"
     "  capture itself and the bit clock is recovered (clock offsets of hundreds of ppm,\n"
     "  jitter).\n"
+    "  --key-file reads the key's hex digits from the file's first line (a command line\n"
+    "  is visible to every user of the machine).\n"
     "  --noise-law adds the receiver's local noise on the NEG samples before the\n"
     "  decision (the noise injector: LAW ber_log_uniform, ber_uniform, ...; --noise-low\n"
     "  and --noise-high its range, default 1e-3 and 0.2), as a node's receiver does.\n"
@@ -121,6 +124,27 @@ int integer(const std::string& flag, const std::string& v, int lo, int hi)
         usage_error(flag + " must be an integer in " + std::to_string(lo) + ".." +
                     std::to_string(hi));
     return static_cast<int>(x);
+}
+
+// The hex key of --key-file: its first line (what a command line would show to every
+// user of the machine stays in a file only its owner reads).
+std::string read_key_file(const std::string& path)
+{
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+        usage_error("--key-file " + path + ": not a regular file");
+    std::FILE* f = std::fopen(path.c_str(), "r");
+    if (!f)
+        usage_error("--key-file " + path + ": " + std::strerror(errno));
+    char line[128] = {};
+    const bool got = std::fgets(line, sizeof line, f) != nullptr;
+    std::fclose(f);
+    std::string hex = got ? std::string(line) : std::string();
+    fiberkey::secure_wipe(line, sizeof line);
+    while (!hex.empty() &&
+           (hex.back() == '\n' || hex.back() == '\r' || hex.back() == ' '))
+        hex.pop_back();
+    return hex;
 }
 
 options parse(int argc, char** argv)
@@ -176,21 +200,25 @@ options parse(int argc, char** argv)
             o.noise_range_given = true;
         } else if (a == "--noise-seed")
             o.noise_seed = static_cast<uint64_t>(integer(a, v, 1, 1 << 30));
-        else if (a == "--key") {
+        else if (a == "--key" || a == "--key-file") {
+            if (!o.key.empty())
+                usage_error("--key and --key-file: give one");
+            std::string hex = a == "--key" ? v : read_key_file(v);
             try {
-                o.key = fiberkey::from_hex(v);
+                o.key = fiberkey::from_hex(hex);
             } catch (const std::exception&) {
-                usage_error("--key must be hex digits");
+                usage_error(a + " must hold hex digits");
             }
+            fiberkey::secure_wipe(hex);
             if (o.key.size() != 16)
-                usage_error("--key must be 16 bytes (32 hex digits)");
+                usage_error(a + " must hold 16 bytes (32 hex digits)");
         } else
             usage_error("bad option or value: " + a + " " + v);
     }
     if (o.file.empty())
         usage_error("no input file");
     if (o.key.empty() != !o.direction.has_value())
-        usage_error("--key and --direction go together");
+        usage_error("--key (or --key-file) and --direction go together");
     if (!o.payload_out.empty() && o.key.empty())
         usage_error("--payload-out needs --key");
     if ((o.noise_range_given || o.noise_seed) && o.noise_law.empty())
