@@ -155,9 +155,8 @@ class qa_examples(gr_unittest.TestCase):
         """soapy_live_node.grc as generated, at both ends, with gr-soapy's source and sink
         replaced by stand-ins: each sink PUSHes its samples over ZeroMQ, each source PULLs
         the peer's and turns them by a carrier offset (the radios' LOs differ). The two
-        receivers lock and every frame they decode decrypts with its tag holding (a seed
-        key takes some minutes at this chain's speed: two nodes at 2 samples per bit
-        on 2 cores; README)."""
+        receivers lock and every frame they decode decrypts with its tag holding (seed
+        keys follow within a minute at the defaults, README; too long for the suite)."""
         script = compile_example(os.path.join(TOP, "examples", "soapy_live_node.grc"),
                                  self.tmp.name)
 
