@@ -271,6 +271,19 @@ class round_recorder(gr.basic_block):
                 if len(t) > 2 * self.horizon:
                     self.forget(t, self.received[d])
 
+    def settle_eve(self, share=0.95, longest=10.0):
+        """Waits (at most `longest` s) until her observer has caught up with the nodes'
+        rounds: it runs in its own block and falls behind them on a loaded machine, and
+        the report sets her rounds against theirs."""
+        deadline = time.monotonic() + longest
+        while time.monotonic() < deadline:
+            with self.lock:
+                seen = sum(len(p) for p in self.eve_pairs.values())
+                formed = sum(len(p) for p in self.pairs.values())
+            if seen >= share * formed:
+                return
+            time.sleep(0.05)
+
     def forget(self, table, now):
         for seq in [s for s, v in table.items() if now - v[-1] > self.horizon]:
             del table[seq]
@@ -593,6 +606,7 @@ class link_sim:
             # may still wait in the recorder's queue: Eve needs them.
             if a.eve == "compromised":
                 self.keyrec.settle()
+                self.rec.settle_eve()
             if outcome != "timeout":
                 self.stop_tampering()
         finally:
