@@ -178,39 +178,32 @@ def make_pattern(args):
 
 
 def load_pattern(p, flag, prefix, node):
-    """The manifest and the plaintext NEG blocks of a pattern, checked."""
+    """The manifest and the plaintext NEG blocks of a pattern, checked (fields, length
+    and SHA-256 of the arrays: fiberkey.lab_pattern)."""
     path = prefix if prefix.endswith(".json") else prefix + ".json"
     cli.check_readable(p, flag, path)
     try:
-        with open(path) as f:
-            m = json.load(f)
-    except (OSError, ValueError) as e:
-        p.error(f"{flag} {path}: not a pattern manifest ({e})")
-    if not isinstance(m, dict) or m.get("fiberkey_lab_pattern") != MANIFEST_VERSION:
-        p.error(f"{flag} {path}: not a fiberkey-lab pattern manifest (version "
-                f"{MANIFEST_VERSION})")
+        pattern = fiberkey.lab_pattern.read(path)
+    except ValueError as e:
+        p.error(f"{flag} {e}")
+    if pattern.node != node:
+        p.error(f"{flag} {path}: the pattern of node {pattern.node}, not {node}")
+    return pattern
+
+
+def segmented(args, capture):
+    """Whether a capture is segmented: by the options, or by its SigMF metadata."""
+    if args.segment_samples is not None:
+        return True
+    if args.format != "sigmf":
+        return False
+    meta = capture.removesuffix(".sigmf-data").removesuffix(".sigmf-meta") \
+        .removesuffix(".sigmf") + ".sigmf-meta"
     try:
-        if m["node"] != node:
-            p.error(f"{flag} {path}: the pattern of node {m['node']}, not {node}")
-        frames, first = int(m["frames"]), int(m["first_counter"])
-        key = bytes.fromhex(m["session_key"])
-        if not (1 <= frames <= MAX_FRAMES and 0 <= first and first + frames <= 2**32
-                and len(key) == 16 and m["m"] == ARRAY * 8
-                and m["direction"] == (0 if node == "A" else 1)
-                and isinstance(m["fec"], bool) and isinstance(m["integrity"], bool)):
-            raise ValueError("fields out of range")
-        arrays = os.path.join(os.path.dirname(os.path.abspath(path)), m["arrays_file"])
-    except (KeyError, TypeError, ValueError) as e:
-        p.error(f"{flag} {path}: bad manifest field ({e})")
-    cli.check_readable(p, flag, arrays)
-    with open(arrays, "rb") as f:
-        data = f.read()
-    if len(data) != frames * BLOCK or hashlib.sha256(data).hexdigest() != m.get("arrays_sha256"):
-        p.error(f"{flag} {arrays}: does not match its manifest (length or SHA-256)")
-    m["blocks"] = [fiberkey.neg_block.decode(data[i * BLOCK:(i + 1) * BLOCK])
-                   for i in range(frames)]
-    m["key"] = key
-    return m
+        with open(meta) as f:
+            return "fiberkey:segment_first_bit" in json.load(f).get("global", {})
+    except (OSError, ValueError, AttributeError):
+        return False  # fiberkey-replay says what is wrong with it
 
 
 def replay_tool():
@@ -226,18 +219,24 @@ def run_receiver(args, label, capture, pattern, workdir, seed):
     # The key by a file in the private work directory: a command line is public.
     key_path = os.path.join(workdir, f"{label}.key")
     with open(os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
-        f.write(pattern["key"].hex() + "\n")
+        f.write(pattern.session_key.hex() + "\n")
     cmd = [replay_tool(), capture, "--format", args.format,
-           "--key-file", key_path, "--direction", str(pattern["direction"]),
-           "--fec", "on" if pattern["fec"] else "off",
-           "--integrity", "on" if pattern["integrity"] else "off",
+           "--key-file", key_path, "--direction", str(pattern.direction),
+           "--fec", "on" if pattern.fec else "off",
+           "--integrity", "on" if pattern.integrity else "off",
            "--noise-law", args.noise_law, "--noise-low", repr(args.noise_low),
            "--noise-high", repr(args.noise_high),
            "--neg-out", neg_path, "--json", json_path]
     for flag, value in (("--rate", args.rate), ("--samples-per-bit", args.samples_per_bit),
-                        ("--bit-rate", args.bit_rate), ("--scale", args.scale)):
+                        ("--bit-rate", args.bit_rate), ("--scale", args.scale),
+                        ("--segment-samples", args.segment_samples),
+                        ("--segment-first-bit", args.segment_first_bit),
+                        ("--segment-search", args.segment_search)):
         if value is not None:
             cmd += [flag, repr(value)]
+    if segmented(args, capture):
+        # Segments carry no counter: the pattern says which frames they may hold.
+        cmd += ["--pattern-counters", f"{pattern.first_counter}:{pattern.frames}"]
     if seed:
         cmd += ["--noise-seed", str(seed)]
     if not args.quiet:
@@ -261,44 +260,30 @@ def run_receiver(args, label, capture, pattern, workdir, seed):
              f"its report:\n{out['stdout']}")
     with open(json_path) as f:
         out["figures"] = json.load(f)
-    decided, repeated = {}, 0
+    records = []
     if os.path.exists(neg_path):
         with open(neg_path, "rb") as f:
             data = f.read()
-        for i in range(0, len(data) - len(data) % (4 + BLOCK), 4 + BLOCK):
-            counter = int.from_bytes(data[i:i + 4], "big")
-            # A generator that loops its pattern sends each frame's arrays again: a round
-            # is formed once, from the first time its frame was received.
-            if counter in decided:
-                repeated += 1
-                continue
-            decided[counter] = fiberkey.neg_block.decode(data[i + 4:i + 4 + BLOCK])
-    out["decided"] = decided
-    out["figures"]["frames_repeated"] = repeated
+        step = 4 + BLOCK
+        records = [(int.from_bytes(data[i:i + 4], "big"), data[i + 4:i + step])
+                   for i in range(0, len(data) - len(data) % step, step)]
+    out["records"] = records
     return out
 
 
-def form_rounds(leader, follower, at_follower, at_leader):
-    """Counts (F at the leader, F at the follower) and sequences of the direction led by
-    `leader`, from both patterns and the decisions: at_follower[c] is the follower's
-    decided NEG of the leader's frame with counter c, at_leader the leader's of the
-    follower's frames. A round whose frames a receiver did not decode is lost."""
-    ra = fiberkey.round_arithmetic
-    f_lead, f_follow, seqs, lost = [], [], [], 0
-    for i in range(min(leader["frames"], follower["frames"])):
-        sent_l = leader["blocks"][i]      # ND1: the leader's X1, X2 of round s
-        sent_f = follower["blocks"][i]    # ND2: the follower's Y1, Y2 answering s
-        got_f = at_follower.get(leader["first_counter"] + i)
-        got_l = at_leader.get(follower["first_counter"] + i)
-        if got_f is None or got_l is None:
-            lost += 1
-            continue
-        c2 = ra.follower_feedback(got_f["x1"], sent_f["y2"])  # XA3 ^ XB2, over INT
-        c1 = ra.leader_feedback(got_l["y1"], sent_l["x2"])    # XB3 ^ XA2, over INT
-        f_lead.append(ra.leader_error_count(got_l["y2"], sent_l["x1"], c2))
-        f_follow.append(ra.follower_error_count(got_f["x2"], sent_f["y1"], c1))
-        seqs.append(sequence(i))
-    return f_lead, f_follow, seqs, lost
+def form_rounds(a, b, at_a, at_b):
+    """Counts and sequences of both directions from both patterns and the decided NEG
+    blocks (records (counter, block) of the receiver at A, of B's frames, and at B), by
+    fiberkey.lab_rounds: a round whose frames a receiver did not decode is lost; a frame
+    received again (a generator looping its pattern) counts once."""
+    rounds = fiberkey.lab_rounds(a, b)
+    formed = [r for at, records in (("A", at_a), ("B", at_b)) for c, block in records
+              if (r := rounds.add(at, c, block)) is not None]
+    formed.sort(key=lambda r: r["index"])
+    seqs = [r["sequence"] for r in formed]
+    lost = rounds.frames() - len(formed)
+    return {"AB": ([r["ab_at_a"] for r in formed], [r["ab_at_b"] for r in formed], seqs, lost),
+            "BA": ([r["ba_at_b"] for r in formed], [r["ba_at_a"] for r in formed], seqs, lost)}
 
 
 def direction_figures(d, leader_name, f1, f2, seqs, lost, settings):
@@ -386,25 +371,27 @@ def make_keys(args):
     for label, pattern in (("at B", a), ("at A", b)):
         r = results[label]
         fig = r["figures"]
-        fig["frames_in_pattern"] = pattern["frames"]
-        fig["frames_with_neg"] = len(r["decided"])
+        counters = [c for c, _ in r["records"]]
+        distinct = set(counters)
+        fig["frames_in_pattern"] = pattern.frames
+        fig["frames_with_neg"] = len(distinct)
+        # A generator that loops its pattern sends each frame's arrays again: a round is
+        # formed once, from the first time its frame was received.
+        fig["frames_repeated"] = len(counters) - len(distinct)
         fig["frames_matching_pattern"] = sum(
-            1 for c in r["decided"]
-            if pattern["first_counter"] <= c < pattern["first_counter"] + pattern["frames"])
+            1 for c in distinct
+            if pattern.first_counter <= c < pattern.first_counter + pattern.frames)
         res["captures"][label.replace(" ", "_")] = fig
         if fig["frames_matching_pattern"] == 0:
-            fail(f"{label}: no frame of node {pattern['node']}'s pattern decoded from "
+            fail(f"{label}: no frame of node {pattern.node}'s pattern decoded from "
                  f"{fig['file']} ({fig.get('frames_decoded', 0)} frames decoded, "
                  f"{fig.get('frames_dropped', 0)} dropped: a capture of another pattern or "
                  f"key?)\n{r['stdout']}", 3)
-    decided_at_b, decided_at_a = results["at B"]["decided"], results["at A"]["decided"]
-    for d, name, (lead, follow, at_follower, at_leader) in (
-            (0, "AB", (a, b, decided_at_b, decided_at_a)),
-            (1, "BA", (b, a, decided_at_a, decided_at_b))):
-        f1, f2, seqs, lost = form_rounds(lead, follow, at_follower, at_leader)
+    counts = form_rounds(a, b, results["at A"]["records"], results["at B"]["records"])
+    for d, name, leader in ((0, "AB", "A"), (1, "BA", "B")):
+        f1, f2, seqs, lost = counts[name]
         res["counts"][name] = (f1, f2)
-        res["directions"][name] = direction_figures(d, lead["node"], f1, f2, seqs, lost,
-                                                    settings)
+        res["directions"][name] = direction_figures(d, leader, f1, f2, seqs, lost, settings)
     res["settings"] = {"mode": settings.mode_spec, "batch_rounds": settings.batch_rounds,
                        "noise_law": args.noise_law, "noise_low": args.noise_low,
                        "noise_high": args.noise_high}
@@ -423,12 +410,19 @@ def report(res, args):
     for label, c in res["captures"].items():
         ppm = c.get("clock_offset_ppm")
         ber = c.get("line_ber_estimate")
-        print(f"capture {label.replace('_', ' ')}: {c['file']}: {c['frames_found']} frames "
-              f"found, {c['frames_decoded']} decoded, {c['frames_matching_pattern']} of the "
-              f"pattern's {c['frames_in_pattern']} with NEG; {c['samples_per_bit_found']:.5g} "
-              f"samples per bit{f' ({ppm:+.0f} ppm)' if ppm is not None else ''}; FEC "
-              f"corrected {c['corrected_symbols']} bytes, {c['uncorrectable_codewords']} "
-              f"codewords lost{f', line BER ~{ber:.2g}' if ber is not None else ''}")
+        if c.get("segmented"):
+            found = (f"{c['segments']} segments, {c['segments_decided']} decided "
+                     f"({c['frames_skipped']} frames skipped)")
+            line = "line BER from the known NEG bits"
+        else:
+            found = f"{c['frames_found']} frames found, {c['frames_decoded']} decoded"
+            line = (f"FEC corrected {c['corrected_symbols']} bytes, "
+                    f"{c['uncorrectable_codewords']} codewords lost, line BER")
+        print(f"capture {label.replace('_', ' ')}: {c['file']}: {found}, "
+              f"{c['frames_matching_pattern']} of the pattern's {c['frames_in_pattern']} with "
+              f"NEG; {c['samples_per_bit_found']:.5g} samples per bit"
+              f"{f' ({ppm:+.0f} ppm)' if ppm is not None else ''}; {line}"
+              f"{f' ~{ber:.2g}' if ber is not None else ''}")
     for d, r in res["directions"].items():
         corr = r["correlation_f1_f2"]
         mi = r["mutual_information_bits_per_round"]
@@ -485,6 +479,14 @@ def parse_args(argv):
     cap.add_argument("--samples-per-bit", type=float)
     cap.add_argument("--bit-rate", type=float)
     cap.add_argument("--scale", type=float)
+    cap.add_argument("--segment-samples", type=int, metavar="N",
+                     help="segmented captures (one scope segment per frame, holding its "
+                          "NEG block): samples per segment")
+    cap.add_argument("--segment-first-bit", type=float, metavar="B",
+                     help="the frame's line bit at each segment's first sample (NEG is "
+                          "bits 130560..132599 of a frame)")
+    cap.add_argument("--segment-search", type=int, metavar="BITS",
+                     help="bits either side of B where NEG is looked for (default 64)")
     k.add_argument("--mode", default="soft", help="post-processing mode (fiberkey-sim's)")
     k.add_argument("--batch-rounds", type=int, default=1000, help="n, rounds per batch")
     k.add_argument("--noise-law", default="ber_log_uniform",
@@ -533,6 +535,10 @@ def parse_args(argv):
             if args.format == "sigmf" and not path.endswith(".sigmf-data"):
                 data = path.removesuffix(".sigmf-meta").removesuffix(".sigmf") + ".sigmf-data"
             cli.check_readable(p, flag, data)
+        if (args.segment_samples is None) != (args.segment_first_bit is None):
+            p.error("--segment-samples and --segment-first-bit go together")
+        if args.segment_search is not None and args.segment_samples is None:
+            p.error("--segment-search goes with --segment-samples")
         cli.check_writable(p, "--json", args.json)
         cli.check_writable(p, "--plot", args.plot)
         if not 0 <= args.seed < 2**28:

@@ -12,6 +12,8 @@
 #include <fiberkey/frame_layout.h>
 #include <fiberkey/hex.h>
 #include <fiberkey/level_normalizer.h>
+#include <fiberkey/neg_segment.h>
+#include <fiberkey/noise_injector.h>
 #include <fiberkey/secure_memory.h>
 #include <fiberkey/sigmf.h>
 #include <gnuradio/blocks/head.h>
@@ -33,6 +35,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -41,6 +44,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -64,6 +68,8 @@ const char* const usage_text =
     "                       [--integrity on|off]\n"
     "                       [--payload-out FILE] [--neg-out FILE] [--json FILE]\n"
     "                       [--noise-law LAW [--noise-low X] [--noise-high Y]]\n"
+    "                       [--segment-samples N --segment-first-bit B\n"
+    "                        [--segment-search BITS] --pattern-counters FIRST:COUNT]\n"
     "                       [--progress]\n"
     "  Decodes a capture: soft frame sync, slicer, G.709 line decoder; with a key also\n"
     "  ZUC decryption, the frames' integrity tags (--integrity off for captures of links\n"
@@ -87,6 +93,17 @@ const char* const usage_text =
     "  of 259 bytes, the frame counter (4 bytes, big-endian) then the 255-byte block; it\n"
     "  is secret material (mode 0600). --json writes the figures below as one object.\n"
     "  --progress prints the share of the capture read, every 2 s, on stderr.\n"
+    "  Segmented captures (a scope's segmented memory, one trigger per frame, each\n"
+    "  segment holding at least the frame's NEG block): --segment-samples, the samples of\n"
+    "  every segment, back to back in the file; --segment-first-bit, the frame's line\n"
+    "  bit (0: the first FAS bit; NEG is bits 130560..132599) at each segment's first\n"
+    "  sample, as the trigger puts it; --segment-search, how many bits either side the\n"
+    "  NEG block is looked for (default 64). A SigMF recording may say them in its global\n"
+    "  object (fiberkey:segment_samples, fiberkey:segment_first_bit), or give only\n"
+    "  fiberkey:segment_first_bit with one captures entry per segment. The segments must be\n"
+    "  frames of a fiberkey-lab pattern, --pattern-counters FIRST:COUNT (frame i: counter\n"
+    "  FIRST + i, sequence numbers i % 65535 + 1), played in a loop from any frame; they\n"
+    "  need --key, and write --neg-out and --json. 1 or at least 2 samples per bit.\n"
     "  Prints frames found, lock events and FEC counts; exit status 3 when no frame was\n"
     "  found, with the likely cause.\n";
 
@@ -111,6 +128,10 @@ struct options {
     bool noise_range_given = false;
     uint64_t noise_seed = 0; // tests only
     bool progress = false;
+    std::optional<uint64_t> segment_samples;
+    std::optional<double> segment_first_bit;
+    unsigned segment_search = 64;
+    std::optional<std::pair<uint32_t, uint32_t>> pattern_counters; // first, count
 };
 
 using fiberkey_apps::number;
@@ -124,6 +145,25 @@ int integer(const std::string& flag, const std::string& v, int lo, int hi)
         usage_error(flag + " must be an integer in " + std::to_string(lo) + ".." +
                     std::to_string(hi));
     return static_cast<int>(x);
+}
+
+//! FIRST:COUNT of --pattern-counters: a lab pattern's counters, all within 32 bits.
+std::pair<uint32_t, uint32_t> pattern_counters(const std::string& flag,
+                                               const std::string& v)
+{
+    const auto colon = v.find(':');
+    char* end = nullptr;
+    const unsigned long long first = std::strtoull(v.c_str(), &end, 10);
+    const bool first_ok = colon != std::string::npos && end == v.c_str() + colon &&
+                          colon > 0 && v[0] != '-';
+    const unsigned long long count =
+        first_ok ? std::strtoull(v.c_str() + colon + 1, &end, 10) : 0;
+    if (!first_ok || *end != '\0' || v[colon + 1] == '-' || count < 1 || count > 65535 ||
+        first + count > (1ull << 32))
+        usage_error(flag +
+                    " must be FIRST:COUNT, a pattern's first frame counter and its "
+                    "1..65535 frames, within 32 bits");
+    return { static_cast<uint32_t>(first), static_cast<uint32_t>(count) };
 }
 
 // The hex key of --key-file: its first line (what a command line would show to every
@@ -198,7 +238,15 @@ options parse(int argc, char** argv)
         else if (a == "--noise-low" || a == "--noise-high") {
             (a == "--noise-low" ? o.noise_low : o.noise_high) = number(a, v, 0, 1);
             o.noise_range_given = true;
-        } else if (a == "--noise-seed")
+        } else if (a == "--segment-samples")
+            o.segment_samples = static_cast<uint64_t>(integer(a, v, 1, 1 << 30));
+        else if (a == "--segment-first-bit")
+            o.segment_first_bit = number(a, v, -1.4e6, 1.4e6);
+        else if (a == "--segment-search")
+            o.segment_search = static_cast<unsigned>(integer(a, v, 0, 100000));
+        else if (a == "--pattern-counters")
+            o.pattern_counters = pattern_counters(a, v);
+        else if (a == "--noise-seed")
             o.noise_seed = static_cast<uint64_t>(integer(a, v, 1, 1 << 30));
         else if (a == "--key" || a == "--key-file") {
             if (!o.key.empty())
@@ -231,6 +279,10 @@ options parse(int argc, char** argv)
         usage_error("--samples-per-bit and --bit-rate say the same thing: give one");
     if (o.bit_rate && o.format != "sigmf" && !o.rate)
         usage_error("--bit-rate needs --rate, the samples per second of the raw file");
+    if (o.segment_samples.has_value() != o.segment_first_bit.has_value())
+        usage_error("--segment-samples and --segment-first-bit go together");
+    if (o.segment_samples && !o.payload_out.empty())
+        usage_error("--payload-out: a segmented capture holds no payload");
     return o;
 }
 
@@ -495,6 +547,353 @@ std::vector<uint8_t> neg_records(gr::blocks::message_debug& store)
     return out;
 }
 
+//! The capture's samples through the core readers (the segmented path needs no
+//! flowgraph): a SigMF recording or a raw file, as sigmf_source reads them.
+class sample_input
+{
+public:
+    explicit sample_input(const options& o)
+    {
+        using format = fiberkey::sample_file_reader::format;
+        if (o.format == "sigmf")
+            d_sigmf.emplace(o.file);
+        else
+            d_raw.emplace(o.file,
+                          o.format == "f32"   ? format::f32_le
+                          : o.format == "i16" ? format::i16_le
+                                              : format::i8,
+                          static_cast<float>(sample_scale(o)));
+    }
+    std::size_t read(float* out, std::size_t n)
+    {
+        return d_sigmf ? d_sigmf->read(out, n) : d_raw->read(out, n);
+    }
+    uint64_t total_samples() const
+    {
+        return d_sigmf ? d_sigmf->total_samples() : d_raw->total_samples();
+    }
+    uint64_t nonfinite_samples() const
+    {
+        return d_sigmf ? d_sigmf->nonfinite_samples() : d_raw->nonfinite_samples();
+    }
+    const fiberkey::sigmf_metadata* metadata() const
+    {
+        return d_sigmf ? &d_sigmf->metadata() : nullptr;
+    }
+
+private:
+    std::optional<fiberkey::sigmf_reader> d_sigmf;
+    std::optional<fiberkey::sample_file_reader> d_raw;
+};
+
+//! Where the segments of a segmented capture sit.
+struct segment_layout {
+    double first_bit = 0.0;
+    uint64_t samples = 0;         //!< every segment's length; 0: the captures' starts say
+    std::vector<uint64_t> starts; //!< SigMF captures, one per segment
+    std::string source;           //!< where the layout comes from, for messages
+};
+
+//! The segmented layout the options or the recording give; nullopt for a continuous one.
+std::optional<segment_layout> segments_of(const options& o, const sample_input& in)
+{
+    if (o.segment_samples)
+        return segment_layout{ *o.segment_first_bit, *o.segment_samples, {}, "options" };
+    if (const auto* meta = in.metadata(); meta && meta->segmented)
+        return segment_layout{ meta->segment_first_bit,
+                               meta->segment_samples,
+                               meta->segment_samples ? std::vector<uint64_t>{}
+                                                     : meta->capture_starts,
+                               "the recording" };
+    return std::nullopt;
+}
+
+/*!
+ * The segments of a capture, one at a time and in order: (start, length) spans of its
+ * samples, read sequentially (what lies between them is skipped).
+ */
+class segment_reader
+{
+public:
+    //! A segment is one frame's NEG window: longer ones are a layout error.
+    static constexpr uint64_t max_segment_samples = uint64_t{ 1 } << 24;
+
+    segment_reader(const options& o, const segment_layout& layout) : d_options(o)
+    {
+        rewind();
+        const uint64_t total = d_in->total_samples();
+        if (layout.samples > 0) {
+            for (uint64_t start = 0; start + layout.samples <= total;
+                 start += layout.samples)
+                d_spans.emplace_back(start, layout.samples);
+            d_left_out = total % layout.samples;
+        } else {
+            for (std::size_t k = 0; k < layout.starts.size(); ++k) {
+                const uint64_t end =
+                    k + 1 < layout.starts.size() ? layout.starts[k + 1] : total;
+                d_spans.emplace_back(layout.starts[k], end - layout.starts[k]);
+            }
+        }
+        for (const auto& [start, length] : d_spans)
+            if (length > max_segment_samples)
+                usage_error("the segment at sample " + std::to_string(start) + " (" +
+                            layout.source + ") holds " + std::to_string(length) +
+                            " samples; a segment holds one frame's NEG window, at most " +
+                            std::to_string(max_segment_samples));
+    }
+
+    std::size_t count() const { return d_spans.size(); }
+    //! Samples in no segment: a partial last one of a fixed layout.
+    uint64_t left_out() const { return d_left_out; }
+    uint64_t nonfinite_samples() const { return d_in->nonfinite_samples(); }
+
+    void rewind()
+    {
+        d_in = std::make_unique<sample_input>(d_options);
+        d_position = 0;
+        d_next = 0;
+    }
+
+    //! The next segment into \p out (shorter at a truncated end); false after the last.
+    bool next(std::vector<float>& out)
+    {
+        if (d_next == d_spans.size())
+            return false;
+        const auto [start, length] = d_spans[d_next++];
+        std::vector<float> skipped(
+            start > d_position ? std::min<uint64_t>(start - d_position, 1 << 16) : 0);
+        while (d_position < start) {
+            const auto n = d_in->read(
+                skipped.data(), std::min<uint64_t>(skipped.size(), start - d_position));
+            if (n == 0)
+                break;
+            d_position += n;
+        }
+        out.resize(length);
+        out.resize(d_in->read(out.data(), out.size()));
+        d_position += out.size();
+        return true;
+    }
+
+private:
+    const options& d_options;
+    std::unique_ptr<sample_input> d_in;
+    std::vector<std::pair<uint64_t, uint64_t>> d_spans;
+    uint64_t d_left_out = 0;
+    uint64_t d_position = 0;
+    std::size_t d_next = 0;
+};
+
+/*!
+ * A segmented capture: every segment's NEG block found by its known bits and decided
+ * (neg_segment_receiver), after the scope's clock offset is measured over the first
+ * segments. Writes what the continuous path writes: --neg-out records and --json.
+ */
+int run_segments(const options& o,
+                 double sps,
+                 double rate,
+                 uint64_t total_samples,
+                 const segment_layout& layout,
+                 std::optional<output_file>& neg_file,
+                 std::optional<output_file>& json_file)
+{
+    using fiberkey::neg_segment_status;
+    if (o.key.empty())
+        usage_error("a segmented capture needs --key (or --key-file) and --direction: "
+                    "its NEG blocks are found by their encrypted known bits");
+    if (!o.pattern_counters)
+        usage_error("a segmented capture needs --pattern-counters FIRST:COUNT (the lab "
+                    "pattern it recorded): segments carry no frame counter");
+    const auto [first_counter, count] = *o.pattern_counters;
+    std::vector<fiberkey::neg_frame_id> frames;
+    for (uint32_t i = 0; i < count; ++i) {
+        const auto seq = static_cast<uint16_t>(i % 65535 + 1);
+        frames.push_back({ first_counter + i, seq, seq });
+    }
+    fiberkey::neg_segment_config config{ .samples_per_bit = sps,
+                                         .first_bit = layout.first_bit,
+                                         .search_bits = o.segment_search,
+                                         .local_noise = !o.noise_law.empty(),
+                                         .noise = {} };
+    std::optional<fiberkey::neg_segment_receiver> rx;
+    try {
+        if (config.local_noise)
+            config.noise = { fiberkey::parse_noise_law(o.noise_law),
+                             o.noise_low,
+                             o.noise_high };
+        rx.emplace(config,
+                   std::span<const uint8_t, 16>(o.key.data(), 16),
+                   static_cast<unsigned>(*o.direction),
+                   frames,
+                   o.noise_seed ? fiberkey::gaussian_source::from_test_seed(o.noise_seed)
+                                : fiberkey::gaussian_source());
+    } catch (const std::invalid_argument& e) {
+        usage_error(std::string("segmented capture: ") + e.what());
+    }
+    if (layout.samples > 0 && layout.samples < rx->min_segment_samples())
+        usage_error("segments of " + std::to_string(layout.samples) +
+                    " samples cannot hold a NEG block (2040 bits at " +
+                    std::to_string(sps) + " samples per bit need " +
+                    std::to_string(rx->min_segment_samples()) + ")");
+
+    segment_reader in(o, layout);
+    const uint64_t segments = in.count();
+    if (layout.samples > 0)
+        std::printf(
+            "segmented: %llu segments of %llu samples, the first at frame bit %.6g%s\n",
+            static_cast<unsigned long long>(segments),
+            static_cast<unsigned long long>(layout.samples),
+            layout.first_bit,
+            in.left_out() ? " (a partial last segment left out)" : "");
+    else
+        std::printf("segmented: %llu segments (the recording's captures), the first at "
+                    "frame bit %.6g\n",
+                    static_cast<unsigned long long>(segments),
+                    layout.first_bit);
+    std::vector<float> segment;
+
+    // The scope's clock against the generator's, over the first segments.
+    constexpr uint64_t clock_segments = 256;
+    double found_sps = sps;
+    if (sps >= 2.0) {
+        std::vector<double> measured;
+        for (uint64_t k = 0; k < clock_segments && in.next(segment); ++k)
+            if (const auto m =
+                    fiberkey::neg_segment_receiver::measure_samples_per_bit(segment, sps))
+                measured.push_back(*m);
+        if (measured.size() >= 5) {
+            std::nth_element(
+                measured.begin(), measured.begin() + measured.size() / 2, measured.end());
+            found_sps = measured[measured.size() / 2];
+            rx->set_samples_per_bit(found_sps);
+        }
+        in.rewind();
+    }
+
+    std::array<uint64_t, 4> by_status{};
+    uint64_t skipped = 0, searched = 0, known_errors = 0;
+    std::vector<uint8_t> records;
+    std::size_t expected = 0;
+    auto last_progress = std::chrono::steady_clock::now();
+    for (uint64_t k = 0; in.next(segment); ++k) {
+        const auto r = rx->decide(segment, expected);
+        ++by_status[static_cast<std::size_t>(r.status)];
+        if (r.status == neg_segment_status::decided) {
+            if (r.searched)
+                ++searched;
+            else
+                skipped += (r.frame + count - expected) % count;
+            known_errors += r.known_bit_errors;
+            const uint32_t c = first_counter + static_cast<uint32_t>(r.frame);
+            for (int shift = 24; shift >= 0; shift -= 8)
+                records.push_back(static_cast<uint8_t>(c >> shift));
+            records.insert(records.end(), r.neg.begin(), r.neg.end());
+            expected = (r.frame + 1) % count;
+        } else {
+            expected = (expected + 1) % count;
+        }
+        if (o.progress &&
+            std::chrono::steady_clock::now() - last_progress > std::chrono::seconds(2)) {
+            last_progress = std::chrono::steady_clock::now();
+            std::fprintf(stderr,
+                         "progress: %.0f %% of the capture\n",
+                         100.0 * static_cast<double>(k + 1) /
+                             static_cast<double>(segments));
+        }
+    }
+    const uint64_t decided =
+        by_status[static_cast<std::size_t>(neg_segment_status::decided)];
+    const double clock_offset_ppm =
+        sps >= 2.0 ? (sps / found_sps - 1.0) * 1e6 : std::nan("");
+    const double ber_estimate =
+        decided ? static_cast<double>(known_errors) /
+                      static_cast<double>(decided *
+                                          fiberkey::neg_segment_receiver::known_bits)
+                : std::nan("");
+    std::printf(
+        "segments: %llu decided, %llu too short, %llu without signal, %llu not "
+        "aligned; %llu frames skipped (missed triggers), %llu found by a search of "
+        "the pattern\n",
+        static_cast<unsigned long long>(decided),
+        static_cast<unsigned long long>(by_status[1]),
+        static_cast<unsigned long long>(by_status[2]),
+        static_cast<unsigned long long>(by_status[3]),
+        static_cast<unsigned long long>(skipped),
+        static_cast<unsigned long long>(searched));
+    if (std::isfinite(clock_offset_ppm))
+        std::printf("bit clock: %.6g samples per bit, %+.0f ppm from the nominal\n",
+                    found_sps,
+                    clock_offset_ppm);
+    if (decided)
+        std::printf("known NEG bits wrong: %llu of %llu (line BER estimate %.3g)\n",
+                    static_cast<unsigned long long>(known_errors),
+                    static_cast<unsigned long long>(
+                        decided * fiberkey::neg_segment_receiver::known_bits),
+                    ber_estimate);
+    const auto optional_number = [](double x) {
+        return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json();
+    };
+    const nlohmann::json figures = {
+        { "file", o.file },
+        { "format", o.format },
+        { "samples", total_samples },
+        { "sample_rate", rate > 0 ? nlohmann::json(rate) : nlohmann::json() },
+        { "samples_per_bit_nominal", sps },
+        { "samples_per_bit_found", found_sps },
+        { "clock_offset_ppm", optional_number(clock_offset_ppm) },
+        { "nonfinite_samples", in.nonfinite_samples() },
+        { "segmented", true },
+        { "segment_samples",
+          layout.samples ? nlohmann::json(layout.samples) : nlohmann::json() },
+        { "segment_first_bit", layout.first_bit },
+        { "segments", segments },
+        { "segments_decided", decided },
+        { "segments_too_short", by_status[1] },
+        { "segments_no_signal", by_status[2] },
+        { "segments_not_aligned", by_status[3] },
+        { "frames_skipped", skipped },
+        { "frames_searched", searched },
+        { "known_bit_errors", known_errors },
+        { "line_ber_estimate", optional_number(ber_estimate) },
+        { "local_noise_frames", config.local_noise ? decided : 0 },
+        // What the continuous path counts, for tools that read either.
+        { "frames_found", decided },
+        { "frames_decoded", decided },
+    };
+    if (decided == 0) {
+        const auto worst = static_cast<neg_segment_status>(
+            std::max_element(by_status.begin() + 1, by_status.end()) - by_status.begin());
+        std::fprintf(stderr, "fiberkey-replay: no NEG block decided. ");
+        if (segments == 0)
+            std::fprintf(stderr, "The capture holds no whole segment.\n");
+        else if (worst == neg_segment_status::too_short)
+            std::fprintf(stderr,
+                         "The segments cannot hold NEG where the trigger puts it (check "
+                         "--segment-first-bit and --segment-search).\n");
+        else if (worst == neg_segment_status::no_signal)
+            std::fprintf(
+                stderr,
+                "The segments show no bit clock or no two levels at %.6g samples "
+                "per bit (check --samples-per-bit, or --rate and --bit-rate).\n",
+                sps);
+        else
+            std::fprintf(stderr,
+                         "No segment shows the known NEG bits of a frame of the pattern: "
+                         "a capture of another pattern, key or direction, or a trigger "
+                         "more than %u bits from --segment-first-bit.\n",
+                         o.segment_search);
+        if (json_file)
+            json_file->write(as_bytes(figures.dump(2) + "\n"));
+        return 3;
+    }
+    if (neg_file)
+        neg_file->write(records);
+    fiberkey::secure_wipe(records);
+    if (json_file)
+        json_file->write(as_bytes(figures.dump(2) + "\n"));
+    return 0;
+}
+
 int run(const options& o)
 {
     std::optional<output_file> payload_file, neg_file, json_file;
@@ -539,6 +938,11 @@ int run(const options& o)
                     rate,
                     static_cast<double>(source->total_samples()) / rate);
     std::printf("\n");
+    if (const auto layout = segments_of(o, sample_input(o)))
+        return run_segments(
+            o, sps, rate, source->total_samples(), *layout, neg_file, json_file);
+    if (o.pattern_counters)
+        usage_error("--pattern-counters is for segmented captures (--segment-samples)");
 
     auto tb = gr::make_top_block("fiberkey_replay");
     auto sync = fk::soft_frame_sync::make();

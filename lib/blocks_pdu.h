@@ -153,6 +153,32 @@ inline const pmt::pmt_t& counts_key()
     return k;
 }
 
+/*!
+ * A rounds message, as the negotiator sends them and parse_round reads them: the counts
+ * of consecutive rounds of \p direction from \p sequence on ("count" for one, "counts"
+ * for more), and the receiving node's role in that direction ("role": leader or
+ * follower).
+ */
+inline pmt::pmt_t rounds_message(unsigned direction,
+                                 uint16_t sequence,
+                                 std::span<const uint32_t> counts,
+                                 bool leader)
+{
+    static const pmt::pmt_t direction_key = pmt::mp("direction"),
+                            sequence_key = pmt::mp("sequence"),
+                            count_key = pmt::mp("count"), role_key = pmt::mp("role"),
+                            leader_role = pmt::mp("leader"),
+                            follower_role = pmt::mp("follower");
+    pmt::pmt_t d = pmt::make_dict();
+    d = pmt::dict_add(d, direction_key, pmt::from_long(direction));
+    d = pmt::dict_add(d, sequence_key, pmt::from_long(sequence));
+    d = counts.size() == 1
+            ? pmt::dict_add(d, count_key, pmt::from_long(counts[0]))
+            : pmt::dict_add(
+                  d, counts_key(), pmt::init_u32vector(counts.size(), counts.data()));
+    return pmt::dict_add(d, role_key, leader ? leader_role : follower_role);
+}
+
 //! Reads \p msg as rounds; throws message_refused for anything else.
 inline round_message parse_round(const pmt::pmt_t& msg,
                                  const pmt::pmt_t& direction_key,

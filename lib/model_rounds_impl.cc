@@ -35,13 +35,7 @@ public:
                     gr::io_signature::make(0, 0, 0)),
           d_model(config(bits, noise_low, noise_high, link_ber), random_for(seed)),
           d_per_message(checked_rounds_per_message(rounds_per_message)),
-          d_ports{ pmt::mp("a"), pmt::mp("b") },
-          d_direction_key(pmt::mp("direction")),
-          d_sequence_key(pmt::mp("sequence")),
-          d_count_key(pmt::mp("count")),
-          d_role_key(pmt::mp("role")),
-          d_leader(pmt::mp("leader")),
-          d_follower(pmt::mp("follower"))
+          d_ports{ pmt::mp("a"), pmt::mp("b") }
     {
         if (seed != 0)
             d_logger->warn("seed {}: reproducible rounds FOR TESTS ONLY", seed);
@@ -88,22 +82,6 @@ private:
         return std::make_unique<fk::test_only_seeded_random_source>(seed);
     }
 
-    //! The rounds message of \p counts, the first numbered \p sequence.
-    pmt::pmt_t rounds_message(uint8_t direction,
-                              uint16_t sequence,
-                              const std::vector<uint32_t>& counts,
-                              bool leader) const
-    {
-        pmt::pmt_t d = pmt::make_dict();
-        d = pmt::dict_add(d, d_direction_key, pmt::from_long(direction));
-        d = pmt::dict_add(d, d_sequence_key, pmt::from_long(sequence));
-        d = counts.size() == 1
-                ? pmt::dict_add(d, d_count_key, pmt::from_long(counts[0]))
-                : pmt::dict_add(
-                      d, counts_key(), pmt::init_u32vector(counts.size(), counts));
-        return pmt::dict_add(d, d_role_key, leader ? d_leader : d_follower);
-    }
-
     void on_tick()
     {
         const auto seq = static_cast<uint16_t>(d_rounds % 65535 + 1);
@@ -140,8 +118,6 @@ private:
     uint16_t d_first_sequence = 1;
     std::atomic<uint64_t> d_rounds{ 0 };
     const std::array<pmt::pmt_t, 2> d_ports;
-    const pmt::pmt_t d_direction_key, d_sequence_key, d_count_key, d_role_key, d_leader,
-        d_follower;
 };
 
 model_rounds::sptr model_rounds::make(int bits,

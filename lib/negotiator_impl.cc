@@ -75,13 +75,7 @@ negotiator_impl::negotiator_impl(const std::string& node,
       d_neg_port(pmt::mp("neg")),
       d_int_key(pmt::mp("int")),
       d_rounds_port(pmt::mp("rounds")),
-      d_int_ok_key(pmt::mp("int_ok")),
-      d_direction_key(pmt::mp("direction")),
-      d_sequence_key(pmt::mp("sequence")),
-      d_count_key(pmt::mp("count")),
-      d_role_key(pmt::mp("role")),
-      d_leader(pmt::mp("leader")),
-      d_follower(pmt::mp("follower"))
+      d_int_ok_key(pmt::mp("int_ok"))
 {
     if (pipeline_frames < 0 || pipeline_frames > 4096)
         throw std::invalid_argument("negotiator: pipeline_frames must be 0..4096");
@@ -189,13 +183,12 @@ void negotiator_impl::on_rx(const pmt::pmt_t& msg)
         }
     }
     for (const auto& r : done) {
-        pmt::pmt_t d = pmt::make_dict();
-        d = pmt::dict_add(d, d_direction_key, pmt::from_long(r.direction));
-        d = pmt::dict_add(d, d_sequence_key, pmt::from_long(r.sequence));
-        d = pmt::dict_add(d, d_count_key, pmt::from_long(r.count));
-        d = pmt::dict_add(
-            d, d_role_key, r.direction == d_direction ? d_leader : d_follower);
-        message_port_pub(d_rounds_port, d);
+        const uint32_t count = r.count;
+        message_port_pub(d_rounds_port,
+                         rounds_message(r.direction,
+                                        r.sequence,
+                                        std::span(&count, 1),
+                                        r.direction == d_direction));
     }
 }
 

@@ -38,9 +38,7 @@ private:
     const int d_pipeline_frames;
     ::fiberkey::negotiator d_core; // guarded by d_setlock
     const pmt::pmt_t d_neg_port, d_int_key, d_rounds_port;
-    const pmt::pmt_t d_int_ok_key, d_direction_key, d_sequence_key, d_count_key,
-        d_role_key;
-    const pmt::pmt_t d_leader, d_follower;
+    const pmt::pmt_t d_int_ok_key;
     std::optional<uint32_t>
         d_last_counter;            // of the peer's last received frame; d_setlock
     uint64_t d_frames_made_up = 0; // guarded by d_setlock

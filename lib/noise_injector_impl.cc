@@ -20,19 +20,6 @@ namespace fiberkey {
 namespace fk = ::fiberkey;
 
 namespace {
-fk::noise_law parse_law(const std::string& law)
-{
-    if (law == "ber_log_uniform")
-        return fk::noise_law::ber_log_uniform;
-    if (law == "ber_uniform")
-        return fk::noise_law::ber_uniform;
-    if (law == "sigma_uniform")
-        return fk::noise_law::sigma_uniform;
-    throw std::invalid_argument("noise_injector: law is ber_log_uniform, ber_uniform or "
-                                "sigma_uniform, got '" +
-                                law + "'");
-}
-
 double number_in(const pmt::pmt_t& dict, const pmt::pmt_t& key)
 {
     const pmt::pmt_t v = pmt::dict_ref(dict, key, pmt::PMT_NIL);
@@ -60,7 +47,7 @@ noise_injector::sptr noise_injector::make(
         throw std::invalid_argument("noise_injector: samples_per_bit must be at least 1");
     fk::noise_injector_config c;
     c.samples_per_bit = static_cast<unsigned>(samples_per_bit);
-    c.distribution.law = parse_law(law);
+    c.distribution.law = fk::parse_noise_law(law);
     c.distribution.low = low;
     c.distribution.high = high;
     return gnuradio::make_block_sptr<noise_injector_impl>(c, seed);

@@ -72,6 +72,19 @@ double tail(double x) { return 0.5 * std::erfc(x / std::numbers::sqrt2); }
 
 } // namespace
 
+noise_law parse_noise_law(std::string_view name)
+{
+    if (name == "ber_log_uniform")
+        return noise_law::ber_log_uniform;
+    if (name == "ber_uniform")
+        return noise_law::ber_uniform;
+    if (name == "sigma_uniform")
+        return noise_law::sigma_uniform;
+    throw std::invalid_argument("noise_injector: law is ber_log_uniform, ber_uniform or "
+                                "sigma_uniform, got '" +
+                                std::string(name) + "'");
+}
+
 noise_injector::noise_injector(const noise_injector_config& config,
                                gaussian_source source)
     : d_sps(config.samples_per_bit),

@@ -3,6 +3,7 @@
  * Copyright 2026 The gr-fiberkey authors.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <fiberkey/frame_layout.h>
 #include <fiberkey/sigmf.h>
 
 #include <nlohmann/json.hpp>
@@ -27,6 +28,9 @@ namespace {
 constexpr std::size_t max_meta_bytes = 16 << 20;
 constexpr std::size_t max_json_depth = 32;
 constexpr unsigned max_samples_per_bit = 1024;
+// A segment is at most 2^30 samples; its first bit within ten frames of the frame start.
+constexpr std::uint64_t max_segment_samples = std::uint64_t{ 1 } << 30;
+constexpr double max_segment_first_bit = 10.0 * frame_layout::frame_bytes * 8;
 constexpr std::string_view meta_suffix = ".sigmf-meta";
 constexpr std::string_view data_suffix = ".sigmf-data";
 
@@ -324,6 +328,14 @@ void check_for_writing(const sigmf_metadata& m)
     if (m.samples_per_bit < 1 || m.samples_per_bit > max_samples_per_bit)
         throw std::invalid_argument("sigmf: samples_per_bit must be in 1.." +
                                     std::to_string(max_samples_per_bit));
+    if (!std::is_sorted(m.capture_starts.begin(), m.capture_starts.end()) ||
+        std::adjacent_find(m.capture_starts.begin(), m.capture_starts.end()) !=
+            m.capture_starts.end())
+        throw std::invalid_argument("sigmf: capture starts must increase");
+    if (m.segment_samples > max_segment_samples ||
+        !(std::fabs(m.segment_first_bit) <= max_segment_first_bit))
+        throw std::invalid_argument("sigmf: segment_samples or segment_first_bit out of "
+                                    "range");
     if (m.datatype != "rf32_le")
         throw std::invalid_argument("sigmf: recordings are written as rf32_le");
     try {
@@ -419,9 +431,20 @@ std::string to_sigmf_json(const sigmf_metadata& meta)
     global["core:extensions"] = ordered_json::array({ extension });
     global["fiberkey:bit_rate"] = meta.bit_rate;
     global["fiberkey:samples_per_bit"] = meta.samples_per_bit;
+    if (meta.segmented) {
+        if (meta.segment_samples > 0)
+            global["fiberkey:segment_samples"] = meta.segment_samples;
+        global["fiberkey:segment_first_bit"] = meta.segment_first_bit;
+    }
 
-    ordered_json capture = ordered_json::object();
-    capture["core:sample_start"] = 0;
+    ordered_json captures = ordered_json::array();
+    for (const std::uint64_t start : meta.capture_starts.empty()
+                                         ? std::vector<std::uint64_t>{ 0 }
+                                         : meta.capture_starts) {
+        ordered_json capture = ordered_json::object();
+        capture["core:sample_start"] = start;
+        captures.push_back(std::move(capture));
+    }
     ordered_json annotations = ordered_json::array();
     for (const auto& f : frames) {
         ordered_json a = ordered_json::object();
@@ -432,7 +455,7 @@ std::string to_sigmf_json(const sigmf_metadata& meta)
 
     ordered_json doc = ordered_json::object();
     doc["global"] = std::move(global);
-    doc["captures"] = ordered_json::array({ capture });
+    doc["captures"] = std::move(captures);
     doc["annotations"] = std::move(annotations);
     std::string out;
     append_value(out, doc, 0);
@@ -503,16 +526,52 @@ sigmf_metadata parse_sigmf_json(std::string_view text)
                 std::to_string(meta.samples_per_bit) + " is " + std::to_string(implied));
     if (const json* d = find(global, "core:description"))
         meta.description = require_string(d, "core:description");
+    // A segmented recording: the first bit, with fixed segments or the captures'.
+    const json* segment_samples = find(global, "fiberkey:segment_samples");
+    const json* segment_first_bit = find(global, "fiberkey:segment_first_bit");
+    if (segment_samples && !segment_first_bit)
+        field_error("fiberkey:segment_first_bit",
+                    "is missing (a segmented recording says where its segments start)");
+    if (segment_samples) {
+        meta.segment_samples = unsigned_integer(
+            segment_samples, "fiberkey:segment_samples", max_segment_samples);
+        if (meta.segment_samples == 0)
+            field_error("fiberkey:segment_samples", "must be at least 1");
+    }
+    if (segment_first_bit) {
+        meta.segmented = true;
+        meta.segment_first_bit = require_type(segment_first_bit,
+                                              "fiberkey:segment_first_bit",
+                                              json::value_t::number_float)
+                                     .get<double>();
+        if (!(std::fabs(meta.segment_first_bit) <= max_segment_first_bit))
+            field_error("fiberkey:segment_first_bit",
+                        "must be a bit position within +-" +
+                            std::to_string(static_cast<long>(max_segment_first_bit)) +
+                            ", got " + segment_first_bit->dump());
+    }
 
     const auto& captures =
         require_type(find(doc, "captures"), "captures", json::value_t::array);
-    for (const auto& c : captures) {
-        require_type(&c, "captures[]", json::value_t::object);
-        if (const json* s = find(c, "core:sample_start"))
-            unsigned_integer(s,
-                             "captures[].core:sample_start",
-                             std::numeric_limits<std::uint64_t>::max());
+    for (std::size_t i = 0; i < captures.size(); ++i) {
+        const std::string name = "captures[" + std::to_string(i) + "]";
+        const auto& c = require_type(&captures[i], name, json::value_t::object);
+        const json* s = find(c, "core:sample_start");
+        if (!s) {
+            // Only a recording whose captures are its segments needs every start.
+            if (meta.segmented && meta.segment_samples == 0)
+                field_error(name + ".core:sample_start",
+                            "is missing (the captures are the segments)");
+            continue;
+        }
+        const std::uint64_t start = unsigned_integer(
+            s, name + ".core:sample_start", std::numeric_limits<std::uint64_t>::max());
+        if (!meta.capture_starts.empty() && start <= meta.capture_starts.back())
+            field_error(name + ".core:sample_start", "breaks the order by sample_start");
+        meta.capture_starts.push_back(start);
     }
+    if (meta.segmented && meta.segment_samples == 0 && meta.capture_starts.empty())
+        field_error("captures", "is empty (the captures are the segments)");
 
     const auto& annotations =
         require_type(find(doc, "annotations"), "annotations", json::value_t::array);
@@ -700,6 +759,13 @@ sigmf_reader::sigmf_reader(const std::string& base_path)
              *data_format(d_meta.datatype),
              full_scale(*data_format(d_meta.datatype)))
 {
+    for (const std::uint64_t start : d_meta.capture_starts)
+        if (d_meta.segmented && d_meta.segment_samples == 0 &&
+            start >= d_data.total_samples())
+            throw sigmf_error("sigmf-meta: a capture segment at sample " +
+                              std::to_string(start) + " lies beyond the " +
+                              std::to_string(d_data.total_samples()) +
+                              " samples of the data");
     for (const auto& f : d_meta.frames)
         if (f.sample_start >= d_data.total_samples())
             throw sigmf_error("sigmf-meta: frame annotation at sample " +

@@ -88,7 +88,7 @@ void soft_frame_sync::enter_hunt(std::uint64_t from)
     d_candidate_count = 0;
     if (d_levels_valid) {
         // The last levels are a better decision level than a fresh mean.
-        d_dc = 0.5 * (d_one + d_zero);
+        d_dc = 0.5 * (d_levels.one + d_levels.zero);
         d_dc_samples = dc_memory;
     }
 }
@@ -274,48 +274,24 @@ void soft_frame_sync::update_levels(const float* x)
 {
     // FAS: the known bits. Overhead bytes after it: whichever level is nearer, unless
     // far outside the eye (a glitch, not a bit: it would drag a level away for long).
-    double fas_sum[2] = { 0.0, 0.0 };
-    for (std::size_t i = 0; i < fas_bits; ++i)
-        fas_sum[fas_bit(i)] += x[i];
-    const double half = fas_bits / 2;
-    const double fas_one = fas_sum[1] / half, fas_zero = fas_sum[0] / half;
-    const double reach = plausible_eye_openings * std::fabs(fas_one - fas_zero);
-    std::array<bool, report_bits> is_one{}, used{};
-    double sum[2] = { 0.0, 0.0 };
-    std::size_t count[2] = { 0, 0 };
-    for (std::size_t i = 0; i < report_bits; ++i) {
-        const double to_one = std::fabs(x[i] - fas_one),
-                     to_zero = std::fabs(x[i] - fas_zero);
-        is_one[i] = i < fas_bits ? fas_bit(i) : to_one < to_zero;
-        used[i] = i < fas_bits || std::min(to_one, to_zero) <= reach;
-        if (!used[i])
-            continue;
-        sum[is_one[i]] += x[i];
-        ++count[is_one[i]];
-    }
-    const double one = sum[1] / count[1], zero = sum[0] / count[0];
-    double squares[2] = { 0.0, 0.0 };
-    for (std::size_t i = 0; i < report_bits; ++i) {
-        const double d = x[i] - (is_one[i] ? one : zero);
-        if (used[i])
-            squares[is_one[i]] += d * d;
-    }
-    const double var_one = squares[1] / (count[1] - 1);
-    const double var_zero = squares[0] / (count[0] - 1);
-    if (!std::isfinite(one + zero + var_one + var_zero))
+    static constexpr auto fas_known = [] {
+        std::array<std::int8_t, fas_bits> bits{};
+        for (std::size_t i = 0; i < fas_bits; ++i)
+            bits[i] = fas_bit(i);
+        return bits;
+    }();
+    const auto m = level_measurement::of({ x, report_bits }, fas_known);
+    if (!m)
         return; // a glitch inside the FAS itself: these levels are not kept
     if (!d_levels_valid) {
-        d_one = one;
-        d_zero = zero;
-        d_var_one = var_one;
-        d_var_zero = var_zero;
+        d_levels = *m;
         d_levels_valid = true;
     } else {
         const double w = d_config.level_smoothing;
-        d_one += w * (one - d_one);
-        d_zero += w * (zero - d_zero);
-        d_var_one += w * (var_one - d_var_one);
-        d_var_zero += w * (var_zero - d_var_zero);
+        d_levels.one += w * (m->one - d_levels.one);
+        d_levels.zero += w * (m->zero - d_levels.zero);
+        d_levels.var_one += w * (m->var_one - d_levels.var_one);
+        d_levels.var_zero += w * (m->var_zero - d_levels.var_zero);
     }
 }
 
@@ -329,13 +305,9 @@ void soft_frame_sync::report(const float* x,
         update_levels(x);
     frame_start f;
     f.sample = sample;
-    f.sigma_one = std::sqrt(d_var_one);
-    f.sigma_zero = std::sqrt(d_var_zero);
-    const double s = f.sigma_one + f.sigma_zero;
-    // The Gaussian optimum: both symbols the same number of sigmas from the threshold.
-    const double threshold = s > 0.0 ? (f.sigma_zero * d_one + f.sigma_one * d_zero) / s
-                                     : 0.5 * (d_one + d_zero);
-    f.levels = { d_one, d_zero, threshold };
+    f.levels = d_levels.decision_levels();
+    f.sigma_one = f.levels.sigma_one;
+    f.sigma_zero = f.levels.sigma_zero;
     f.correlation = corr;
     f.inverted = d_inverted;
     f.fas_ok = fas_ok;

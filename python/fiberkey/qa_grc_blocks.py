@@ -17,8 +17,12 @@ GRC_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "
 
 # Parameters whose defaults cannot run without files from the user.
 PSK = {"psk_hex": "'" + "00" * 32 + "'"}
+TESTDATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "testdata")
 OVERRIDES = {"fiberkey_key_exchange": dict(PSK, mode="'psk'"),
-             "fiberkey_node": dict(PSK, key_mode="'psk'")}
+             "fiberkey_node": dict(PSK, key_mode="'psk'"),
+             "fiberkey_pattern_rounds": {
+                 "pattern_a": repr(os.path.join(TESTDATA, "lab_pattern_a")),
+                 "pattern_b": repr(os.path.join(TESTDATA, "lab_pattern_b"))}}
 QUOTED = ("string", "file_open", "file_save")
 
 

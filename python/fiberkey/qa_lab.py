@@ -6,7 +6,8 @@
 """fiberkey-lab end to end, at reduced size: patterns for nodes A and B, their captures
 made by a channel model that is not the module's own (testdata/scope_channel.py: band
 limit, AC coupling, a sampling clock off by -150 and +180 ppm, jitter, 2.37 samples per
-bit, an 8-bit ADC), then seed keys from the captures in both directions."""
+bit, an 8-bit ADC), then seed keys from the captures in both directions; and from
+segmented captures of the same signals (a scope's segmented memory, NEG windows only)."""
 import json
 import os
 import stat
@@ -24,6 +25,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "testdata"))
 
 FRAME_BITS = fiberkey.frame_layout.frame_bytes * 8
+NEG_FIRST_BIT = fiberkey.frame_layout.neg_offset * 8
 FRAMES = 700  # n = 690 rounds: one seed key per direction
 SPS = 2.37
 CLOCK_PPM = {"a": -150.0, "b": 180.0}
@@ -87,7 +89,8 @@ class qa_lab(gr_unittest.TestCase):
             mode = stat.S_IMODE(os.stat(self.prefix["A"] + suffix).st_mode)
             self.assertEqual(mode, 0o600, suffix)
         self.assertEqual(os.path.getsize(self.prefix["A"] + ".bits"), FRAMES * FRAME_BITS // 8)
-        neg = open(self.prefix["A"] + ".neg", "rb").read()
+        with open(self.prefix["A"] + ".neg", "rb") as f:
+            neg = f.read()
         first = fiberkey.neg_block.decode(neg[:255])
         self.assertEqual((first["send_seq"], first["response_seq"]), (1, 1))
         self.assertTrue(first["consistent"])
@@ -112,14 +115,23 @@ class qa_lab(gr_unittest.TestCase):
         for p in fresh:
             self.assertEqual(lab("pattern", "--node", "B", "--frames", "1", "--out", p)
                              .returncode, 0)
-        self.assertNotEqual(open(fresh[0] + ".neg", "rb").read(),
-                            open(fresh[1] + ".neg", "rb").read())
+        arrays = []
+        for p in fresh:
+            with open(p + ".neg", "rb") as f:
+                arrays.append(f.read())
+        self.assertNotEqual(arrays[0], arrays[1])
+
+    def whole_frame_keys(self):
+        """The keys step on the whole-frame captures (run once, shared by the tests)."""
+        if not hasattr(type(self), "whole"):
+            type(self).whole = self.keys(self.capture["b"], self.capture["a"])
+        return type(self).whole
 
     def test_002_keys_from_scope_captures(self):
         """Both receivers recover the clock and decode every frame after acquisition; the
         rounds' counts correlate as on the link; one seed key per direction, the same at
         A and at B."""
-        r, res = self.keys(self.capture["b"], self.capture["a"])
+        r, res = self.whole_frame_keys()
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         for at in ("a", "b"):
             c = res["captures"][f"at_{at.upper()}"]
@@ -194,6 +206,183 @@ class qa_lab(gr_unittest.TestCase):
             r = lab(*args)
             self.assertEqual(r.returncode, 2, args)
             self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+
+    def test_004_segmented_captures(self):
+        """A scope's segmented memory, one trigger per frame, each segment the frame's NEG
+        block and 40 bits either side (a trigger error of up to 2 bits), cut from the same
+        captures: at B the scope was armed at frame 400 of the looping generator and
+        missed one trigger; both recordings are SigMF (ri8) that say their segments (at B
+        by their length, at A as one captures entry each). The
+        keys agree in both directions, with the figures of the whole-frame captures; the
+        NEG decisions, without the local noise, are those of the whole-frame receiver."""
+        import scope_channel
+        d = self.dir.name
+        order = {"b": [f for f in list(range(400, FRAMES)) + list(range(400)) if f != 450],
+                 "a": list(range(FRAMES))}
+        seg = {}
+        for at, seed in (("b", 11), ("a", 12)):
+            x = np.fromfile(self.capture[at], dtype=np.int8)
+            samples, length = scope_channel.segments(x, order[at], SPS, CLOCK_PPM[at],
+                                                     seed=seed)
+            del x
+            seg[at] = os.path.join(d, f"seg_{at}")
+            samples.tofile(seg[at] + ".sigmf-data")
+            # Written from the SigMF spec and the README's fiberkey fields: at B a fixed
+            # segment length, at A one captures entry per segment.
+            meta = {"global": {"core:datatype": "ri8", "core:version": "1.0.0",
+                               "core:sample_rate": SPS * fiberkey.frame_layout.line_bit_rate,
+                               "fiberkey:segment_first_bit": NEG_FIRST_BIT - 40},
+                    "captures": [{"core:sample_start": 0}], "annotations": []}
+            if at == "b":
+                meta["global"]["fiberkey:segment_samples"] = length
+            else:
+                meta["captures"] = [{"core:sample_start": k * length}
+                                    for k in range(len(order[at]))]
+            with open(seg[at] + ".sigmf-meta", "w") as f:
+                json.dump(meta, f)
+        r = lab("keys", "--pattern-a", self.prefix["A"], "--pattern-b", self.prefix["B"],
+                "--at-b", seg["b"], "--at-a", seg["a"], "--batch-rounds", "690",
+                "--seed", "9", "--json", os.path.join(d, "seg.json"), "--quiet")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        with open(os.path.join(d, "seg.json")) as f:
+            res = json.load(f)
+        at_b, at_a = res["captures"]["at_B"], res["captures"]["at_A"]
+        self.assertEqual((at_b["segments"], at_b["segments_decided"]), (FRAMES - 1, FRAMES - 1))
+        self.assertEqual((at_b["frames_skipped"], at_b["frames_searched"]), (1, 1))
+        self.assertEqual((at_a["segments_decided"], at_a["frames_skipped"]), (FRAMES, 0))
+        for at, c in (("b", at_b), ("a", at_a)):
+            self.assertAlmostEqual(c["clock_offset_ppm"], CLOCK_PPM[at], delta=20)
+            self.assertLess(c["line_ber_estimate"], 1e-3)
+        _, whole = self.whole_frame_keys()
+        for name in ("AB", "BA"):
+            x, w = res["directions"][name], whole["directions"][name]
+            self.assertGreaterEqual(x["rounds"], FRAMES - 1)
+            self.assertGreaterEqual(x["keys_agreed"], 1, name)
+            self.assertEqual(x["keys_mismatched"], 0)
+            self.assertEqual(x["keys_at_A"], x["keys_at_B"])
+            self.assertAlmostEqual(x["correlation_f1_f2"], w["correlation_f1_f2"], delta=0.02)
+            self.assertAlmostEqual(x["secret_bits_per_round"], w["secret_bits_per_round"],
+                                   delta=0.15 * w["secret_bits_per_round"])
+        # The decisions themselves, without the local noise: fiberkey-replay on the
+        # segments and on the whole-frame capture of A's pattern at B.
+        with open(self.prefix["A"] + ".json") as f:
+            key = json.load(f)["session_key"]
+        decided = {}
+        for name, args in (
+                ("whole", [self.capture["b"], "--format", "i8", "--samples-per-bit", str(SPS)]),
+                ("segments", [seg["b"], "--pattern-counters", f"0:{FRAMES}"])):
+            out = os.path.join(d, f"{name}.neg")
+            r = subprocess.run([os.path.join(os.environ["FIBERKEY_BUILD_DIR"], "apps",
+                                             "fiberkey-replay"), *args, "--key", key,
+                                "--direction", "0", "--neg-out", out],
+                               capture_output=True, text=True, timeout=300)
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            records = np.fromfile(out, dtype=np.uint8).reshape(-1, 259)
+            decided[name] = {int.from_bytes(rec[:4].tobytes(), "big"): rec[4:]
+                             for rec in records}
+        common = set(decided["whole"]) & set(decided["segments"])
+        self.assertGreaterEqual(len(common), FRAMES - 5)
+        differing = sum(int(np.unpackbits(decided["whole"][c] ^ decided["segments"][c]).sum())
+                        for c in common)
+        self.assertLess(differing / (len(common) * 2040), 1e-3)
+
+    def test_005_bad_segmented_captures(self):
+        """Segments whose trigger position is wrong, segments of the other node's pattern,
+        segments too short for NEG: an error that says why, never a key."""
+        import scope_channel
+        d = self.dir.name
+        x = np.fromfile(self.capture["b"], dtype=np.int8, count=int(60 * FRAME_BITS * SPS))
+        samples, length = scope_channel.segments(x, range(50), SPS, CLOCK_PPM["b"], seed=3)
+        path = os.path.join(d, "few_b.i8")
+        samples.tofile(path)
+        keys = {}
+        for n in "AB":
+            with open(self.prefix[n] + ".json") as f:
+                keys[n] = json.load(f)["session_key"]
+        replay = os.path.join(os.environ["FIBERKEY_BUILD_DIR"], "apps", "fiberkey-replay")
+
+        def run(*args, node="A"):
+            return subprocess.run([replay, path, "--format", "i8", "--samples-per-bit",
+                                   str(SPS), "--key", keys[node], "--direction",
+                                   "0" if node == "A" else "1", *args],
+                                  capture_output=True, text=True, timeout=120)
+
+        ok = run("--segment-samples", str(length), "--segment-first-bit",
+                 str(NEG_FIRST_BIT - 40), "--pattern-counters", f"0:{FRAMES}")
+        self.assertEqual(ok.returncode, 0, ok.stdout + ok.stderr)
+        self.assertIn("50 decided", ok.stdout)
+        # The same receiver from Python, without the local noise: frame 3's NEG block.
+        rx = fiberkey.neg_segment_receiver(
+            SPS, NEG_FIRST_BIT - 40, 64, bytes.fromhex(keys["A"]), 0,
+            [(i, i % 65535 + 1, i % 65535 + 1) for i in range(FRAMES)], noise_law="")
+        segment = (samples[3 * length:4 * length] / 128.0).astype(np.float32)
+        measured = fiberkey.neg_segment_receiver.measure_samples_per_bit(segment, SPS)
+        self.assertAlmostEqual((SPS / measured - 1) * 1e6, CLOCK_PPM["b"], delta=150)
+        r = rx.decide(segment, 3)
+        self.assertEqual((r["status"], r["frame"], r["searched"]), ("decided", 3, False))
+        with open(self.prefix["A"] + ".neg", "rb") as f:
+            sent = np.frombuffer(f.read()[3 * 255:4 * 255], dtype=np.uint8)
+        got = np.frombuffer(r["neg"], dtype=np.uint8)
+        self.assertLessEqual(int(np.unpackbits(sent ^ got).sum()), 3)
+        self.assertEqual(rx.decide(segment[:1000])["status"], "too_short")
+        cases = (
+            # The trigger 300 bits from where it is said to be: NEG is not in reach.
+            (["--segment-samples", str(length), "--segment-first-bit",
+              str(NEG_FIRST_BIT + 300), "--pattern-counters", f"0:{FRAMES}"], 3,
+             "cannot hold NEG where the trigger puts it"),
+            # Taken for B's pattern: the known bits of none of its frames.
+            (["--segment-samples", str(length), "--segment-first-bit",
+              str(NEG_FIRST_BIT - 40), "--pattern-counters", f"0:{FRAMES}"], 3,
+             "another pattern, key or direction", "B"),
+            (["--segment-samples", "4000", "--segment-first-bit", "0",
+              "--pattern-counters", "0:10"], 2, "cannot hold a NEG block"),
+            (["--segment-samples", str(length), "--segment-first-bit", "0"], 2,
+             "--pattern-counters"),
+            (["--segment-samples", str(length)], 2, "go together"),
+            (["--pattern-counters", "0:10"], 2, "for segmented captures"),
+            (["--segment-samples", str(length), "--segment-first-bit", "0",
+              "--pattern-counters", "5:0"], 2, "FIRST:COUNT"),
+        )
+        for args, status, text, *node in cases:
+            r = run(*args, node=node[0] if node else "A")
+            self.assertEqual(r.returncode, status, (args, r.stdout, r.stderr))
+            self.assertIn(text, r.stderr, args)
+
+    def test_006_the_keys_step_as_a_flowgraph(self):
+        """examples/lab_keys_from_captures.grc on the same captures (SigMF wrappers of the
+        raw files): both receivers, Pattern Rounds, four Key Post-Processors; a seed key
+        per direction, the same at A and at B, and the flowgraph stops by itself."""
+        sys.path.insert(0, HERE)
+        from qa_examples import KEY_LINE, compile_example
+        d = self.dir.name
+        for at in "ab":
+            data = os.path.join(d, f"w_{at}.sigmf-data")
+            if not os.path.exists(data):
+                os.symlink(self.capture[at], data)
+            with open(os.path.join(d, f"w_{at}.sigmf-meta"), "w") as f:
+                json.dump({"global": {"core:datatype": "ri8", "core:version": "1.0.0",
+                                      "core:sample_rate":
+                                          SPS * fiberkey.frame_layout.line_bit_rate},
+                           "captures": [{"core:sample_start": 0}], "annotations": []}, f)
+        top = os.path.normpath(os.path.join(HERE, "..", ".."))
+        script = compile_example(os.path.join(top, "examples", "lab_keys_from_captures.grc"),
+                                 d)
+        r = subprocess.run([sys.executable, "-u", script, "--pattern-a", self.prefix["A"],
+                            "--pattern-b", self.prefix["B"],
+                            "--at-a", os.path.join(d, "w_a.sigmf-data"),
+                            "--at-b", os.path.join(d, "w_b.sigmf-data"), "--sps", str(SPS),
+                            "--batch-rounds", "690", "--seed", "9", "--seconds", "600"],
+                           capture_output=True, text=True, timeout=900)
+        self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+        keys = {}
+        for label, direction, index, key in KEY_LINE.findall(r.stdout):
+            keys.setdefault((direction, int(index)), {})[label] = key
+        for direction in ("AB", "BA"):
+            agreed = [k for (dd, _), k in keys.items() if dd == direction]
+            self.assertGreaterEqual(len(agreed), 1, (direction, r.stdout, r.stderr[-2000:]))
+            for k in agreed:
+                self.assertEqual(set(k), {"A", "B"})
+                self.assertEqual(k["A"], k["B"])
 
 
 if __name__ == "__main__":

@@ -141,6 +141,11 @@ class qa_message_ports(gr_unittest.TestCase):
         rounds = fiberkey.model_rounds(496, 1e-3, 0.2, 1e-5, 3)
         mux = fiberkey.otu_mux(0, 64, True)
         counts = fiberkey.round_counts()
+        # Patterns of 3 frames from counter 0 (testdata, seeded): no hostile message names
+        # one of their counters, so none may form a round.
+        testdata = os.path.join(os.path.dirname(os.path.abspath(__file__)), "testdata")
+        pattern = fiberkey.pattern_rounds(os.path.join(testdata, "lab_pattern_a"),
+                                          os.path.join(testdata, "lab_pattern_b"))
 
         def crypt_streams(tb):
             tb.connect(blocks.null_source(ITEM), crypt, blocks.null_sink(ITEM))
@@ -165,6 +170,8 @@ class qa_message_ports(gr_unittest.TestCase):
             ("otu_mux", mux, {"neg": "pdu", "int": "pdu", "rx_status": "dict",
                               "line_periods": "uint64"}, mux_streams, None),
             ("round_counts", counts, {"rounds": "dict"}, counts_streams, None),
+            ("pattern_rounds", pattern, {"neg_at_a": "pdu", "neg_at_b": "pdu"}, None,
+             lambda: pattern.rounds() == 0),
         ]
 
     def test_001_no_handler_dies_on_bad_messages(self):

@@ -13,6 +13,7 @@
 #include <limits>
 #include <random>
 #include <sys/stat.h>
+#include <tuple>
 #include <unistd.h>
 
 using namespace fiberkey;
@@ -163,7 +164,7 @@ TEST(sigmf, rejects_malformed_metadata_with_clear_errors)
                    "\"core:sample_start\": 100000000000000000000000,"),
           "must be at most" },
         { replaced(j, "\"captures\": [", "\"captures\": [ 3,"),
-          "captures[] must be an object" },
+          "captures[0] must be an object" },
         { replaced(j, "\"annotations\": [", "\"annotations\": {\"a\": ["),
           "expected '}'" },
         { replaced(j, "\"core:version\"", "\"core:datatype\""), "duplicate key" },
@@ -209,6 +210,81 @@ TEST(sigmf, reads_recordings_made_elsewhere)
     // Written recordings stay rf32_le.
     auto w = example_meta();
     w.datatype = "ri8";
+    EXPECT_THROW(to_sigmf_json(w), std::invalid_argument);
+}
+
+TEST(sigmf, segmented_recordings_say_their_segments)
+{
+    // A scope's segmented memory: segments of 9,600 samples, each from bit 130,500.
+    const std::string scope = R"({"global": {"core:datatype": "ri8",
+        "core:sample_rate": 5e10, "core:version": "1.0.0",
+        "fiberkey:segment_samples": 9600, "fiberkey:segment_first_bit": 130500.25},
+        "captures": [{"core:sample_start": 0}], "annotations": []})";
+    const auto m = parse_sigmf_json(scope);
+    EXPECT_TRUE(m.segmented);
+    EXPECT_EQ(m.segment_samples, 9600u);
+    EXPECT_EQ(m.segment_first_bit, 130500.25);
+    EXPECT_EQ(parse_sigmf_json(replaced(scope, "130500.25", "-12")).segment_first_bit,
+              -12);
+    // Segments without a first bit; segments of at least one sample; a plausible bit.
+    for (const auto& [from, to, field] :
+         { std::tuple{
+               ", \"fiberkey:segment_first_bit\": 130500.25", "", "segment_first_bit" },
+           std::tuple{ "9600", "0", "segment_samples" },
+           std::tuple{ "9600", "-5", "segment_samples" },
+           std::tuple{ "9600", "1.5", "segment_samples" },
+           std::tuple{ "130500.25", "1e300", "segment_first_bit" },
+           std::tuple{ "130500.25", "\"x\"", "segment_first_bit" } }) {
+        const std::string e = error_of(replaced(scope, from, to));
+        EXPECT_NE(e.find(field), std::string::npos) << from << " -> " << to << ": " << e;
+    }
+    auto w = example_meta();
+    w.segmented = true;
+    w.segment_samples = 2048;
+    w.segment_first_bit = 130000.5;
+    const auto back = parse_sigmf_json(to_sigmf_json(w));
+    EXPECT_EQ(back.segment_samples, 2048u);
+    EXPECT_EQ(back.segment_first_bit, 130000.5);
+    EXPECT_FALSE(parse_sigmf_json(to_sigmf_json(example_meta())).segmented);
+}
+
+TEST(sigmf, the_captures_of_a_recording_may_be_its_segments)
+{
+    // One captures entry per trigger, as a scope that writes SigMF lays out its
+    // segmented memory; no fixed segment length.
+    const std::string scope = R"({"global": {"core:datatype": "ri8",
+        "core:sample_rate": 5e10, "core:version": "1.0.0",
+        "fiberkey:segment_first_bit": 130500},
+        "captures": [{"core:sample_start": 0}, {"core:sample_start": 9600},
+                     {"core:sample_start": 19250}], "annotations": []})";
+    const auto m = parse_sigmf_json(scope);
+    EXPECT_TRUE(m.segmented);
+    EXPECT_EQ(m.segment_samples, 0u);
+    EXPECT_EQ(m.capture_starts, (std::vector<std::uint64_t>{ 0, 9600, 19250 }));
+    EXPECT_NE(error_of(replaced(scope, "19250", "9600")).find("captures[2]"),
+              std::string::npos);
+    EXPECT_NE(error_of(replaced(scope, "{\"core:sample_start\": 9600}", "{}"))
+                  .find("captures[1]"),
+              std::string::npos);
+    EXPECT_NE(
+        error_of(replaced(replaced(replaced(scope, "{\"core:sample_start\": 0}, ", ""),
+                                   "{\"core:sample_start\": 9600},",
+                                   ""),
+                          "{\"core:sample_start\": 19250}",
+                          ""))
+            .find("captures"),
+        std::string::npos);
+    // A continuous recording may leave a capture's start out.
+    EXPECT_NO_THROW(parse_sigmf_json(
+        replaced(replaced(scope, "\"fiberkey:segment_first_bit\": 130500", "\"x\": 0"),
+                 "{\"core:sample_start\": 9600}",
+                 "{}")));
+    auto w = example_meta();
+    w.segmented = true;
+    w.segment_first_bit = 7;
+    w.capture_starts = { 0, 100, 250 };
+    EXPECT_EQ(parse_sigmf_json(to_sigmf_json(w)).capture_starts, w.capture_starts);
+    w.capture_starts = { 0, 100, 100 };
     EXPECT_THROW(to_sigmf_json(w), std::invalid_argument);
 }
 

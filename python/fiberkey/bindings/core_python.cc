@@ -9,16 +9,22 @@
 #include <fiberkey/frame_tag.h>
 #include <fiberkey/g709_fec.h>
 #include <fiberkey/g709_scrambler.h>
+#include <fiberkey/lab_pattern.h>
 #include <fiberkey/neg_block.h>
+#include <fiberkey/neg_segment.h>
 #include <fiberkey/otu_frame.h>
 #include <fiberkey/round_arithmetic.h>
+#include <fiberkey/secure_memory.h>
 #include <fiberkey/zuc.h>
 #include <fiberkey/zuc_mac.h>
 
+#include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <memory>
 #include <stdexcept>
+#include <tuple>
 
 namespace py = pybind11;
 using namespace fiberkey;
@@ -337,6 +343,188 @@ void bind_round_arithmetic(py::module& m)
         py::arg("c3"),
         "F2 = |XA4 ^ XB1 ^ C3|.");
 }
+
+// The lab's patterns and rounds (lab_pattern.h): what fiberkey-lab keys and the Lab
+// Rounds block run on.
+void bind_lab(py::module& m)
+{
+    py::register_exception<lab_pattern_error>(m, "lab_pattern_error", PyExc_ValueError);
+    py::class_<lab_pattern>(
+        m,
+        "lab_pattern",
+        "A node's transmit pattern (fiberkey-lab pattern): the manifest "
+        "and the plaintext NEG blocks. Secret.")
+        .def_static("read",
+                    &lab_pattern::read,
+                    py::arg("prefix"),
+                    "Reads PREFIX.json and its arrays file, every field and the SHA-256 "
+                    "checked; raises lab_pattern_error (a ValueError) naming the file.")
+        .def_property_readonly(
+            "node", [](const lab_pattern& p) { return std::string(1, p.node); })
+        .def_readonly("direction", &lab_pattern::direction)
+        .def_readonly("frames", &lab_pattern::frames)
+        .def_readonly("first_counter", &lab_pattern::first_counter)
+        .def_readonly("fec", &lab_pattern::fec)
+        .def_readonly("integrity", &lab_pattern::integrity)
+        .def_property_readonly(
+            "session_key",
+            [](const lab_pattern& p) {
+                return py::bytes(reinterpret_cast<const char*>(p.session_key.data()),
+                                 p.session_key.size());
+            })
+        .def(
+            "block",
+            [](const lab_pattern& p, std::size_t i) {
+                if (i >= p.frames)
+                    throw py::index_error("frame index beyond the pattern");
+                const auto b = p.block(i);
+                return py::bytes(reinterpret_cast<const char*>(b.data()), b.size());
+            },
+            py::arg("i"),
+            "Frame i's plaintext NEG block (255 bytes).");
+
+    py::class_<lab_rounds>(
+        m,
+        "lab_rounds",
+        "The rounds of a lab run from both patterns (A's, then B's) and "
+        "each receiver's decided NEG blocks, in any order.")
+        .def(py::init<lab_pattern, lab_pattern>(), py::arg("a"), py::arg("b"))
+        .def(
+            "add",
+            [](lab_rounds& r,
+               const std::string& at,
+               uint32_t counter,
+               const py::bytes& neg) -> py::object {
+                if (at != "A" && at != "B")
+                    throw std::invalid_argument("at must be 'A' or 'B'");
+                const auto round = r.add(at[0], counter, view(neg));
+                if (!round)
+                    return py::none();
+                py::dict d;
+                d["index"] = round->index;
+                d["sequence"] = round->sequence;
+                d["ab_at_a"] = round->ab_at_a;
+                d["ab_at_b"] = round->ab_at_b;
+                d["ba_at_b"] = round->ba_at_b;
+                d["ba_at_a"] = round->ba_at_a;
+                return d;
+            },
+            py::arg("at"),
+            py::arg("counter"),
+            py::arg("neg"),
+            "A NEG block decided at node `at` ('A': of B's frames) for the frame with "
+            "`counter`: the round it completes (dict: index, sequence, ab_at_a, ab_at_b, "
+            "ba_at_b, ba_at_a) or None.")
+        .def("frames", &lab_rounds::frames)
+        .def("rounds", &lab_rounds::rounds)
+        .def("repeated", &lab_rounds::repeated)
+        .def("outside_pattern", &lab_rounds::outside_pattern);
+}
+
+// A segmented capture's receiver (neg_segment.h), for a lab's own scripts.
+void bind_neg_segment(py::module& m)
+{
+    using samples = py::array_t<float, py::array::c_style | py::array::forcecast>;
+    const auto span_of = [](const samples& x) {
+        return std::span<const float>(x.data(), static_cast<std::size_t>(x.size()));
+    };
+    py::class_<neg_segment_receiver>(
+        m,
+        "neg_segment_receiver",
+        "Decides the NEG block of every segment of a segmented capture (a scope's "
+        "segmented memory, one trigger per frame): the bit clock from the segment, NEG by "
+        "its 56 known encrypted bits (status, sequence numbers, reserved), the local noise "
+        "on ND1 and ND2 (noise_law '' for none), the decisions, descrambled and "
+        "decrypted. frames: (counter, send_seq, response_seq) of every frame the capture "
+        "may hold. test_seed fixes the local noise: FOR TESTS ONLY.")
+        .def(py::init(
+                 [](double samples_per_bit,
+                    double first_bit,
+                    unsigned search_bits,
+                    const py::bytes& key,
+                    unsigned direction,
+                    const std::vector<std::tuple<uint32_t, uint16_t, uint16_t>>& frames,
+                    const std::string& noise_law,
+                    double noise_low,
+                    double noise_high,
+                    uint64_t test_seed) {
+                     neg_segment_config c{ .samples_per_bit = samples_per_bit,
+                                           .first_bit = first_bit,
+                                           .search_bits = search_bits,
+                                           .local_noise = !noise_law.empty(),
+                                           .noise = {} };
+                     if (c.local_noise)
+                         c.noise = { parse_noise_law(noise_law), noise_low, noise_high };
+                     std::vector<neg_frame_id> ids;
+                     for (const auto& [counter, send, response] : frames)
+                         ids.push_back({ counter, send, response });
+                     return std::make_unique<neg_segment_receiver>(
+                         c,
+                         fixed<16>(key, "key"),
+                         direction,
+                         ids,
+                         test_seed ? gaussian_source::from_test_seed(test_seed)
+                                   : gaussian_source());
+                 }),
+             py::arg("samples_per_bit"),
+             py::arg("first_bit"),
+             py::arg("search_bits"),
+             py::arg("key"),
+             py::arg("direction"),
+             py::arg("frames"),
+             py::arg("noise_law") = "ber_log_uniform",
+             py::arg("noise_low") = 1e-3,
+             py::arg("noise_high") = 0.2,
+             py::arg("test_seed") = 0)
+        .def_static(
+            "measure_samples_per_bit",
+            [span_of](const samples& x, double nominal) {
+                return neg_segment_receiver::measure_samples_per_bit(span_of(x), nominal);
+            },
+            py::arg("segment"),
+            py::arg("nominal"),
+            "The samples per bit the segment's clock tone shows near nominal, or None.")
+        .def("set_samples_per_bit",
+             &neg_segment_receiver::set_samples_per_bit,
+             py::arg("samples_per_bit"))
+        .def("samples_per_bit", &neg_segment_receiver::samples_per_bit)
+        .def("min_segment_samples", &neg_segment_receiver::min_segment_samples)
+        .def(
+            "decide",
+            [span_of](neg_segment_receiver& rx, const samples& x, std::size_t expected) {
+                neg_segment_result r;
+                {
+                    py::gil_scoped_release unlocked;
+                    r = rx.decide(span_of(x), expected);
+                }
+                static const char* const names[] = {
+                    "decided", "too_short", "no_signal", "not_aligned"
+                };
+                py::dict d;
+                d["status"] = names[static_cast<int>(r.status)];
+                if (r.status != neg_segment_status::decided)
+                    return d;
+                d["frame"] = r.frame;
+                d["searched"] = r.searched;
+                d["neg"] =
+                    py::bytes(reinterpret_cast<const char*>(r.neg.data()), r.neg.size());
+                d["bit_offset"] = r.bit_offset;
+                d["inverted"] = r.inverted;
+                d["known_bit_errors"] = r.known_bit_errors;
+                d["clock_phase"] = r.clock_phase;
+                d["threshold"] = r.levels.threshold;
+                d["sigma_nd1"] = r.noise.sigma_nd1;
+                d["sigma_nd2"] = r.noise.sigma_nd2;
+                secure_wipe(r.neg);
+                return d;
+            },
+            py::arg("segment"),
+            py::arg("expected") = 0,
+            "A dict: status ('decided', 'too_short', 'no_signal', 'not_aligned') and, when "
+            "decided, frame (index into frames), searched, neg (255 bytes, secret), "
+            "bit_offset, inverted, known_bit_errors, clock_phase, threshold, sigma_nd1, "
+            "sigma_nd2.");
+}
 } // namespace
 
 void bind_core(py::module& m)
@@ -537,5 +725,7 @@ void bind_core(py::module& m)
     bind_otu_frame(m);
     bind_neg_block(m);
     bind_round_arithmetic(m);
+    bind_neg_segment(m);
+    bind_lab(m);
     bind_frame_tag(m);
 }

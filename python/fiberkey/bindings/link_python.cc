@@ -8,6 +8,7 @@
 #include <gnuradio/fiberkey/key_post_processor.h>
 #include <gnuradio/fiberkey/model_rounds.h>
 #include <gnuradio/fiberkey/negotiator.h>
+#include <gnuradio/fiberkey/pattern_rounds.h>
 #include <gnuradio/fiberkey/round_counts.h>
 
 #include <pybind11/pybind11.h>
@@ -129,4 +130,19 @@ void bind_link(py::module& m)
              py::arg("seed") = 0,
              py::arg("rounds_per_message") = 1)
         .def("rounds", &model_rounds::rounds);
+
+    py::class_<pattern_rounds,
+               gr::block,
+               gr::basic_block,
+               message_counters,
+               std::shared_ptr<pattern_rounds>>(
+        m,
+        "pattern_rounds",
+        "The rounds of a lab run: both nodes' patterns and each receiver's decided NEG "
+        "blocks (the demuxes' 'neg' PDUs) in, both nodes' rounds out.")
+        .def(py::init(&pattern_rounds::make), py::arg("pattern_a"), py::arg("pattern_b"))
+        .def("rounds", &pattern_rounds::rounds)
+        .def("frames", &pattern_rounds::frames)
+        .def("repeated", &pattern_rounds::repeated)
+        .def("outside_pattern", &pattern_rounds::outside_pattern);
 }

@@ -7,7 +7,8 @@
 not the module's own (numpy only): NRZ with raised-cosine edges (band limit), sampled by
 a clock that runs off the bit clock (non-integer oversampling, a ppm offset, Gaussian
 jitter), AC coupling (a long moving average taken away), a DC offset, Gaussian noise and
-an 8-bit ADC. For the replay tool's tests: qa_phy.py."""
+an 8-bit ADC; and a scope's segmented memory cut from such a capture. For the replay
+tool's and the lab's tests: qa_phy.py, qa_lab.py."""
 import numpy as np
 
 from gnuradio import blocks, gr
@@ -82,3 +83,26 @@ def capture_file(bits, path, chunk_samples=1 << 22, **model):
     with open(path, "wb") as f:
         for samples in capture_chunks(bits, chunk_samples=chunk_samples, **model):
             samples.tofile(f)
+
+
+NEG_FIRST_BIT = fiberkey.frame_layout.neg_offset * 8
+
+
+def segments(samples, frames, samples_per_bit, ppm, pre_bits=40, post_bits=40,
+             trigger_jitter_bits=2.0, seed=1):
+    """A scope's segmented memory, from a continuous capture made by capture_chunks with
+    the same samples_per_bit and ppm: one segment per frame of `frames` (in that order:
+    a generator looping its pattern, a missed trigger), starting pre_bits before the
+    frame's NEG block (plus a random trigger error) and ending post_bits after it.
+    Returns the segments back to back, and the samples of each."""
+    rng = np.random.default_rng(seed)
+    step = (1.0 + ppm * 1e-6) / samples_per_bit  # bits per sample
+    length = int(np.ceil((fiberkey.frame_layout.block_bytes * 8 + pre_bits + post_bits)
+                         * samples_per_bit))
+    out = []
+    for f in frames:
+        trigger = f * FRAME_BITS + NEG_FIRST_BIT - pre_bits + \
+            rng.uniform(-trigger_jitter_bits, trigger_jitter_bits)
+        first = int(np.ceil(trigger / step))
+        out.append(samples[first:first + length])
+    return np.concatenate(out), length

@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 namespace fiberkey {
@@ -25,6 +26,10 @@ enum class noise_law : std::uint8_t {
     //! sigma / |one - zero| is uniform in [low, high].
     sigma_uniform,
 };
+
+//! The law of a name: ber_log_uniform, ber_uniform or sigma_uniform; throws
+//! std::invalid_argument naming the three for anything else.
+noise_law parse_noise_law(std::string_view name);
 
 struct noise_distribution {
     noise_law law = noise_law::ber_log_uniform;

@@ -48,6 +48,19 @@ struct sigmf_metadata {
     //! a non-integer oversampling: then sample_rate / bit_rate says it).
     unsigned samples_per_bit = 1;
     std::string description; //!< core:description, left out when empty
+    /*!
+     * A segmented recording (a scope's segmented memory, one trigger per frame):
+     * fiberkey:segment_first_bit, the frame's line bit (0: the first FAS bit) at each
+     * segment's first sample, where the trigger puts it; with
+     * fiberkey:segment_samples, segments of that many samples back to back in the data,
+     * else one segment per entry of captures, from its core:sample_start to the next
+     * one's (docs/protocol-choices.md, "Segmented captures").
+     */
+    bool segmented = false;
+    std::uint64_t segment_samples = 0; //!< 0: the captures are the segments
+    double segment_first_bit = 0.0;
+    //! core:sample_start of every entry of captures, in order (when all have one).
+    std::vector<std::uint64_t> capture_starts;
     //! Annotations carrying fiberkey:frame_counter, by sample_start.
     std::vector<sigmf_frame_annotation> frames;
 };

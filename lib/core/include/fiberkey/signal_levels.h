@@ -7,7 +7,9 @@
 #define FIBERKEY_CORE_SIGNAL_LEVELS_H
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
+#include <span>
 #include <vector>
 
 namespace fiberkey {
@@ -48,6 +50,31 @@ struct robust_spread {
  * taken as a bit by the level estimators: farther, it is a glitch and left out.
  */
 inline constexpr double plausible_eye_openings = 4.0;
+
+//! Means and variances of the two levels in a run of samples.
+struct level_measurement {
+    double one = 1.0;
+    double zero = 0.0;
+    double var_one = 0.0;
+    double var_zero = 0.0;
+
+    /*!
+     * The levels with the Gaussian optimum threshold between them (both symbols the
+     * same number of sigmas away; the midpoint when both are noiseless).
+     */
+    signal_levels decision_levels() const;
+
+    /*!
+     * Measures x: the samples whose bit is known (known[i] is 0 or 1; -1, or i beyond
+     * known.size(), for unknown) give a first estimate of each level; every sample then
+     * counts for the level it is nearer, unless it lies farther than
+     * plausible_eye_openings eyes from both (a glitch, not a bit). The known bits fix
+     * which level is a 1, so an inverted signal comes out with one below zero. nullopt
+     * unless both levels have a known bit and two samples, and the result is finite.
+     */
+    static std::optional<level_measurement> of(std::span<const float> x,
+                                               std::span<const std::int8_t> known);
+};
 
 } // namespace fiberkey
 

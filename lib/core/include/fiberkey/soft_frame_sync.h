@@ -160,7 +160,7 @@ private:
     std::uint64_t d_next_fas = 0;
     unsigned d_misses = 0;
     bool d_levels_valid = false;
-    double d_one = 0.0, d_zero = 0.0, d_var_one = 0.0, d_var_zero = 0.0;
+    level_measurement d_levels;
 
     std::array<float, report_bits> d_history{}; // the report_bits samples before in[0]
 };
