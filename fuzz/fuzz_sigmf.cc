@@ -31,7 +31,9 @@ bool same(const sigmf_metadata& a, const sigmf_metadata& b)
 {
     return a.datatype == b.datatype && a.sample_rate == b.sample_rate &&
            a.bit_rate == b.bit_rate && a.samples_per_bit == b.samples_per_bit &&
-           a.description == b.description && a.frames == b.frames;
+           a.description == b.description && a.frames == b.frames &&
+           a.segmented == b.segmented && a.segment_samples == b.segment_samples &&
+           a.segment_first_bit == b.segment_first_bit;
 }
 
 void write_file(const std::string& path, const std::uint8_t* data, std::size_t n)

@@ -7,6 +7,7 @@
 // own encoders, that reach deep into each parser. Deterministic.
 //   fuzz_make_seeds OUTDIR
 #include "../lib/core/tests/correlated_counts.h"
+#include "../lib/core/tests/line_signal.h"
 
 #include <fiberkey/int_block.h>
 #include <fiberkey/int_transport.h>
@@ -15,11 +16,13 @@
 #include <fiberkey/sigmf.h>
 #include <fiberkey/sm2_kex.h>
 
+#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <string>
+#include <tuple>
 #include <vector>
 
 using namespace fiberkey;
@@ -382,6 +385,32 @@ void message_handlers_seeds(const fs::path& root)
 
 } // namespace
 
+void neg_segment_seeds(const fs::path& root)
+{
+    // Frame 3 of the target's 16-frame pattern (its key), a segment from 40 bits before
+    // NEG to 40 after, NRZ at 4.527 samples per bit, at 1 sample per bit, and inverted.
+    corpus c(root, "neg_segment");
+    constexpr std::array<std::uint8_t, 16> key{ 7, 1, 4, 1, 5, 9, 2, 6,
+                                                5, 3, 5, 8, 9, 7, 9, 3 };
+    const auto bits = test::line_bits(3, test::pattern_neg(4, 1), key);
+    const double first = frame_layout::neg.offset * 8 - 40;
+    for (const auto& [sps_index, sps, sign] : { std::tuple{ 3, 4.527, 1 },
+                                                std::tuple{ 0, 1.0, 1 },
+                                                std::tuple{ 3, 4.527, -1 } }) {
+        bytes s{ static_cast<std::uint8_t>(sps_index) };
+        append_u16(s, 1024 - 40); // first bit: NEG's - 40
+        append(s,
+               { 0, 64, 16, 3, 0 }); // fraction, search, frames 16, expected 3, scale 1
+        const std::size_t n = static_cast<std::size_t>((2040 + 80) * sps);
+        for (std::size_t k = 0; k < n; ++k) {
+            const auto bit = bits[static_cast<std::size_t>(first + (k + 0.5) / sps)];
+            s.push_back(static_cast<std::uint8_t>(
+                static_cast<std::int8_t>(sign * (bit ? 60 : -60))));
+        }
+        c.add(s);
+    }
+}
+
 int main(int argc, char** argv)
 {
     if (argc != 2) {
@@ -398,5 +427,6 @@ int main(int argc, char** argv)
     sm2_messages_seeds(root);
     key_files_seeds(root);
     message_handlers_seeds(root);
+    neg_segment_seeds(root);
     return 0;
 }

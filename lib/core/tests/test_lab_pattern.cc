@@ -3,6 +3,8 @@
  * Copyright 2026 The gr-fiberkey authors.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "line_signal.h"
+
 #include <fiberkey/hex.h>
 #include <fiberkey/lab_pattern.h>
 #include <fiberkey/neg_block.h>
@@ -26,23 +28,14 @@ constexpr std::size_t block = frame_layout::block_bytes;
 //! A pattern of n frames with random arrays from a FIXED SEED.
 lab_pattern pattern(char node, std::uint32_t n, std::uint32_t first, std::uint64_t seed)
 {
-    std::mt19937_64 rng(seed);
     lab_pattern p;
     p.node = node;
     p.direction = node == 'A' ? 0 : 1;
     p.frames = n;
     p.first_counter = first;
-    p.blocks.resize(n * block);
     for (std::uint32_t i = 0; i < n; ++i) {
-        const auto s = lab_pattern::sequence(i);
-        neg_fields f{
-            .nd1_present = true, .nd2_present = true, .send_seq = s, .response_seq = s
-        };
-        for (auto* a : { &f.x1, &f.x2, &f.y1, &f.y2 })
-            for (auto& b : *a)
-                b = static_cast<std::uint8_t>(rng());
-        neg_block::encode(
-            f, std::span<std::uint8_t, block>(p.blocks.data() + i * block, block));
+        const auto block = test::pattern_neg(lab_pattern::sequence(i), seed * 1000 + i);
+        p.blocks.insert(p.blocks.end(), block.begin(), block.end());
     }
     return p;
 }

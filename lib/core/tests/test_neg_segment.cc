@@ -3,12 +3,9 @@
  * Copyright 2026 The gr-fiberkey authors.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#include <fiberkey/frame_cipher.h>
-#include <fiberkey/g709_fec.h>
-#include <fiberkey/g709_scrambler.h>
-#include <fiberkey/neg_block.h>
+#include "line_signal.h"
+
 #include <fiberkey/neg_segment.h>
-#include <fiberkey/otu_frame.h>
 
 #include <gtest/gtest.h>
 
@@ -27,41 +24,14 @@ constexpr std::array<std::uint8_t, 16> key{
 };
 constexpr double neg_bit = frame_layout::neg.offset * 8;
 
-//! The plaintext NEG block of a lab pattern's frame with sequence s (random arrays).
-std::array<std::uint8_t, frame_layout::block_bytes> pattern_neg(std::uint16_t s,
-                                                                std::uint64_t seed)
-{
-    std::mt19937_64 rng(seed);
-    neg_fields f{
-        .nd1_present = true, .nd2_present = true, .send_seq = s, .response_seq = s
-    };
-    for (auto* a : { &f.x1, &f.x2, &f.y1, &f.y2 })
-        for (auto& b : *a)
-            b = static_cast<std::uint8_t>(rng());
-    std::array<std::uint8_t, frame_layout::block_bytes> block{};
-    neg_block::encode(f, block);
-    return block;
-}
+using test::pattern_neg;
 
-//! The line bits of one frame (encrypted, FEC, scrambled), one per byte.
+//! The line bits of one frame under the tests' key.
 std::vector<std::uint8_t> line_bits(std::uint32_t counter,
                                     std::span<const std::uint8_t> neg,
                                     unsigned direction = 0)
 {
-    std::vector<std::uint8_t> frame(frame_layout::frame_bytes);
-    otu_frame::build(std::span<std::uint8_t, frame_layout::frame_bytes>(frame),
-                     { .counter = counter },
-                     {},
-                     neg,
-                     {});
-    frame_cipher().crypt(frame, key, counter, direction);
-    g709_fec::encode(frame);
-    g709_scrambler::apply(frame);
-    std::vector<std::uint8_t> bits;
-    for (const std::uint8_t b : frame)
-        for (int k = 7; k >= 0; --k)
-            bits.push_back((b >> k) & 1);
-    return bits;
+    return test::line_bits(counter, neg, key, direction);
 }
 
 struct scope {
