@@ -153,13 +153,14 @@ std::pair<uint32_t, uint32_t> pattern_counters(const std::string& flag,
 {
     const auto colon = v.find(':');
     char* end = nullptr;
+    errno = 0;
     const unsigned long long first = std::strtoull(v.c_str(), &end, 10);
     const bool first_ok = colon != std::string::npos && end == v.c_str() + colon &&
-                          colon > 0 && v[0] != '-';
+                          colon > 0 && v[0] != '-' && errno == 0;
     const unsigned long long count =
         first_ok ? std::strtoull(v.c_str() + colon + 1, &end, 10) : 0;
-    if (!first_ok || *end != '\0' || v[colon + 1] == '-' || count < 1 || count > 65535 ||
-        first + count > (1ull << 32))
+    if (!first_ok || errno != 0 || *end != '\0' || v[colon + 1] == '-' || count < 1 ||
+        count > 65535 || first > (1ull << 32) - count)
         usage_error(flag +
                     " must be FIRST:COUNT, a pattern's first frame counter and its "
                     "1..65535 frames, within 32 bits");
@@ -764,8 +765,12 @@ int run_segments(const options& o,
         if (measured.size() >= 5) {
             std::nth_element(
                 measured.begin(), measured.begin() + measured.size() / 2, measured.end());
-            found_sps = measured[measured.size() / 2];
-            rx->set_samples_per_bit(found_sps);
+            const double median = measured[measured.size() / 2];
+            // The receiver takes 2..1024; a median just outside keeps the nominal.
+            if (median >= 2.0 && median <= 1024.0) {
+                found_sps = median;
+                rx->set_samples_per_bit(found_sps);
+            }
         }
         in.rewind();
     }
@@ -775,8 +780,10 @@ int run_segments(const options& o,
     std::vector<uint8_t> records;
     std::size_t expected = 0;
     auto last_progress = std::chrono::steady_clock::now();
+    // The decided NEG blocks are secret: no reallocation may leave a copy behind.
+    records.reserve(segments * (4 + fiberkey::frame_layout::block_bytes));
     for (uint64_t k = 0; in.next(segment); ++k) {
-        const auto r = rx->decide(segment, expected);
+        auto r = rx->decide(segment, expected);
         ++by_status[static_cast<std::size_t>(r.status)];
         if (r.status == neg_segment_status::decided) {
             if (r.searched)
@@ -788,6 +795,7 @@ int run_segments(const options& o,
             for (int shift = 24; shift >= 0; shift -= 8)
                 records.push_back(static_cast<uint8_t>(c >> shift));
             records.insert(records.end(), r.neg.begin(), r.neg.end());
+            fiberkey::secure_wipe(r.neg);
             expected = (r.frame + 1) % count;
         } else {
             expected = (expected + 1) % count;
@@ -886,8 +894,13 @@ int run_segments(const options& o,
             json_file->write(as_bytes(figures.dump(2) + "\n"));
         return 3;
     }
-    if (neg_file)
-        neg_file->write(records);
+    try {
+        if (neg_file)
+            neg_file->write(records);
+    } catch (...) {
+        fiberkey::secure_wipe(records);
+        throw;
+    }
     fiberkey::secure_wipe(records);
     if (json_file)
         json_file->write(as_bytes(figures.dump(2) + "\n"));
@@ -938,9 +951,12 @@ int run(const options& o)
                     rate,
                     static_cast<double>(source->total_samples()) / rate);
     std::printf("\n");
-    if (const auto layout = segments_of(o, sample_input(o)))
+    if (const auto layout = segments_of(o, sample_input(o))) {
+        if (!o.payload_out.empty())
+            usage_error("--payload-out: a segmented capture holds no payload");
         return run_segments(
             o, sps, rate, source->total_samples(), *layout, neg_file, json_file);
+    }
     if (o.pattern_counters)
         usage_error("--pattern-counters is for segmented captures (--segment-samples)");
 

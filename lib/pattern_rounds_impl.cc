@@ -6,6 +6,7 @@
 #include "blocks_pdu.h"
 #include "message_inputs.h"
 #include <fiberkey/lab_pattern.h>
+#include <fiberkey/secure_memory.h>
 #include <gnuradio/fiberkey/frame_tags.h>
 #include <gnuradio/fiberkey/pattern_rounds.h>
 #include <gnuradio/io_signature.h>
@@ -26,7 +27,8 @@ public:
         : gr::block("pattern_rounds",
                     gr::io_signature::make(0, 0, 0),
                     gr::io_signature::make(0, 0, 0)),
-          d_keys{ key_pdu(a), key_pdu(b) },
+          d_keys{ a.session_key, b.session_key },
+          d_first_counters{ a.first_counter, b.first_counter },
           d_rounds(std::move(a), std::move(b)),
           d_ports{ pmt::mp("a"), pmt::mp("b") },
           d_key_ports{ pmt::mp("key_a"), pmt::mp("key_b") }
@@ -52,8 +54,14 @@ public:
     bool start() override
     {
         for (int i = 0; i < 2; ++i)
-            message_port_pub(d_key_ports[i], d_keys[i]);
+            message_port_pub(d_key_ports[i], key_pdu(d_keys[i], d_first_counters[i]));
         return block::start();
+    }
+
+    ~pattern_rounds_impl() override
+    {
+        for (auto& k : d_keys)
+            fk::secure_wipe(k);
     }
 
     uint64_t rounds() const override { return d_formed; }
@@ -97,17 +105,17 @@ private:
 
     //! A ZUC Frame Crypt's key message: the pattern's session key, epoch 0, from its
     //! first frame.
-    static pmt::pmt_t key_pdu(const fk::lab_pattern& p)
+    static pmt::pmt_t key_pdu(const std::array<uint8_t, 16>& key, uint32_t first_counter)
     {
         pmt::pmt_t meta = pmt::make_dict();
         meta = pmt::dict_add(meta, frame_tags::epoch(), pmt::from_uint64(0));
         meta = pmt::dict_add(
-            meta, frame_tags::start_counter(), pmt::from_uint64(p.first_counter));
-        return pmt::cons(meta,
-                         pmt::init_u8vector(p.session_key.size(), p.session_key.data()));
+            meta, frame_tags::start_counter(), pmt::from_uint64(first_counter));
+        return pmt::cons(meta, pmt::init_u8vector(key.size(), key.data()));
     }
 
-    const std::array<pmt::pmt_t, 2> d_keys;
+    std::array<std::array<uint8_t, 16>, 2> d_keys; // wiped on destruction
+    const std::array<uint32_t, 2> d_first_counters;
     fk::lab_rounds d_rounds; // the message thread only
     const std::array<pmt::pmt_t, 2> d_ports, d_key_ports;
     std::atomic<uint64_t> d_formed{ 0 }, d_repeated{ 0 }, d_outside{ 0 };

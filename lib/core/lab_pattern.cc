@@ -60,6 +60,17 @@ std::string sha256_hex(const std::vector<std::uint8_t>& data)
     return to_hex(digest);
 }
 
+//! A non-negative integer field (written as one: not 3.5, not -1, not 1e30).
+std::uint64_t count_field(const json& m, const char* name, const std::string& path)
+{
+    const auto it = m.find(name);
+    if (it == m.end())
+        fail(path, std::string("no field ") + name);
+    if (!it->is_number_unsigned())
+        fail(path, std::string("field ") + name + " must be a non-negative integer");
+    return it->get<std::uint64_t>();
+}
+
 template <typename T>
 T field(const json& m, const char* name, const std::string& path)
 {
@@ -84,8 +95,19 @@ lab_pattern::~lab_pattern()
 lab_pattern lab_pattern::read(const std::string& prefix)
 {
     const std::string path = prefix.ends_with(".json") ? prefix : prefix + ".json";
-    const auto text = read_file(path, max_manifest_bytes);
-    const json m = json::parse(text.begin(), text.end(), nullptr, false);
+    // The manifest holds the session key: its text and the parsed copy are wiped.
+    auto text = read_file(path, max_manifest_bytes);
+    json m = json::parse(text.begin(), text.end(), nullptr, false);
+    secure_wipe(text);
+    struct wipe_key {
+        json& m;
+        ~wipe_key()
+        {
+            if (m.is_object() && m.contains("session_key") &&
+                m["session_key"].is_string())
+                secure_wipe(m["session_key"].get_ref<std::string&>());
+        }
+    } wipe{ m };
     if (!m.is_object() || !m.contains("fiberkey_lab_pattern") ||
         m["fiberkey_lab_pattern"] != manifest_version)
         fail(path, "not a fiberkey-lab pattern manifest (version 1)");
@@ -94,16 +116,16 @@ lab_pattern lab_pattern::read(const std::string& prefix)
     if (node != "A" && node != "B")
         fail(path, "node must be A or B");
     p.node = node[0];
-    p.direction = field<unsigned>(m, "direction", path);
-    if (p.direction != (p.node == 'A' ? 0u : 1u))
+    if (count_field(m, "direction", path) != (p.node == 'A' ? 0u : 1u))
         fail(path, "direction does not match the node");
-    const auto frames = field<std::uint64_t>(m, "frames", path);
-    const auto first = field<std::uint64_t>(m, "first_counter", path);
-    if (frames < 1 || frames > max_frames || first + frames > (std::uint64_t{ 1 } << 32))
+    p.direction = p.node == 'A' ? 0 : 1;
+    const auto frames = count_field(m, "frames", path);
+    const auto first = count_field(m, "first_counter", path);
+    if (frames < 1 || frames > max_frames || first > (std::uint64_t{ 1 } << 32) - frames)
         fail(path, "frames must be 1..65535 and the counters within 32 bits");
     p.frames = static_cast<std::uint32_t>(frames);
     p.first_counter = static_cast<std::uint32_t>(first);
-    if (field<unsigned>(m, "m", path) != frame_layout::nd_array_bytes * 8)
+    if (count_field(m, "m", path) != frame_layout::nd_array_bytes * 8)
         fail(path, "m is not the module's array length");
     p.fec = field<bool>(m, "fec", path);
     p.integrity = field<bool>(m, "integrity", path);

@@ -129,7 +129,6 @@ neg_segment_receiver::neg_segment_receiver(const neg_segment_config& config,
     std::copy(key.begin(), key.end(), d_key.begin());
     d_known.reserve(d_frames.size());
     d_by_known.reserve(d_frames.size());
-    std::vector<bool> shared(d_frames.size());
     for (std::size_t f = 0; f < d_frames.size(); ++f) {
         const auto& id = d_frames[f];
         neg_mask(f);
@@ -148,13 +147,20 @@ neg_segment_receiver::neg_segment_receiver(const neg_segment_config& config,
         for (std::size_t i = 0; i < known_bytes.size(); ++i)
             bits = (bits << 8) | (plain[i] ^ d_neg_mask[known_bytes[i]]);
         d_known.push_back(bits);
-        const auto [at, added] = d_by_known.emplace(bits, f);
-        if (!added)
-            shared[at->second] = shared[f] = true;
+        d_by_known.emplace_back(bits, f);
     }
-    for (std::size_t f = 0; f < d_frames.size(); ++f)
-        if (shared[f])
-            d_by_known.erase(d_known[f]);
+    // Frames that share their known bits are left out of the search.
+    std::sort(d_by_known.begin(), d_by_known.end());
+    std::vector<std::pair<std::uint64_t, std::size_t>> unique;
+    for (std::size_t i = 0; i < d_by_known.size(); ++i) {
+        const bool shared =
+            (i > 0 && d_by_known[i - 1].first == d_by_known[i].first) ||
+            (i + 1 < d_by_known.size() && d_by_known[i + 1].first == d_by_known[i].first);
+        if (!shared)
+            unique.push_back(d_by_known[i]);
+    }
+    secure_wipe(d_by_known);
+    d_by_known = std::move(unique);
 }
 
 neg_segment_receiver::~neg_segment_receiver()
@@ -163,14 +169,17 @@ neg_segment_receiver::~neg_segment_receiver()
     secure_wipe(d_frame);
     secure_wipe(d_neg_mask);
     secure_wipe(d_known);
-    secure_wipe(d_soft);
+    secure_wipe(d_by_known);
+    // The soft values (local noise on them) and their sorted copy, whole capacity.
+    secure_wipe(d_soft.data(), d_soft.capacity() * sizeof(float));
+    secure_wipe(d_scratch.data(), d_scratch.capacity() * sizeof(float));
 }
 
 std::optional<double>
 neg_segment_receiver::measure_samples_per_bit(std::span<const float> segment,
                                               double nominal)
 {
-    if (!(nominal >= 2.0 && nominal <= 1024.0) ||
+    if (!(nominal >= min_measured_samples_per_bit && nominal <= 1024.0) ||
         static_cast<double>(segment.size()) < 256.0 * nominal)
         return std::nullopt;
     for (const float v : segment)
@@ -183,7 +192,11 @@ neg_segment_receiver::measure_samples_per_bit(std::span<const float> segment,
     std::array<std::complex<double>, quarters> tone;
     for (std::size_t q = 0; q < quarters; ++q) {
         double energy = 0.0;
-        tone[q] = clock_tone(segment, q * length, (q + 1) * length + 1, f0, energy);
+        tone[q] = clock_tone(segment,
+                             q * length,
+                             std::min((q + 1) * length + 1, segment.size()),
+                             f0,
+                             energy);
         if (!clear_tone(tone[q], energy, length))
             return std::nullopt;
     }
@@ -304,8 +317,12 @@ neg_segment_receiver::search(long nominal_first_index, double middle) const
         for (std::size_t q = 0; q < known_bits; ++q)
             bits = (bits << 1) | (d_soft[neg_at + known_position(q)] > middle);
         for (const bool inverted : { false, true }) {
-            const auto it = d_by_known.find(inverted ? bits ^ all_known : bits);
-            if (it == d_by_known.end())
+            const std::uint64_t key = inverted ? bits ^ all_known : bits;
+            const auto it =
+                std::lower_bound(d_by_known.begin(),
+                                 d_by_known.end(),
+                                 std::pair<std::uint64_t, std::size_t>{ key, 0 });
+            if (it == d_by_known.end() || it->first != key)
                 continue;
             ++hits;
             found = alignment{ first, inverted, 0, it->second };
@@ -336,8 +353,7 @@ neg_segment_result neg_segment_receiver::decide(std::span<const float> segment,
         r.status = neg_segment_status::too_short;
         return r;
     }
-    std::vector<float> scratch;
-    const auto spread = robust_spread::of(d_soft.data(), d_soft.size(), 1, scratch);
+    const auto spread = robust_spread::of(d_soft.data(), d_soft.size(), 1, d_scratch);
     if (!spread || !(spread->lower_quartile < spread->upper_quartile)) {
         r.status = neg_segment_status::no_signal;
         return r;

@@ -186,6 +186,11 @@ TEST_F(lab_pattern_files, refuses_what_does_not_add_up)
            std::tuple{
                "\"first_counter\": 10", "\"first_counter\": 4294967295", "32 bits" },
            std::tuple{ "\"m\": 496", "\"m\": 256", "array length" },
+           std::tuple{ "\"m\": 496", "\"m\": 496.5", "non-negative integer" },
+           std::tuple{ "\"frames\": 4", "\"frames\": 1e30", "non-negative integer" },
+           std::tuple{
+               "\"direction\": 1", "\"direction\": 1e20", "non-negative integer" },
+           std::tuple{ "\"first_counter\": 10", "\"first_counter\": -1", "non-negative" },
            std::tuple{ "\"fec\": true", "\"fec\": 1", "fec" },
            std::tuple{ "00112233", "zz112233", "session_key" },
            std::tuple{ "\"b.neg\"", "\"../b.neg\"", "arrays_file" },

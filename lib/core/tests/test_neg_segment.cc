@@ -213,7 +213,8 @@ TEST(neg_segment, measures_the_scope_clock_offset)
             const auto bits =
                 line_bits(static_cast<std::uint32_t>(seed), pattern_neg(1, seed));
             scope s{ .ppm = ppm, .start_bit = neg_bit - 40.0, .seed = seed };
-            s.samples = static_cast<std::size_t>(2120 * s.samples_per_bit);
+            s.samples =
+                9600 + seed % 4; // every remainder by 4: the tone is taken in quarters
             const auto sps = neg_segment_receiver::measure_samples_per_bit(
                 capture(bits, s), s.samples_per_bit);
             ASSERT_TRUE(sps.has_value());
@@ -227,6 +228,11 @@ TEST(neg_segment, measures_the_scope_clock_offset)
         std::vector<float>(20000, 1.0f), 4.527));
     EXPECT_FALSE(
         neg_segment_receiver::measure_samples_per_bit(std::vector<float>(100), 4.527));
+    // Near 2 samples per bit the tone's drift is ambiguous: not measured.
+    scope two{ .samples_per_bit = 2.0, .start_bit = neg_bit - 40.0 };
+    two.samples = 4800;
+    EXPECT_FALSE(neg_segment_receiver::measure_samples_per_bit(
+        capture(line_bits(1, pattern_neg(1, 1)), two), 2.0));
 }
 
 TEST(neg_segment, with_the_measured_clock_a_drifting_segment_decides)

@@ -492,11 +492,8 @@ void bind_neg_segment(py::module& m)
         .def(
             "decide",
             [span_of](neg_segment_receiver& rx, const samples& x, std::size_t expected) {
-                neg_segment_result r;
-                {
-                    py::gil_scoped_release unlocked;
-                    r = rx.decide(span_of(x), expected);
-                }
+                // With the GIL held: a receiver is not for two threads at once.
+                neg_segment_result r = rx.decide(span_of(x), expected);
                 static const char* const names[] = {
                     "decided", "too_short", "no_signal", "not_aligned"
                 };

@@ -16,7 +16,6 @@
 #include <cstdint>
 #include <optional>
 #include <span>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -130,11 +129,15 @@ public:
      * The samples per bit that a segment's clock tone shows, near \p nominal (at most
      * 0.5 % off it): the tone's phase drift across the segment. For the clock offset
      * between a scope and a pattern generator, which the segments share; the median over
-     * many segments is precise to a few ppm. nullopt below 2 samples per bit, for a
-     * segment shorter than 256 bits, or without a clear tone.
+     * many segments is precise to a few ppm. nullopt below
+     * min_measured_samples_per_bit, for a segment shorter than 256 bits, or without a
+     * clear tone.
      */
     static std::optional<double> measure_samples_per_bit(std::span<const float> segment,
                                                          double nominal);
+    //! Below this the clock tone sits too near half the sample rate for its drift to
+    //! say which way the clock is off: measure_samples_per_bit gives nullopt.
+    static constexpr double min_measured_samples_per_bit = 2.2;
 
     //! Takes effect from the next segment; the same range as the config.
     void set_samples_per_bit(double samples_per_bit);
@@ -180,12 +183,13 @@ private:
     noise_injector d_noise;
     //! Per frame: its known line bits, packed in the low 56 bits (first bit highest).
     std::vector<std::uint64_t> d_known;
-    //! Known bits -> frame; frames sharing their known bits (never seen: 2^-56 a pair)
-    //! are left out.
-    std::unordered_map<std::uint64_t, std::size_t> d_by_known;
+    //! (known bits, frame), sorted by the bits; frames sharing their known bits (never
+    //! seen: 2^-56 a pair) are left out.
+    std::vector<std::pair<std::uint64_t, std::size_t>> d_by_known;
     std::vector<std::uint8_t> d_frame; // keystream frame (secret, wiped)
     std::array<std::uint8_t, frame_layout::block_bytes> d_neg_mask{};
     std::vector<float> d_soft;
+    std::vector<float> d_scratch; // robust_spread's sorted copy of d_soft
     double d_phase = 0.0;
 };
 
