@@ -8,6 +8,7 @@ made by a channel model that is not the module's own (testdata/scope_channel.py:
 limit, AC coupling, a sampling clock off by -150 and +180 ppm, jitter, 2.37 samples per
 bit, an 8-bit ADC), then seed keys from the captures in both directions; and from
 segmented captures of the same signals (a scope's segmented memory, NEG windows only)."""
+import importlib.util
 import json
 import os
 import stat
@@ -264,13 +265,13 @@ class qa_lab(gr_unittest.TestCase):
             self.assertAlmostEqual(x["secret_bits_per_round"], w["secret_bits_per_round"],
                                    delta=0.15 * w["secret_bits_per_round"])
         # The decisions themselves, without the local noise: fiberkey-replay on the
-        # segments and on the first 200 frames of the whole-frame capture of A's pattern
+        # segments and on the first 60 frames of the whole-frame capture of A's pattern
         # at B.
         with open(self.prefix["A"] + ".json") as f:
             key = json.load(f)["session_key"]
         first_frames = os.path.join(d, "first_frames_b.i8")
         np.fromfile(self.capture["b"], dtype=np.int8,
-                    count=int(200 * FRAME_BITS * SPS)).tofile(first_frames)
+                    count=int(60 * FRAME_BITS * SPS)).tofile(first_frames)
         decided = {}
         for name, args in (
                 ("whole", [first_frames, "--format", "i8", "--samples-per-bit", str(SPS)]),
@@ -285,7 +286,7 @@ class qa_lab(gr_unittest.TestCase):
             decided[name] = {int.from_bytes(rec[:4].tobytes(), "big"): rec[4:]
                              for rec in records}
         common = set(decided["whole"]) & set(decided["segments"])
-        self.assertGreaterEqual(len(common), 195)
+        self.assertGreaterEqual(len(common), 55)
         differing = sum(int(np.unpackbits(decided["whole"][c] ^ decided["segments"][c]).sum())
                         for c in common)
         self.assertLess(differing / (len(common) * 2040), 1e-3)
@@ -353,16 +354,22 @@ class qa_lab(gr_unittest.TestCase):
             self.assertIn(text, r.stderr, args)
 
     def test_006_the_keys_step_as_a_flowgraph(self):
-        """examples/lab_keys_from_captures.grc on the same captures (SigMF wrappers of the
-        raw files): both receivers, Pattern Rounds, four Key Post-Processors; a seed key
-        per direction, the same at A and at B, and the flowgraph stops by itself."""
+        """examples/lab_keys_from_captures.grc, compiled and run in process on the first
+        150 frames of the same captures (SigMF wrappers; n = 140, one batch: the full-size
+        run, 7 keys per direction from 3,000 frames, is in docs/performance.md): each
+        receiver gets its pattern's key from Pattern Rounds and decrypts, the rounds form
+        in both directions, the leader and follower of each direction exchange the batch's
+        messages and end it alike (the same secret bits and keys), the Key Logs print as
+        many keys at both ends, and the run settles by itself once the captures are
+        read."""
         sys.path.insert(0, HERE)
-        from qa_examples import KEY_LINE, compile_example
+        from qa_examples import compile_example
         d = self.dir.name
+        frames = 150
         for at in "ab":
             data = os.path.join(d, f"w_{at}.sigmf-data")
-            if not os.path.exists(data):
-                os.symlink(self.capture[at], data)
+            np.fromfile(self.capture[at], dtype=np.int8,
+                        count=int(frames * FRAME_BITS * SPS)).tofile(data)
             with open(os.path.join(d, f"w_{at}.sigmf-meta"), "w") as f:
                 json.dump({"global": {"core:datatype": "ri8", "core:version": "1.0.0",
                                       "core:sample_rate":
@@ -371,23 +378,38 @@ class qa_lab(gr_unittest.TestCase):
         top = os.path.normpath(os.path.join(HERE, "..", ".."))
         script = compile_example(os.path.join(top, "examples", "lab_keys_from_captures.grc"),
                                  d)
-        r = subprocess.run([sys.executable, "-u", script, "--pattern-a", self.prefix["A"],
-                            "--pattern-b", self.prefix["B"],
-                            "--at-a", os.path.join(d, "w_a.sigmf-data"),
-                            "--at-b", os.path.join(d, "w_b.sigmf-data"), "--sps", str(SPS),
-                            "--batch-rounds", "690", "--seed", "9", "--seconds", "600"],
-                           capture_output=True, text=True, timeout=900)
-        self.assertEqual(r.returncode, 0, r.stderr[-2000:])
-        keys = {}
-        for label, direction, index, key in KEY_LINE.findall(r.stdout):
-            keys.setdefault((direction, int(index)), {})[label] = key
-        for direction in ("AB", "BA"):
-            agreed = [k for (dd, _), k in keys.items() if dd == direction]
-            self.assertGreaterEqual(len(agreed), 1, (direction, r.stdout, r.stderr[-2000:]))
-            for k in agreed:
-                self.assertEqual(set(k), {"A", "B"})
-                self.assertEqual(k["A"], k["B"])
-
+        spec = importlib.util.spec_from_file_location("lab_keys_from_captures", script)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        tb = module.lab_keys_from_captures(
+            pattern_a=self.prefix["A"], pattern_b=self.prefix["B"],
+            at_a=os.path.join(d, "w_a.sigmf-data"), at_b=os.path.join(d, "w_b.sigmf-data"),
+            sps=SPS, batch_rounds=140, seed=9)
+        pairs = [(tb.pp_ab_a, tb.pp_ab_b), (tb.pp_ba_b, tb.pp_ba_a)]
+        tb.start()
+        try:
+            settled = fiberkey.wait_for_captures(
+                [tb.fiberkey_sigmf_source_a, tb.fiberkey_sigmf_source_b],
+                tb.fiberkey_pattern_rounds_0, pairs, [tb.key_log_a, tb.key_log_b],
+                seconds=600)
+        finally:
+            tb.stop()
+            tb.wait()
+        self.assertTrue(settled)
+        for crypt in (tb.fiberkey_zuc_crypt_a, tb.fiberkey_zuc_crypt_b):
+            self.assertGreaterEqual(crypt.frames_processed(), frames - 5)
+        self.assertGreaterEqual(tb.fiberkey_pattern_rounds_0.rounds(), frames - 5)
+        formed = tb.fiberkey_pattern_rounds_0.rounds()
+        for leader, follower in pairs:
+            self.assertEqual(leader.rounds_in(), formed)
+            self.assertEqual(follower.rounds_in(), formed)
+            # Each gets two rounds messages per round (one per direction); anything more
+            # is the batch's exchange, which ran both ways and ended alike.
+            self.assertGreater(leader.messages_received(), 2 * formed)
+            self.assertGreater(follower.messages_received(), 2 * formed)
+            self.assertEqual(leader.secret_bits(), follower.secret_bits())
+            self.assertEqual(leader.keys(), follower.keys())
+        self.assertEqual(tb.key_log_a.keys, tb.key_log_b.keys)
 
 if __name__ == "__main__":
     gr_unittest.run(qa_lab)
