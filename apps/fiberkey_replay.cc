@@ -11,6 +11,7 @@
 
 #include <fiberkey/frame_layout.h>
 #include <fiberkey/hex.h>
+#include <fiberkey/lab_pattern.h>
 #include <fiberkey/level_normalizer.h>
 #include <fiberkey/neg_segment.h>
 #include <fiberkey/noise_injector.h>
@@ -708,7 +709,7 @@ int run_segments(const options& o,
     const auto [first_counter, count] = *o.pattern_counters;
     std::vector<fiberkey::neg_frame_id> frames;
     for (uint32_t i = 0; i < count; ++i) {
-        const auto seq = static_cast<uint16_t>(i % 65535 + 1);
+        const auto seq = fiberkey::lab_pattern::sequence(i);
         frames.push_back({ first_counter + i, seq, seq });
     }
     fiberkey::neg_segment_config config{ .samples_per_bit = sps,
