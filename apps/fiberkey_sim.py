@@ -203,6 +203,14 @@ def check_arguments(p, args):
     cli.check_directory(p, "--record", args.record)
 
 
+def correlation(x, y):
+    """Pearson's r, or None where it is not defined: too few values, or one side constant
+    (a direct channel adds no noise, so negotiated rounds count no errors)."""
+    if len(x) <= 2 or np.std(x) == 0 or np.std(y) == 0:
+        return None
+    return float(np.corrcoef(x, y)[0, 1])
+
+
 def memory_mib():
     """(resident, peak resident) of this process in MiB, from /proc."""
     fields = {}
@@ -436,7 +444,7 @@ class link_sim:
         for n in "AB":
             node = self.nodes[n]
             pattern = b"\x5a" + random_bytes(PAYLOAD - 1)
-            self.tb.connect(blocks.vector_source_b(list(pattern), True), (node, 0))
+            self.tb.connect(fiberkey.payload_source(pattern), (node, 0))
             peer = "B" if n == "A" else "A"
             checker = fiberkey.payload_check(pattern)
             self.tb.connect((self.nodes[peer], 1), checker)
@@ -703,8 +711,7 @@ def direction_figures(sim, d, frames):
         "rounds_per_wall_second": n_rounds / sim.wall,
         "mean_f1": float(np.mean(pairs[:, 0])) if n_rounds else None,
         "mean_f2": float(np.mean(pairs[:, 1])) if n_rounds else None,
-        "correlation_f1_f2": (float(np.corrcoef(pairs[:, 0], pairs[:, 1])[0, 1])
-                              if n_rounds > 2 else None),
+        "correlation_f1_f2": correlation(pairs[:, 0], pairs[:, 1]) if n_rounds else None,
         "raw_bits_per_round": None if patent_mode(a) else a.bits_per_round,
         "kdr": kdr,
         "bits_leaked_per_key": leaked,
@@ -873,7 +880,7 @@ def eve_figures(sim, d, keys, indices):
         # Without the keys she observes no count at all: nothing to measure, zero.
         "mutual_information_bits_per_round": mi(e[:, 3], e[:, 1]) if len(e) else 0.0,
         "mutual_information_f2_bits_per_round": mi(e[:, 3], e[:, 2]) if len(e) else 0.0,
-        "correlation_with_f1": float(np.corrcoef(e[:, 3], e[:, 1])[0, 1]) if len(e) > 2 else None,
+        "correlation_with_f1": correlation(e[:, 3], e[:, 1]) if len(e) else None,
     }
 
 

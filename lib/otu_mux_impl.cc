@@ -6,6 +6,7 @@
 #include "otu_mux_impl.h"
 
 #include "blocks_pdu.h"
+#include "message_wait.h"
 
 #include <fiberkey/otu_frame.h>
 #include <gnuradio/fiberkey/frame_tags.h>
@@ -195,6 +196,10 @@ int otu_mux_impl::general_work(int noutput_items,
     }
     d_frames += n;
     consume_each(n * static_cast<int>(fl::payload_bytes));
+    if (n == 0 && d_wait_for_neg) {
+        guard.unlock(); // the setters must not wait for the park to end
+        wait_for_message_or_input(*this, 20);
+    }
     return n;
 }
 

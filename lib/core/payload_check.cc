@@ -11,6 +11,7 @@
 #include <bit>
 #include <cstring>
 #include <stdexcept>
+#include <string>
 
 namespace fiberkey {
 
@@ -48,17 +49,25 @@ FIBERKEY_SIMD_CLONES mismatch compare(const std::uint8_t* in,
     }
     return m;
 }
+
+// The check takes zeros before the pattern as idle, so a pattern may not start with one.
+std::vector<std::uint8_t> checked_pattern(std::vector<std::uint8_t> pattern,
+                                          const char* who)
+{
+    if (pattern.empty())
+        throw std::invalid_argument(std::string(who) + ": the pattern is empty");
+    if (pattern.front() == 0)
+        throw std::invalid_argument(
+            std::string(who) +
+            ": the pattern must start with a non-zero byte (zeros before it are taken "
+            "as idle)");
+    return pattern;
+}
 } // namespace
 
 payload_check::payload_check(std::vector<std::uint8_t> pattern)
-    : d_pattern(std::move(pattern))
+    : d_pattern(checked_pattern(std::move(pattern), "payload_check"))
 {
-    if (d_pattern.empty())
-        throw std::invalid_argument("payload_check: the pattern is empty");
-    if (d_pattern.front() == 0)
-        throw std::invalid_argument(
-            "payload_check: the pattern must start with a non-zero byte (zeros before "
-            "it are taken as idle)");
 }
 
 void payload_check::process(std::span<const std::uint8_t> received)
@@ -79,6 +88,22 @@ void payload_check::process(std::span<const std::uint8_t> received)
         d_counts.bytes += take;
         d_counts.bytes_wrong += m.bytes;
         d_counts.bits_wrong += m.bits;
+        d_offset = (d_offset + take) % d_pattern.size();
+        done += take;
+    }
+}
+
+payload_source::payload_source(std::vector<std::uint8_t> pattern)
+    : d_pattern(checked_pattern(std::move(pattern), "payload_source"))
+{
+}
+
+void payload_source::fill(std::span<std::uint8_t> out)
+{
+    std::size_t done = 0;
+    while (done < out.size()) {
+        const std::size_t take = std::min(out.size() - done, d_pattern.size() - d_offset);
+        std::memcpy(out.data() + done, d_pattern.data() + d_offset, take);
         d_offset = (d_offset + take) % d_pattern.size();
         done += take;
     }

@@ -294,8 +294,12 @@ void zuc::generate(std::span<std::uint32_t> out)
 {
     std::size_t i = 0;
     const std::size_t n = out.size();
-    while (i < n && d_head != 0)
-        out[i++] = next_word();
+    if (n >= 16 && d_head != 0) {
+        // Turn the cells so that s_0 sits at index 0: the unrolled clocks below then
+        // start at once, instead of after up to 15 slower single clocks.
+        std::rotate(d_lfsr.begin(), d_lfsr.begin() + d_head, d_lfsr.end());
+        d_head = 0;
+    }
     std::uint32_t* s = d_lfsr.data();
     std::uint32_t r1 = d_r1, r2 = d_r2;
     for (; i + 16 <= n; i += 16) {

@@ -345,6 +345,29 @@ class qa_framing(gr_unittest.TestCase):
         with self.assertRaises(Exception):
             fiberkey.payload_check(b"")
 
+    def test_010_payload_source_repeats_its_pattern(self):
+        """The source's bytes are the pattern repeated, as a repeating Vector Source's
+        are; through mux and demux the check finds them whole."""
+        pattern = b"\x5a" + self.random_bytes(PAYLOAD - 1)
+        n = 3 * PAYLOAD + 1234
+        tb = gr.top_block()
+        ours, theirs = blocks.vector_sink_b(), blocks.vector_sink_b()
+        tb.connect(fiberkey.payload_source(pattern), blocks.head(gr.sizeof_char, n), ours)
+        tb.connect(blocks.vector_source_b(list(pattern), True),
+                   blocks.head(gr.sizeof_char, n), theirs)
+        tb.run()
+        self.assertEqual(bytes(ours.data()), bytes(theirs.data()))
+        mux, demux = fiberkey.otu_mux(), fiberkey.otu_demux()
+        check = fiberkey.payload_check(pattern)
+        tb = gr.top_block()
+        tb.connect(fiberkey.payload_source(pattern),
+                   blocks.head(gr.sizeof_char, 4 * PAYLOAD), mux, demux, check)
+        tb.run()
+        self.assertEqual((check.bytes_checked(), check.bits_wrong()), (4 * PAYLOAD, 0))
+        for bad in (b"\x00\x01", b""):
+            with self.assertRaises(Exception):
+                fiberkey.payload_source(bad)
+
 
 if __name__ == "__main__":
     gr_unittest.run(qa_framing)

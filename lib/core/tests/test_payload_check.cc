@@ -120,3 +120,25 @@ TEST(payload_check, counts_match_a_byte_by_byte_reference)
         EXPECT_EQ(check.counts().bits_wrong, bits_wrong);
     }
 }
+
+TEST(payload_source, repeats_the_pattern_across_any_chunks_and_the_check_finds_no_error)
+{
+    const auto pattern = pattern_of(1001, 7);
+    std::mt19937 rng(8);
+    fiberkey::payload_source source(pattern);
+    payload_check check(pattern);
+    std::vector<std::uint8_t> all;
+    while (all.size() < 5 * pattern.size()) {
+        std::vector<std::uint8_t> chunk(rng() % 2500); // shorter and longer than a lap
+        source.fill(chunk);
+        check.process(chunk);
+        all.insert(all.end(), chunk.begin(), chunk.end());
+    }
+    for (std::size_t i = 0; i < all.size(); ++i)
+        ASSERT_EQ(all[i], pattern[i % pattern.size()]) << "byte " << i;
+    EXPECT_EQ(check.counts().bytes, all.size());
+    EXPECT_EQ(check.counts().bits_wrong, 0u);
+    EXPECT_EQ(source.period(), pattern.size());
+    EXPECT_THROW(fiberkey::payload_source({}), std::invalid_argument);
+    EXPECT_THROW(fiberkey::payload_source({ 0, 1 }), std::invalid_argument);
+}

@@ -7,6 +7,7 @@
 #include <gnuradio/fiberkey/otu_demux.h>
 #include <gnuradio/fiberkey/otu_mux.h>
 #include <gnuradio/fiberkey/payload_check.h>
+#include <gnuradio/fiberkey/payload_source.h>
 
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -62,6 +63,21 @@ void bind_framing(py::module& m)
         .def("bytes_wrong", &payload_check::bytes_wrong)
         .def("bits_wrong", &payload_check::bits_wrong)
         .def("started", &payload_check::started);
+
+    py::class_<payload_source,
+               gr::sync_block,
+               gr::block,
+               gr::basic_block,
+               std::shared_ptr<payload_source>>(
+        m,
+        "payload_source",
+        "Client bytes out: a pattern repeated without end (for the payload check).")
+        .def(py::init([](const py::bytes& pattern) {
+                 const std::string s = pattern;
+                 return payload_source::make(std::vector<uint8_t>(s.begin(), s.end()));
+             }),
+             py::arg("pattern"))
+        .def(py::init(&payload_source::make), py::arg("pattern"));
 
     py::class_<line_encoder,
                gr::sync_interpolator,

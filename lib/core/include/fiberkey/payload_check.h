@@ -49,6 +49,27 @@ private:
     counters d_counts;
 };
 
+/*!
+ * \brief The sender's side of payload_check: client bytes that repeat the pattern, from
+ * wherever the last call stopped, copied in whole runs (GNU Radio's repeating Vector
+ * Source copies one byte per step, 7 % of the digital link's CPU).
+ */
+class payload_source
+{
+public:
+    //! Throws std::invalid_argument on an empty pattern or one that starts with zero.
+    explicit payload_source(std::vector<std::uint8_t> pattern);
+
+    //! Writes the next out.size() bytes of the repeated pattern.
+    void fill(std::span<std::uint8_t> out);
+
+    std::size_t period() const { return d_pattern.size(); }
+
+private:
+    std::vector<std::uint8_t> d_pattern;
+    std::size_t d_offset = 0; // where in the pattern the next byte comes from
+};
+
 } // namespace fiberkey
 
 #endif
