@@ -15,6 +15,15 @@
 namespace py = pybind11;
 using namespace gr::fiberkey;
 
+namespace {
+// A payload pattern given as Python bytes (a list of ints goes through pybind's stl).
+std::vector<uint8_t> pattern_of(const py::bytes& pattern)
+{
+    const std::string s = pattern;
+    return std::vector<uint8_t>(s.begin(), s.end());
+}
+} // namespace
+
 void bind_framing(py::module& m)
 {
     py::class_<otu_mux,
@@ -53,8 +62,7 @@ void bind_framing(py::module& m)
         "payload_check",
         "Client bytes in, compared with the pattern the sender repeats (a BER tester).")
         .def(py::init([](const py::bytes& pattern) {
-                 const std::string s = pattern;
-                 return payload_check::make(std::vector<uint8_t>(s.begin(), s.end()));
+                 return payload_check::make(pattern_of(pattern));
              }),
              py::arg("pattern"))
         .def(py::init(&payload_check::make), py::arg("pattern"))
@@ -73,8 +81,7 @@ void bind_framing(py::module& m)
         "payload_source",
         "Client bytes out: a pattern repeated without end (for the payload check).")
         .def(py::init([](const py::bytes& pattern) {
-                 const std::string s = pattern;
-                 return payload_source::make(std::vector<uint8_t>(s.begin(), s.end()));
+                 return payload_source::make(pattern_of(pattern));
              }),
              py::arg("pattern"))
         .def(py::init(&payload_source::make), py::arg("pattern"));
