@@ -3,6 +3,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 // The core algorithms for researchers, as gr-satellites binds its CRC.
+#include "bytes_conversions.h"
+
 #include <fiberkey/eea3_lanes.h>
 #include <fiberkey/frame_cipher.h>
 #include <fiberkey/frame_layout.h>
@@ -29,6 +31,8 @@
 namespace py = pybind11;
 using namespace fiberkey;
 
+using fiberkey_bindings::as_vector;
+
 namespace {
 template <std::size_t N>
 std::span<const uint8_t, N> fixed(const py::bytes& b, const char* what)
@@ -49,12 +53,6 @@ std::span<const uint8_t> view(const py::bytes& b)
 py::bytes as_bytes(const std::vector<uint8_t>& v)
 {
     return py::bytes(reinterpret_cast<const char*>(v.data()), v.size());
-}
-
-std::vector<uint8_t> as_vector(const py::bytes& b)
-{
-    const std::string_view v(b);
-    return std::vector<uint8_t>(v.begin(), v.end());
 }
 
 // A frame from Python, checked for its length.

@@ -2,6 +2,8 @@
  * Copyright 2026 The gr-fiberkey authors.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "bytes_conversions.h"
+
 #include <gnuradio/fiberkey/line_decoder.h>
 #include <gnuradio/fiberkey/line_encoder.h>
 #include <gnuradio/fiberkey/otu_demux.h>
@@ -15,14 +17,7 @@
 namespace py = pybind11;
 using namespace gr::fiberkey;
 
-namespace {
-// A payload pattern given as Python bytes (a list of ints goes through pybind's stl).
-std::vector<uint8_t> pattern_of(const py::bytes& pattern)
-{
-    const std::string s = pattern;
-    return std::vector<uint8_t>(s.begin(), s.end());
-}
-} // namespace
+using fiberkey_bindings::as_vector;
 
 void bind_framing(py::module& m)
 {
@@ -62,7 +57,7 @@ void bind_framing(py::module& m)
         "payload_check",
         "Client bytes in, compared with the pattern the sender repeats (a BER tester).")
         .def(py::init([](const py::bytes& pattern) {
-                 return payload_check::make(pattern_of(pattern));
+                 return payload_check::make(as_vector(pattern));
              }),
              py::arg("pattern"))
         .def(py::init(&payload_check::make), py::arg("pattern"))
@@ -81,7 +76,7 @@ void bind_framing(py::module& m)
         "payload_source",
         "Client bytes out: a pattern repeated without end (for the payload check).")
         .def(py::init([](const py::bytes& pattern) {
-                 return payload_source::make(pattern_of(pattern));
+                 return payload_source::make(as_vector(pattern));
              }),
              py::arg("pattern"))
         .def(py::init(&payload_source::make), py::arg("pattern"));
