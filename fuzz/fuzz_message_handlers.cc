@@ -7,8 +7,8 @@
 // builds. No flowgraph runs: the handlers' output messages go to no subscriber.
 //
 // Input: [block u8] (by % 8: zuc_crypt, negotiator, key_post_processor leader, its
-// follower, int_channel, key_exchange, eve_observer, otu_mux; round_counts with 8 set in
-// the high nibble), then messages [port u8][pmt] until the input ends. A pmt is
+// follower, int_channel, key_exchange, eve_observer, otu_mux; round_counts with 0x80
+// set, link_monitor with 0x40), then messages [port u8][pmt] until the input ends. A pmt is
 //   [kind u8] by % 16:
 //   0 nil  1 #t  2 #f  3 long [u32, as signed]  4 uint64 [u32 << 32 | u32]
 //   5 double [u32 as float]  6 a known symbol [u8] (a metadata key or port name)
@@ -26,6 +26,7 @@
 #include "../lib/int_channel_impl.h"
 #include "../lib/key_exchange_impl.h"
 #include "../lib/key_post_processor_impl.h"
+#include "../lib/link_monitor_impl.h"
 #include "../lib/negotiator_impl.h"
 #include "../lib/otu_mux_impl.h"
 #include "../lib/round_counts_impl.h"
@@ -47,10 +48,12 @@ using namespace gr::fiberkey;
 namespace {
 
 const char* const known_symbols[] = {
-    "frame_counter", "key_epoch", "epoch",        "start_counter", "direction",
-    "int_ok",        "stream",    "corrected",    "sequence",      "count",
-    "role",          "index",     "leader",       "follower",      "lock",
-    "outage",        "in_frame",  "out_of_frame", "int",           "neg",
+    "frame_counter", "key_epoch",    "epoch",   "start_counter",
+    "direction",     "int_ok",       "stream",  "corrected",
+    "sequence",      "count",        "role",    "index",
+    "leader",        "follower",     "lock",    "outage",
+    "in_frame",      "out_of_frame", "int",     "neg",
+    "loss_of_frame", "clear",        "relearn", "loss_of_frame_cleared",
 };
 
 class pmt_builder
@@ -183,6 +186,21 @@ pmt::pmt_t well_formed(const std::string& port, pmt_builder& b)
     }
     if (port == "line_periods")
         return pmt::from_uint64(b.u8());
+    if (port ==
+        "frame_status") // fec, corrected, uncorrectable, MFAS; sometimes out of range
+        return pmt::init_u64vector(
+            4,
+            std::vector<std::uint64_t>{
+                b.u8() % 3u, b.u16(), b.u8() % 17u, b.u16() % 300u });
+    if (port == "status") {
+        const char* locks[] = {
+            "in_frame", "out_of_frame", "loss_of_frame", "loss_of_frame_cleared"
+        };
+        return pmt::dict_add(
+            pmt::make_dict(), pmt::mp("lock"), pmt::mp(locks[b.u8() % 4]));
+    }
+    if (port == "control")
+        return pmt::mp(b.u8() & 1 ? "clear" : "relearn");
     if (port == "rx_status") {
         pmt::pmt_t d = pmt::make_dict();
         d = pmt::dict_add(d, pmt::mp("outage"), pmt::from_uint64(b.u8()));
@@ -237,6 +255,10 @@ subject make(std::uint8_t which)
 {
     if (which & 0x80)
         return make_subject<round_counts_impl>(round_counts::make(16), { "rounds" });
+    if (which & 0x40)
+        return make_subject<link_monitor_impl>(
+            link_monitor::make(4, 0.8, 1.0, -30, 1e-4, 2),
+            { "frame_status", "status", "control" });
     switch (which % 8) {
     case 0:
         return make_subject<zuc_crypt_impl>(zuc_crypt::make(which & 8 ? 1 : 0, false),

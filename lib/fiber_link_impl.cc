@@ -7,7 +7,10 @@
 #include "stream_buffers.h"
 
 #include <gnuradio/io_signature.h>
+#include <volk/volk.h>
 
+#include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 namespace gr {
@@ -88,7 +91,24 @@ fiber_link_impl::fiber_link_impl(const fk::fiber_link_config& link,
 
 double fiber_link_impl::transmission() const
 {
-    return d_tap ? d_tap->main_transmission() : d_fiber.transmission();
+    return (d_tap && d_tap_active ? d_tap->main_transmission() : d_fiber.transmission()) *
+           d_extra_transmission;
+}
+
+void fiber_link_impl::set_tap_active(bool active)
+{
+    if (!d_tap)
+        throw std::invalid_argument("fiber_link: no Eve tap configured");
+    d_tap_active = active;
+}
+
+void fiber_link_impl::set_extra_loss_db(double db)
+{
+    if (!std::isfinite(db) || db < -20.0)
+        throw std::invalid_argument(
+            "fiber_link: extra loss must be finite and >= -20 dB");
+    d_extra_loss_db = db;
+    d_extra_transmission = std::pow(10.0, -db / 10.0);
 }
 
 double fiber_link_impl::eve_transmission() const
@@ -130,11 +150,9 @@ int fiber_link_impl::work(int noutput_items,
     const auto* in = static_cast<const float*>(input_items[0]);
     auto* out = static_cast<float*>(output_items[0]);
     const auto n = static_cast<std::size_t>(noutput_items);
-    if (d_tap) {
-        float* eve = nullptr;
-        if (output_items.size() > 1) {
-            eve = static_cast<float*>(output_items[1]);
-        } else {
+    float* eve = output_items.size() > 1 ? static_cast<float*>(output_items[1]) : nullptr;
+    if (d_tap && d_tap_active) {
+        if (!eve) {
             if (d_scratch.size() < n)
                 d_scratch.resize(n);
             eve = d_scratch.data();
@@ -142,7 +160,12 @@ int fiber_link_impl::work(int noutput_items,
         d_tap->process(in, out, eve, n);
     } else {
         d_fiber.process(in, out, n);
+        if (eve) // the coupler is out: no light reaches Eve's receiver
+            std::fill_n(eve, n, 0.0f);
     }
+    const double extra = d_extra_transmission;
+    if (extra != 1.0)
+        volk_32f_s32f_multiply_32f(out, out, static_cast<float>(extra), n);
     d_receiver.process(out, out, n);
     return noutput_items;
 }

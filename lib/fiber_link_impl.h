@@ -10,6 +10,7 @@
 #include <fiberkey/fiber_link.h>
 #include <gnuradio/fiberkey/fiber_link.h>
 
+#include <atomic>
 #include <memory>
 #include <vector>
 
@@ -31,6 +32,10 @@ public:
     double expected_ber(double p1_w, double p0_w, bool eve) const override;
     double optimum_threshold(double p1_w, double p0_w, bool eve) const override;
     bool test_seeded() const override { return d_test_seeded; }
+    void set_tap_active(bool active) override;
+    bool tap_active() const override { return d_tap && d_tap_active; }
+    void set_extra_loss_db(double db) override;
+    double extra_loss_db() const override { return d_extra_loss_db; }
 
     int work(int noutput_items,
              gr_vector_const_void_star& input_items,
@@ -44,6 +49,8 @@ private:
     ::fiberkey::optical_receiver d_receiver;
     std::unique_ptr<::fiberkey::eve_tap> d_tap; // null without a tap
     std::vector<float> d_scratch;               // Eve's output when not connected
+    std::atomic<bool> d_tap_active{ true };
+    std::atomic<double> d_extra_loss_db{ 0.0 }, d_extra_transmission{ 1.0 };
 };
 
 } // namespace fiberkey

@@ -47,6 +47,7 @@ line_decoder_impl::line_decoder_impl(bool fec, int lof_frames, bool packed)
       d_frame(fl::frame_bytes),
       d_status_port(pmt::mp("status")),
       d_periods_port(pmt::mp("line_periods")),
+      d_frame_status_port(pmt::mp("frame_status")),
       d_outage_key(pmt::mp("outage")),
       d_lock_key(pmt::mp("lock"))
 {
@@ -54,6 +55,7 @@ line_decoder_impl::line_decoder_impl(bool fec, int lof_frames, bool packed)
     set_min_output_buffer(0, 64);
     message_port_register_out(d_status_port);
     message_port_register_out(d_periods_port);
+    message_port_register_out(d_frame_status_port);
 }
 
 void line_decoder_impl::set_fec(bool fec)
@@ -100,15 +102,24 @@ bool line_decoder_impl::finish_frame(uint8_t* out, uint64_t out_offset)
     ::fiberkey::g709_scrambler::apply(d_frame);
     using tracker = ::fiberkey::frame_counter_tracker;
     tracker::trust trusted{}; // nothing without FEC
-    std::size_t uncorrectable = 0;
+    uint64_t uncorrectable = 0, corrected = 0;
     if (d_fec) {
         const auto c = ::fiberkey::g709_fec::decode(d_frame);
+        corrected = c.corrected_symbols;
         d_corrected += c.corrected_symbols;
         uncorrectable = c.uncorrectable_codewords;
         d_uncorrectable += uncorrectable;
         trusted = tracker::trust_from_fec(c.uncorrectable_mask);
     }
     const auto header = ::fiberkey::otu_frame::read_header(d_frame.data());
+    // Built only for a subscriber (a link monitor): a message per frame is not free.
+    if (!pmt::is_null(message_subscribers(d_frame_status_port)))
+        message_port_pub(d_frame_status_port,
+                         pmt::init_u64vector(4,
+                                             std::vector<uint64_t>{ d_fec ? 1u : 0u,
+                                                                    corrected,
+                                                                    uncorrectable,
+                                                                    d_frame[fl::mfas] }));
     const auto view = d_tracker.on_frame(header.counter, header.epoch, trusted);
     if (!view) {
         ++d_unconfirmed;

@@ -54,6 +54,7 @@ private:
     std::atomic<uint64_t> d_unconfirmed{ 0 };
     const pmt::pmt_t d_status_port;
     const pmt::pmt_t d_periods_port;
+    const pmt::pmt_t d_frame_status_port;
     const pmt::pmt_t d_outage_key;
     uint64_t d_unframed_bits = 0; // since the last period published; guarded by d_setlock
     // Out-of-frame spells: 1 is the search at start, each out_of_frame begins the next.

@@ -108,7 +108,8 @@ def is_byte_pdu(m):
 
 # What each kind of port takes; anything else must be refused. None: any message (a
 # trigger whose content is not read).
-SHAPES = {"pdu": is_byte_pdu, "dict": pmt.is_dict, "uint64": pmt.is_uint64, "any": None}
+SHAPES = {"pdu": is_byte_pdu, "dict": pmt.is_dict, "uint64": pmt.is_uint64,
+          "u64vector": pmt.is_u64vector, "any": None}
 
 
 def dead_threads(log):
@@ -141,6 +142,7 @@ class qa_message_ports(gr_unittest.TestCase):
         rounds = fiberkey.model_rounds(496, 1e-3, 0.2, 1e-5, 3)
         mux = fiberkey.otu_mux(0, 64, True)
         counts = fiberkey.round_counts()
+        monitor = fiberkey.link_monitor()
         # Patterns of 3 frames from counter 0 (testdata, seeded): no hostile message names
         # one of their counters, so none may form a round.
         testdata = os.path.join(os.path.dirname(os.path.abspath(__file__)), "testdata")
@@ -157,6 +159,9 @@ class qa_message_ports(gr_unittest.TestCase):
             tb.connect((counts, 0), blocks.null_sink(gr.sizeof_float))
             tb.connect((counts, 1), blocks.null_sink(gr.sizeof_float))
 
+        def monitor_streams(tb):
+            tb.connect(blocks.null_source(gr.sizeof_float), monitor)
+
         return [
             ("zuc_crypt", crypt, {"key": "pdu"}, crypt_streams, None),
             ("negotiator", negotiator, {"rx": "pdu", "rx_status": "any"}, None, None),
@@ -170,6 +175,9 @@ class qa_message_ports(gr_unittest.TestCase):
             ("otu_mux", mux, {"neg": "pdu", "int": "pdu", "rx_status": "dict",
                               "line_periods": "uint64"}, mux_streams, None),
             ("round_counts", counts, {"rounds": "dict"}, counts_streams, None),
+            ("link_monitor", monitor, {"frame_status": "u64vector", "status": "dict",
+                                       "control": "any"}, monitor_streams,
+             lambda: not monitor.alarmed()),
             ("pattern_rounds", pattern, {"neg_at_a": "pdu", "neg_at_b": "pdu"}, None,
              lambda: pattern.rounds() == 0),
         ]

@@ -101,6 +101,19 @@ public:
     virtual double
     optimum_threshold(double p1_w, double p0_w, bool eve = false) const = 0;
     virtual bool test_seeded() const = 0;
+
+    /*!
+     * Puts Eve's coupler in (true, the state after make) or takes it out; out, the fiber
+     * is whole and Eve's output is zeros (no light). Throws without a tap.
+     */
+    virtual void set_tap_active(bool active) = 0;
+    virtual bool tap_active() const = 0;
+    /*!
+     * Loss on top of the fiber's, in dB (negative: less): a bend, a connector, the drift
+     * of a real plant (monitor_model.h's link_drift can drive it). Finite, >= -20.
+     */
+    virtual void set_extra_loss_db(double db) = 0;
+    virtual double extra_loss_db() const = 0;
 };
 
 } // namespace fiberkey

@@ -36,7 +36,9 @@ namespace fiberkey {
  * "outage", a uint64 counting the out-of-frame spells; "bit_position", the uint64 count
  * of bits taken). While out of frame the "line_periods" port gets a message (a uint64,
  * the outage count) per frame period of bits taken: the clock an otu_mux in lock step
- * uses when no frame comes in.
+ * uses when no frame comes in. Each aligned frame, when "frame_status" has a subscriber
+ * (a link_monitor), is published there as a u64vector: FEC on (1) or off (0), corrected
+ * symbols, uncorrectable codewords, the MFAS byte.
  */
 class FIBERKEY_API line_decoder : virtual public gr::block
 {
@@ -45,8 +47,8 @@ public:
 
     /*!
      * \brief Makes a line_decoder: byte in (one hard bit per byte, 0 or 1, or eight
-     * packed), one 16,896-byte vector out per aligned frame; message ports "status" and
-     * "line_periods" out.
+     * packed), one 16,896-byte vector out per aligned frame; message ports "status",
+     * "line_periods" and "frame_status" out.
      *
      * \param fec correct each frame with the G.709 RS(255,239) FEC (the encoder must have
      *        added it); false: the parity columns are ignored. Settable with set_fec().

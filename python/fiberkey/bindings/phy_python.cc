@@ -80,7 +80,11 @@ void bind_phy(py::module& m)
              py::arg("p1_w"),
              py::arg("p0_w"),
              py::arg("eve") = false)
-        .def("test_seeded", &fiber_link::test_seeded);
+        .def("test_seeded", &fiber_link::test_seeded)
+        .def("set_tap_active", &fiber_link::set_tap_active, py::arg("active"))
+        .def("tap_active", &fiber_link::tap_active)
+        .def("set_extra_loss_db", &fiber_link::set_extra_loss_db, py::arg("db"))
+        .def("extra_loss_db", &fiber_link::extra_loss_db);
 
     py::class_<level_normalizer,
                gr::block,

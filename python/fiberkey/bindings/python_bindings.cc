@@ -13,6 +13,7 @@ void bind_faults(py::module& m);
 void bind_framing(py::module& m);
 void bind_link(py::module& m);
 void bind_model(py::module& m);
+void bind_monitor(py::module& m);
 void bind_phy(py::module& m);
 void bind_pp_messages(py::module& m);
 void bind_randomness(py::module& m);
@@ -38,6 +39,7 @@ PYBIND11_MODULE(fiberkey_python, m)
     bind_framing(m);
     bind_link(m);
     bind_model(m);
+    bind_monitor(m);
     bind_phy(m);
     bind_pp_messages(m);
     bind_randomness(m);
