@@ -16,6 +16,7 @@ prints per direction the agreed keys and the figures of protocol.md section 9; -
 --plot write them for machines and for people (docs/fiberkey-sim.md).
 """
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -32,6 +33,9 @@ from gnuradio.fiberkey import cli
 
 PAYLOAD = fiberkey.frame_layout.payload_bytes
 OTU2_FRAMES_PER_SECOND = 82025.0
+FEC_BITS_PER_FRAME = 8 * fiberkey.frame_layout.otu_bytes  # the G.709 codewords
+# A run for a number of keys stops once key agreement has been held this long.
+HELD_STOP_SECONDS = 3.0
 DIRECTIONS = ("AB", "BA")
 
 # Post-processing modes. --mode takes the core's grammar (fiberkey.parse_pp_mode): patent,
@@ -113,6 +117,18 @@ def parse_args(argv):
                      help="GNU Radio's performance counters on: report each block's share "
                           "of the work time")
 
+    mon = p.add_argument_group("link monitor (analog channel)")
+    mon.add_argument("--monitor", choices=("on", "off"), default="on",
+                     help="a Link Monitor on each receiver (performance monitoring and the "
+                          "tap detector) and a Tap Alarm Guard in each node, which holds "
+                          "key agreement while a tap alarm stands (default on)")
+    mon.add_argument("--monitor-window-frames", type=int, default=250,
+                     help="frame periods per monitoring window (default 250: the simulated "
+                          "link runs far below line rate; a real one uses 82,025, a second)")
+    mon.add_argument("--monitor-learn-windows", type=int, default=12,
+                     help="windows that set the tap detector's baseline (default 12)")
+    mon.add_argument("--tap-step-db", type=float, default=0.1,
+                     help="the loss step the tap detector is tuned for (default 0.1 dB)")
     key = p.add_argument_group("key agreement (defaults follow the patent)")
     key.add_argument("--bits", type=int, default=496, help="m, bits per array (default 496)")
     key.add_argument("--batch-rounds", type=int, default=1000, help="n, rounds per batch")
@@ -132,6 +148,10 @@ def parse_args(argv):
                       help="local noise: distribution of the BER drawn per NEG field")
     link.add_argument("--noise-low", type=float, default=1e-3, help="local noise, low end")
     link.add_argument("--noise-high", type=float, default=0.2, help="local noise, high end")
+    link.add_argument("--eve-from-seconds", type=float, default=0.0, metavar="T",
+                      help="with --eve: her coupler goes in T wall-clock seconds into the "
+                           "run (default 0: from the start), so that the link monitors' "
+                           "detection can be measured")
     link.add_argument("--eve-tap-fraction", type=float, default=0.1)
     link.add_argument("--eve-position-km", type=float, default=5.0)
     link.add_argument("--eve-thermal-pa", type=float, default=2.0,
@@ -185,6 +205,10 @@ RANGES = {
     "extinction_db": (0.5, 40.0, "dB"),
     "thermal_pa": (0.01, 10_000.0, "pA/sqrt(Hz)"),
     "eve_tap_fraction": (1e-6, 0.999, "a fraction of the light"),
+    "eve_from_seconds": (0.0, 1e6, "seconds"),
+    "monitor_window_frames": (1, 10_000_000, "frame periods"),
+    "monitor_learn_windows": (2, 100_000, "windows"),
+    "tap_step_db": (0.001, 10.0, "dB"),
     "eve_position_km": (0.0, 200.0, "km from the transmitter"),
     "eve_thermal_pa": (0.01, 10_000.0, "pA/sqrt(Hz)"),
 }
@@ -195,6 +219,8 @@ def check_arguments(p, args):
     cli.check_ranges(p, args, RANGES)
     if args.bits % 8:
         p.error(f"--bits must be a multiple of 8 (8..496), got {args.bits}")
+    if args.eve_from_seconds > 0 and (args.eve == "none" or args.channel != "analog"):
+        p.error("--eve-from-seconds needs --eve tap or compromised on the analog channel")
     if args.eve_position_km > args.length_km:
         p.error(f"--eve-position-km ({args.eve_position_km:g}) must lie on the fiber "
                 f"(0..{args.length_km:g} km)")
@@ -317,7 +343,8 @@ class key_recorder(gr.basic_block):
         self.frames_now = frames_now
         self.start_wall = time.monotonic()
         self.keys = {}                           # (direction, node) -> [(index, hex, meta)]
-        self.key_times = {d: [] for d in (0, 1)}  # (frames, wall) when a key is agreed
+        # (frames, wall, the key's last round sequence) when a key is agreed
+        self.key_times = {d: [] for d in (0, 1)}
         # The post-processing messages that Eve reads in INT, in order: she replays the
         # leader's against her estimates, and reads the follower's kept-round bitmaps.
         self.leader_messages = {d: [] for d in (0, 1)}
@@ -369,17 +396,57 @@ class key_recorder(gr.basic_block):
         meta, data = pmt.car(msg), pmt.cdr(msg)
         key = bytes(pmt.u8vector_elements(data)).hex()
         info = {k: field(meta, k)
-                for k in ("key_index", "rounds_used", "disagreement", "bits_leaked", "epsilon")}
+                for k in ("key_index", "rounds_used", "disagreement", "bits_leaked", "epsilon",
+                          "last_round_sequence")}
         with self.lock:
             mine = self.keys[(d, node)]
             mine.append((info["key_index"], key, info))
             other = self.keys[(d, "B" if node == "A" else "A")]
             if len(mine) <= len(other):
-                self.key_times[d].append((self.frames_now(), time.monotonic() - self.start_wall))
+                self.key_times[d].append((self.frames_now(), time.monotonic() - self.start_wall,
+                                          info["last_round_sequence"]))
 
     def agreed_keys(self, d):
         with self.lock:
             return min(len(self.keys[(d, "A")]), len(self.keys[(d, "B")]))
+
+
+class monitor_recorder(gr.basic_block):
+    """The Link Monitors' windows and alarm events of both receivers, with the time each
+    event came (frames received, wall clock)."""
+
+    # Windows kept per direction for the report and the plot (a long run keeps the last).
+    kept_windows = 20_000
+
+    def __init__(self, frames_now, rounds_now):
+        gr.basic_block.__init__(self, "fiberkey_sim_monitor_recorder", None, None)
+        self.lock = threading.Lock()
+        self.frames_now = frames_now
+        self.rounds_now = rounds_now
+        self.start_wall = time.monotonic()
+        self.windows = {d: [] for d in (0, 1)}
+        self.events = {d: [] for d in (0, 1)}
+        for d in (0, 1):
+            for kind, store in (("pm", self.windows), ("alarm", self.events)):
+                port = f"{kind}_{DIRECTIONS[d]}"
+                self.message_port_register_in(pmt.intern(port))
+
+                def handler(msg, d=d, store=store):
+                    item = pmt.to_python(msg)
+                    item["wall_seconds"] = time.monotonic() - self.start_wall
+                    item["frames_received"] = self.frames_now()
+                    if kind == "alarm":
+                        item["round_sequences"] = self.rounds_now()
+                    with self.lock:
+                        store[d].append(item)
+                        del store[d][:-self.kept_windows]
+                handler.__name__ = f"on_{port}"
+                setattr(self, handler.__name__, handler)
+                self.set_msg_handler(pmt.intern(port), handler)
+
+    def snapshot(self, d):
+        with self.lock:
+            return list(self.windows[d]), list(self.events[d])
 
 
 def sm2_identities(workdir):
@@ -409,6 +476,7 @@ class link_sim:
 
         pp = pp_settings(args)
         negotiate = args.rounds == "negotiated"
+        self.monitoring = args.monitor == "on" and args.channel == "analog"
         # The negotiators run in both cases: their lock step (a frame out per frame in,
         # a fixed number in flight) paces the nodes, which an unpaced flowgraph would
         # otherwise fill with thousands of queued frames, delaying every INT message.
@@ -420,6 +488,7 @@ class link_sim:
                       alpha=pp.alpha, rekey=True,
                       rounds_source="negotiator" if negotiate else "external",
                       integrity=args.integrity == "on",
+                      tap_guard=self.monitoring,
                       # A plain byte channel carries the line packed; the modulator
                       # and the line fault injector take one bit per byte.
                       packed_line=args.channel == "direct" and args.tamper == 0)
@@ -440,6 +509,9 @@ class link_sim:
         self.profiled = []  # (name, block) for --profile
         self.rec = round_recorder()
         self.keyrec = key_recorder(self.frames_received)
+        self.monrec = monitor_recorder(self.frames_received, self.round_sequences)
+        self.monitors = {}
+        self.tap_inserted = None  # (wall seconds, frames received) with --eve-from-seconds
         self.checkers = {}
         for n in "AB":
             node = self.nodes[n]
@@ -509,6 +581,20 @@ class link_sim:
         slicer = fiberkey.slicer(1, 0, "tag")
         self.tb.connect(line, modulator, fiber, sync, noise, slicer, (self.nodes[rx], 1))
         self.links[d], self.syncs[d], self.noise[d] = fiber, sync, noise
+        if tap and a.eve_from_seconds > 0:
+            fiber.set_tap_active(False)  # run() puts the coupler in
+        if self.monitoring:
+            monitor = fiberkey.link_monitor(a.monitor_window_frames,
+                                            learn_windows=a.monitor_learn_windows,
+                                            step_db=a.tap_step_db)
+            self.tb.connect(sync, monitor)
+            self.tb.msg_connect(self.nodes[rx], "rx_frame_status", monitor, "frame_status")
+            self.tb.msg_connect(self.nodes[rx], "rx_status", monitor, "status")
+            self.tb.msg_connect(monitor, "alarm", self.nodes[rx], "tap_alarm")
+            self.tb.msg_connect(monitor, "pm", self.monrec, f"pm_{DIRECTIONS[d]}")
+            self.tb.msg_connect(monitor, "alarm", self.monrec, f"alarm_{DIRECTIONS[d]}")
+            self.monitors[d] = monitor
+            self.profiled.append((f"{DIRECTIONS[d]} link_monitor", monitor))
         for name, block in (("ook_modulator", modulator), ("fiber_link", fiber),
                             ("soft_frame_sync", sync), ("noise_injector", noise),
                             ("slicer", slicer)):
@@ -535,6 +621,9 @@ class link_sim:
         sync = fiberkey.soft_frame_sync()
         slicer = fiberkey.slicer(1, 0, "tag")
         decoder = fiberkey.line_decoder(a.fec == "on", 246)
+        if a.eve_from_seconds > 0:  # dark until her coupler goes in: that is no news
+            for block in (sync, decoder):
+                block.set_log_level("error")
         self.tb.connect((fiber, 1), sync, slicer, decoder)
         self.eve_decoders[d] = decoder
         for name, block in (("soft_frame_sync", sync), ("slicer", slicer),
@@ -598,10 +687,14 @@ class link_sim:
                 if self.memory_at_half is None and min(agreed) >= max(2, a.keys // 2):
                     self.memory_at_half = memory_mib()
                 self.start_tampering()
+                self.insert_tap(elapsed)
                 if a.seconds > 0 and elapsed >= a.seconds:
                     outcome = "seconds"
                     break
                 if a.seconds <= 0 and min(agreed) >= a.keys:
+                    break
+                if a.seconds <= 0 and self.held_for(now) >= HELD_STOP_SECONDS:
+                    outcome = "held"
                     break
                 if elapsed >= a.timeout:
                     outcome = "timeout"
@@ -626,6 +719,35 @@ class link_sim:
 
     def receivers(self, d):
         return self.nodes["B" if d == 0 else "A"].rx_crypt
+
+    def round_sequences(self):
+        """The newest round sequence each direction's leader has taken in."""
+        if not all(hasattr(n, "pp_own") for n in self.nodes.values()):
+            return [0, 0]
+        return [self.nodes["A" if d == 0 else "B"].pp_own.latest_round_sequence()
+                for d in (0, 1)]
+
+    def held_for(self, now):
+        """Seconds for which a tap alarm has held key agreement at both nodes."""
+        held = self.monitoring and all(n.guard.held() for n in self.nodes.values())
+        if not held:
+            self.held_since = None
+            return 0.0
+        if getattr(self, "held_since", None) is None:
+            self.held_since = now
+        return now - self.held_since
+
+    def insert_tap(self, elapsed):
+        """Puts Eve's couplers in once --eve-from-seconds have passed."""
+        a = self.args
+        if a.eve_from_seconds <= 0 or self.tap_inserted is not None \
+                or elapsed < a.eve_from_seconds:
+            return
+        for fiber in self.links.values():
+            fiber.set_tap_active(True)
+        self.tap_inserted = (elapsed, self.frames_received(), self.round_sequences())
+        say(a, f"[{elapsed:6.1f} s] Eve's {100 * a.eve_tap_fraction:g} % taps go in at "
+               f"frame {self.tap_inserted[1]:,}")
 
     def start_tampering(self):
         """Turns the attacker on once both receivers decrypt (the link is keyed)."""
@@ -738,8 +860,83 @@ def direction_figures(sim, d, frames):
     if d in sim.eve_decoders:
         out["eve"] = eve_figures(sim, d, [bytes.fromhex(k[1]) for k in keys_a[:agreed]],
                                  [k[0] for k in keys_a[:agreed]])
+    if d in sim.monitors:
+        out["monitor"] = monitor_figures(sim, d)
     return out
 
+
+def monitor_figures(sim, d):
+    """What the Link Monitor on direction d's receiver saw: the figures of its windows
+    (medians, the first window left out: it holds the frame sync's acquisition), the
+    windows with each defect, the alarms, and whether key agreement is held."""
+    windows, events = sim.monrec.snapshot(d)
+    rx = "B" if d == 0 else "A"
+    node = sim.nodes[rx]
+    steady = windows[1:]
+
+    def median(key):
+        values = [w[key] for w in steady if w.get(key) is not None and math.isfinite(w[key])]
+        return float(np.median(values)) if values else None
+
+    frames = sum(w["frames"] for w in windows)
+    corrected = sum(w["corrected_symbols"] for w in windows)
+    return {
+        "receiver": rx,
+        "window_frames": sim.args.monitor_window_frames,
+        "windows": sim.monitors[d].windows(),
+        "power_dbm": median("power_dbm"),
+        "level_power_dbm": median("level_power_dbm"),
+        "extinction_ratio_db": median("extinction_ratio_db"),
+        "q_factor": median("q_factor"),
+        "pre_fec_ber": corrected / (frames * FEC_BITS_PER_FRAME) if frames else None,
+        "uncorrectable_codewords": sum(w["uncorrectable_codewords"] for w in windows),
+        "defect_windows": {k: sum(1 for w in windows if w[k])
+                           for k in ("dlos", "dlof", "dlom", "ddeg")},
+        "alarms": [{k: e.get(k) for k in ("window", "cause", "drop_db", "wall_seconds",
+                                          "frames_received")}
+                   for e in events if e["event"] == "tap_alarm"],
+        "events": [e["event"] for e in events],
+        "key_agreement_held": bool(node.guard and node.guard.held()),
+        "rounds_held": node.pp_own.rounds_held() + node.pp_peer.rounds_held(),
+        "series": [(w["window"], w["power_dbm"], w["pre_fec_ber"]) for w in windows],
+    }
+
+
+def after(sequence, base):
+    """Round sequence numbers (1..65535, wrapping) in serial order: sequence is later."""
+    return 0 < (sequence - base) % 65535 < 32768
+
+
+def tap_figures(sim):
+    """With --eve-from-seconds: when the taps went in, when each receiver's monitor
+    raised its alarm, and the seed keys formed from rounds after the tap (the exposure
+    the detection time implies) and after the first alarm (none: key agreement is held
+    there). A key's rounds are known by its last round's sequence."""
+    wall, frame, tap_sequences = sim.tap_inserted
+    out = {"inserted_at_wall_seconds": wall, "inserted_at_frame": frame, "directions": {}}
+    alarms = {d: [e for e in sim.monrec.snapshot(d)[1]
+                  if e["event"] == "tap_alarm" and e["frames_received"] >= frame]
+              for d in (0, 1)}
+    first_alarm = min((a[0] for a in alarms.values() if a),
+                      key=lambda e: e["frames_received"], default=None)
+    for d in (0, 1):
+        with sim.keyrec.lock:
+            keys = list(sim.keyrec.key_times[d])
+        mine = alarms[d][0] if alarms[d] else None
+        after_tap = [k for k in keys if after(k[2], tap_sequences[d])]
+        after_alarm = [k for k in keys if first_alarm is not None
+                       and after(k[2], first_alarm["round_sequences"][d])]
+        out["directions"][DIRECTIONS[d]] = {
+            "alarm_at_frame": mine["frames_received"] if mine else None,
+            "detection_frames": mine["frames_received"] - frame if mine else None,
+            "detection_link_ms": (mine["frames_received"] - frame)
+            / OTU2_FRAMES_PER_SECOND * 1e3 if mine else None,
+            "cause": mine["cause"] if mine else None,
+            "keys_agreed": len(keys),
+            "keys_from_rounds_after_tap": len(after_tap),
+            "keys_from_rounds_after_first_alarm": len(after_alarm),
+        }
+    return out
 
 def pp_settings(args):
     """The post-processing settings of these arguments (the core's, in users' units)."""
@@ -912,6 +1109,7 @@ def results(sim, outcome):
                        "at_half_keys": list(sim.memory_at_half or (None, None)),
                        "at_end": list(sim.memory_at_end)},
         "directions": {DIRECTIONS[d]: direction_figures(sim, d, frames) for d in (0, 1)},
+        **({"tap": tap_figures(sim)} if sim.tap_inserted else {}),
         **({"profile": profile(sim)} if a.profile else {}),
     }
 
@@ -968,6 +1166,20 @@ def print_report(res):
             print(f"  active attacker: {r['frames_tampered']:,} frames tampered, "
                   f"{r['frames_rejected_by_tag']:,} rejected by their integrity tag, tag alarm "
                   f"{'raised' if r['tag_alarm'] else 'not raised'}")
+        if "monitor" in r:
+            m = r["monitor"]
+            fmt = lambda v, f: format(v, f) if v is not None else "n/a"  # noqa: E731
+            print(f"  link monitor at {m['receiver']}: {fmt(m['power_dbm'], '.2f')} dBm, "
+                  f"pre-FEC BER {fmt(m['pre_fec_ber'], '.2e')}, Q {fmt(m['q_factor'], '.2f')}, "
+                  f"extinction {fmt(m['extinction_ratio_db'], '.1f')} dB over "
+                  f"{m['windows']:,} windows; defect windows "
+                  + ", ".join(f"{k} {v}" for k, v in m["defect_windows"].items())
+                  + f"; tap alarms {len(m['alarms'])}"
+                  + (", KEY AGREEMENT HELD" if m["key_agreement_held"] else ""))
+            for al in m["alarms"]:
+                print(f"    TAP ALARM at {al['wall_seconds']:.1f} s (frame "
+                      f"{al['frames_received']:,}, window {al['window']}): {al['cause']}, "
+                      f"{al['drop_db']:.3f} dB below the baseline")
         if "eve" in r:
             e = r["eve"]
             kba = e["key_bit_agreement"]
@@ -977,6 +1189,21 @@ def print_report(res):
                   f"{e['mutual_information_bits_per_round']:.3f} bits/round, seed keys "
                   f"recovered {e['keys_recovered']}, key bits right "
                   + (f"{kba:.3f}" if kba is not None else "n/a"))
+
+
+def print_tap_report(res):
+    t = res["tap"]
+    print(f"taps inserted at {t['inserted_at_wall_seconds']:.1f} s, frame "
+          f"{t['inserted_at_frame']:,}:")
+    for name, r in t["directions"].items():
+        exposure = (f"seed keys formed from rounds after the tap "
+                    f"{r['keys_from_rounds_after_tap']}, after the first alarm "
+                    f"{r['keys_from_rounds_after_first_alarm']}")
+        if r["alarm_at_frame"] is None:
+            print(f"  {name}: NO ALARM at this receiver; {exposure}")
+            continue
+        print(f"  {name}: alarm ({r['cause']}) {r['detection_frames']:,} frames later "
+              f"({r['detection_link_ms']:.1f} ms of link time); {exposure}")
 
 
 def guard_lines(values, args):
@@ -1046,7 +1273,7 @@ def plot(sim, res, path):
     for d, name in enumerate(DIRECTIONS):
         times = sim.keyrec.key_times[d]
         if times:
-            t = [f / OTU2_FRAMES_PER_SECOND * 1e3 for f, _ in times]
+            t = [f / OTU2_FRAMES_PER_SECOND * 1e3 for f, *_ in times]
             a.step([0] + t, range(len(t) + 1), where="post",
                    label=f"{name}: {res['directions'][name]['secret_bits_per_round']:.2f} "
                          f"secret bits/round")
@@ -1101,7 +1328,8 @@ def check(res, args):
         if r["frames_rejected_by_tag"] != r["frames_tampered"]:
             problems.append(f"{name}: {r['frames_tampered']} frames tampered, "
                             f"{r['frames_rejected_by_tag']} rejected by their tag")
-        if args.seconds <= 0 and r["keys_agreed"] < args.keys:
+        if args.seconds <= 0 and r["keys_agreed"] < args.keys and \
+                res["stopped_by"] != "held":
             problems.append(f"{name}: {r['keys_agreed']} of {args.keys} seed keys")
     return problems
 
@@ -1137,6 +1365,11 @@ def main(argv=None):
         outcome = sim.run()
     res = results(sim, outcome)
     print_report(res)
+    if "tap" in res:
+        print_tap_report(res)
+    if outcome == "held":
+        print("fiberkey-sim: stopped: key agreement held by a tap alarm (no seed key is "
+              "formed from rounds after it)")
     if args.json:
         with open(args.json, "w") as f:
             json.dump(res, f, indent=1)

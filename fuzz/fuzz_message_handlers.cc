@@ -8,7 +8,7 @@
 //
 // Input: [block u8] (by % 8: zuc_crypt, negotiator, key_post_processor leader, its
 // follower, int_channel, key_exchange, eve_observer, otu_mux; round_counts with 0x80
-// set, link_monitor with 0x40), then messages [port u8][pmt] until the input ends. A pmt is
+// set, link_monitor with 0x40, tap_alarm_guard with 0x20), then messages [port u8][pmt] until the input ends. A pmt is
 //   [kind u8] by % 16:
 //   0 nil  1 #t  2 #f  3 long [u32, as signed]  4 uint64 [u32 << 32 | u32]
 //   5 double [u32 as float]  6 a known symbol [u8] (a metadata key or port name)
@@ -30,6 +30,7 @@
 #include "../lib/negotiator_impl.h"
 #include "../lib/otu_mux_impl.h"
 #include "../lib/round_counts_impl.h"
+#include "../lib/tap_alarm_guard_impl.h"
 #include "../lib/zuc_crypt_impl.h"
 
 #include <fiberkey/frame_layout.h>
@@ -54,6 +55,8 @@ const char* const known_symbols[] = {
     "leader",        "follower",     "lock",    "outage",
     "in_frame",      "out_of_frame", "int",     "neg",
     "loss_of_frame", "clear",        "relearn", "loss_of_frame_cleared",
+    "event",         "cause",        "cleared", "tap_alarm",
+    "learned",       "power_step",   "q_step",  "relearning",
 };
 
 class pmt_builder
@@ -201,6 +204,15 @@ pmt::pmt_t well_formed(const std::string& port, pmt_builder& b)
     }
     if (port == "control")
         return pmt::mp(b.u8() & 1 ? "clear" : "relearn");
+    if (port == "hold")
+        return pmt::from_bool(b.u8() & 1);
+    if (port == "alarm") {
+        const char* events[] = { "tap_alarm", "cleared", "relearning", "learned" };
+        const char* causes[] = { "power_step", "q_step", "power_level", "outage", "x" };
+        pmt::pmt_t d = pmt::make_dict();
+        d = pmt::dict_add(d, pmt::mp("event"), pmt::mp(events[b.u8() % 4]));
+        return pmt::dict_add(d, pmt::mp("cause"), pmt::mp(causes[b.u8() % 5]));
+    }
     if (port == "rx_status") {
         pmt::pmt_t d = pmt::make_dict();
         d = pmt::dict_add(d, pmt::mp("outage"), pmt::from_uint64(b.u8()));
@@ -255,6 +267,9 @@ subject make(std::uint8_t which)
 {
     if (which & 0x80)
         return make_subject<round_counts_impl>(round_counts::make(16), { "rounds" });
+    if (which & 0x20)
+        return make_subject<tap_alarm_guard_impl>(tap_alarm_guard::make(),
+                                                  { "alarm", "recv" });
     if (which & 0x40)
         return make_subject<link_monitor_impl>(
             link_monitor::make(4, 0.8, 1.0, -30, 1e-4, 2),
@@ -270,7 +285,7 @@ subject make(std::uint8_t which)
     case 3:
         return make_subject<key_post_processor_impl>(
             key_post_processor::make(0, which % 8 == 2, "soft", 3, 64),
-            { "rounds", "recv" });
+            { "rounds", "recv", "hold" });
     case 4:
         return make_subject<int_channel_impl>(int_channel::make(78, 16, 4),
                                               { "rx_int", "send" });

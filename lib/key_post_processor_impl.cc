@@ -99,6 +99,7 @@ key_post_processor_impl::key_post_processor_impl(int direction,
 {
     d_inputs.add("rounds", [this](const pmt::pmt_t& m) { on_round(m); });
     d_inputs.add("recv", [this](const pmt::pmt_t& m) { on_recv(m); });
+    d_inputs.add("hold", [this](const pmt::pmt_t& m) { on_hold(m); });
     message_port_register_out(d_send_port);
     message_port_register_out(d_keys_port);
     message_port_register_out(d_session_port);
@@ -140,6 +141,46 @@ void key_post_processor_impl::on_round(const pmt::pmt_t& msg)
     flush();
 }
 
+void key_post_processor_impl::on_hold(const pmt::pmt_t& msg)
+{
+    if (!pmt::is_bool(msg))
+        throw message_refused("hold: expected #t (hold) or #f (release)");
+    set_hold(pmt::to_bool(msg));
+}
+
+void key_post_processor_impl::set_hold(bool hold)
+{
+    gr::thread::scoped_lock guard(d_setlock);
+    if (hold == d_pp.held())
+        return;
+    d_pp.set_hold(hold);
+    if (hold)
+        d_logger->warn("direction {}: key agreement held (tap alarm); rounds discarded",
+                       d_direction == 0 ? "AB" : "BA");
+    else
+        d_logger->info("direction {}: key agreement resumed",
+                       d_direction == 0 ? "AB" : "BA");
+    flush();
+}
+
+bool key_post_processor_impl::held() const
+{
+    gr::thread::scoped_lock guard(const_cast<gr::thread::mutex&>(d_setlock));
+    return d_pp.held();
+}
+
+uint64_t key_post_processor_impl::rounds_held() const
+{
+    gr::thread::scoped_lock guard(const_cast<gr::thread::mutex&>(d_setlock));
+    return d_pp.stats().rounds_held;
+}
+
+int key_post_processor_impl::latest_round_sequence() const
+{
+    gr::thread::scoped_lock guard(const_cast<gr::thread::mutex&>(d_setlock));
+    return d_pp.latest_round_sequence();
+}
+
 void key_post_processor_impl::on_recv(const pmt::pmt_t& msg)
 {
     if (!is_byte_pdu(msg))
@@ -176,6 +217,8 @@ void key_post_processor_impl::flush()
         meta =
             pmt::dict_add(meta, pmt::mp("bits_leaked"), pmt::from_uint64(k.bits_leaked));
         meta = pmt::dict_add(meta, pmt::mp("epsilon"), pmt::from_double(k.epsilon));
+        meta = pmt::dict_add(
+            meta, pmt::mp("last_round_sequence"), pmt::from_long(k.last_round_sequence));
         message_port_pub(d_keys_port,
                          pmt::cons(meta, pmt::init_u8vector(k.key.size(), k.key.data())));
         if (d_rekey) {

@@ -29,10 +29,15 @@ public:
     uint64_t batches_failed() const override;
     uint64_t secret_bits() const override;
     uint64_t rounds_in() const override;
+    void set_hold(bool hold) override;
+    bool held() const override;
+    uint64_t rounds_held() const override;
+    int latest_round_sequence() const override;
 
 private:
     void on_round(const pmt::pmt_t& msg);
     void on_recv(const pmt::pmt_t& msg);
+    void on_hold(const pmt::pmt_t& msg);
     void flush(); // d_setlock held
 
     const uint8_t d_direction;

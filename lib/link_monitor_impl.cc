@@ -8,7 +8,9 @@
 #include <fiberkey/frame_layout.h>
 #include <gnuradio/fiberkey/frame_tags.h>
 #include <gnuradio/io_signature.h>
+#include <volk/volk.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -22,8 +24,13 @@ namespace {
 
 // One sample per bit: a frame period is a frame's bits.
 constexpr uint64_t frame_samples = 8 * fk::frame_layout::frame_bytes;
-// The power is the mean of every 32nd sample: a scrambled line's mean, at 1/32 the cost.
-constexpr uint64_t power_stride = 32;
+// The power is the mean of the first power_run samples of every power_block: a scrambled
+// line's mean, from a sixteenth of the samples read in runs that the prefetcher streams
+// (every 32nd sample alone touched half of the cache lines).
+constexpr uint64_t power_block = 65536, power_run = 4096;
+// No capture's samples come near this in any unit (amperes, volts, ADC counts): a sample
+// beyond it is a glitch, left out like a NaN.
+constexpr float glitch_magnitude = 1e15f;
 // Windows waiting for the float outputs (a window is a second of line time by default).
 constexpr std::size_t max_pending = 64;
 
@@ -252,6 +259,28 @@ void link_monitor_impl::take_levels(const pmt::pmt_t& value)
     d_monitor.add_levels(l); // ignores what is not finite
 }
 
+void link_monitor_impl::add_power_run(const float* x, uint64_t n)
+{
+    float sum = 0.0f;
+    volk_32f_accumulator_s32f(&sum, x, static_cast<unsigned>(n));
+    if (std::abs(sum) < glitch_magnitude) { // false for NaN
+        d_monitor.add_photocurrent(sum, n);
+        return;
+    }
+    // A glitch (NaN, an infinity, 3e38) in the run: leave it out, keep the rest.
+    double clean = 0.0;
+    uint64_t count = 0;
+    for (uint64_t i = 0; i < n; ++i) {
+        if (std::abs(x[i]) < glitch_magnitude) {
+            clean += x[i];
+            ++count;
+        } else {
+            ++d_glitches;
+        }
+    }
+    d_monitor.add_photocurrent(clean, count);
+}
+
 void link_monitor_impl::forecast(int, gr_vector_int& ninput_items_required)
 {
     ninput_items_required[0] = 1; // any samples make progress; windows are rare
@@ -272,19 +301,14 @@ int link_monitor_impl::general_work(int noutput_items,
     for (const auto& t : tags)
         take_levels(t.value);
 
-    double sum = 0.0;
-    uint64_t count = 0, glitches = 0;
-    for (uint64_t i = (power_stride - first % power_stride) % power_stride; i < n;
-         i += power_stride) {
-        if (std::isfinite(in[i])) {
-            sum += in[i];
-            ++count;
-        } else {
-            ++glitches;
-        }
+    // The runs of this call: [run start, run end) of each block, clipped to the input.
+    for (uint64_t block = first - first % power_block; block < first + n;
+         block += power_block) {
+        const uint64_t from = std::max(block, first);
+        const uint64_t to = std::min(block + power_run, first + n);
+        if (from < to)
+            add_power_run(in + (from - first), to - from);
     }
-    d_glitches += glitches;
-    d_monitor.add_photocurrent(sum, count);
     d_samples_in_period += n;
     d_monitor.advance(d_samples_in_period / frame_samples, d_closed);
     d_samples_in_period %= frame_samples;
@@ -302,8 +326,13 @@ int link_monitor_impl::general_work(int noutput_items,
         if (!d_detect)
             continue;
         gr::thread::scoped_lock guard(d_setlock);
+        const bool was_learning = d_detector.learning();
         const auto alarm = d_detector.observe(w);
         d_learning = d_detector.learning();
+        if (was_learning && !d_learning) {
+            d_logger->info("tap detector: baseline learned");
+            publish_event("learned", nullptr);
+        }
         if (!alarm)
             continue;
         ++d_alarms;

@@ -51,6 +51,7 @@ private:
     void on_status(const pmt::pmt_t& msg);
     void on_control(const pmt::pmt_t& msg);
     void take_levels(const pmt::pmt_t& tag_value);
+    void add_power_run(const float* x, uint64_t n);
     void publish(const ::fiberkey::performance_window& w);
     void publish_event(const char* event, const ::fiberkey::tap_alarm* alarm);
     //! Publishes what the operator's calls did (from the block thread only: a setter

@@ -68,6 +68,7 @@ key_pool::take_key(std::uint64_t position, std::uint8_t direction, std::uint32_t
     for (const auto& s : d_segments) {
         if (s.end <= position || s.start >= position + seed_key_bits)
             continue;
+        k.last_round_sequence = s.last_sequence; // segments are in stream order
         k.rounds_used += s.rounds;
         k.bits_leaked += s.leaked;
         k.epsilon += s.epsilon;

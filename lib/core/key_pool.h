@@ -22,6 +22,7 @@ struct segment {
     std::uint64_t start = 0, end = 0;
     std::uint64_t rounds = 0, key_bits = 0, errors = 0, leaked = 0;
     double epsilon = 0.0;
+    std::uint16_t last_sequence = 0; //!< the batch's last round (leader's send sequence)
 };
 
 //! The bits of the committed stream from position start() on, wiped when dropped.

@@ -126,11 +126,46 @@ post_processor::~post_processor() = default;
 void post_processor::add_round(std::uint16_t sequence, std::uint32_t count)
 {
     ++d->stats.rounds_in;
+    d->latest_sequence = sequence;
+    if (d->held) {
+        ++d->stats.rounds_held;
+        return;
+    }
     if (d->cfg.role == pp_role::leader)
         d->leader_add_round(sequence, count);
     else
         d->follower_add_round(sequence, count);
 }
+
+void post_processor::set_hold(bool hold)
+{
+    if (hold == d->held)
+        return;
+    d->held = hold;
+    if (!hold)
+        return;
+    if (d->cfg.role == pp_role::leader) {
+        secure_wipe(d->window);
+        d->window.clear();
+        if (d->in_flight) {
+            ++d->stats.batches_abandoned;
+            d->in_flight->report.reason = "leader: key agreement held (tap alarm)";
+            d->finish_leader_batch(false);
+        }
+    } else {
+        // Rounds not yet in a batch, and the batch in progress: its SYNDROME then fails
+        // (unknown batch), and a COMMIT of it finds nothing to commit (the streams
+        // resynchronise; the leader emits only keys the follower acknowledges).
+        for (auto& slot : d->store)
+            slot = {};
+        d->current.reset();
+        d->pending.reset();
+    }
+}
+
+bool post_processor::held() const { return d->held; }
+
+std::uint16_t post_processor::latest_round_sequence() const { return d->latest_sequence; }
 
 message_verdict post_processor::handle_message(std::span<const std::uint8_t> message)
 {

@@ -121,6 +121,7 @@ message_verdict post_processor::impl::follower_on_bitmap(std::uint32_t batch,
     auto& b = *current;
     b.id = batch;
     b.span = span;
+    b.last_sequence = last_sequence_of(first, span);
     std::vector<std::uint32_t> counts(span, 0);
     std::vector<std::uint8_t> present(span, 0);
     for (std::size_t off = 0; off < span; ++off) {
@@ -277,6 +278,7 @@ message_verdict post_processor::impl::follower_on_syndrome(std::uint32_t batch,
     pending->meta.errors = rep.errors;
     pending->meta.leaked = rep.leak.total();
     pending->meta.epsilon = cfg.eps_total;
+    pending->meta.last_sequence = b.last_sequence;
     secure_wipe(decoded.bits);
     ++stats.batches_reconciled;
     reports.push_back(rep);

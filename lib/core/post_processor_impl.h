@@ -36,6 +36,12 @@ inline std::uint16_t sequence_at(std::uint16_t first, std::uint32_t offset)
         (std::uint32_t(first) - 1 + offset) % sequence_space + 1);
 }
 
+//! The sequence of the last round of a batch of span rounds from first.
+inline std::uint16_t last_sequence_of(std::uint16_t first, std::size_t span)
+{
+    return sequence_at(first, span == 0 ? 0 : static_cast<std::uint32_t>(span - 1));
+}
+
 inline std::uint16_t alpha_code(double alpha)
 {
     return static_cast<std::uint16_t>(std::lround(alpha * 1000.0));
@@ -62,6 +68,8 @@ struct post_processor::impl {
     key_pool pool;
     std::uint64_t committed_bits = 0;
     std::uint32_t next_key_index = 0;
+    bool held = false; // set_hold: rounds are refused
+    std::uint16_t latest_sequence = 0;
 
     // Leader.
     enum class phase { idle, awaiting_reply, awaiting_result };
@@ -105,6 +113,7 @@ struct post_processor::impl {
         std::uint32_t id = 0;
         bool decided = false;
         std::size_t span = 0;
+        std::uint16_t last_sequence = 0;
         quantized_batch quantized;
         std::vector<std::uint32_t> used_counts;
         std::vector<std::uint8_t> key;

@@ -88,6 +88,7 @@ void post_processor::impl::finish_leader_batch(bool committed)
             meta.errors = b.report.errors;
             meta.leaked = b.report.leak.total();
             meta.epsilon = cfg.eps_total;
+            meta.last_sequence = last_sequence_of(b.first_sequence, b.span);
             pool.append(b.hash_out, meta);
             committed_bits += b.hash_out.size();
             stats.secret_bits += b.hash_out.size();

@@ -9,7 +9,7 @@ from gnuradio import gr
 
 from .fiberkey_python import (int_channel, key_exchange, key_post_processor, line_decoder,
                               line_encoder, negotiator, otu_demux, otu_mux,
-                              parse_quantizer_mode, zuc_crypt)
+                              parse_quantizer_mode, tap_alarm_guard, zuc_crypt)
 
 #: Where a node's post-processors take their rounds from (the rounds_source argument).
 ROUNDS_SOURCES = ("negotiator", "external")
@@ -51,6 +51,12 @@ class node(gr.hier_block2):
     and paces the link, and the node's "rounds" output still gives its counts). Without
     post_process there is no "pp_rounds" and rounds_source is not used.
 
+    tap_guard (needs post_process): a tap_alarm_guard holds both post-processors while
+    this node's tap alarm (message input "tap_alarm", from a link_monitor's "alarm") or
+    the peer's stands, and tells the peer over INT. For the link monitor the node gives
+    its line decoder's "frame_status" and "status" as message outputs "rx_frame_status"
+    and "rx_status" (always).
+
     integrity (default True): every encrypted frame carries a ZUC-256 integrity tag,
     sealed by tx_crypt and verified by rx_crypt before anything of it goes on (frames
     that fail are dropped and counted: rx_crypt.frames_rejected_by_tag()). Both nodes
@@ -64,13 +70,15 @@ class node(gr.hier_block2):
                  first_counter=0, negotiate=False, bits=496, seed=0, pipeline_frames=32,
                  post_process=False, pp_mode="soft", bits_per_round=3, batch_rounds=1000,
                  alpha=0.5, rekey=True, rounds_source="negotiator", integrity=True,
-                 packed_line=False):
+                 packed_line=False, tap_guard=False):
         gr.hier_block2.__init__(
             self, f"fiberkey_node_{name}",
             gr.io_signature(2, 2, gr.sizeof_char),
             gr.io_signature(2, 2, gr.sizeof_char))
         self.message_port_register_hier_out("rounds")
         self.message_port_register_hier_out("seed_keys")
+        self.message_port_register_hier_out("rx_frame_status")
+        self.message_port_register_hier_out("rx_status")
         if name not in ("A", "B"):
             raise ValueError("name must be 'A' or 'B'")
         if rounds_source not in ROUNDS_SOURCES:
@@ -83,6 +91,10 @@ class node(gr.hier_block2):
                                  "negotiate=True, or rounds_source='external'")
             if rounds_source == "external":
                 self.message_port_register_hier_in("pp_rounds")
+        if tap_guard:
+            if not post_process:
+                raise ValueError("tap_guard holds the post-processors: set post_process=True")
+            self.message_port_register_hier_in("tap_alarm")
         direction = 0 if name == "A" else 1
         peer_direction = 1 - direction
         clear = key_mode == "sm2"
@@ -105,6 +117,8 @@ class node(gr.hier_block2):
         self.msg_connect(self.keys, "send", self.channel, "send")
         self.msg_connect(self.keys, "tx_key", self.tx_crypt, "key")
         self.msg_connect(self.keys, "rx_key", self.rx_crypt, "key")
+        self.msg_connect(self.decoder, "frame_status", self, "rx_frame_status")
+        self.msg_connect(self.decoder, "status", self, "rx_status")
         if negotiate:
             self.negotiator = negotiator(name, bits, seed, pipeline_frames)
             self.msg_connect(self.demux, "blocks", self.negotiator, "rx")
@@ -130,6 +144,14 @@ class node(gr.hier_block2):
                 self.msg_connect(pp, "seed_keys", self, "seed_keys")
             self.msg_connect(self.pp_own, "session_key", self.tx_crypt, "key")
             self.msg_connect(self.pp_peer, "session_key", self.rx_crypt, "key")
+        self.guard = None
+        if tap_guard:
+            self.guard = tap_alarm_guard()
+            self.msg_connect(self, "tap_alarm", self.guard, "alarm")
+            self.msg_connect(self.channel, "recv", self.guard, "recv")
+            self.msg_connect(self.guard, "send", self.channel, "send")
+            for pp in (self.pp_own, self.pp_peer):
+                self.msg_connect(self.guard, "hold", pp, "hold")
         self.direction = direction
         self.post_process = post_process
         self.rounds_source = rounds_source

@@ -109,7 +109,7 @@ def is_byte_pdu(m):
 # What each kind of port takes; anything else must be refused. None: any message (a
 # trigger whose content is not read).
 SHAPES = {"pdu": is_byte_pdu, "dict": pmt.is_dict, "uint64": pmt.is_uint64,
-          "u64vector": pmt.is_u64vector, "any": None}
+          "u64vector": pmt.is_u64vector, "bool": pmt.is_bool, "any": None}
 
 
 def dead_threads(log):
@@ -143,6 +143,7 @@ class qa_message_ports(gr_unittest.TestCase):
         mux = fiberkey.otu_mux(0, 64, True)
         counts = fiberkey.round_counts()
         monitor = fiberkey.link_monitor()
+        guard = fiberkey.tap_alarm_guard()
         # Patterns of 3 frames from counter 0 (testdata, seeded): no hostile message names
         # one of their counters, so none may form a round.
         testdata = os.path.join(os.path.dirname(os.path.abspath(__file__)), "testdata")
@@ -165,7 +166,7 @@ class qa_message_ports(gr_unittest.TestCase):
         return [
             ("zuc_crypt", crypt, {"key": "pdu"}, crypt_streams, None),
             ("negotiator", negotiator, {"rx": "pdu", "rx_status": "any"}, None, None),
-            ("key_post_processor", pp, {"rounds": "dict", "recv": "pdu"}, None,
+            ("key_post_processor", pp, {"rounds": "dict", "recv": "pdu", "hold": "bool"}, None,
              lambda: pp.keys() == 0),
             ("int_channel", channel, {"rx_int": "pdu", "send": "pdu"}, None, None),
             ("key_exchange", exchange, {"recv": "pdu"}, None, None),
@@ -178,6 +179,10 @@ class qa_message_ports(gr_unittest.TestCase):
             ("link_monitor", monitor, {"frame_status": "u64vector", "status": "dict",
                                        "control": "any"}, monitor_streams,
              lambda: not monitor.alarmed()),
+            # No hostile message is a notice on INT stream 4, nor an alarm dict with a
+            # known event and cause: key agreement never becomes held.
+            ("tap_alarm_guard", guard, {"alarm": "dict", "recv": "pdu"}, None,
+             lambda: not guard.held()),
             ("pattern_rounds", pattern, {"neg_at_a": "pdu", "neg_at_b": "pdu"}, None,
              lambda: pattern.rounds() == 0),
         ]

@@ -74,6 +74,16 @@ class qa_sim(gr_unittest.TestCase):
             # them she replays the follower's post-processing on her own estimates, and the
             # syndrome corrects them to the very same seed keys.
             self.assertGreater(eve["key_bit_agreement"], 0.9)
+            # Her coupler was there from the start: the monitor's baseline has it, and
+            # raises nothing (docs/security.md: a tap must come after link start).
+            mon = d["monitor"]
+            self.assertEqual(mon["alarms"], [])
+            self.assertFalse(mon["key_agreement_held"])
+            self.assertGreater(mon["windows"], 2)
+            self.assertAlmostEqual(mon["level_power_dbm"], -19.4 - 0.46, delta=0.1)
+            self.assertGreater(mon["pre_fec_ber"], 1e-5)
+            self.assertLess(mon["pre_fec_ber"], 2e-4)
+            self.assertEqual(mon["defect_windows"]["dlos"], 0)
         with open(self.path("r.png"), "rb") as f:
             png = f.read()
         self.assertEqual(png[:8], b"\x89PNG\r\n\x1a\n")
@@ -123,6 +133,32 @@ class qa_sim(gr_unittest.TestCase):
             self.assertEqual(d["payload_bytes_wrong"], 0)
             self.assertGreaterEqual(d["keys_agreed"], 2)
             self.assertEqual(d["keys_mismatched"], 0)
+
+    def test_005_a_tap_inserted_mid_run_holds_key_agreement(self):
+        """Issue 20's run at reduced size: a 10 % tap at 5 km goes in after the monitors
+        learned their baselines; both receivers alarm within two windows, both nodes hold
+        key agreement, no seed key is formed from rounds after the first alarm, and the
+        run stops by itself ("held"). Until the tap, keys agree as usual."""
+        out = run("--keys", "1000", "--seed", "9", "--link-start", "psk", "--eve", "tap",
+                  "--eve-from-seconds", "6", "--monitor-window-frames", "200",
+                  "--monitor-learn-windows", "4", "--json", self.path("r.json"))
+        self.assertEqual(out.returncode, 0, out.stderr[-3000:])
+        self.assertIn("key agreement held by a tap alarm", out.stdout)
+        res = json.load(open(self.path("r.json")))
+        self.assertEqual(res["stopped_by"], "held")
+        tap = res["tap"]
+        for name in ("AB", "BA"):
+            d = res["directions"][name]
+            self.assertGreater(d["keys_agreed"], 0)
+            self.assertEqual(d["keys_mismatched"], 0)
+            self.assertTrue(d["monitor"]["key_agreement_held"])
+            self.assertGreater(d["monitor"]["rounds_held"], 0)
+            t = tap["directions"][name]
+            self.assertIsNotNone(t["alarm_at_frame"], tap)
+            self.assertIn(t["cause"], ("power_step", "q_step"))
+            self.assertLessEqual(t["detection_frames"], 2 * 200 + 100, tap)
+            self.assertEqual(t["keys_from_rounds_after_first_alarm"], 0, tap)
+            self.assertEqual(t["keys_agreed"], d["keys_agreed"])
 
 
 if __name__ == "__main__":

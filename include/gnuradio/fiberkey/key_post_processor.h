@@ -33,13 +33,15 @@ namespace fiberkey {
  * the node's int_channel, and come back on "recv".
  *
  * Every seed key is published on "seed_keys": PDU (meta: direction, epoch, key_index,
- * rounds_used, disagreement, bits_leaked, epsilon; data: the 32-byte key). With rekey set
+ * rounds_used, disagreement, bits_leaked, epsilon, last_round_sequence: the newest round
+ * in it; data: the 32-byte key). With rekey set
  * it also becomes the direction's next session key, K' = ZUC-256(S) (docs/
  * protocol-choices.md), for epoch (key index + 1) mod 4, on "session_key" (to the node's
  * transmitting zuc_crypt on the leader, its receiving one on the follower). The follower
  * installs it as soon as its key is confirmed; the leader only once the follower has
  * acknowledged the key, so the receiver always holds the key before the first frame of
  * its epoch arrives, and the switch is hitless. Key material is wiped after use.
+ * "hold" (#t / #f, from a Tap Alarm Guard) holds key agreement while a tap alarm stands.
  * When a batch yields no key, "status" says why.
  */
 class FIBERKEY_API key_post_processor : virtual public gr::block, public message_counters
@@ -48,7 +50,7 @@ public:
     typedef std::shared_ptr<key_post_processor> sptr;
 
     /*!
-     * \brief Makes a key_post_processor: message ports "rounds" and "recv" in, "send",
+     * \brief Makes a key_post_processor: message ports "rounds", "recv" and "hold" in, "send",
      * "seed_keys", "session_key" and "status" out (no stream ports). The settings go
      * through the core's one factory (fiberkey/post_processing_settings.h); a bad value
      * throws std::invalid_argument.
@@ -80,6 +82,18 @@ public:
     virtual uint64_t batches_failed() const = 0;
     virtual uint64_t secret_bits() const = 0;
     virtual uint64_t rounds_in() const = 0;
+
+    /*!
+     * Holds key agreement (true) or releases it; also the "hold" message port (#t, #f),
+     * where a Tap Alarm Guard sends it. Held, the block refuses rounds (rounds_held())
+     * and discards what a batch could still be made of (fiberkey/post_processor.h).
+     */
+    virtual void set_hold(bool hold) = 0;
+    virtual bool held() const = 0;
+    virtual uint64_t rounds_held() const = 0;
+    //! The sequence of the newest round taken in (1..65535; 0 before the first): seed
+    //! keys whose last_round_sequence comes after it were formed from later rounds.
+    virtual int latest_round_sequence() const = 0;
 };
 
 } // namespace fiberkey

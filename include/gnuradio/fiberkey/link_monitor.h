@@ -25,7 +25,8 @@ namespace fiberkey {
  * out (its "frame_start" tags carry the levels); the samples are not changed or passed
  * on. Every window_frames frame periods of samples (82,025: one second of line time)
  * close a window, using:
- * - the mean photocurrent (every 32nd finite sample) and the frame sync's levels, as
+ * - the mean photocurrent (the first 4,096 of every 65,536 samples; non-finite samples
+ *   and glitches beyond 1e15 left out and counted) and the frame sync's levels, as
  *   received power (via responsivity and samples_per_ampere), extinction ratio and Q;
  * - "frame_status" <- a Line Decoder's "frame_status": the FEC's corrected symbols and
  *   uncorrectable codewords (pre-FEC BER) and the MFAS byte (multiframe alignment);
@@ -40,8 +41,9 @@ namespace fiberkey {
  * With detect on, each window feeds a tap detector (fiberkey/tap_detector.h). An alarm is
  * logged and published on "alarm" (dict: event "tap_alarm", cause, window, drop_db);
  * clear_alarm() or relearn() (or the symbols "clear" and "relearn" on "control") end it
- * and publish event "cleared" or "relearning". With auto_relearn, the detector relearns
- * by itself after each alarm (the alarm is still published and counted).
+ * and publish event "cleared" or "relearning"; event "learned" follows each learning
+ * (at link start and after a relearn). With auto_relearn, the detector relearns by
+ * itself after each alarm (the alarm is still published and counted).
  */
 class FIBERKEY_API link_monitor : virtual public gr::block, public message_counters
 {
@@ -77,7 +79,7 @@ public:
                      double step_db = 0.1,
                      int learn_windows = 60,
                      double baseline_windows = 10.0,
-                     double decision = 12.0,
+                     double decision = 20.0,
                      double level_margin_db = 1.0,
                      bool alarm_on_outage = true,
                      bool auto_relearn = false);

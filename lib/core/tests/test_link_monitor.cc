@@ -2,6 +2,7 @@
  * Copyright 2026 The gr-fiberkey authors.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <fiberkey/alarm_hold.h>
 #include <fiberkey/fiber_link.h>
 #include <fiberkey/monitor_model.h>
 #include <fiberkey/ook_modulator.h>
@@ -420,4 +421,34 @@ TEST(tap_detector, on_the_drifting_model_taps_are_seen_and_drift_alone_is_not)
             EXPECT_TRUE(det.observe(model.next())) << tap << " trial " << trial;
         }
     }
+}
+
+TEST(alarm_hold, either_end_holds_and_each_clears_its_own)
+{
+    alarm_hold policy;
+    EXPECT_FALSE(policy.hold());
+    auto o = policy.local_alarm(tap_alarm_cause::q_step);
+    EXPECT_TRUE(o.hold_changed && o.hold);
+    ASSERT_TRUE(o.to_peer);
+    EXPECT_EQ(*o.to_peer, (std::vector<std::uint8_t>{ 1, 1 }));
+    // The peer alarms too; this end's alarm clears: still held, the peer is told.
+    o = policy.peer_notice(std::vector<std::uint8_t>{ 1, 0 });
+    EXPECT_FALSE(o.hold_changed);
+    EXPECT_FALSE(o.to_peer);
+    o = policy.local_cleared();
+    EXPECT_FALSE(o.hold_changed);
+    EXPECT_TRUE(o.hold);
+    ASSERT_TRUE(o.to_peer);
+    EXPECT_EQ(*o.to_peer, (std::vector<std::uint8_t>{ 2, 0 }));
+    EXPECT_FALSE(policy.local_cleared().to_peer); // nothing of its own to clear
+    o = policy.peer_notice(std::vector<std::uint8_t>{ 2, 0 });
+    EXPECT_TRUE(o.hold_changed);
+    EXPECT_FALSE(o.hold);
+    for (const auto& bad : { std::vector<std::uint8_t>{},
+                             std::vector<std::uint8_t>{ 1 },
+                             std::vector<std::uint8_t>{ 3, 0 },
+                             std::vector<std::uint8_t>{ 1, 9 },
+                             std::vector<std::uint8_t>{ 1, 0, 0 } })
+        EXPECT_THROW(policy.peer_notice(bad), std::invalid_argument);
+    EXPECT_FALSE(policy.hold());
 }

@@ -123,6 +123,22 @@ public:
 
     std::vector<std::vector<std::uint8_t>>& sent() { return d_sent; }
 
+    void hold(pp_role role, bool on)
+    {
+        (role == pp_role::leader ? d_leader : d_follower)->set_hold(on);
+    }
+    std::uint16_t sequence() const { return d_sequence; }
+    //! Every key of either side so far.
+    std::vector<seed_key> keys()
+    {
+        collect();
+        std::vector<seed_key> all;
+        for (auto* side : { &d_leader_keys, &d_follower_keys })
+            for (auto& [id, k] : *side)
+                all.push_back(k);
+        return all;
+    }
+
 private:
     std::unique_ptr<post_processor> make(pp_role role)
     {
@@ -434,6 +450,52 @@ TEST(post_processor, survives_restarts_of_either_side)
     EXPECT_EQ(fig.mismatched, 0u);
     EXPECT_GT(fig.paired_keys, 10u);
     EXPECT_GE(fig.follower.resyncs, 1u);
+}
+
+// A tap alarm holds key agreement at one end first and at the other once told (or only
+// at one): whatever the order, the batch in progress gives no key, no key holds a round
+// from the hold to the release, keys stay paired, and key agreement resumes.
+TEST(post_processor, a_hold_discards_the_batch_in_progress_and_the_rounds_held)
+{
+    for (int order = 0; order < 3; ++order) {
+        SCOPED_TRACE(order == 0   ? "follower first"
+                     : order == 1 ? "leader first"
+                                  : "follower only");
+        link_faults faults;
+        faults.max_delay = 10;
+        auto cfg = small_batches(quantizer_mode::soft, 3);
+        cfg.batch_rounds = 1000; // the default: a batch gives a few keys
+        cfg.abandon_after_rounds = 2000;
+        simulated_link link(cfg, faults, 90 + order);
+        model_counts gen(90 + order, round_model_config{});
+        run_figures fig;
+        link.run(gen, 2 * 1000 + 300, fig); // mid-batch
+        const auto before = link.keys().size();
+        EXPECT_GT(before, 0u);
+        const pp_role first = order == 1 ? pp_role::leader : pp_role::follower;
+        const pp_role second = order == 1 ? pp_role::follower : pp_role::leader;
+        link.hold(first, true);
+        const std::uint16_t held_from = link.sequence();
+        link.run(gen, 40, fig); // the notice on its way
+        if (order != 2)
+            link.hold(second, true);
+        link.run(gen, 2 * 1000, fig);
+        const auto while_held = link.keys().size();
+        link.hold(first, false);
+        link.hold(second, false);
+        const std::uint16_t held_to = link.sequence();
+        link.run(gen, 3 * 1000, fig);
+        link.finish(fig);
+        EXPECT_EQ(fig.mismatched, 0u);
+        EXPECT_EQ(fig.leader_only + fig.follower_only, 0u);
+        EXPECT_EQ(link.keys().size(), 2 * fig.paired_keys); // both sides, all paired
+        EXPECT_GT(link.keys().size(), while_held + 4);      // it resumed
+        EXPECT_GT(fig.leader.rounds_held + fig.follower.rounds_held, 2 * 1000u);
+        for (const auto& k : link.keys())
+            EXPECT_FALSE(k.last_round_sequence > held_from &&
+                         k.last_round_sequence <= held_to)
+                << "key " << k.key_index << " holds round " << k.last_round_sequence;
+    }
 }
 
 // The accounting of one batch, from the reports: leak = syndrome + tag, and the hash

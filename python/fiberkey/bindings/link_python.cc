@@ -10,6 +10,7 @@
 #include <gnuradio/fiberkey/negotiator.h>
 #include <gnuradio/fiberkey/pattern_rounds.h>
 #include <gnuradio/fiberkey/round_counts.h>
+#include <gnuradio/fiberkey/tap_alarm_guard.h>
 
 #include <pybind11/pybind11.h>
 
@@ -112,7 +113,11 @@ void bind_link(py::module& m)
         .def("keys", &key_post_processor::keys)
         .def("batches_failed", &key_post_processor::batches_failed)
         .def("secret_bits", &key_post_processor::secret_bits)
-        .def("rounds_in", &key_post_processor::rounds_in);
+        .def("rounds_in", &key_post_processor::rounds_in)
+        .def("set_hold", &key_post_processor::set_hold, py::arg("hold"))
+        .def("held", &key_post_processor::held)
+        .def("rounds_held", &key_post_processor::rounds_held)
+        .def("latest_round_sequence", &key_post_processor::latest_round_sequence);
 
     py::class_<model_rounds,
                gr::block,
@@ -145,4 +150,18 @@ void bind_link(py::module& m)
         .def("frames", &pattern_rounds::frames)
         .def("repeated", &pattern_rounds::repeated)
         .def("outside_pattern", &pattern_rounds::outside_pattern);
+
+    py::class_<tap_alarm_guard,
+               gr::block,
+               gr::basic_block,
+               message_counters,
+               std::shared_ptr<tap_alarm_guard>>(
+        m,
+        "tap_alarm_guard",
+        "Holds a node's key agreement while its own or its peer's tap alarm stands.")
+        .def(py::init(&tap_alarm_guard::make))
+        .def("held", &tap_alarm_guard::held)
+        .def("local_alarm", &tap_alarm_guard::local_alarm)
+        .def("peer_alarm", &tap_alarm_guard::peer_alarm)
+        .def("holds", &tap_alarm_guard::holds);
 }

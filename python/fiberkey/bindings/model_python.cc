@@ -195,7 +195,8 @@ void bind_model(py::module& m)
         .def_readonly("rounds_used", &seed_key::rounds_used)
         .def_readonly("disagreement", &seed_key::disagreement)
         .def_readonly("bits_leaked", &seed_key::bits_leaked)
-        .def_readonly("epsilon", &seed_key::epsilon);
+        .def_readonly("epsilon", &seed_key::epsilon)
+        .def_readonly("last_round_sequence", &seed_key::last_round_sequence);
 
     py::class_<post_processor_stats>(m, "post_processor_stats")
         .def_readonly("rounds_in", &post_processor_stats::rounds_in)

@@ -259,7 +259,7 @@ void bind_monitor(py::module& m)
              py::arg("step_db") = 0.1,
              py::arg("learn_windows") = 60,
              py::arg("baseline_windows") = 10.0,
-             py::arg("decision") = 12.0,
+             py::arg("decision") = 20.0,
              py::arg("level_margin_db") = 1.0,
              py::arg("alarm_on_outage") = true,
              py::arg("auto_relearn") = false)

@@ -98,6 +98,9 @@ struct seed_key {
     double disagreement = 0.0;     //!< before correction, over their key bits
     std::uint64_t bits_leaked = 0; //!< syndrome + tag bits
     double epsilon = 0.0;
+    //! The last round (the leader's send sequence, 1..65535) of the newest of them: no
+    //! round after it went into the key.
+    std::uint16_t last_round_sequence = 0;
 
     seed_key() = default;
     seed_key(const seed_key&) = default;
@@ -126,6 +129,7 @@ struct message_verdict {
 struct post_processor_stats {
     std::uint64_t rounds_in = 0;
     std::uint64_t rounds_dropped = 0; //!< not usable in any batch (overflow, reordering)
+    std::uint64_t rounds_held = 0;    //!< refused while key agreement was held
     std::uint64_t batches_started = 0;
     std::uint64_t batches_reconciled = 0;
     std::uint64_t batches_failed = 0; //!< decoding or tag failures, unknown batches
@@ -148,6 +152,20 @@ public:
 
     //! One round's count F, by the leader's send sequence (1..65535).
     void add_round(std::uint16_t sequence, std::uint32_t count);
+
+    /*!
+     * Holds key agreement (a tap alarm at either end) or releases it. While held, rounds
+     * are refused (counted in rounds_held). Holding discards what a batch could still be
+     * made of: the leader wipes its rounds not yet in a batch and drops the batch in
+     * flight (COMMIT dropped, so the follower drops its side); the follower wipes its
+     * stored rounds and drops its batch in progress (decided or not), so that no batch
+     * of the leader's can use a round that reached the follower after it held, and the
+     * batch in progress gives no key.
+     */
+    void set_hold(bool hold);
+    bool held() const;
+    //! The sequence of the newest round given to add_round (0 before the first).
+    std::uint16_t latest_round_sequence() const;
 
     //! A message from the peer; malformed or unexpected ones are rejected, never thrown.
     message_verdict handle_message(std::span<const std::uint8_t> message);

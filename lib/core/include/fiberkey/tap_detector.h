@@ -23,8 +23,13 @@ struct tap_detector_config {
     //! The smallest sudden loss (dB) the change detector is tuned for: a CUSUM for a
     //! drop of this size, so drops of half of it are absorbed as drift.
     double step_db = 0.1;
-    //! The CUSUM's decision threshold as a log-likelihood ratio (natural log).
-    double decision = 12.0;
+    /*!
+     * The CUSUM's decision threshold as a log-likelihood ratio (natural log). Without a
+     * change its mean time to a false alarm is at least about e^decision windows (e^20:
+     * 15 years of 1-second windows) however noisy a window is; a tap's drop gives a
+     * ratio far above it in one window (docs/security.md).
+     */
+    double decision = 20.0;
     //! Floor of each channel's learned noise per window, dB.
     double min_sigma_db = 0.002;
     //! Alarm when the power falls this far below its level at the end of learning,
