@@ -45,8 +45,8 @@ RANGES = {
 
 
 def parse_args(argv):
-    p = argparse.ArgumentParser(prog="fiberkey-monitor", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = cli.parser(prog="fiberkey-monitor", description=__doc__,
+                   formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--taps", type=float, nargs="+", default=[0.01, 0.02, 0.05, 0.10, 0.25],
                    metavar="F", help="tap fractions (default 0.01 0.02 0.05 0.1 0.25)")
     p.add_argument("--positions-km", type=float, nargs="+", default=[1.0, 5.0, 9.0],

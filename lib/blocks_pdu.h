@@ -72,6 +72,27 @@ inline meta_value<long> meta_long(const pmt::pmt_t& meta, const pmt::pmt_t& key)
     return meta_lookup<long>(meta, key, pmt::is_integer, pmt::to_long);
 }
 
+/*!
+ * The bytes of an INT channel "recv" PDU if it is on \p stream (meta "stream", an
+ * integer), nullopt when it is another stream's (another user of the channel shares the
+ * port: not a refusal). Throws message_refused for what is not such a PDU. The span
+ * points into \p msg.
+ */
+inline std::optional<std::span<const uint8_t>>
+int_stream_message(const pmt::pmt_t& msg, const pmt::pmt_t& stream_key, long stream)
+{
+    if (!is_byte_pdu(msg))
+        throw message_refused("expected a PDU (meta with 'stream', u8vector)");
+    const auto found = meta_long(pmt::car(msg), stream_key);
+    if (found.found == meta_value<long>::kind::wrong_type)
+        throw message_refused("meta 'stream' is not an integer");
+    if (!found.ok() || found.value != stream)
+        return std::nullopt;
+    size_t len = 0;
+    const uint8_t* data = pmt::u8vector_elements(pmt::cdr(msg), len);
+    return std::span<const uint8_t>(data, len);
+}
+
 //! \p meta[\p key] as a uint64: a PMT uint64, or a PMT integer that is not negative
 //! (Python and GRC give small numbers as the one, C++ senders often as the other).
 inline meta_value<uint64_t> meta_uint64(const pmt::pmt_t& meta, const pmt::pmt_t& key)

@@ -202,18 +202,13 @@ void key_exchange_impl::publish_status()
 
 void key_exchange_impl::on_recv(const pmt::pmt_t& msg)
 {
-    if (!is_byte_pdu(msg))
-        throw message_refused("expected a PDU (meta with 'stream', u8vector)");
-    const auto stream = meta_long(pmt::car(msg), d_stream_key);
-    if (stream.found == meta_value<long>::kind::wrong_type)
-        throw message_refused("meta 'stream' is not an integer");
-    if (!stream.ok() || stream.value != sm2_bootstrap::int_stream)
+    const auto data = int_stream_message(msg, d_stream_key, sm2_bootstrap::int_stream);
+    if (!data)
         return; // another user of the channel
     gr::thread::scoped_lock guard(d_setlock);
     if (!d_bootstrap || d_state != "running")
         return;
-    const auto data = pmt::u8vector_elements(pmt::cdr(msg));
-    const auto reply = d_bootstrap->on_message(data);
+    const auto reply = d_bootstrap->on_message(*data);
     if (auto early = d_bootstrap->take_early_receive_key()) {
         publish_key(d_rx_key_port, *early);
         ::fiberkey::secure_wipe(*early);

@@ -183,17 +183,11 @@ int key_post_processor_impl::latest_round_sequence() const
 
 void key_post_processor_impl::on_recv(const pmt::pmt_t& msg)
 {
-    if (!is_byte_pdu(msg))
-        throw message_refused("expected a PDU (meta with 'stream', u8vector)");
-    const auto stream = meta_long(pmt::car(msg), d_stream_key);
-    if (stream.found == meta_value<long>::kind::wrong_type)
-        throw message_refused("meta 'stream' is not an integer");
-    if (!stream.ok() || stream.value != d_stream)
+    const auto data = int_stream_message(msg, d_stream_key, d_stream);
+    if (!data)
         return; // another user of the channel
-    size_t len = 0;
-    const uint8_t* data = pmt::u8vector_elements(pmt::cdr(msg), len);
     gr::thread::scoped_lock guard(d_setlock);
-    const auto verdict = d_pp.handle_message(std::span<const uint8_t>(data, len));
+    const auto verdict = d_pp.handle_message(*data);
     if (!verdict.accepted)
         d_logger->debug("message rejected: {}", verdict.reason);
     flush();

@@ -11,9 +11,12 @@
 #include <volk/volk.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <ctime>
 #include <limits>
 #include <stdexcept>
+#include <string>
 
 namespace gr {
 namespace fiberkey {
@@ -58,13 +61,33 @@ struct symbols {
                      drop_db = pmt::mp("drop_db"), lock = pmt::mp("lock"),
                      loss_of_frame = pmt::mp("loss_of_frame"),
                      loss_of_frame_cleared = pmt::mp("loss_of_frame_cleared"),
-                     clear = pmt::mp("clear"), relearn = pmt::mp("relearn");
+                     clear = pmt::mp("clear"), relearn = pmt::mp("relearn"),
+                     time = pmt::mp("time");
 };
 
 const symbols& sym()
 {
     static const symbols s;
     return s;
+}
+
+double unix_seconds()
+{
+    return std::chrono::duration<double>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+//! Now in UTC, ISO 8601 to the second: alarms and clears are logged with it.
+std::string utc_now()
+{
+    const std::time_t t =
+        std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm utc{};
+    gmtime_r(&t, &utc);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    return text;
 }
 
 } // namespace
@@ -179,8 +202,10 @@ void link_monitor_impl::clear_alarm()
     d_detector.clear();
     d_alarmed = false;
     if (was) {
-        d_logger->info("tap alarm cleared by the operator: the link as it is now is the "
-                       "baseline");
+        d_logger->info(
+            "tap alarm cleared by the operator at {}: the link as it is now is "
+            "the baseline",
+            utc_now());
         d_operator_events.push_back("cleared");
     }
 }
@@ -191,7 +216,7 @@ void link_monitor_impl::relearn()
     d_detector.relearn();
     d_alarmed = false;
     d_learning = true;
-    d_logger->info("tap detector: learning a new baseline");
+    d_logger->info("tap detector: learning a new baseline from {}", utc_now());
     d_operator_events.push_back("relearning");
 }
 
@@ -211,6 +236,7 @@ void link_monitor_impl::publish_event(const char* event, const fk::tap_alarm* al
 {
     pmt::pmt_t d = pmt::make_dict();
     d = pmt::dict_add(d, sym().event, pmt::mp(event));
+    d = pmt::dict_add(d, sym().time, pmt::from_double(unix_seconds()));
     if (alarm) {
         d = pmt::dict_add(
             d, sym().cause, pmt::mp(std::string(fk::to_string(alarm->cause))));
@@ -330,17 +356,22 @@ int link_monitor_impl::general_work(int noutput_items,
         const auto alarm = d_detector.observe(w);
         d_learning = d_detector.learning();
         if (was_learning && !d_learning) {
-            d_logger->info("tap detector: baseline learned");
+            d_logger->info("tap detector: baseline learned at {}", utc_now());
             publish_event("learned", nullptr);
         }
         if (!alarm)
             continue;
         ++d_alarms;
         d_alarmed = true;
-        d_logger->warn("TAP ALARM: {} in window {}, {:.3f} dB below the baseline",
+        d_logger->warn("TAP ALARM at {}: {} in window {}, {:.3f} dB below the baseline "
+                       "({:.2f} dBm, pre-FEC BER {:.2e}, Q {:.2f})",
+                       utc_now(),
                        fk::to_string(alarm->cause),
                        alarm->window,
-                       alarm->drop_db);
+                       alarm->drop_db,
+                       w.power_dbm,
+                       w.pre_fec_ber,
+                       w.q_factor);
         publish_event("tap_alarm", &*alarm);
         if (d_auto_relearn) {
             d_detector.relearn();

@@ -99,18 +99,11 @@ void tap_alarm_guard_impl::on_alarm(const pmt::pmt_t& msg)
 
 void tap_alarm_guard_impl::on_recv(const pmt::pmt_t& msg)
 {
-    if (!is_byte_pdu(msg))
-        throw message_refused("expected a PDU (meta with 'stream', u8vector)");
-    const auto stream = meta_long(pmt::car(msg), d_stream_key);
-    if (stream.found == meta_value<long>::kind::wrong_type)
-        throw message_refused("meta 'stream' is not an integer");
-    if (!stream.ok() || stream.value != fk::alarm_hold::int_stream)
+    const auto data = int_stream_message(msg, d_stream_key, fk::alarm_hold::int_stream);
+    if (!data)
         return; // another user of the channel
-    size_t len = 0;
-    const uint8_t* data = pmt::u8vector_elements(pmt::cdr(msg), len);
     try {
-        apply(d_policy.peer_notice(std::span<const uint8_t>(data, len)),
-              "the peer's tap alarm changed");
+        apply(d_policy.peer_notice(*data), "the peer's tap alarm changed");
     } catch (const std::invalid_argument& e) {
         throw message_refused(e.what());
     }

@@ -30,8 +30,15 @@ double dbm(double watts) { return 10.0 * std::log10(watts / 1e-3); }
 
 } // namespace
 
+void performance_monitor::persistent_defect::observe(bool condition)
+{
+    (condition ? without : with) = 0;
+    if (++(condition ? with : without) >= needed)
+        active = condition;
+}
+
 performance_monitor::performance_monitor(const performance_monitor_config& config)
-    : d_config(config)
+    : d_config(config), d_dlom{ config.lom_frames }, d_ddeg{ config.deg_windows }
 {
     require(config.window_frames > 0, "window_frames must be at least 1");
     require(std::isfinite(config.responsivity_a_per_w) && config.responsivity_a_per_w > 0,
@@ -99,16 +106,8 @@ void performance_monitor::on_mfas(std::uint8_t mfas)
     }
     d_last_mfas = mfas;
     d_have_mfas = true;
-    if (d_multiframe_aligned) {
-        d_oom_run = 0;
-        if (++d_im_run >= d_config.lom_frames)
-            d_dlom = false;
-    } else {
-        d_im_run = 0;
-        if (++d_oom_run >= d_config.lom_frames)
-            d_dlom = true;
-    }
-    d_lom_in_window = d_lom_in_window || d_dlom;
+    d_dlom.observe(!d_multiframe_aligned);
+    d_lom_in_window = d_lom_in_window || d_dlom.active;
 }
 
 void performance_monitor::set_loss_of_frame(bool lof)
@@ -187,16 +186,8 @@ performance_window performance_monitor::close_window()
                                                 d_config.deg_threshold_ber *
                                                     static_cast<double>(d_fec_bits));
     w.bad = errored || w.dlos || w.dlof || w.dlom;
-    if (w.bad) {
-        d_good_run = 0;
-        if (++d_bad_run >= d_config.deg_windows)
-            d_ddeg = true;
-    } else {
-        d_bad_run = 0;
-        if (++d_good_run >= d_config.deg_windows)
-            d_ddeg = false;
-    }
-    w.ddeg = d_ddeg;
+    d_ddeg.observe(w.bad);
+    w.ddeg = d_ddeg.active;
 
     d_periods = 0;
     d_frames = d_corrected = d_uncorrectable = d_fec_bits = 0;
@@ -205,7 +196,7 @@ performance_window performance_monitor::close_window()
     d_level_frames = 0;
     d_one = d_zero = d_var_one = d_var_zero = 0.0;
     d_lof_in_window = d_lof;
-    d_lom_in_window = d_dlom;
+    d_lom_in_window = d_dlom.active;
     return w;
 }
 

@@ -10,6 +10,7 @@ tests (detection rates, drift, G.798 rules) are in fiberkey_core_test."""
 import math
 import os
 import sys
+import time
 
 import numpy as np
 import pmt
@@ -74,7 +75,8 @@ class qa_link_monitor(gr_unittest.TestCase):
         self.assertEqual(len(pms), FRAMES // WINDOW)
         self.assertEqual(monitor.windows(), FRAMES // WINDOW)
         self.assertEqual([p["window"] for p in pms], list(range(FRAMES // WINDOW)))
-        self.assertEqual(alarms, [{"event": "learned"}])
+        self.assertEqual([a["event"] for a in alarms], ["learned"])
+        self.assertAlmostEqual(alarms[0]["time"], time.time(), delta=60)
         self.assertFalse(monitor.alarmed())
         self.assertFalse(monitor.learning())
         p1, p0 = self.modulator.power_one_w(), self.modulator.power_zero_w()

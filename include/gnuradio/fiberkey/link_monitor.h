@@ -39,7 +39,8 @@ namespace fiberkey {
  * (dB), for GUI sinks (at most 64 windows wait for a slow sink; older ones are dropped).
  *
  * With detect on, each window feeds a tap detector (fiberkey/tap_detector.h). An alarm is
- * logged and published on "alarm" (dict: event "tap_alarm", cause, window, drop_db);
+ * logged (UTC time, the window's figures) and published on "alarm" (dict: event
+ * "tap_alarm", cause, window, drop_db; every event also has "time", Unix seconds);
  * clear_alarm() or relearn() (or the symbols "clear" and "relearn" on "control") end it
  * and publish event "cleared" or "relearning"; event "learned" follows each learning
  * (at link start and after a relearn). With auto_relearn, the detector relearns by

@@ -115,11 +115,21 @@ public:
     const performance_monitor_config& config() const { return d_config; }
     bool dlos() const { return d_dlos; }
     bool dlof() const { return d_lof; }
-    bool dlom() const { return d_dlom; }
-    bool ddeg() const { return d_ddeg; }
+    bool dlom() const { return d_dlom.active; }
+    bool ddeg() const { return d_ddeg.active; }
     std::uint64_t windows() const { return d_index; }
 
 private:
+    //! Declared after `needed` consecutive observations of its condition, cleared after
+    //! as many without it (G.798's dLOM, G.806's dDEG).
+    struct persistent_defect {
+        std::uint64_t needed;
+        std::uint64_t with = 0, without = 0;
+        bool active = false;
+
+        void observe(bool condition);
+    };
+
     void on_mfas(std::uint8_t mfas);
     performance_window close_window();
 
@@ -138,13 +148,12 @@ private:
 
     // Defect state.
     bool d_lof = false;
-    bool d_dlos = false, d_dlom = false, d_ddeg = false;
+    bool d_dlos = false;
+    persistent_defect d_dlom, d_ddeg; // conditions: out of multiframe; a bad window
     bool d_multiframe_aligned = false;
     bool d_have_mfas = false;
     std::uint8_t d_last_mfas = 0, d_expected_mfas = 0;
     unsigned d_mfas_misses = 0;
-    std::uint64_t d_oom_run = 0, d_im_run = 0;
-    unsigned d_bad_run = 0, d_good_run = 0;
 };
 
 } // namespace fiberkey
