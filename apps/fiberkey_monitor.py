@@ -12,9 +12,12 @@ wanders (a random walk and temperature-driven steps) and an optional passive tap
 tap detector (fiberkey.tap_detector) watches them with the settings a Link Monitor block
 takes. For each tap size and position it runs many trials: the link starts, the detector
 learns its baseline, the link runs on for a random while, the tap goes in, and the time
-to the alarm is measured (no alarm within --limit-seconds: a miss). Then it runs the link
-for --hours without a tap and counts the alarms (each cleared at once, as an operator
-would). The table goes to stdout (Markdown), optionally JSON and a PNG.
+to the alarm is measured (no alarm within --limit-seconds: a miss). Then it runs --runs
+links, --hours in all, without a tap, each from its commissioning (learning), and counts
+the alarms (each cleared at once, as an operator would): the level rule compares with the
+commissioned power, so its false alarms depend on how long a link runs between
+commissionings, which --runs sets. The table goes to stdout (Markdown), optionally JSON
+and a PNG.
 """
 import argparse
 import json
@@ -28,6 +31,7 @@ from gnuradio.fiberkey import cli
 RANGES = {
     "trials": (1, 1_000_000, "trials per tap"),
     "hours": (0.0, 1e6, "hours of link time"),
+    "runs": (1, 1_000_000, "links"),
     "limit_seconds": (1, 1e6, "seconds after the tap"),
     "step_db": (0.001, 10.0, "dB"),
     "learn_windows": (2, 1_000_000, "windows"),
@@ -60,6 +64,9 @@ def parse_args(argv):
                    help="a tap not seen within this long is a miss (default 600)")
     p.add_argument("--hours", type=float, default=1000.0,
                    help="hours of link time without a tap, for the false alarms")
+    p.add_argument("--runs", type=int, default=100,
+                   help="independent links the hours are split into, each from its "
+                        "commissioning (default 100: 10 hours each at the default hours)")
     det = p.add_argument_group("tap detector (the Link Monitor block's parameters)")
     det.add_argument("--step-db", type=float, default=0.1)
     det.add_argument("--learn-windows", type=int, default=60)
@@ -145,18 +152,19 @@ def detection_trial(args, fraction, seed, rng):
 
 
 def false_alarms(args, seed):
-    model = fiberkey.monitor_model(model_config(args), seed)
-    det = fiberkey.tap_detector(detector_config(args))
     causes = {}
-    windows = int(args.hours * 3600)
-    for i in range(windows):
-        alarm = det.observe(model.next())
-        if alarm is not None:
-            causes[alarm.cause] = causes.get(alarm.cause, 0) + 1
-            det.clear()
-        if not args.quiet and i and i % 360000 == 0:
-            print(f"  false alarms: {i / 3600:,.0f} of {args.hours:,.0f} hours",
-                  file=sys.stderr, flush=True)
+    windows = int(args.hours * 3600 / args.runs)
+    for run in range(args.runs):
+        model = fiberkey.monitor_model(model_config(args), seed.next())
+        det = fiberkey.tap_detector(detector_config(args))
+        for _ in range(windows):
+            alarm = det.observe(model.next())
+            if alarm is not None:
+                causes[alarm.cause] = causes.get(alarm.cause, 0) + 1
+                det.clear()
+        if not args.quiet and (run + 1) % max(1, args.runs // 10) == 0:
+            print(f"  false alarms: {run + 1} of {args.runs} links", file=sys.stderr,
+                  flush=True)
     return causes
 
 
@@ -198,7 +206,7 @@ def run(args):
                 r = rows[-1]
                 print(f"  tap {100 * fraction:g} % at {km:g} km: detected "
                       f"{r['detected']} of {args.trials}", file=sys.stderr, flush=True)
-    causes = false_alarms(args, seed.next()) if args.hours > 0 else {}
+    causes = false_alarms(args, seed) if args.hours > 0 else {}
     total = sum(causes.values())
     return {
         "program": "fiberkey-monitor",
@@ -212,7 +220,7 @@ def run(args):
                                                  "power_reading_db")},
         "limit_seconds": args.limit_seconds,
         "detection": rows,
-        "false_alarms": {"hours": args.hours, "alarms": total,
+        "false_alarms": {"hours": args.hours, "runs": args.runs, "alarms": total,
                          "per_hour": total / args.hours if args.hours else None,
                          "causes": causes},
     }
@@ -240,7 +248,7 @@ def print_table(res):
         by = ", ".join(f"{k} {v}" for k, v in sorted(fa["causes"].items())) or "none"
         print()
         print(f"false alarms without a tap: {fa['alarms']} in {fa['hours']:,.0f} hours "
-              f"({fa['per_hour']:.4f} per hour; {by})")
+              f"of {fa['runs']} links ({fa['per_hour']:.4f} per hour; {by})")
 
 
 def plot(args, res, path):

@@ -431,7 +431,7 @@ class monitor_recorder(gr.basic_block):
                 port = f"{kind}_{DIRECTIONS[d]}"
                 self.message_port_register_in(pmt.intern(port))
 
-                def handler(msg, d=d, store=store):
+                def handler(msg, d=d, store=store, kind=kind):
                     item = pmt.to_python(msg)
                     item["wall_seconds"] = time.monotonic() - self.start_wall
                     item["frames_received"] = self.frames_now()

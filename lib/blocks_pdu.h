@@ -73,6 +73,21 @@ inline meta_value<long> meta_long(const pmt::pmt_t& meta, const pmt::pmt_t& key)
 }
 
 /*!
+ * \p dict[\p key] as a double when it is a real, an integer or a uint64 (pmt::to_double
+ * takes only the first two, and throws pmt::wrong_type for a uint64 that pmt::is_number
+ * lets through); nullopt for anything else or no entry. \p dict must be a dictionary.
+ */
+inline std::optional<double> dict_number(const pmt::pmt_t& dict, const pmt::pmt_t& key)
+{
+    const pmt::pmt_t v = pmt::dict_ref(dict, key, pmt::PMT_NIL);
+    if (pmt::is_real(v) || pmt::is_integer(v))
+        return pmt::to_double(v);
+    if (pmt::is_uint64(v))
+        return static_cast<double>(pmt::to_uint64(v));
+    return std::nullopt;
+}
+
+/*!
  * The bytes of an INT channel "recv" PDU if it is on \p stream (meta "stream", an
  * integer), nullopt when it is another stream's (another user of the channel shares the
  * port: not a refusal). Throws message_refused for what is not such a PDU. The span

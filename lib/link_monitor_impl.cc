@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "link_monitor_impl.h"
+#include "blocks_pdu.h"
 
 #include <fiberkey/frame_layout.h>
 #include <gnuradio/fiberkey/frame_tags.h>
@@ -39,10 +40,7 @@ constexpr std::size_t max_pending = 64;
 
 double number_or_nan(const pmt::pmt_t& dict, const pmt::pmt_t& key)
 {
-    const pmt::pmt_t v = pmt::dict_ref(dict, key, pmt::PMT_NIL);
-    if (!pmt::is_number(v) || pmt::is_complex(v))
-        return std::numeric_limits<double>::quiet_NaN();
-    return pmt::to_double(v);
+    return dict_number(dict, key).value_or(std::numeric_limits<double>::quiet_NaN());
 }
 
 // The symbols of the messages, made once.
@@ -186,13 +184,15 @@ void link_monitor_impl::on_control(const pmt::pmt_t& msg)
 
 void link_monitor_impl::publish_operator_events()
 {
-    std::vector<const char*> events;
-    {
-        gr::thread::scoped_lock guard(d_setlock);
-        events.swap(d_operator_events);
-    }
-    for (const char* e : events)
+    gr::thread::scoped_lock guard(d_setlock);
+    publish_operator_events_locked();
+}
+
+void link_monitor_impl::publish_operator_events_locked()
+{
+    for (const char* e : d_operator_events)
         publish_event(e, nullptr);
+    d_operator_events.clear();
 }
 
 void link_monitor_impl::clear_alarm()
@@ -352,6 +352,9 @@ int link_monitor_impl::general_work(int noutput_items,
         if (!d_detect)
             continue;
         gr::thread::scoped_lock guard(d_setlock);
+        // What the operator did goes out before what this window raises, in that order,
+        // or a clear that came in during this call would release a guard after the alarm.
+        publish_operator_events_locked();
         const bool was_learning = d_detector.learning();
         const auto alarm = d_detector.observe(w);
         d_learning = d_detector.learning();

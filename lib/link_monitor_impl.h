@@ -57,6 +57,7 @@ private:
     //! Publishes what the operator's calls did (from the block thread only: a setter
     //! called from elsewhere, even with the flowgraph stopped, must not publish).
     void publish_operator_events();
+    void publish_operator_events_locked(); // with d_setlock held
 
     ::fiberkey::performance_monitor d_monitor;  // the block thread only
     ::fiberkey::tap_detector d_detector;        // guarded by d_setlock

@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "noise_injector_impl.h"
+#include "blocks_pdu.h"
 #include "stream_buffers.h"
 
 #include <gnuradio/fiberkey/frame_tags.h>
@@ -22,20 +23,17 @@ namespace fk = ::fiberkey;
 namespace {
 double number_in(const pmt::pmt_t& dict, const pmt::pmt_t& key)
 {
-    const pmt::pmt_t v = pmt::dict_ref(dict, key, pmt::PMT_NIL);
-    if (!pmt::is_number(v) || pmt::is_complex(v))
+    const auto x = dict_number(dict, key);
+    if (!x)
         throw std::invalid_argument("frame_start tag without a number '" +
                                     pmt::symbol_to_string(key) + "'");
-    return pmt::to_double(v);
+    return *x;
 }
 
 // An optional, non-negative number: 0 when the tag does not carry it.
 double number_or_zero(const pmt::pmt_t& dict, const pmt::pmt_t& key)
 {
-    const pmt::pmt_t v = pmt::dict_ref(dict, key, pmt::PMT_NIL);
-    if (!pmt::is_number(v) || pmt::is_complex(v))
-        return 0.0;
-    const double x = pmt::to_double(v);
+    const double x = dict_number(dict, key).value_or(0.0);
     return std::isfinite(x) && x > 0.0 ? x : 0.0;
 }
 } // namespace

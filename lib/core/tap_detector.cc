@@ -90,15 +90,13 @@ void tap_detector::channel::reset()
 {
     state = {};
     learned.clear();
-    has_last = false;
+    rebase = false;
 }
 
 bool tap_detector::channel::feed(double x,
                                  double window_sigma,
                                  const tap_detector_config& c)
 {
-    state.last_db = x;
-    has_last = true;
     if (!state.learned) {
         learned.push_back(x);
         if (learned.size() < c.learn_windows)
@@ -118,6 +116,12 @@ bool tap_detector::channel::feed(double x,
         state.learned = true;
         learned.clear();
         learned.shrink_to_fit();
+        return false;
+    }
+    if (rebase) { // cleared: this window is the link as it is now
+        state.baseline_db = state.commissioned_db = x;
+        state.cusum = state.drop_db = 0.0;
+        rebase = false;
         return false;
     }
     // The log-likelihood ratio of a drop of step_db against none, for this window's noise.
@@ -170,8 +174,7 @@ void tap_detector::clear()
 {
     d_alarm.reset();
     for (channel* c : { &d_power, &d_q }) {
-        if (c->state.learned && c->has_last)
-            c->state.baseline_db = c->state.commissioned_db = c->state.last_db;
+        c->rebase = c->state.learned;
         c->state.cusum = 0.0;
     }
 }

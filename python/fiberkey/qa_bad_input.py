@@ -80,6 +80,7 @@ REFUSED = [
     ("out of range", "fiberkey-monitor", ["--positions-km", "12"]),
     ("out of range", "fiberkey-monitor", ["--trials", "0"]),
     ("out of range", "fiberkey-monitor", ["--hours", "nan"]),
+    ("out of range", "fiberkey-monitor", ["--runs", "0"]),
     ("out of range", "fiberkey-monitor", ["--step-db", "0"]),
     ("out of range", "fiberkey-monitor", ["--learn-windows", "1"]),
     ("out of range", "fiberkey-monitor", ["--baseline-windows", "0.5"]),

@@ -209,14 +209,22 @@ class qa_phy(gr_unittest.TestCase):
         bad = pmt.dict_add(bad, pmt.intern("one"), pmt.from_double(1.0))
         bad = pmt.dict_add(bad, pmt.intern("zero"), pmt.from_double(0.0))
         bad = pmt.dict_add(bad, pmt.intern("threshold"), pmt.from_double(2.0))
+        # Levels as uint64 PMTs (pmt.is_number, but pmt.to_double refuses them) are numbers
+        # too: this frame gets its noise, nobody's thread dies.
         good = pmt.dict_add(bad, pmt.intern("threshold"), pmt.from_double(0.5))
+        good = pmt.dict_add(good, pmt.intern("one"), pmt.from_uint64(1))
+        good = pmt.dict_add(good, pmt.intern("sigma_one"), pmt.from_uint64(0))
         tags = [gr.tag_utils.python_to_tag((10, pmt.intern("frame_start"), bad)),
                 gr.tag_utils.python_to_tag((10 + FRAME_BITS, pmt.intern("frame_start"), good))]
         tb = gr.top_block()
         noise = fiberkey.noise_injector(1, "sigma_uniform", 0.1, 0.1, seed=3)
         sink = blocks.vector_sink_f()
-        tb.connect(blocks.vector_source_f(x.tolist(), False, 1, tags), noise, sink)
+        source = blocks.vector_source_f(x.tolist(), False, 1, tags)
+        tb.connect(source, noise, sink)
+        monitor = fiberkey.link_monitor(1, learn_windows=2)  # reads the same tags
+        tb.connect(source, monitor)
         tb.run()
+        self.assertEqual(monitor.windows(), 3)
         y = np.array(sink.data(), dtype=np.float32)
         np.testing.assert_array_equal(y[:10 + FRAME_BITS], x[:10 + FRAME_BITS])
         self.assertTrue(np.any(y[10 + FRAME_BITS:] != x[10 + FRAME_BITS:]))

@@ -91,8 +91,10 @@ public:
     virtual void set_hold(bool hold) = 0;
     virtual bool held() const = 0;
     virtual uint64_t rounds_held() const = 0;
-    //! The sequence of the newest round taken in (1..65535; 0 before the first): seed
-    //! keys whose last_round_sequence comes after it were formed from later rounds.
+    //! The sequence of the newest round given to the block (1..65535, held or not; 0
+    //! before the first). Read when something happens (a tap alarm), it dates that event
+    //! in rounds: a seed key whose last_round_sequence comes after it (in serial order)
+    //! holds a round from after the event.
     virtual int latest_round_sequence() const = 0;
 };
 

@@ -31,7 +31,7 @@ namespace fiberkey {
  * - "frame_status" <- a Line Decoder's "frame_status": the FEC's corrected symbols and
  *   uncorrectable codewords (pre-FEC BER) and the MFAS byte (multiframe alignment);
  * - "status" <- the Line Decoder's "status": loss of frame.
- * Defects: dLOS, dLOF, dLOM, dDEG (fiberkey/link_monitor.h). Each window is published on
+ * Defects: dLOS, dLOF, dLOM, dDEG (fiberkey/performance_monitor.h). Each window is published on
  * "pm" (a dict: window, frames, power_dbm, level_power_dbm, extinction_ratio_db,
  * q_factor, q_ber, pre_fec_ber, corrected_symbols, uncorrectable_codewords, bad, dlos,
  * dlof, dlom, ddeg; NaN where nothing measured) and put out as one item on each
@@ -102,7 +102,7 @@ public:
     virtual pmt::pmt_t last_window() const = 0;
     //! Windows dropped because the float outputs were not read.
     virtual uint64_t windows_dropped() const = 0;
-    //! Non-finite samples left out of the power.
+    //! Samples left out of the power: not finite, or beyond 1e15 (a capture's glitches).
     virtual uint64_t glitches() const = 0;
 };
 

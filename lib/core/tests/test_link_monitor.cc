@@ -317,6 +317,13 @@ TEST(tap_detector, outages_alarm_only_after_learning_and_defects_are_not_learned
     const auto alarm = det.observe(unframed);
     ASSERT_TRUE(alarm);
     EXPECT_EQ(alarm->cause, tap_alarm_cause::outage);
+    // Repaired with a new splice (0.5 dB more loss) and cleared: the link as it is after
+    // the clear is the baseline and the commissioned level, not the level before the cut.
+    EXPECT_FALSE(det.observe(unframed)); // still out while alarmed
+    det.clear();
+    for (int k = 0; k < 100; ++k)
+        EXPECT_FALSE(det.observe(window_of(i++, -19.9 + 0.001 * (k % 2), NAN))) << k;
+    EXPECT_NEAR(det.power().commissioned_db, -19.9, 0.002);
 
     tap_detector_config quiet;
     quiet.alarm_on_outage = false;

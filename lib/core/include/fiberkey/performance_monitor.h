@@ -84,8 +84,9 @@ struct performance_window {
 class performance_monitor
 {
 public:
-    //! Throws std::invalid_argument for a zero window, a responsivity or scale <= 0, a
-    //! threshold that is not finite, or deg_windows outside 2..10.
+    //! Throws std::invalid_argument for a zero window, a responsivity <= 0, a scale of 0
+    //! or not finite (a negative one is an inverting front end), a threshold that is not
+    //! finite, or deg_windows outside 2..10.
     explicit performance_monitor(const performance_monitor_config& config = {});
 
     //! One frame's levels and noise, in sample units, from the frame sync.

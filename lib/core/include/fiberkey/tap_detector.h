@@ -75,8 +75,8 @@ struct tap_alarm {
  *   that is absorbed, a step is not.
  *
  * After an alarm nothing more is learned or raised until clear() (the operator accepts
- * the link as it is now: the baselines and the commissioned level restart from the last
- * window) or relearn().
+ * the link as it is now: the baselines and the commissioned level restart from the next
+ * window without a defect) or relearn().
  * Windows with a defect are not learned from.
  */
 class tap_detector
@@ -101,8 +101,6 @@ public:
         double sigma_db = 0.0;
         double cusum = 0.0;   //!< the CUSUM's log-likelihood ratio
         double drop_db = 0.0; //!< the last value below the baseline before it
-
-        double last_db = 0.0;
     };
     const channel_state& power() const { return d_power.state; }
     const channel_state& q() const { return d_q.state; }
@@ -112,7 +110,7 @@ private:
     struct channel {
         channel_state state;
         std::vector<double> learned; // values while learning
-        bool has_last = false;
+        bool rebase = false;         // clear(): the next value is the new baseline
 
         void reset();
         //! Feeds one value whose own noise is window_sigma (dB, 0: only the learned);
