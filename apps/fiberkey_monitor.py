@@ -283,7 +283,9 @@ def plot(args, res, path):
         a.axvline(alarm_at / 60, color="r", ls="--", label="alarm")
     lines = a.get_legend_handles_labels()
     twin = b.get_legend_handles_labels()
-    a.legend(lines[0] + twin[0], lines[1] + twin[1], loc="lower left", fontsize=8)
+    # On the twin axes, which are drawn over the first.
+    b.legend(lines[0] + twin[0], lines[1] + twin[1], loc="upper left", fontsize=8,
+             framealpha=0.95)
     a.set_title("An hour of a drifting link, one window per second")
     a = ax[1]
     for km in args.positions_km:
