@@ -21,7 +21,7 @@ FIBERKEY_BUILD_DIR=build-asan FIBERKEY_BUILD_TARGETS="$targets" \
 
 export ASAN_OPTIONS=abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-python_tests='^(qa_.*|fiberkey_sweep|fiberkey_randomness|fiberkey_sim.*)$'
+python_tests='^(qa_.*|fiberkey_sweep|fiberkey_randomness|fiberkey_monitor|fiberkey_sim.*)$'
 status=0
 cd build-asan
 if [ $all = 1 ]; then
