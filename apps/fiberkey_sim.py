@@ -738,10 +738,12 @@ class link_sim:
         return now - self.held_since
 
     def insert_tap(self, elapsed):
-        """Puts Eve's couplers in once --eve-from-seconds have passed."""
+        """Puts Eve's couplers in once --eve-from-seconds have passed and the monitors have
+        their baselines (before, there is nothing to detect a change against)."""
         a = self.args
         if a.eve_from_seconds <= 0 or self.tap_inserted is not None \
-                or elapsed < a.eve_from_seconds:
+                or elapsed < a.eve_from_seconds \
+                or any(m.learning() for m in self.monitors.values()):
             return
         for fiber in self.links.values():
             fiber.set_tap_active(True)

@@ -149,7 +149,6 @@ class qa_sim(gr_unittest.TestCase):
         tap = res["tap"]
         for name in ("AB", "BA"):
             d = res["directions"][name]
-            self.assertGreater(d["keys_agreed"], 0)
             self.assertEqual(d["keys_mismatched"], 0)
             self.assertTrue(d["monitor"]["key_agreement_held"])
             self.assertGreater(d["monitor"]["rounds_held"], 0)
