@@ -28,8 +28,6 @@ std::uint64_t seed_or_entropy(std::uint64_t seed)
     return (static_cast<std::uint64_t>(entropy()) << 32) ^ entropy();
 }
 
-double dbm(double watts) { return 10.0 * std::log10(watts / 1e-3); }
-
 } // namespace
 
 link_drift::link_drift(const link_drift_config& config, std::uint64_t seed)
@@ -134,7 +132,7 @@ performance_window monitor_model::next()
     w.pre_fec_ber =
         static_cast<double>(w.corrected_symbols) / static_cast<double>(w.fec_bits);
     const double r = m.responsivity_a_per_w;
-    w.level_power_dbm = dbm(0.5 * (l.i1 + l.i0) / r);
+    w.level_power_dbm = watts_to_dbm(0.5 * (l.i1 + l.i0) / r);
     w.power_dbm = w.level_power_dbm + d_normal(d_rng) * d_config.power_reading_sigma_db;
     w.extinction_ratio_db = 10.0 * std::log10(l.i1 / l.i0);
     w.q_factor = q_factor(l);

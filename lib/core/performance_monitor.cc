@@ -26,8 +26,6 @@ void require(bool ok, const std::string& what)
         throw std::invalid_argument("performance_monitor: " + what);
 }
 
-double dbm(double watts) { return 10.0 * std::log10(watts / 1e-3); }
-
 } // namespace
 
 void performance_monitor::persistent_defect::observe(bool condition)
@@ -154,7 +152,7 @@ performance_window performance_monitor::close_window()
     if (d_current_count > 0) {
         const double mean_a =
             d_current_sum / static_cast<double>(d_current_count) * amperes;
-        w.power_dbm = mean_a > 0 ? dbm(mean_a / r) : -INFINITY;
+        w.power_dbm = mean_a > 0 ? watts_to_dbm(mean_a / r) : -INFINITY;
         d_dlos = w.power_dbm < d_config.los_threshold_dbm;
     }
     if (d_level_frames > 0) {
@@ -169,7 +167,7 @@ performance_window performance_monitor::close_window()
         levels.sigma0 = std::sqrt(d_var_zero / n) * std::abs(amperes);
         const double mean_a = 0.5 * (d_one + d_zero) / n * amperes;
         if (mean_a > 0)
-            w.level_power_dbm = dbm(mean_a / r);
+            w.level_power_dbm = watts_to_dbm(mean_a / r);
         if (levels.i0 > 0)
             w.extinction_ratio_db = 10.0 * std::log10(levels.i1 / levels.i0);
         if (levels.sigma1 + levels.sigma0 > 0) {

@@ -9,11 +9,15 @@
 #include <fiberkey/frame_layout.h>
 #include <fiberkey/signal_levels.h>
 
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <vector>
 
 namespace fiberkey {
+
+//! Optical power in dBm.
+inline double watts_to_dbm(double watts) { return 10.0 * std::log10(watts / 1e-3); }
 
 struct performance_monitor_config {
     //! Frame periods in one performance-monitoring window (G.806's one second).
