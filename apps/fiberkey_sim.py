@@ -15,9 +15,11 @@ direction (or --seconds of wall-clock time), checks every key and every client b
 prints per direction the agreed keys and the figures of protocol.md section 9; --json and
 --plot write them for machines and for people (docs/fiberkey-sim.md).
 """
+import hashlib
 import json
 import math
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -157,6 +159,26 @@ def parse_args(argv):
     link.add_argument("--eve-thermal-pa", type=float, default=2.0,
                       help="Eve's receiver thermal noise (default 2 pA/sqrt(Hz): far quieter "
                            "than the link's, so that she reads the line without errors)")
+    kme = p.add_argument_group(
+        "key delivery (ETSI GS QKD 014; docs/key-service.md)",
+        "A KME at each node serves the application keys (every seed key that does not "
+        "re-key the link) to SAEs over HTTPS with mutual TLS, while the run lasts.")
+    kme.add_argument("--kme-a", metavar="HOST:PORT", help="run node A's KME there")
+    kme.add_argument("--kme-b", metavar="HOST:PORT", help="run node B's KME there")
+    kme.add_argument("--tls-dir", metavar="DIR",
+                     help="ca.pem, kme_a.pem, kme_a.key, kme_b.pem, kme_b.key (fiberkey-tool "
+                          "kme-pki DIR makes them)")
+    kme.add_argument("--sae-a", default="SAE_A", metavar="ID", help="the SAE of node A")
+    kme.add_argument("--sae-b", default="SAE_B", metavar="ID", help="the SAE of node B")
+    kme.add_argument("--key-store-dir", metavar="DIR",
+                     help="where the key stores (kme_a.sqlite, kme_b.sqlite) and their "
+                          "key-encryption keys (kme_a.kek, kme_b.kek, made when missing) "
+                          "live, so that keys outlast the run (default: a temporary "
+                          "directory)")
+    kme.add_argument("--link-key-period", type=int, default=4, metavar="N",
+                     help="every N-th seed key re-keys the link, the others go to "
+                          "applications (default 4: about one per batch in soft mode; 1: "
+                          "all re-key the link)")
     args = p.parse_args(argv)
     if args.list_modes:
         return args
@@ -211,7 +233,10 @@ RANGES = {
     "tap_step_db": (0.001, 10.0, "dB"),
     "eve_position_km": (0.0, 200.0, "km from the transmitter"),
     "eve_thermal_pa": (0.01, 10_000.0, "pA/sqrt(Hz)"),
+    "link_key_period": (1, 1024, "seed keys"),
 }
+
+KME_FILES = ("ca.pem", "kme_a.pem", "kme_a.key", "kme_b.pem", "kme_b.key")
 
 
 def check_arguments(p, args):
@@ -227,6 +252,48 @@ def check_arguments(p, args):
     cli.check_writable(p, "--json", args.json)
     cli.check_writable(p, "--plot", args.plot)
     cli.check_directory(p, "--record", args.record)
+    check_kme_arguments(p, args)
+
+
+def check_kme_arguments(p, args):
+    """Both KMEs or none, each with its TLS files, IDs that fit in a URL path."""
+    args.kme = bool(args.kme_a or args.kme_b)
+    if not args.kme:
+        if args.tls_dir or args.key_store_dir:
+            p.error("--tls-dir and --key-store-dir need --kme-a and --kme-b")
+        return
+    if not (args.kme_a and args.kme_b):
+        p.error("give both --kme-a and --kme-b (each KME delivers what its peer hands out)")
+    for flag, address in (("--kme-a", args.kme_a), ("--kme-b", args.kme_b)):
+        host, _, port = address.rpartition(":")
+        if not host or not port.isdigit() or int(port) > 65535:
+            p.error(f"{flag} {address}: must be HOST:PORT (port 0..65535)")
+    if args.kme_a == args.kme_b and not args.kme_a.endswith(":0"):
+        p.error("--kme-a and --kme-b need different addresses")
+    if args.link_key_period < 2:
+        p.error("--link-key-period 1 leaves no key for applications: a KME needs 2 or more")
+    if not args.tls_dir:
+        p.error("the KMEs need --tls-dir (fiberkey-tool kme-pki DIR makes one)")
+    for name in KME_FILES:
+        cli.check_readable(p, "--tls-dir", os.path.join(args.tls_dir, name))
+    for flag, sae in (("--sae-a", args.sae_a), ("--sae-b", args.sae_b)):
+        if not re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", sae):
+            p.error(f"{flag} {sae!r}: an SAE ID is 1..64 of A-Z a-z 0-9 _ . -")
+    if args.sae_a == args.sae_b:
+        p.error("--sae-a and --sae-b must differ")
+    cli.check_directory(p, "--key-store-dir", args.key_store_dir)
+
+
+def key_encryption_key(path):
+    """The KEK file at path, made (32 bytes from the OS CSPRNG, mode 0600, never through a
+    link) when missing."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    except FileExistsError:
+        return path
+    with os.fdopen(fd, "wb") as f:
+        f.write(os.urandom(32))
+    return path
 
 
 def correlation(x, y):
@@ -337,9 +404,12 @@ class key_recorder(gr.basic_block):
     received; and wall clock), and the post-processing messages for Eve. A block
     of its own, so that keys never wait behind thousands of rounds."""
 
-    def __init__(self, frames_now):
+    def __init__(self, frames_now, hide_application_keys=False):
         gr.basic_block.__init__(self, "fiberkey_sim_key_recorder", None, None)
         self.lock = threading.Lock()
+        # With KMEs an application key goes to its SAEs alone: the report shows its ID
+        # and a check value that tells whether both ends agree, never the key.
+        self.hide_application_keys = hide_application_keys
         self.frames_now = frames_now
         self.start_wall = time.monotonic()
         self.keys = {}                           # (direction, node) -> [(index, hex, meta)]
@@ -394,10 +464,15 @@ class key_recorder(gr.basic_block):
 
     def on_key(self, d, node, msg):
         meta, data = pmt.car(msg), pmt.cdr(msg)
-        key = bytes(pmt.u8vector_elements(data)).hex()
+        key = bytes(pmt.u8vector_elements(data))
         info = {k: field(meta, k)
                 for k in ("key_index", "rounds_used", "disagreement", "bits_leaked", "epsilon",
-                          "last_round_sequence")}
+                          "last_round_sequence", "use", "key_id")}
+        if self.hide_application_keys and info["use"] == "application":
+            check = hashlib.sha256(b"fiberkey-sim key check" + key).hexdigest()[:16]
+            key = f"application key {info['key_id']} (check {check})"
+        else:
+            key = key.hex()
         with self.lock:
             mine = self.keys[(d, node)]
             mine.append((info["key_index"], key, info))
@@ -500,15 +575,26 @@ class link_sim:
         else:
             psk = random_bytes(32).hex()
             node_keys = {n: dict(psk_hex=psk) for n in "AB"}
+        common["link_key_period"] = args.link_key_period
+        kme = {n: {} for n in "AB"}
+        if args.kme:
+            stores = args.key_store_dir or workdir
+            for n, own, peer in (("A", args.sae_a, args.sae_b), ("B", args.sae_b, args.sae_a)):
+                name = f"kme_{n.lower()}"
+                kme[n] = dict(kme_listen=args.kme_a if n == "A" else args.kme_b,
+                              kme_tls_dir=args.tls_dir, sae_id=own, peer_sae_id=peer,
+                              kme_store=os.path.join(stores, name + ".sqlite"),
+                              kme_kek_file=key_encryption_key(
+                                  os.path.join(stores, name + ".kek")))
         self.nodes = {}
         for i, n in enumerate("AB"):
             self.nodes[n] = fiberkey.node(n, args.link_start,
                                           seed=(args.seed * 4 + i + 1) if seeded else 0,
-                                          **node_keys[n], **common)
+                                          **node_keys[n], **common, **kme[n])
 
         self.profiled = []  # (name, block) for --profile
         self.rec = round_recorder()
-        self.keyrec = key_recorder(self.frames_received)
+        self.keyrec = key_recorder(self.frames_received, hide_application_keys=args.kme)
         self.monrec = monitor_recorder(self.frames_received, self.round_sequences)
         self.monitors = {}
         self.tap_inserted = None  # (wall seconds, frames received) with --eve-from-seconds
@@ -1112,8 +1198,25 @@ def results(sim, outcome):
                        "at_end": list(sim.memory_at_end)},
         "directions": {DIRECTIONS[d]: direction_figures(sim, d, frames) for d in (0, 1)},
         **({"tap": tap_figures(sim)} if sim.tap_inserted else {}),
+        **({"kme": kme_figures(sim)} if a.kme else {}),
         **({"profile": profile(sim)} if a.profile else {}),
     }
+
+
+def kme_figures(sim):
+    """Each node's KME: where it listens, the keys it holds and delivered."""
+    out = {}
+    for n, d in (("A", 0), ("B", 1)):
+        k = sim.nodes[n].kme
+        out[n] = {"port": k.port(), "master_of": DIRECTIONS[d],
+                  "keys_to_hand_out": k.keys_available(d),
+                  "keys_to_deliver": k.keys_available(1 - d),
+                  "delivered_as_master": k.keys_delivered_as_master(),
+                  "delivered_as_slave": k.keys_delivered_as_slave(),
+                  "requests": k.requests(), "requests_refused": k.requests_refused(),
+                  "application_keys": [sim.nodes[n].pp_own.app_keys(),
+                                       sim.nodes[n].pp_peer.app_keys()]}
+    return out
 
 
 def profile(sim):
@@ -1191,6 +1294,15 @@ def print_report(res):
                   f"{e['mutual_information_bits_per_round']:.3f} bits/round, seed keys "
                   f"recovered {e['keys_recovered']}, key bits right "
                   + (f"{kba:.3f}" if kba is not None else "n/a"))
+
+
+def print_kme_report(res):
+    for n, k in res["kme"].items():
+        print(f"KME {n} (port {k['port']}, master of {k['master_of']}): "
+              f"{k['keys_to_hand_out']} seed keys to hand out, {k['keys_to_deliver']} to "
+              f"deliver; delivered {k['delivered_as_master']} as master, "
+              f"{k['delivered_as_slave']} as slave; {k['requests']} requests "
+              f"({k['requests_refused']} refused)")
 
 
 def print_tap_report(res):
@@ -1369,6 +1481,8 @@ def main(argv=None):
     print_report(res)
     if "tap" in res:
         print_tap_report(res)
+    if "kme" in res:
+        print_kme_report(res)
     if outcome == "held":
         print("fiberkey-sim: stopped: key agreement held by a tap alarm (no seed key is "
               "formed from rounds after it)")

@@ -9,17 +9,34 @@
 #include <fiberkey/g709_fec.h>
 #include <fiberkey/g709_scrambler.h>
 #include <fiberkey/hex.h>
+#include <fiberkey/key_files.h>
+#include <fiberkey/openssl_util.h>
+#include <fiberkey/secure_memory.h>
 #include <fiberkey/sm2_kex.h>
 #include <fiberkey/zuc.h>
 #include <fiberkey/zuc_mac.h>
 
+#include <openssl/bn.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <array>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <stdexcept>
 #include <string>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -44,6 +61,13 @@ const char* const usage_text =
     "  sm2-keygen PREFIX [--force]\n"
     "                           writes PREFIX.pub and PREFIX.key (private, mode 0600);\n"
     "                           existing files are kept unless --force replaces them\n"
+    "  kme-pki DIR [--sae ID]... [--kme-a ID] [--kme-b ID] [--days N] [--force]\n"
+    "                           test PKI for ETSI GS QKD 014 (mutual TLS), ECDSA P-256:\n"
+    "                           ca.pem, kme_a.pem, kme_b.pem (CN KME_A, KME_B) and ID.pem\n"
+    "                           (CN ID) per --sae (SAE_A, SAE_B if none), each with its\n"
+    "                           .key (0600), valid --days (825; 1..3650); an ID is 1 to\n"
+    "                           64 of A-Za-z0-9_.-; with a CA in DIR, new --sae IDs are\n"
+    "                           added to it; --force makes a new CA, replacing the files\n"
     "  backends\n";
 
 // --name value pairs; every option is required once and nothing else is accepted.
@@ -117,6 +141,417 @@ void print_words(zuc& z, uint64_t n)
     for (uint64_t i = 0; i < n; ++i)
         std::printf("%08x", z.next_word());
     std::printf("\n");
+}
+
+// ---------------------------------------------------------------------------------------
+// kme-pki: test PKI for the ETSI GS QKD 014 key delivery (HTTPS with mutual TLS).
+
+using bn_ptr = std::unique_ptr<BIGNUM, openssl_deleter<BN_free>>;
+using x509_ext_ptr =
+    std::unique_ptr<X509_EXTENSION, openssl_deleter<X509_EXTENSION_free>>;
+
+template <typename T>
+T* pki_check(T* p, const char* what)
+{
+    if (p == nullptr)
+        openssl_failure("kme-pki", what);
+    return p;
+}
+
+void pki_check(int result, const char* what)
+{
+    if (result != 1)
+        openssl_failure("kme-pki", what);
+}
+
+// Refuses encrypted PEM instead of prompting on the terminal.
+int no_passphrase(char*, int, int, void*) { return 0; }
+
+// A file to write: a certificate, or a private key (owner_only), wiped when dropped.
+struct pki_file {
+    std::filesystem::path path;
+    std::vector<uint8_t> data;
+    bool owner_only;
+    std::string what;
+
+    pki_file(std::filesystem::path p, std::vector<uint8_t> d, bool secret, std::string w)
+        : path(std::move(p)), data(std::move(d)), owner_only(secret), what(std::move(w))
+    {
+    }
+    pki_file(pki_file&&) noexcept = default;
+    pki_file(const pki_file&) = delete;
+    pki_file& operator=(const pki_file&) = delete;
+    ~pki_file() { secure_wipe(data); }
+};
+
+std::vector<uint8_t> bio_contents(BIO* memory_bio)
+{
+    char* data = nullptr;
+    const long size = BIO_get_mem_data(memory_bio, &data);
+    return std::vector<uint8_t>(data, data + size);
+}
+
+// PKCS#8 PEM through a secure-memory BIO (cleared when freed), as sm2_kex.cc does.
+std::vector<uint8_t> private_key_pem(EVP_PKEY* key)
+{
+    bio_ptr bio(pki_check(BIO_new(BIO_s_secmem()), "BIO_new"));
+    pki_check(PEM_write_bio_PKCS8PrivateKey(
+                  bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr),
+              "PEM_write_bio_PKCS8PrivateKey");
+    return bio_contents(bio.get());
+}
+
+std::vector<uint8_t> certificate_pem(X509* cert)
+{
+    bio_ptr bio(pki_check(BIO_new(BIO_s_mem()), "BIO_new"));
+    pki_check(PEM_write_bio_X509(bio.get(), cert), "PEM_write_bio_X509");
+    return bio_contents(bio.get());
+}
+
+std::string until_date(const ASN1_TIME* t)
+{
+    std::tm tm{};
+    char text[16] = "?";
+    if (ASN1_TIME_to_tm(t, &tm) == 1)
+        std::strftime(text, sizeof text, "%Y-%m-%d", &tm);
+    return text;
+}
+
+// The CN of the certificate in a PEM file; empty if there is none to read.
+std::string certificate_cn(const std::filesystem::path& path)
+{
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec))
+        return "";
+    bio_ptr bio(BIO_new_file(path.c_str(), "r"));
+    x509_ptr cert(bio ? PEM_read_bio_X509(bio.get(), nullptr, no_passphrase, nullptr)
+                      : nullptr);
+    char cn[256] = "";
+    if (cert && X509_NAME_get_text_by_NID(
+                    X509_get_subject_name(cert.get()), NID_commonName, cn, sizeof cn) < 0)
+        cn[0] = '\0';
+    ERR_clear_error();
+    return cn;
+}
+
+enum class cert_role { ca, kme, sae };
+
+/*
+ * An X.509 v3 certificate for \p subject_key with CN \p cn, signed with SHA-256 by
+ * \p issuer_key (\p issuer the CA's certificate, null for the self-signed CA). Its serial
+ * is 16 random bytes (the OS CSPRNG through RAND_bytes), the top bit clear so that it is
+ * positive, the next set so that it takes all 16; valid from an hour ago (a clock a little
+ * behind) for \p days, never past the CA's own end.
+ */
+x509_ptr make_certificate(const std::string& cn,
+                          EVP_PKEY* subject_key,
+                          cert_role role,
+                          X509* issuer,
+                          EVP_PKEY* issuer_key,
+                          long days)
+{
+    x509_ptr cert(pki_check(X509_new(), "X509_new"));
+    X509* const x = cert.get();
+    pki_check(X509_set_version(x, X509_VERSION_3), "X509_set_version");
+    std::array<unsigned char, 16> serial;
+    pki_check(RAND_bytes(serial.data(), int(serial.size())), "RAND_bytes");
+    serial[0] = static_cast<unsigned char>((serial[0] & 0x7f) | 0x40);
+    bn_ptr serial_bn(
+        pki_check(BN_bin2bn(serial.data(), int(serial.size()), nullptr), "BN_bin2bn"));
+    pki_check(BN_to_ASN1_INTEGER(serial_bn.get(), X509_get_serialNumber(x)),
+              "BN_to_ASN1_INTEGER");
+
+    X509_NAME* name = X509_get_subject_name(x);
+    pki_check(
+        X509_NAME_add_entry_by_txt(name,
+                                   "CN",
+                                   MBSTRING_ASC,
+                                   reinterpret_cast<const unsigned char*>(cn.c_str()),
+                                   -1,
+                                   -1,
+                                   0),
+        "X509_NAME_add_entry_by_txt");
+    pki_check(
+        X509_set_issuer_name(x, issuer != nullptr ? X509_get_subject_name(issuer) : name),
+        "X509_set_issuer_name");
+    pki_check(X509_gmtime_adj(X509_getm_notBefore(x), -3600), "X509_gmtime_adj");
+    pki_check(X509_time_adj_ex(X509_getm_notAfter(x), int(days), 0, nullptr),
+              "X509_time_adj_ex");
+    if (issuer != nullptr &&
+        ASN1_TIME_compare(X509_get0_notAfter(x), X509_get0_notAfter(issuer)) > 0)
+        pki_check(X509_set1_notAfter(x, X509_get0_notAfter(issuer)),
+                  "X509_set1_notAfter");
+    pki_check(X509_set_pubkey(x, subject_key), "X509_set_pubkey");
+
+    X509V3_CTX ctx;
+    X509V3_set_ctx_nodb(&ctx);
+    X509V3_set_ctx(&ctx, issuer != nullptr ? issuer : x, x, nullptr, nullptr, 0);
+    pki_check(X509V3_set_issuer_pkey(&ctx, issuer_key), "X509V3_set_issuer_pkey");
+    auto add = [&](int nid, const char* value) {
+        x509_ext_ptr ext(pki_check(X509V3_EXT_conf_nid(nullptr, &ctx, nid, value),
+                                   "X509V3_EXT_conf_nid"));
+        pki_check(X509_add_ext(x, ext.get(), -1), "X509_add_ext");
+    };
+    if (role == cert_role::ca) {
+        add(NID_basic_constraints, "critical,CA:TRUE,pathlen:0");
+        add(NID_key_usage, "critical,keyCertSign,cRLSign");
+    } else {
+        add(NID_basic_constraints, "critical,CA:FALSE");
+        add(NID_key_usage, "critical,digitalSignature");
+    }
+    if (role == cert_role::kme) {
+        add(NID_ext_key_usage, "serverAuth,clientAuth");
+        add(NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1,IP:::1");
+    } else if (role == cert_role::sae) {
+        add(NID_ext_key_usage, "clientAuth");
+    }
+    add(NID_subject_key_identifier, "hash"); // before the CA's own authority key id
+    add(NID_authority_key_identifier, "keyid:always");
+    if (X509_sign(x, issuer_key, EVP_sha256()) <= 0)
+        openssl_failure("kme-pki", "X509_sign");
+    return cert;
+}
+
+// An ETSI GS QKD 014 SAE or KME ID, which goes into URL paths: 1..64 of [A-Za-z0-9_.-],
+// not a dot segment.
+bool valid_id(const std::string& id)
+{
+    if (id.empty() || id.size() > 64 || id == "." || id == "..")
+        return false;
+    for (const char c : id)
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+              (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-'))
+            return false;
+    return true;
+}
+
+// A path as a shell word, for the line that shows how to use the directory.
+std::string shell_word(const std::string& s)
+{
+    bool plain = !s.empty();
+    for (const char c : s)
+        plain = plain && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                          (c >= '0' && c <= '9') ||
+                          std::string("_./-+:,=@%").find(c) != std::string::npos);
+    if (plain)
+        return s;
+    std::string quoted = "'";
+    for (const char c : s)
+        quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return quoted + "'";
+}
+
+int kme_pki(int argc, char** argv)
+{
+    if (argc < 3 || argv[2][0] == '\0' || argv[2][0] == '-')
+        throw usage_error("kme-pki takes a DIR, then its options");
+    const std::filesystem::path dir = argv[2];
+    std::vector<std::string> saes;
+    std::string kme_ids[2] = { "KME_A", "KME_B" };
+    bool kme_given[2] = { false, false };
+    long days = 825;
+    bool days_given = false, force = false;
+    const char* const id_form =
+        "an ID is 1 to 64 characters of A-Z a-z 0-9 _ . -, not . or .. (it goes into "
+        "URL paths)";
+    for (int i = 3; i < argc; ++i) {
+        const std::string flag = argv[i];
+        if (flag == "--force") {
+            if (force)
+                throw usage_error("option '--force' given twice");
+            force = true;
+            continue;
+        }
+        if (flag.rfind("--", 0) != 0 || i + 1 >= argc)
+            throw usage_error("expected --option VALUE, got '" + flag + "'");
+        const std::string value = argv[++i];
+        if (flag == "--days") {
+            if (days_given)
+                throw usage_error("option '--days' given twice");
+            days_given = true;
+            char* end = nullptr;
+            errno = 0;
+            const unsigned long v = std::strtoul(value.c_str(), &end, 10);
+            if (value.empty() || value[0] < '0' || value[0] > '9' || *end != '\0' ||
+                errno != 0 || v < 1 || v > 3650)
+                throw usage_error("--days: '" + value + "' is not a number in 1..3650");
+            days = long(v);
+            continue;
+        }
+        const bool sae = flag == "--sae", kme_a = flag == "--kme-a";
+        if (!sae && !kme_a && flag != "--kme-b")
+            throw usage_error("unknown option '" + flag + "'");
+        if (!valid_id(value))
+            throw usage_error(flag + " '" + value + "': " + id_form);
+        if (sae) {
+            if (value == "ca" || value == "kme_a" || value == "kme_b")
+                throw usage_error(
+                    "--sae '" + value +
+                    "': ca, kme_a and kme_b name the CA's and the KMEs' files");
+            for (const auto& s : saes)
+                if (s == value)
+                    throw usage_error("--sae '" + value + "' given twice");
+            saes.push_back(value);
+        } else {
+            const int k = kme_a ? 0 : 1;
+            if (kme_given[k])
+                throw usage_error("option '" + flag + "' given twice");
+            kme_given[k] = true;
+            kme_ids[k] = value;
+        }
+    }
+    if (saes.empty())
+        saes = { "SAE_A", "SAE_B" };
+    if (kme_ids[0] == kme_ids[1])
+        throw usage_error("the two KMEs need two IDs (both are '" + kme_ids[0] + "')");
+
+    std::error_code ec;
+    const auto dir_type = std::filesystem::status(dir, ec).type();
+    const bool dir_exists = dir_type != std::filesystem::file_type::not_found;
+    if (ec && dir_exists)
+        throw std::runtime_error("kme-pki: " + dir.string() + ": " + ec.message());
+    if (dir_exists && dir_type != std::filesystem::file_type::directory)
+        throw usage_error(dir.string() + " is not a directory");
+    auto exists = [](const std::filesystem::path& f) {
+        std::error_code e; // a link counts, even a dangling one
+        return std::filesystem::symlink_status(f, e).type() !=
+               std::filesystem::file_type::not_found;
+    };
+    const auto ca_pem = dir / "ca.pem", ca_key = dir / "ca.key";
+    // Without --force, a CA already there takes new SAE certificates: nothing else.
+    const bool add = !force && exists(ca_pem) && exists(ca_key);
+    if (add && (kme_given[0] || kme_given[1]))
+        throw std::runtime_error(dir.string() +
+                                 " has a CA: nothing written (without --force only new "
+                                 "--sae certificates are added to it)");
+    // An SAE may not take a KME's ID (the CN of the KMEs' certificates already there).
+    std::vector<std::string> kme_names(kme_ids, kme_ids + 2);
+    if (add) {
+        kme_names.clear();
+        for (const char* f : { "kme_a.pem", "kme_b.pem" })
+            kme_names.push_back(certificate_cn(dir / f));
+    }
+    for (const auto& s : saes)
+        for (const auto& k : kme_names)
+            if (s == k)
+                throw usage_error("--sae '" + s + "' is the ID of a KME");
+    std::vector<std::filesystem::path> targets;
+    for (const auto& s : saes)
+        for (const char* ext : { ".pem", ".key" })
+            targets.push_back(dir / (s + ext));
+    if (!add)
+        for (const char* f :
+             { "kme_a.pem", "kme_a.key", "kme_b.pem", "kme_b.key", "ca.pem", "ca.key" })
+            targets.push_back(dir / f);
+    if (!force)
+        for (const auto& f : targets)
+            if (exists(f))
+                throw std::runtime_error(
+                    f.string() + " exists: nothing written (--force makes a new CA "
+                                 "and replaces the files; new --sae IDs alone are "
+                                 "added to the CA there)");
+
+    pkey_ptr ca_private;
+    x509_ptr ca_cert;
+    std::vector<pki_file> files;
+    if (add) {
+        // (A regular file: a FIFO in its place cannot hang the tool.)
+        bio_ptr bio(std::filesystem::is_regular_file(ca_pem, ec)
+                        ? BIO_new_file(ca_pem.c_str(), "r")
+                        : nullptr);
+        if (!bio) {
+            ERR_clear_error();
+            throw std::runtime_error("kme-pki: cannot read " + ca_pem.string());
+        }
+        ca_cert.reset(PEM_read_bio_X509(bio.get(), nullptr, no_passphrase, nullptr));
+        if (!ca_cert) {
+            ERR_clear_error();
+            throw std::runtime_error("kme-pki: " + ca_pem.string() +
+                                     " is not a PEM certificate");
+        }
+        // The CA key is checked as its owner's alone, on the opened file (key_files.h).
+        const int fd = open_owner_only(ca_key, "kme-pki: CA private key");
+        bio_ptr key_bio(BIO_new_fd(fd, BIO_CLOSE));
+        if (!key_bio) {
+            ::close(fd);
+            ERR_clear_error();
+            throw std::runtime_error("kme-pki: cannot read " + ca_key.string());
+        }
+        ca_private.reset(
+            PEM_read_bio_PrivateKey(key_bio.get(), nullptr, no_passphrase, nullptr));
+        if (!ca_private) {
+            ERR_clear_error();
+            throw std::runtime_error("kme-pki: " + ca_key.string() +
+                                     " is not an unencrypted PEM private key");
+        }
+        if (X509_check_private_key(ca_cert.get(), ca_private.get()) != 1) {
+            ERR_clear_error();
+            throw std::runtime_error("kme-pki: " + ca_key.string() +
+                                     " is not the key of " + ca_pem.string());
+        }
+        if (X509_check_ca(ca_cert.get()) == 0)
+            throw std::runtime_error("kme-pki: " + ca_pem.string() +
+                                     " is not a CA certificate");
+        if (X509_cmp_current_time(X509_get0_notAfter(ca_cert.get())) <= 0)
+            throw std::runtime_error("kme-pki: " + ca_pem.string() + " expired on " +
+                                     until_date(X509_get0_notAfter(ca_cert.get())) +
+                                     " (--force makes a new CA)");
+    } else {
+        ca_private.reset(pki_check(EVP_EC_gen("P-256"), "EVP_EC_gen"));
+        ca_cert = make_certificate("fiberkey KME test CA",
+                                   ca_private.get(),
+                                   cert_role::ca,
+                                   nullptr,
+                                   ca_private.get(),
+                                   days);
+    }
+    // Every certificate and key in memory first; then the files, the CA's last (so
+    // that a directory with a CA in it is a whole one).
+    auto issue = [&](const std::string& id,
+                     const std::string& base,
+                     cert_role role,
+                     const std::string& what) {
+        pkey_ptr key(pki_check(EVP_EC_gen("P-256"), "EVP_EC_gen"));
+        const x509_ptr cert =
+            make_certificate(id, key.get(), role, ca_cert.get(), ca_private.get(), days);
+        files.emplace_back(dir / (base + ".pem"),
+                           certificate_pem(cert.get()),
+                           false,
+                           what + ", CN=" + id + ", until " +
+                               until_date(X509_get0_notAfter(cert.get())));
+        files.emplace_back(
+            dir / (base + ".key"), private_key_pem(key.get()), true, "its private key");
+    };
+    for (const auto& s : saes)
+        issue(s, s, cert_role::sae, "SAE client certificate");
+    if (!add) {
+        issue(kme_ids[0], "kme_a", cert_role::kme, "KME server certificate");
+        issue(kme_ids[1], "kme_b", cert_role::kme, "KME server certificate");
+        files.emplace_back(ca_pem,
+                           certificate_pem(ca_cert.get()),
+                           false,
+                           "CA certificate, until " +
+                               until_date(X509_get0_notAfter(ca_cert.get())));
+        files.emplace_back(
+            ca_key, private_key_pem(ca_private.get()), true, "the CA's private key");
+    }
+
+    if (!dir_exists && ::mkdir(dir.c_str(), 0700) != 0)
+        throw std::system_error(
+            errno, std::generic_category(), "kme-pki: creating " + dir.string());
+    const auto mode = force ? existing_file::replace : existing_file::refuse;
+    for (const auto& f : files) {
+        write_key_file(f.path, f.data, f.owner_only, mode, "kme-pki");
+        std::printf("%s: %s (mode %s)\n",
+                    f.path.c_str(),
+                    f.what.c_str(),
+                    f.owner_only ? "0600" : "0644");
+    }
+    std::printf("use: fiberkey-sim --kme-a 127.0.0.1:8443 --kme-b 127.0.0.1:8444 "
+                "--tls-dir %s (a KME serves kme_a.pem or kme_b.pem with its .key, an SAE "
+                "connects with ID.pem and ID.key, all trust ca.pem)\n",
+                shell_word(dir.string()).c_str());
+    return 0;
 }
 
 int run(int argc, char** argv)
@@ -241,7 +676,7 @@ int run(int argc, char** argv)
             throw usage_error("no directory " + dir.string() + " for the key files");
         const std::filesystem::path key_file = prefix + ".key",
                                     pub_file = prefix + ".pub";
-        using existing = sm2_keypair::existing_file;
+        using existing = existing_file;
         if (!force)
             for (const auto& f : { pub_file, key_file }) {
                 std::error_code ec; // a link counts, even a dangling one
@@ -259,6 +694,8 @@ int run(int argc, char** argv)
         std::printf("%s %s\n", key_file.c_str(), pub_file.c_str());
         return 0;
     }
+    if (cmd == "kme-pki")
+        return kme_pki(argc, argv);
     if (cmd == "backends") {
         if (argc != 2)
             throw usage_error("backends takes no options");

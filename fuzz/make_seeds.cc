@@ -11,6 +11,7 @@
 
 #include <fiberkey/int_block.h>
 #include <fiberkey/int_transport.h>
+#include <fiberkey/kme.h>
 #include <fiberkey/neg_block.h>
 #include <fiberkey/post_processor.h>
 #include <fiberkey/sigmf.h>
@@ -18,6 +19,7 @@
 
 #include <array>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -383,6 +385,40 @@ void message_handlers_seeds(const fs::path& root)
     }
 }
 
+void kme_seeds(const fs::path& root)
+{
+    corpus c(root, "kme");
+    std::vector<key_reservation> keys;
+    for (unsigned k = 0; k < 3; ++k) {
+        key_reservation r;
+        for (unsigned s = 0; s <= k; ++s) {
+            std::array<std::uint8_t, 32> link{};
+            link[0] = static_cast<std::uint8_t>(k);
+            r.seed_ids.push_back(uuid_text(application_key_id(link, 0, s + 1)));
+        }
+        r.key_id = r.seed_ids.front();
+        r.size_bits = 256 * (k + 1) - 8 * k;
+        r.master_sae = "SAE_A";
+        r.slave_sae = "SAE_B";
+        keys.push_back(r);
+    }
+    bytes s = { 0 };
+    const auto notice = encode_notice(keys);
+    s.insert(s.end(), notice.begin(), notice.end());
+    c.add(s);
+    for (const char* body : { R"({"number": 2, "size": 512})",
+                              R"({})",
+                              R"({"number": 1, "extension_optional": [{"a": 1}]})" }) {
+        s = { 1 };
+        s.insert(s.end(), body, body + std::strlen(body));
+        c.add(s);
+    }
+    const std::string ids = R"({"key_IDs": [{"key_ID": ")" + keys[0].key_id + R"("}]})";
+    s = { 2 };
+    s.insert(s.end(), ids.begin(), ids.end());
+    c.add(s);
+}
+
 } // namespace
 
 void neg_segment_seeds(const fs::path& root)
@@ -428,5 +464,6 @@ int main(int argc, char** argv)
     key_files_seeds(root);
     message_handlers_seeds(root);
     neg_segment_seeds(root);
+    kme_seeds(root);
     return 0;
 }

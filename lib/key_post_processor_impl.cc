@@ -60,7 +60,8 @@ key_post_processor::sptr key_post_processor::make(int direction,
                                                   int batch_rounds,
                                                   double alpha,
                                                   double log2_epsilon,
-                                                  bool rekey)
+                                                  bool rekey,
+                                                  int link_key_period)
 {
     return gnuradio::make_block_sptr<key_post_processor_impl>(direction,
                                                               leader,
@@ -69,7 +70,8 @@ key_post_processor::sptr key_post_processor::make(int direction,
                                                               batch_rounds,
                                                               alpha,
                                                               log2_epsilon,
-                                                              rekey);
+                                                              rekey,
+                                                              link_key_period);
 }
 
 key_post_processor_impl::key_post_processor_impl(int direction,
@@ -79,17 +81,20 @@ key_post_processor_impl::key_post_processor_impl(int direction,
                                                  int batch_rounds,
                                                  double alpha,
                                                  double log2_epsilon,
-                                                 bool rekey)
+                                                 bool rekey,
+                                                 int link_key_period)
     : gr::block("key_post_processor",
                 gr::io_signature::make(0, 0, 0),
                 gr::io_signature::make(0, 0, 0)),
       d_direction(static_cast<uint8_t>(direction)),
       d_rekey(rekey),
+      d_split(static_cast<uint32_t>(std::max(link_key_period, 0))),
       d_stream(first_stream + direction),
       d_pp(config(
           direction, leader, mode, bits_per_round, batch_rounds, alpha, log2_epsilon)),
       d_send_port(pmt::mp("send")),
       d_keys_port(pmt::mp("seed_keys")),
+      d_app_keys_port(pmt::mp("app_keys")),
       d_session_port(pmt::mp("session_key")),
       d_status_port(pmt::mp("status")),
       d_direction_key(pmt::mp("direction")),
@@ -102,6 +107,7 @@ key_post_processor_impl::key_post_processor_impl(int direction,
     d_inputs.add("hold", [this](const pmt::pmt_t& m) { on_hold(m); });
     message_port_register_out(d_send_port);
     message_port_register_out(d_keys_port);
+    message_port_register_out(d_app_keys_port);
     message_port_register_out(d_session_port);
     message_port_register_out(d_status_port);
 }
@@ -128,6 +134,18 @@ uint64_t key_post_processor_impl::rounds_in() const
 {
     gr::thread::scoped_lock guard(const_cast<gr::thread::mutex&>(d_setlock));
     return d_pp.stats().rounds_in;
+}
+
+uint64_t key_post_processor_impl::app_keys() const
+{
+    gr::thread::scoped_lock guard(const_cast<gr::thread::mutex&>(d_setlock));
+    return d_app_keys;
+}
+
+uint64_t key_post_processor_impl::app_keys_unnamed() const
+{
+    gr::thread::scoped_lock guard(const_cast<gr::thread::mutex&>(d_setlock));
+    return d_app_keys_unnamed;
 }
 
 void key_post_processor_impl::on_round(const pmt::pmt_t& msg)
@@ -193,17 +211,57 @@ void key_post_processor_impl::on_recv(const pmt::pmt_t& msg)
     flush();
 }
 
+std::optional<std::string>
+key_post_processor_impl::application_key_id(const fk::seed_key& k)
+{
+    const auto named_after = d_split.link_key_of(k.key_index);
+    if (!d_link_key || d_link_key->key_index != named_after)
+        return std::nullopt;
+    return fk::uuid_text(
+        fk::application_key_id(d_link_key->key, k.direction, k.key_index));
+}
+
+void key_post_processor_impl::publish_session_key(const fk::seed_key& k)
+{
+    auto session = fk::session_key::derive(k.key, k.direction, k.key_index + 1);
+    pmt::pmt_t m = pmt::dict_add(pmt::make_dict(),
+                                 frame_tags::epoch(),
+                                 pmt::from_long(d_split.link_epoch(k.key_index)));
+    message_port_pub(d_session_port,
+                     pmt::cons(m, pmt::init_u8vector(session.size(), session.data())));
+    fk::secure_wipe(session);
+}
+
 void key_post_processor_impl::flush()
 {
     // Keys before messages: a follower installs its receive key before its KEY_ACK goes
     // out, so the leader, which switches only on that acknowledgement, never encrypts
     // under a key that the receiver does not hold yet.
     for (auto& k : d_pp.take_keys()) {
-        const unsigned frame_epoch = (k.key_index + 1) % 4;
+        const bool link = d_split.for_link(k.key_index);
+        std::optional<std::string> id;
+        if (!link) {
+            id = application_key_id(k);
+            if (!id) {
+                ++d_app_keys_unnamed;
+                d_logger->warn("direction {}: application key {} dropped: this end never "
+                               "formed link key {}, which names it",
+                               d_direction == 0 ? "AB" : "BA",
+                               k.key_index,
+                               d_split.link_key_of(k.key_index));
+            }
+        }
         pmt::pmt_t meta = pmt::make_dict();
         meta = pmt::dict_add(meta, d_direction_key, pmt::from_long(k.direction));
-        meta = pmt::dict_add(meta, frame_tags::epoch(), pmt::from_long(frame_epoch));
+        if (link)
+            meta = pmt::dict_add(meta,
+                                 frame_tags::epoch(),
+                                 pmt::from_long(d_split.link_epoch(k.key_index)));
         meta = pmt::dict_add(meta, pmt::mp("key_index"), pmt::from_long(k.key_index));
+        meta =
+            pmt::dict_add(meta, pmt::mp("use"), pmt::mp(link ? "link" : "application"));
+        if (id)
+            meta = pmt::dict_add(meta, pmt::mp("key_id"), pmt::mp(*id));
         meta =
             pmt::dict_add(meta, pmt::mp("rounds_used"), pmt::from_uint64(k.rounds_used));
         meta = pmt::dict_add(
@@ -213,16 +271,17 @@ void key_post_processor_impl::flush()
         meta = pmt::dict_add(meta, pmt::mp("epsilon"), pmt::from_double(k.epsilon));
         meta = pmt::dict_add(
             meta, pmt::mp("last_round_sequence"), pmt::from_long(k.last_round_sequence));
-        message_port_pub(d_keys_port,
-                         pmt::cons(meta, pmt::init_u8vector(k.key.size(), k.key.data())));
-        if (d_rekey) {
-            auto session = fk::session_key::derive(k.key, k.direction, k.key_index + 1);
-            pmt::pmt_t m = pmt::dict_add(
-                pmt::make_dict(), frame_tags::epoch(), pmt::from_long(frame_epoch));
-            message_port_pub(
-                d_session_port,
-                pmt::cons(m, pmt::init_u8vector(session.size(), session.data())));
-            fk::secure_wipe(session);
+        const pmt::pmt_t pdu =
+            pmt::cons(meta, pmt::init_u8vector(k.key.size(), k.key.data()));
+        message_port_pub(d_keys_port, pdu);
+        if (id) {
+            ++d_app_keys;
+            message_port_pub(d_app_keys_port, pdu);
+        }
+        if (link) {
+            d_link_key = k;
+            if (d_rekey)
+                publish_session_key(k);
         }
     }
     for (const auto& msg : d_pp.take_messages()) {

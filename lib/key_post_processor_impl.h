@@ -7,8 +7,12 @@
 #define INCLUDED_FIBERKEY_KEY_POST_PROCESSOR_IMPL_H
 
 #include "message_inputs.h"
+#include <fiberkey/application_keys.h>
 #include <fiberkey/post_processor.h>
 #include <gnuradio/fiberkey/key_post_processor.h>
+
+#include <optional>
+#include <string>
 
 namespace gr {
 namespace fiberkey {
@@ -23,12 +27,15 @@ public:
                             int batch_rounds,
                             double alpha,
                             double log2_epsilon,
-                            bool rekey);
+                            bool rekey,
+                            int link_key_period);
 
     uint64_t keys() const override;
     uint64_t batches_failed() const override;
     uint64_t secret_bits() const override;
     uint64_t rounds_in() const override;
+    uint64_t app_keys() const override;
+    uint64_t app_keys_unnamed() const override;
     void set_hold(bool hold) override;
     bool held() const override;
     uint64_t rounds_held() const override;
@@ -39,12 +46,20 @@ private:
     void on_recv(const pmt::pmt_t& msg);
     void on_hold(const pmt::pmt_t& msg);
     void flush(); // d_setlock held
+    void publish_session_key(const ::fiberkey::seed_key& k);
+    //! The key's ID when this end holds its link key; remembers link keys.
+    std::optional<std::string> application_key_id(const ::fiberkey::seed_key& k);
 
     const uint8_t d_direction;
     const bool d_rekey;
+    const ::fiberkey::key_split d_split;
     const long d_stream;
     ::fiberkey::post_processor d_pp; // guarded by d_setlock
-    const pmt::pmt_t d_send_port, d_keys_port, d_session_port, d_status_port;
+    // The newest link key, which names the application keys after it (d_setlock).
+    std::optional<::fiberkey::seed_key> d_link_key;
+    uint64_t d_app_keys = 0, d_app_keys_unnamed = 0; // d_setlock
+    const pmt::pmt_t d_send_port, d_keys_port, d_app_keys_port, d_session_port,
+        d_status_port;
     const pmt::pmt_t d_direction_key, d_sequence_key, d_count_key, d_stream_key;
 };
 

@@ -17,7 +17,7 @@ shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(line_decoder int_block post_processor sigmf negotiator
                                       frame_codec sm2_messages key_files message_handlers
-                                      neg_segment)
+                                      neg_segment kme)
 
 dir=build-asan/fuzz
 if [ "${FIBERKEY_FUZZ_NO_BUILD:-0}" = 1 ]; then

@@ -18,7 +18,7 @@ shift 2 || shift $# || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(line_decoder int_block post_processor sigmf negotiator
                                       frame_codec sm2_messages key_files message_handlers
-                                      neg_segment)
+                                      neg_segment kme)
 dir=build-asan/fuzz
 
 FIBERKEY_FUZZ_BUILD_ONLY=1 scripts/fuzz.sh

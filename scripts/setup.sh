@@ -12,7 +12,7 @@ packages=(
     libipsec-mb-dev libssl-dev openssl libgtest-dev libbenchmark-dev
     python3-numpy python3-matplotlib python3-yaml iproute2
     libfftw3-dev dieharder clang libclang-rt-14-dev nlohmann-json3-dev
-    clang-format
+    clang-format libsqlite3-dev libcpp-httplib-dev python3-jsonschema
 )
 missing=()
 for p in "${packages[@]}"; do

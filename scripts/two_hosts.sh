@@ -4,14 +4,20 @@
 # ZeroMQ; both print their seed keys and this script checks that they agree. Where
 # namespaces cannot be made (not root, no CAP_SYS_ADMIN) both run on 127.0.0.1.
 #
+# With --kme each node also runs its KME (ETSI GS QKD 014) on 127.0.0.1 of its own host,
+# and an SAE beside each takes keys (SAE_A at node A's KME) and gets the same keys by
+# their IDs (SAE_B at node B's).
+#
 # Usage: scripts/two_hosts.sh [--keys N] [--seconds T] [--seed S] [--batch-rounds N]
-#                             [--pp-mode MODE] [--build DIR] [--out DIR]
-# Exit status 0 when both directions agreed on at least one seed key and no key differs.
+#                             [--pp-mode MODE] [--build DIR] [--out DIR] [--kme]
+# Exit status 0 when both directions agreed on at least one seed key and no key differs
+# (and with --kme, when SAE_B got the keys SAE_A took).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-keys=2 seconds=120 seed=0 batch_rounds=1000 pp_mode=patent build=$top/build out=""
+keys=2 seconds=120 seed=0 batch_rounds=1000 pp_mode=patent build=$top/build out="" kme=0
 while [ $# -gt 0 ]; do
     case $1 in
+        --kme) kme=1; shift; continue ;;
         --keys) keys=$2 ;;
         --seconds) seconds=$2 ;;
         --seed) seed=$2 ;;
@@ -69,6 +75,20 @@ else
 fi
 
 common=(--keys "$keys" --seconds "$seconds" --batch-rounds "$batch_rounds" --pp-mode "$pp_mode")
+kme_a=() kme_b=()
+if [ $kme = 1 ]; then
+    # Each KME on 127.0.0.1 of its own host (its certificate names that address); apart
+    # on one host when there are no namespaces.
+    port_a=8443 port_b=8444
+    "$build/apps/fiberkey-tool" kme-pki "$work/tls" >/dev/null
+    for n in a b; do
+        (umask 077 && head -c 32 /dev/urandom >"$work/kme_$n.kek")
+    done
+    kme_a=(--kme-listen "127.0.0.1:$port_a" --tls-dir "$work/tls"
+           --key-store "$work/kme_a.sqlite" --kek-file "$work/kme_a.kek")
+    kme_b=(--kme-listen "127.0.0.1:$port_b" --tls-dir "$work/tls"
+           --key-store "$work/kme_b.sqlite" --kek-file "$work/kme_b.kek")
+fi
 # A node stops by itself after --seconds; the watchdog bounds a flowgraph that hangs in
 # its stop.
 watchdog=()
@@ -76,12 +96,25 @@ watchdog=()
 # Each node's fiber output binds on its own address; the peer pulls from there.
 "${run_a[@]}" "${watchdog[@]}" /usr/bin/python3 -u "$work/two_hosts_node_a.py" "${common[@]}" \
     --seed "$seed" --tx-address "tcp://$addr_a:5551" --rx-address "tcp://$addr_b:5552" \
-    >"$out/node_a.log" 2>&1 &
+    "${kme_a[@]}" >"$out/node_a.log" 2>&1 &
 pids+=($!)
 "${run_b[@]}" "${watchdog[@]}" /usr/bin/python3 -u "$work/two_hosts_node_b.py" "${common[@]}" \
     --seed "$seed" --tx-address "tcp://$addr_b:5552" --rx-address "tcp://$addr_a:5551" \
-    >"$out/node_b.log" 2>&1 &
+    "${kme_b[@]}" >"$out/node_b.log" 2>&1 &
 pids+=($!)
+sae_status=0
+if [ $kme = 1 ]; then
+    # While the nodes run: SAE_A takes a key at A, SAE_B gets it at B.
+    sae=$top/scripts/two_hosts_sae.py
+    if "${run_a[@]}" /usr/bin/python3 "$sae" enc $port_a "$work/tls" SAE_A SAE_B 1 "$seconds" \
+        >"$out/sae_a.json" 2>"$out/sae.log" &&
+        "${run_b[@]}" /usr/bin/python3 "$sae" dec $port_b "$work/tls" SAE_B SAE_A \
+            "$out/sae_a.json" >>"$out/sae.log" 2>&1; then
+        cat "$out/sae.log"
+    else
+        sae_status=1
+    fi
+fi
 status=0
 for pid in "${pids[@]}"; do
     wait "$pid" || status=$?
@@ -109,4 +142,5 @@ for dir in AB BA; do
     [ "$common_keys" -ge 1 ] && [ "$differ" = 0 ] || ok=0
 done
 [ $ok = 1 ] || fail "the nodes did not agree on keys"
+[ $sae_status = 0 ] || { cat "$out/sae.log" >&2; fail "the SAEs did not get the same keys"; }
 echo "two_hosts: the keys agree"

@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <fiberkey/hex.h>
+#include <fiberkey/secure_memory.h>
 
 #include <stdexcept>
 
@@ -30,9 +31,11 @@ std::vector<std::uint8_t> from_hex(std::string_view hex)
     for (std::size_t i = 0; i < out.size(); ++i) {
         const int hi = nibble(hex[2 * i]);
         const int lo = nibble(hex[2 * i + 1]);
-        if (hi < 0 || lo < 0)
+        if (hi < 0 || lo < 0) {
+            secure_wipe(out); // the digits may be a key's
             throw std::invalid_argument("not a hex digit at position " +
                                         std::to_string(hi < 0 ? 2 * i : 2 * i + 1));
+        }
         out[i] = static_cast<std::uint8_t>((hi << 4) | lo);
     }
     return out;

@@ -3,6 +3,8 @@
  * Copyright 2026 The gr-fiberkey authors.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <fiberkey/key_files.h>
+#include <fiberkey/openssl_util.h>
 #include <fiberkey/secure_memory.h>
 #include <fiberkey/sm2_kex.h>
 
@@ -38,22 +40,11 @@ namespace {
 
 constexpr std::size_t coordinate_bytes = 32;
 
-template <auto Free>
-struct openssl_deleter {
-    template <typename T>
-    void operator()(T* p) const noexcept
-    {
-        Free(p);
-    }
-};
-
 using bn_ptr = std::unique_ptr<BIGNUM, openssl_deleter<BN_clear_free>>;
 using bn_ctx_ptr = std::unique_ptr<BN_CTX, openssl_deleter<BN_CTX_free>>;
 using group_ptr = std::unique_ptr<EC_GROUP, openssl_deleter<EC_GROUP_free>>;
 using point_ptr = std::unique_ptr<EC_POINT, openssl_deleter<EC_POINT_clear_free>>;
 using md_ctx_ptr = std::unique_ptr<EVP_MD_CTX, openssl_deleter<EVP_MD_CTX_free>>;
-using bio_ptr = std::unique_ptr<BIO, openssl_deleter<BIO_free>>;
-using pkey_ptr = std::unique_ptr<EVP_PKEY, openssl_deleter<EVP_PKEY_free>>;
 using pkey_ctx_ptr = std::unique_ptr<EVP_PKEY_CTX, openssl_deleter<EVP_PKEY_CTX_free>>;
 using param_bld_ptr =
     std::unique_ptr<OSSL_PARAM_BLD, openssl_deleter<OSSL_PARAM_BLD_free>>;
@@ -62,10 +53,7 @@ using params_ptr = std::unique_ptr<OSSL_PARAM, openssl_deleter<OSSL_PARAM_free>>
 // OpenSSL's reason for the failure (never key material), and a clean error queue.
 [[noreturn]] void throw_openssl_error(const std::string& what)
 {
-    const char* reason = ERR_reason_error_string(ERR_peek_last_error());
-    ERR_clear_error();
-    throw std::runtime_error("SM2: " + what + " failed" +
-                             (reason != nullptr ? std::string(": ") + reason : ""));
+    openssl_failure("SM2", what);
 }
 
 void check(int result, const char* what)
@@ -270,72 +258,6 @@ std::span<const std::uint8_t, 2 * coordinate_bytes> xy_of(const sm2_point& point
     return std::span<const std::uint8_t, 65>(point).subspan<1, 2 * coordinate_bytes>();
 }
 
-// A new file in the key's directory (mkostemp: exclusive, mode 0600, never through a
-// link), written and synced, then renamed into place: without replace the rename fails
-// when the name exists (RENAME_NOREPLACE), with it the name is replaced, a symbolic link
-// included, never followed. Whatever fails, the temporary file is removed and the
-// destination is as it was.
-void write_file(const std::filesystem::path& path,
-                std::span<const std::uint8_t> data,
-                bool owner_only,
-                sm2_keypair::existing_file existing)
-{
-    const auto dir = path.has_parent_path() ? path.parent_path() : ".";
-    std::string name = ".";
-    name.append(path.filename().string()).append(".XXXXXX");
-    std::string temp = (dir / name).string();
-    const int fd = ::mkostemp(temp.data(), O_CLOEXEC);
-    if (fd < 0)
-        throw std::system_error(
-            errno, std::generic_category(), "SM2: creating a file in " + dir.string());
-    auto fail = [&](const std::string& action, int error) {
-        ::unlink(temp.c_str());
-        throw std::system_error(error, std::generic_category(), "SM2: " + action);
-    };
-    if (!owner_only && ::fchmod(fd, 0644) != 0) {
-        const int error = errno;
-        ::close(fd);
-        fail("setting the mode of " + temp, error);
-    }
-    for (std::size_t done = 0; done < data.size();) {
-        const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            const int error = n < 0 ? errno : EIO;
-            ::close(fd);
-            fail("writing " + temp, error);
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    if (::fsync(fd) != 0) {
-        const int error = errno;
-        ::close(fd);
-        fail("writing " + temp, error);
-    }
-    if (::close(fd) != 0)
-        fail("closing " + temp, errno);
-    const bool replace = existing == sm2_keypair::existing_file::replace;
-    int result = ::renameat2(AT_FDCWD,
-                             temp.c_str(),
-                             AT_FDCWD,
-                             path.c_str(),
-                             replace ? 0u : unsigned(RENAME_NOREPLACE));
-    if (result != 0 && errno == EINVAL && !replace) {
-        // A file system without RENAME_NOREPLACE: a hard link fails as well on an
-        // existing name (a link included) and is atomic too.
-        result = ::link(temp.c_str(), path.c_str());
-        if (result == 0)
-            ::unlink(temp.c_str());
-    }
-    if (result != 0) {
-        const int error = errno;
-        fail(error == EEXIST ? path.string() + " exists (not replaced)"
-                             : "renaming " + temp + " to " + path.string(),
-             error);
-    }
-}
-
 pkey_ptr make_pkey(const sm2_keypair& keys, bool with_private)
 {
     param_bld_ptr builder(check(OSSL_PARAM_BLD_new(), "OSSL_PARAM_BLD_new"));
@@ -383,34 +305,10 @@ bio_ptr open_for_reading(const std::filesystem::path& path)
     return bio_ptr(bio);
 }
 
-// A private key file: a regular file that only its owner may read or write (checked on
-// the opened file, so a swap after the check changes nothing).
+// A private key file, checked as its owner's alone (key_files.h).
 bio_ptr open_private_for_reading(const std::filesystem::path& path)
 {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0)
-        throw std::runtime_error("SM2: cannot read " + path.string() + ": " +
-                                 std::strerror(errno));
-    struct stat st {
-    };
-    std::string problem;
-    if (::fstat(fd, &st) != 0)
-        problem = std::string("cannot read it: ") + std::strerror(errno);
-    else if (!S_ISREG(st.st_mode))
-        problem = "it is not a regular file";
-    else if ((st.st_mode & 077) != 0) {
-        char mode[8];
-        std::snprintf(mode, sizeof mode, "%04o", unsigned(st.st_mode & 07777));
-        problem = std::string("its mode ") + mode +
-                  " lets its group or others at it; a private key must be its owner's "
-                  "alone (chmod 600 " +
-                  path.string() + ")";
-    }
-    if (!problem.empty()) {
-        ::close(fd);
-        throw std::runtime_error("SM2: private key file " + path.string() + ": " +
-                                 problem);
-    }
+    const int fd = open_owner_only(path, "SM2: private key file");
     BIO* bio = BIO_new_fd(fd, BIO_CLOSE);
     if (bio == nullptr) {
         ::close(fd);
@@ -507,7 +405,7 @@ void sm2_keypair::save_private_pem(const std::filesystem::path& private_key_file
           "PEM_write_bio_PKCS8PrivateKey");
     std::vector<std::uint8_t> pem = contents(bio.get());
     try {
-        write_file(private_key_file, pem, true, existing);
+        write_key_file(private_key_file, pem, true, existing, "SM2");
     } catch (...) {
         secure_wipe(pem);
         throw;
@@ -521,7 +419,7 @@ void sm2_keypair::save_public_pem(const std::filesystem::path& public_key_file,
     pkey_ptr pkey = make_pkey(*this, false);
     bio_ptr bio(check(BIO_new(BIO_s_mem()), "BIO_new"));
     check(PEM_write_bio_PUBKEY(bio.get(), pkey.get()), "PEM_write_bio_PUBKEY");
-    write_file(public_key_file, contents(bio.get()), false, existing);
+    write_key_file(public_key_file, contents(bio.get()), false, existing, "SM2");
 }
 
 sm2_keypair::~sm2_keypair() { secure_wipe(d_private); }

@@ -3,11 +3,13 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 """One end of a fiberkey link as a hierarchical block."""
+import os
 import time
 
 from gnuradio import gr
 
-from .fiberkey_python import (int_channel, key_exchange, key_post_processor, line_decoder,
+from .fiberkey_python import (int_channel, key_delivery, key_exchange, key_post_processor,
+                              line_decoder,
                               line_encoder, negotiator, otu_demux, otu_mux,
                               parse_quantizer_mode, tap_alarm_guard, zuc_crypt)
 
@@ -57,6 +59,16 @@ class node(gr.hier_block2):
     its line decoder's "frame_status" and "status" as message outputs "rx_frame_status"
     and "rx_status" (always).
 
+    link_key_period (default 4): every period-th seed key re-keys the link, the others
+    are application keys (key_post_processor); 1: all re-key the link.
+
+    kme_listen "HOST:PORT" (needs post_process): a key_delivery block, the node's KME of
+    ETSI GS QKD 014, serves the application keys of both directions to the SAE sae_id
+    (default SAE_A on A, SAE_B on B) towards the peer's SAE peer_sae_id, as KME_A or
+    KME_B. kme_tls_dir holds ca.pem and kme_a.pem / kme_a.key (or kme_b.*), as
+    `fiberkey-tool kme-pki` makes them; kme_store is the SQLite key store, kme_kek_file
+    its key-encryption key (docs/key-service.md). The block is node.kme.
+
     integrity (default True): every encrypted frame carries a ZUC-256 integrity tag,
     sealed by tx_crypt and verified by rx_crypt before anything of it goes on (frames
     that fail are dropped and counted: rx_crypt.frames_rejected_by_tag()). Both nodes
@@ -70,7 +82,8 @@ class node(gr.hier_block2):
                  first_counter=0, negotiate=False, bits=496, seed=0, pipeline_frames=32,
                  post_process=False, pp_mode="soft", bits_per_round=3, batch_rounds=1000,
                  alpha=0.5, rekey=True, rounds_source="negotiator", integrity=True,
-                 packed_line=False, tap_guard=False):
+                 packed_line=False, tap_guard=False, link_key_period=4, kme_listen="",
+                 kme_tls_dir="", kme_store="", kme_kek_file="", sae_id="", peer_sae_id=""):
         gr.hier_block2.__init__(
             self, f"fiberkey_node_{name}",
             gr.io_signature(2, 2, gr.sizeof_char),
@@ -95,6 +108,9 @@ class node(gr.hier_block2):
             if not post_process:
                 raise ValueError("tap_guard holds the post-processors: set post_process=True")
             self.message_port_register_hier_in("tap_alarm")
+        if kme_listen and not post_process:
+            raise ValueError("a KME serves the post-processors' application keys: set "
+                             "post_process=True")
         direction = 0 if name == "A" else 1
         peer_direction = 1 - direction
         clear = key_mode == "sm2"
@@ -131,9 +147,11 @@ class node(gr.hier_block2):
             self.msg_connect(self.negotiator, "rounds", self, "rounds")
         if post_process:
             self.pp_own = key_post_processor(direction, True, pp_mode, bits_per_round,
-                                             batch_rounds, alpha, -64, rekey)
+                                             batch_rounds, alpha, -64, rekey,
+                                             link_key_period)
             self.pp_peer = key_post_processor(peer_direction, False, pp_mode,
-                                              bits_per_round, batch_rounds, alpha, -64, rekey)
+                                              bits_per_round, batch_rounds, alpha, -64, rekey,
+                                              link_key_period)
             for pp in (self.pp_own, self.pp_peer):
                 if rounds_source == "negotiator":
                     self.msg_connect(self.negotiator, "rounds", pp, "rounds")
@@ -152,6 +170,20 @@ class node(gr.hier_block2):
             self.msg_connect(self.guard, "send", self.channel, "send")
             for pp in (self.pp_own, self.pp_peer):
                 self.msg_connect(self.guard, "hold", pp, "hold")
+        self.kme = None
+        if kme_listen:
+            own, peer = ("a", "b") if name == "A" else ("b", "a")
+            tls = kme_tls_dir or "."
+            self.kme = key_delivery(
+                f"KME_{own.upper()}", f"KME_{peer.upper()}",
+                sae_id or f"SAE_{own.upper()}", peer_sae_id or f"SAE_{peer.upper()}",
+                direction, kme_listen, os.path.join(tls, "ca.pem"),
+                os.path.join(tls, f"kme_{own}.pem"), os.path.join(tls, f"kme_{own}.key"),
+                kme_store, kme_kek_file)
+            for pp in (self.pp_own, self.pp_peer):
+                self.msg_connect(pp, "app_keys", self.kme, "keys")
+            self.msg_connect(self.channel, "recv", self.kme, "recv")
+            self.msg_connect(self.kme, "send", self.channel, "send")
         self.direction = direction
         self.post_process = post_process
         self.rounds_source = rounds_source

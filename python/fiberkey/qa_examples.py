@@ -36,7 +36,9 @@ FRAMES_LIVE = 40
 # patent's usually needs two), which keeps the two-host run short: it stops as soon as
 # both ends have a key in both directions (under 90 s here); the time limit only bounds a
 # failure on a busy machine.
-TWO_HOSTS = ["--seed", "5", "--pp-mode", "equiprobable", "--keys", "1", "--seconds", "170"]
+# With a KME at each node: an SAE takes a key at A, and the SAE at B gets the same key.
+TWO_HOSTS = ["--seed", "5", "--pp-mode", "equiprobable", "--keys", "1", "--seconds", "170",
+             "--kme"]
 # A key line as the Key Log prints it; GNU Radio's log (stderr, same file) may run on
 # after the key.
 KEY_LINE = re.compile(r"^seed key (\w+) (AB|BA) (\d+) ([0-9a-f]{64})", re.M)
@@ -147,6 +149,7 @@ class qa_examples(gr_unittest.TestCase):
         # there and the script prints both nodes' logs here.
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr[-4000:])
         self.assertIn("the keys agree", r.stdout)
+        self.assertIn("delivered to SAE_B: the same keys", r.stdout)
         logs = ""
         for n in "ab":
             with open(os.path.join(out, f"node_{n}.log")) as f:

@@ -6,6 +6,8 @@
 """Every GRC block definition: documented, in the tree, and its make template and
 callbacks match the Python API (the template is rendered with the defaults and run)."""
 import os
+import subprocess
+import tempfile
 
 import yaml
 from gnuradio import gr_unittest
@@ -26,6 +28,22 @@ OVERRIDES = {"fiberkey_key_exchange": dict(PSK, mode="'psk'"),
                  "pattern_a": repr(os.path.join(TESTDATA, "lab_pattern_a")),
                  "pattern_b": repr(os.path.join(TESTDATA, "lab_pattern_b"))}}
 QUOTED = ("string", "file_open", "file_save")
+BUILD = os.environ.get("FIBERKEY_BUILD_DIR", "build")
+
+
+def key_delivery_files(work):
+    """A KME's TLS files, store and key-encryption key in work, on a free port."""
+    tls = os.path.join(work, "tls")
+    subprocess.run([os.path.join(BUILD, "apps", "fiberkey-tool"), "kme-pki", tls],
+                   check=True, capture_output=True, timeout=60)
+    kek = os.path.join(work, "kek")
+    fd = os.open(kek, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.write(fd, os.urandom(32))
+    os.close(fd)
+    return {"listen_address": "'127.0.0.1:0'", "ca_file": repr(os.path.join(tls, "ca.pem")),
+            "cert_file": repr(os.path.join(tls, "kme_a.pem")),
+            "key_file": repr(os.path.join(tls, "kme_a.key")),
+            "store_path": repr(os.path.join(work, "store.sqlite")), "kek_file": repr(kek)}
 
 
 def render(template, values):
@@ -57,6 +75,9 @@ class qa_grc_blocks(gr_unittest.TestCase):
         return blocks
 
     def test_001_definitions(self):
+        work = tempfile.TemporaryDirectory(prefix="fiberkey-grc-")
+        self.addCleanup(work.cleanup)
+        OVERRIDES["fiberkey_key_delivery"] = key_delivery_files(work.name)
         blocks = self.load()
         self.assertGreater(len(blocks), 0)
         with open(os.path.join(GRC_DIR, "fiberkey.tree.yml")) as f:

@@ -12,6 +12,7 @@ wrong shape for its port must be counted as refused (messages_refused)."""
 import math
 import os
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -149,6 +150,7 @@ class qa_message_ports(gr_unittest.TestCase):
         testdata = os.path.join(os.path.dirname(os.path.abspath(__file__)), "testdata")
         pattern = fiberkey.pattern_rounds(os.path.join(testdata, "lab_pattern_a"),
                                           os.path.join(testdata, "lab_pattern_b"))
+        delivery = self.key_delivery()
 
         def crypt_streams(tb):
             tb.connect(blocks.null_source(ITEM), crypt, blocks.null_sink(ITEM))
@@ -185,7 +187,29 @@ class qa_message_ports(gr_unittest.TestCase):
              lambda: not guard.held()),
             ("pattern_rounds", pattern, {"neg_at_a": "pdu", "neg_at_b": "pdu"}, None,
              lambda: pattern.rounds() == 0),
+            # No hostile message is an application key (its meta needs a UUID key_id) nor
+            # a well-formed notice on INT stream 5.
+            ("key_delivery", delivery, {"keys": "pdu", "recv": "pdu"}, None,
+             lambda: delivery.keys_available(0) + delivery.keys_available(1) == 0
+             and delivery.notices_received() == 0),
         ]
+
+    def key_delivery(self):
+        """A KME on a free loopback port, with test TLS files and a fresh store."""
+        work = tempfile.TemporaryDirectory(prefix="fiberkey-ports-")
+        self.addCleanup(work.cleanup)
+        tls = os.path.join(work.name, "tls")
+        build = os.environ.get("FIBERKEY_BUILD_DIR", "build")
+        subprocess.run([os.path.join(build, "apps", "fiberkey-tool"), "kme-pki", tls],
+                       check=True, capture_output=True, timeout=60)
+        kek = os.path.join(work.name, "kek")
+        fd = os.open(kek, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.write(fd, os.urandom(32))
+        os.close(fd)
+        return fiberkey.key_delivery(
+            "KME_A", "KME_B", "SAE_A", "SAE_B", 0, "127.0.0.1:0",
+            os.path.join(tls, "ca.pem"), os.path.join(tls, "kme_a.pem"),
+            os.path.join(tls, "kme_a.key"), os.path.join(work.name, "store.sqlite"), kek)
 
     def test_001_no_handler_dies_on_bad_messages(self):
         messages = hostile_messages()

@@ -25,7 +25,7 @@ class qa_rekey(gr_unittest.TestCase):
         keys_wanted = 100
         kw = dict(post_process=True, pp_mode="soft", bits_per_round=3,
                   batch_rounds=1000, negotiate=True, pipeline_frames=32, psk_hex=PSK,
-                  rounds_source="external")
+                  rounds_source="external", link_key_period=1)  # every key re-keys
         a = fiberkey.node("A", "psk", seed=3, **kw)
         b = fiberkey.node("B", "psk", seed=4, **kw)
 

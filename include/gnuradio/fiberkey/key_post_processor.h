@@ -34,13 +34,18 @@ namespace fiberkey {
  *
  * Every seed key is published on "seed_keys": PDU (meta: direction, epoch, key_index,
  * rounds_used, disagreement, bits_leaked, epsilon, last_round_sequence: the newest round
- * in it; data: the 32-byte key). With rekey set
- * it also becomes the direction's next session key, K' = ZUC-256(S) (docs/
- * protocol-choices.md), for epoch (key index + 1) mod 4, on "session_key" (to the node's
+ * in it, use: "link" or "application", key_id for an application key; data: the 32-byte
+ * key). Every link_key_period-th key (key index divisible by it) is a link key: with
+ * rekey set it becomes the direction's next session key, K' = ZUC-256(S) (docs/
+ * protocol-choices.md), for epoch (key index / period + 1) mod 4, on "session_key" (to the node's
  * transmitting zuc_crypt on the leader, its receiving one on the follower). The follower
  * installs it as soon as its key is confirmed; the leader only once the follower has
  * acknowledged the key, so the receiver always holds the key before the first frame of
  * its epoch arrives, and the switch is hitless. Key material is wiped after use.
+ * The other keys are application keys, published once more on "app_keys" (the same PDU)
+ * for a Key Delivery block: both ends name each with the same UUID, key_id, made from the
+ * link key before it (fiberkey/application_keys.h); one whose link key this end never
+ * formed cannot be named and is dropped (app_keys_unnamed()).
  * "hold" (#t / #f, from a Tap Alarm Guard) holds key agreement while a tap alarm stands.
  * When a batch yields no key, "status" says why.
  */
@@ -51,7 +56,7 @@ public:
 
     /*!
      * \brief Makes a key_post_processor: message ports "rounds", "recv" and "hold" in, "send",
-     * "seed_keys", "session_key" and "status" out (no stream ports). The settings go
+     * "seed_keys", "app_keys", "session_key" and "status" out (no stream ports). The settings go
      * through the core's one factory (fiberkey/post_processing_settings.h); a bad value
      * throws std::invalid_argument.
      *
@@ -67,7 +72,10 @@ public:
      * \param log2_epsilon total epsilon per batch (half to privacy amplification, half to
      *        the confirmation tag) as a power of 2, -256..-10 (-64: 2^-64; the
      *        configuration needs epsilon below 1e-3)
-     * \param rekey whether seed keys become session keys (published on "session_key")
+     * \param rekey whether link keys become session keys (published on "session_key")
+     * \param link_key_period every how many seed keys one re-keys the link, 1..1024 (1:
+     *        all, none for applications; the default 4 is about one per batch of 1,000
+     *        rounds in soft mode, docs/key-service.md); both ends need the same
      */
     static sptr make(int direction,
                      bool leader,
@@ -76,12 +84,16 @@ public:
                      int batch_rounds = 1000,
                      double alpha = 0.5,
                      double log2_epsilon = -64,
-                     bool rekey = true);
+                     bool rekey = true,
+                     int link_key_period = 4);
 
     virtual uint64_t keys() const = 0;
     virtual uint64_t batches_failed() const = 0;
     virtual uint64_t secret_bits() const = 0;
     virtual uint64_t rounds_in() const = 0;
+    //! Application keys published on "app_keys", and those dropped unnamed.
+    virtual uint64_t app_keys() const = 0;
+    virtual uint64_t app_keys_unnamed() const = 0;
 
     /*!
      * Holds key agreement (true) or releases it; also the "hold" message port (#t, #f),

@@ -109,8 +109,11 @@ void bind_link(py::module& m)
              py::arg("batch_rounds") = 1000,
              py::arg("alpha") = 0.5,
              py::arg("log2_epsilon") = -64,
-             py::arg("rekey") = true)
+             py::arg("rekey") = true,
+             py::arg("link_key_period") = 4)
         .def("keys", &key_post_processor::keys)
+        .def("app_keys", &key_post_processor::app_keys)
+        .def("app_keys_unnamed", &key_post_processor::app_keys_unnamed)
         .def("batches_failed", &key_post_processor::batches_failed)
         .def("secret_bits", &key_post_processor::secret_bits)
         .def("rounds_in", &key_post_processor::rounds_in)

@@ -4,6 +4,8 @@
  */
 // The round-level model, the statistics and the key post-processing for researchers:
 // plain core classes, no flowgraph needed.
+#include "bytes_conversions.h"
+
 #include <fiberkey/post_processing_settings.h>
 #include <fiberkey/post_processor.h>
 #include <fiberkey/round_model.h>
@@ -239,14 +241,8 @@ void bind_model(py::module& m)
     m.def(
         "derive_session_key",
         [](const py::bytes& seed, uint8_t direction, uint32_t epoch) {
-            const std::string_view v(seed);
-            if (v.size() != 32)
-                throw std::invalid_argument("a seed key is 32 bytes");
-            const auto k =
-                session_key::derive(std::span<const uint8_t, 32>(
-                                        reinterpret_cast<const uint8_t*>(v.data()), 32),
-                                    direction,
-                                    epoch);
+            const auto k = session_key::derive(
+                fiberkey_bindings::seed_key_view(seed), direction, epoch);
             return as_bytes(k);
         },
         py::arg("seed_key"),

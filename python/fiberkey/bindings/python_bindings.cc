@@ -11,6 +11,7 @@ namespace py = pybind11;
 void bind_core(py::module& m);
 void bind_faults(py::module& m);
 void bind_framing(py::module& m);
+void bind_key_service(py::module& m);
 void bind_link(py::module& m);
 void bind_model(py::module& m);
 void bind_monitor(py::module& m);
@@ -37,6 +38,7 @@ PYBIND11_MODULE(fiberkey_python, m)
     bind_core(m);
     bind_faults(m);
     bind_framing(m);
+    bind_key_service(m);
     bind_link(m);
     bind_model(m);
     bind_monitor(m);

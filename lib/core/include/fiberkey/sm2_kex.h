@@ -6,6 +6,8 @@
 #ifndef FIBERKEY_CORE_SM2_KEX_H
 #define FIBERKEY_CORE_SM2_KEX_H
 
+#include <fiberkey/key_files.h>
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -49,11 +51,7 @@ public:
      */
     static sm2_keypair load_pem(const std::filesystem::path& private_key_file);
 
-    //! What saving does when the file already exists.
-    enum class existing_file {
-        refuse,  //!< throw std::system_error (EEXIST): nothing is changed
-        replace, //!< replace it (a symbolic link is replaced, never followed)
-    };
+    using existing_file = ::fiberkey::existing_file; //!< key_files.h
 
     /*!
      * Writes the private key as unencrypted PKCS#8 PEM, mode 0600. The key goes to a new
