@@ -394,7 +394,7 @@ void kme_seeds(const fs::path& root)
         for (unsigned s = 0; s <= k; ++s) {
             std::array<std::uint8_t, 32> link{};
             link[0] = static_cast<std::uint8_t>(k);
-            r.seed_ids.push_back(uuid_text(application_key_id(link, 0, s + 1)));
+            r.seed_ids.push_back(uuid_text(application_key_id(link, 0, s + 1, 256 * s)));
         }
         r.key_id = r.seed_ids.front();
         r.size_bits = 256 * (k + 1) - 8 * k;

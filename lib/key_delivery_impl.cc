@@ -83,29 +83,54 @@ key_delivery_impl::key_delivery_impl(const fk::kme_config& config,
       d_index_key(pmt::mp("key_index")),
       d_id_key(pmt::mp("key_id")),
       d_store(store),
-      d_kme(config, d_store, [this](std::vector<uint8_t> notice) {
-          const pmt::pmt_t meta = pmt::dict_add(
-              pmt::make_dict(), d_stream_key, pmt::from_long(notice_stream));
-          message_port_pub(d_send_port,
-                           pmt::cons(meta, pmt::init_u8vector(notice.size(), notice)));
-      })
+      d_kme(config,
+            d_store,
+            [this](std::vector<uint8_t> notice) {
+                const pmt::pmt_t meta = pmt::dict_add(
+                    pmt::make_dict(), d_stream_key, pmt::from_long(notice_stream));
+                message_port_pub(
+                    d_send_port,
+                    pmt::cons(meta, pmt::init_u8vector(notice.size(), notice)));
+            }),
+      d_tls(tls)
 {
     d_inputs.add("keys", [this](const pmt::pmt_t& m) { on_keys(m); });
     d_inputs.add("recv", [this](const pmt::pmt_t& m) { on_recv(m); });
     message_port_register_out(d_send_port);
     const auto [host, port] = fk::parse_listen_address(listen_address);
-    d_server = std::make_unique<fk::kme_server>(
-        d_kme, tls, host, port, [this](const std::string& line) {
-            d_logger->info("{}", line);
-        });
-    d_port = d_server->port();
-    d_logger->info("{} serves {} (ETSI GS QKD 014) on https://{}:{}/api/v1/keys/; key "
-                   "store {}",
+    d_host = host;
+    d_port = port;
+    bind();
+    d_logger->info("{} serves {} (ETSI GS QKD 014) on https://{}:{}/api/v1/keys/ while "
+                   "the flowgraph runs; key store {}",
                    config.kme_id,
                    config.sae_id,
                    host,
                    d_port,
                    store.path);
+}
+
+void key_delivery_impl::bind()
+{
+    d_server = std::make_unique<fk::kme_server>(
+        d_kme, d_tls, d_host, d_port, [this](const std::string& line) {
+            d_logger->info("{}", line);
+        });
+    d_port = d_server->port(); // the one taken for port 0, kept for a restart
+}
+
+bool key_delivery_impl::start()
+{
+    if (!d_server)
+        bind();
+    d_server->start();
+    return block::start();
+}
+
+bool key_delivery_impl::stop()
+{
+    d_server.reset();
+    return block::stop();
 }
 
 // The HTTP threads stop before the KME and the store they use are destroyed.

@@ -26,6 +26,8 @@ public:
                       const ::fiberkey::key_store::options& store);
     ~key_delivery_impl() override;
 
+    bool start() override;
+    bool stop() override;
     int port() const override { return d_port; }
     uint64_t keys_available(int direction) const override;
     uint64_t keys_delivered_as_master() const override;
@@ -39,11 +41,16 @@ public:
 private:
     void on_keys(const pmt::pmt_t& msg);
     void on_recv(const pmt::pmt_t& msg);
+    void bind();
 
     const pmt::pmt_t d_send_port, d_stream_key, d_direction_key, d_index_key, d_id_key;
     ::fiberkey::key_store d_store;
     ::fiberkey::kme d_kme; // thread-safe: the HTTP threads and the block thread share it
+    // Serves only while the flowgraph runs, when its notices reach the peer. Bound from
+    // construction (a busy port or bad file fails there), bound again after a stop.
     std::unique_ptr<::fiberkey::kme_server> d_server;
+    const ::fiberkey::kme_tls_files d_tls;
+    std::string d_host;
     int d_port = 0;
 };
 

@@ -21,6 +21,7 @@ namespace fiberkey {
 
 namespace fk = ::fiberkey;
 
+
 namespace {
 constexpr long first_stream = 2; // INT stream of direction AB; BA uses 3
 
@@ -142,10 +143,10 @@ uint64_t key_post_processor_impl::app_keys() const
     return d_app_keys;
 }
 
-uint64_t key_post_processor_impl::app_keys_unnamed() const
+uint64_t key_post_processor_impl::app_keys_dropped() const
 {
     gr::thread::scoped_lock guard(const_cast<gr::thread::mutex&>(d_setlock));
-    return d_app_keys_unnamed;
+    return d_app_keys_dropped;
 }
 
 void key_post_processor_impl::on_round(const pmt::pmt_t& msg)
@@ -214,11 +215,9 @@ void key_post_processor_impl::on_recv(const pmt::pmt_t& msg)
 std::optional<std::string>
 key_post_processor_impl::application_key_id(const fk::seed_key& k)
 {
-    const auto named_after = d_split.link_key_of(k.key_index);
-    if (!d_link_key || d_link_key->key_index != named_after)
+    if (!d_namer || d_namer->link_index() != d_split.link_key_of(k.key_index))
         return std::nullopt;
-    return fk::uuid_text(
-        fk::application_key_id(d_link_key->key, k.direction, k.key_index));
+    return fk::uuid_text(d_namer->id(k.direction, k.key_index, k.stream_position));
 }
 
 void key_post_processor_impl::publish_session_key(const fk::seed_key& k)
@@ -243,7 +242,7 @@ void key_post_processor_impl::flush()
         if (!link) {
             id = application_key_id(k);
             if (!id) {
-                ++d_app_keys_unnamed;
+                ++d_app_keys_dropped;
                 d_logger->warn("direction {}: application key {} dropped: this end never "
                                "formed link key {}, which names it",
                                d_direction == 0 ? "AB" : "BA",
@@ -279,7 +278,7 @@ void key_post_processor_impl::flush()
             message_port_pub(d_app_keys_port, pdu);
         }
         if (link) {
-            d_link_key = k;
+            d_namer.emplace(k.key, k.key_index);
             if (d_rekey)
                 publish_session_key(k);
         }

@@ -35,7 +35,7 @@ public:
     uint64_t secret_bits() const override;
     uint64_t rounds_in() const override;
     uint64_t app_keys() const override;
-    uint64_t app_keys_unnamed() const override;
+    uint64_t app_keys_dropped() const override;
     void set_hold(bool hold) override;
     bool held() const override;
     uint64_t rounds_held() const override;
@@ -47,7 +47,7 @@ private:
     void on_hold(const pmt::pmt_t& msg);
     void flush(); // d_setlock held
     void publish_session_key(const ::fiberkey::seed_key& k);
-    //! The key's ID when this end holds its link key; remembers link keys.
+    //! The key's ID when this end holds its link key.
     std::optional<std::string> application_key_id(const ::fiberkey::seed_key& k);
 
     const uint8_t d_direction;
@@ -55,9 +55,9 @@ private:
     const ::fiberkey::key_split d_split;
     const long d_stream;
     ::fiberkey::post_processor d_pp; // guarded by d_setlock
-    // The newest link key, which names the application keys after it (d_setlock).
-    std::optional<::fiberkey::seed_key> d_link_key;
-    uint64_t d_app_keys = 0, d_app_keys_unnamed = 0; // d_setlock
+    // Names the application keys after the newest link key (d_setlock).
+    std::optional<::fiberkey::key_namer> d_namer;
+    uint64_t d_app_keys = 0, d_app_keys_dropped = 0; // d_setlock
     const pmt::pmt_t d_send_port, d_keys_port, d_app_keys_port, d_session_port,
         d_status_port;
     const pmt::pmt_t d_direction_key, d_sequence_key, d_count_key, d_stream_key;

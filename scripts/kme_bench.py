@@ -35,7 +35,7 @@ def key_pdu(direction, index, link):
     meta = pmt.dict_add(meta, pmt.intern("direction"), pmt.from_long(direction))
     meta = pmt.dict_add(meta, pmt.intern("key_index"), pmt.from_long(index))
     meta = pmt.dict_add(meta, pmt.intern("key_id"), pmt.intern(
-        fiberkey.application_key_id(link, direction, index)))
+        fiberkey.application_key_id(link, direction, index, 256 * index)))
     return pmt.cons(meta, pmt.init_u8vector(32, list(key)))
 
 

@@ -613,8 +613,10 @@ key_store::reserve_result key_store::reserve(const key_reservation& r)
         return reserve_result::duplicate;
     bool taken = false;
     for (const auto& id : r.seed_ids) {
-        const stmt_ptr s = d->prepare(
-            "SELECT reservation IS NOT NULL FROM seed_keys WHERE key_id = ?", id);
+        const stmt_ptr s = d->prepare("SELECT reservation IS NOT NULL FROM seed_keys "
+                                      "WHERE key_id = ? AND direction = ?",
+                                      id,
+                                      r.direction);
         if (!d->step(s))
             return reserve_result::missing;
         taken = taken || sqlite3_column_int(s.get(), 0) != 0;
@@ -651,9 +653,12 @@ std::optional<key_reservation> key_store::reservation(const std::string& key_id)
     r.master_sae = impl::text(s, 1);
     r.slave_sae = impl::text(s, 2);
     const stmt_ptr seeds = d->prepare(
-        "SELECT key_id FROM seed_keys WHERE reservation = ? ORDER BY position", key_id);
-    while (d->step(seeds))
+        "SELECT key_id, direction FROM seed_keys WHERE reservation = ? ORDER BY position",
+        key_id);
+    while (d->step(seeds)) {
         r.seed_ids.push_back(impl::text(seeds, 0));
+        r.direction = static_cast<std::uint8_t>(sqlite3_column_int(seeds.get(), 1));
+    }
     t.commit();
     return r;
 }

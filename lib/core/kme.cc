@@ -10,6 +10,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <array>
 #include <set>
 #include <stdexcept>
 
@@ -24,15 +25,50 @@ constexpr std::uint8_t notice_delivered = 1;
 constexpr std::size_t max_seeds_per_key = 64;
 constexpr std::size_t max_notice_keys = 1024;
 
-std::string base64(std::span<const std::uint8_t> bytes)
+// A Key container written straight into one buffer reserved for all of it, so that no
+// copy of a key is left behind; the reply's owner wipes it once it is sent.
+class key_container
 {
-    std::string text(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(text.data()),
-                                  bytes.data(),
-                                  static_cast<int>(bytes.size()));
-    text.resize(static_cast<std::size_t>(n));
-    return text;
-}
+public:
+    key_container(std::size_t keys, std::size_t key_bytes)
+    {
+        d_body.reserve(16 + keys * (64 + base64_length(key_bytes)));
+        d_body = "{\"keys\":[";
+    }
+    key_container(const key_container&) = delete;
+    key_container& operator=(const key_container&) = delete;
+    ~key_container() { secure_wipe(d_body); }
+
+    //! The first \p bytes of the seed keys end to end, as the key \p id.
+    void add(const std::string& id, std::span<const stored_key> seeds, std::size_t bytes)
+    {
+        std::array<std::uint8_t, 32 * max_seeds_per_key> material;
+        for (std::size_t s = 0; s < seeds.size(); ++s)
+            std::copy(
+                seeds[s].key.begin(), seeds[s].key.end(), material.begin() + 32 * s);
+        d_body += d_keys++ ? ",{\"key_ID\":\"" : "{\"key_ID\":\"";
+        d_body += id;
+        d_body += "\",\"key\":\"";
+        const std::size_t at = d_body.size();
+        d_body.resize(at + base64_length(bytes)); // within the reserve: no copy moves
+        EVP_EncodeBlock(reinterpret_cast<unsigned char*>(d_body.data() + at),
+                        material.data(),
+                        static_cast<int>(bytes));
+        secure_wipe(material);
+        d_body += "\"}";
+    }
+    std::string finish()
+    {
+        d_body += "]}";
+        return std::move(d_body);
+    }
+
+private:
+    static std::size_t base64_length(std::size_t bytes) { return 4 * ((bytes + 2) / 3); }
+
+    std::string d_body;
+    std::size_t d_keys = 0;
+};
 
 // Whether the body parses as a JSON object; what to answer when not.
 std::optional<kme_reply> parse_object(std::string_view text, json& out)
@@ -105,6 +141,16 @@ void validate(const kme_config& c)
     if (c.max_keys_per_request < 1 || c.max_keys_per_request > max_notice_keys)
         throw std::invalid_argument("KME: keys per request must be 1.." +
                                     std::to_string(max_notice_keys));
+    const std::size_t seeds = (c.max_key_size + 255) / 256;
+    const std::size_t notice_bytes =
+        3 + 2 * 65 + 2 + c.max_keys_per_request * (5 + 16 * seeds);
+    if (notice_bytes > c.max_notice_bytes)
+        throw std::invalid_argument(
+            "KME: a request of " + std::to_string(c.max_keys_per_request) + " keys of " +
+            std::to_string(c.max_key_size) + " bits needs a notice of " +
+            std::to_string(notice_bytes) + " bytes, more than the link carries (" +
+            std::to_string(c.max_notice_bytes) +
+            "): fewer keys per request or smaller keys");
     if (c.notice_wait.count() < 0 || c.notice_wait > std::chrono::minutes(1))
         throw std::invalid_argument("KME: the notice wait must be 0..60 s");
 }
@@ -267,34 +313,26 @@ kme_reply kme::enc_keys(const std::string& caller,
                       std::to_string(d_store.available(d_config.master_direction)) +
                       " held; try again later"));
     std::vector<key_reservation> delivered;
-    json keys = json::array();
-    std::vector<std::uint8_t> material;
+    key_container container(std::size_t(number), std::size_t(size) / 8);
     for (std::size_t k = 0; k < std::size_t(number); ++k) {
+        const auto mine =
+            std::span<const stored_key>(seeds).subspan(k * per_key, per_key);
         key_reservation d;
-        d.key_id = seeds[k * per_key].key_id;
+        d.key_id = mine.front().key_id;
         d.size_bits = static_cast<std::uint32_t>(size);
         d.master_sae = caller;
         d.slave_sae = slave_sae;
-        material.clear();
-        for (unsigned s = 0; s < per_key; ++s) {
-            const auto& seed = seeds[k * per_key + s];
+        d.direction = d_config.master_direction;
+        for (const auto& seed : mine)
             d.seed_ids.push_back(seed.key_id);
-            material.insert(material.end(), seed.key.begin(), seed.key.end());
-        }
-        material.resize(std::size_t(size) / 8);
-        std::string encoded = base64(material);
-        keys.push_back({ { "key_ID", d.key_id }, { "key", encoded } });
-        secure_wipe(encoded);
+        container.add(d.key_id, mine, std::size_t(size) / 8);
         delivered.push_back(std::move(d));
     }
-    secure_wipe(material);
-    // The slave KME learns before the master SAE does (INT is reliable and in order).
+    // Queued to the peer KME before the master SAE has its keys; INT delivers in order.
     d_send(encode_notice(delivered));
     ++d_stats.notices_sent;
     d_stats.keys_delivered_as_master += std::size_t(number);
-    std::string body = json{ { "keys", keys } }.dump();
-    for (auto& k : keys) // the json's own copies of the keys
-        secure_wipe(k["key"].get_ref<std::string&>());
+    std::string body = container.finish();
     return { 200, std::move(body) };
 }
 
@@ -309,7 +347,9 @@ bool kme::on_notice(std::span<const std::uint8_t> notice)
     ++d_stats.notices_received;
     key_store::batch batch(d_store);
     for (const auto& k : *keys)
+        // Keys of the direction the peer leads only: this KME is the master of the other.
         if (k.master_sae != d_config.peer_sae_id || k.slave_sae != d_config.sae_id ||
+            k.direction == d_config.master_direction ||
             d_store.reserve(k) != key_store::reserve_result::ok)
             ++d_stats.reservations_refused;
     batch.commit();
@@ -363,26 +403,23 @@ kme_reply kme::dec_keys(const std::string& caller,
                               master_sae + ", or was delivered already");
         return refuse_locked(error(400, "key not found", details));
     }
-    json keys = json::array();
-    std::vector<std::uint8_t> material;
+    std::size_t most_bytes = 0;
+    for (const auto& id : ids)
+        most_bytes =
+            std::max<std::size_t>(most_bytes, d_store.reservation(id)->size_bits / 8);
+    key_container container(ids.size(), most_bytes);
     key_store::batch batch(d_store);
     for (const auto& id : ids) {
         const auto r = d_store.reservation(id);
         auto seeds = d_store.take_reserved(id);
-        material.clear();
-        for (const auto& seed : seeds)
-            material.insert(material.end(), seed.key.begin(), seed.key.end());
-        material.resize(r->size_bits / 8);
-        std::string encoded = base64(material);
-        keys.push_back({ { "key_ID", id }, { "key", encoded } });
-        secure_wipe(encoded);
+        if (!r || seeds.size() != seeds_per_key(r->size_bits))
+            throw key_store_error("the reservation of " + id +
+                                  " does not match its seed keys"); // rolled back
+        container.add(id, seeds, r->size_bits / 8);
     }
-    secure_wipe(material);
     batch.commit(); // deleted for good before the SAE has them
     d_stats.keys_delivered_as_slave += ids.size();
-    std::string body = json{ { "keys", keys } }.dump();
-    for (auto& k : keys)
-        secure_wipe(k["key"].get_ref<std::string&>());
+    std::string body = container.finish();
     return { 200, std::move(body) };
 }
 
@@ -406,9 +443,11 @@ key_store::counters kme::store_stats() const
 
 std::vector<std::uint8_t> encode_notice(const std::vector<key_reservation>& keys)
 {
-    std::vector<std::uint8_t> out{ notice_version, notice_delivered };
-    if (keys.empty() || keys.size() > max_notice_keys)
-        throw std::invalid_argument("a notice names 1..1024 keys");
+    if (keys.empty() || keys.size() > max_notice_keys || keys.front().direction > 1)
+        throw std::invalid_argument("a notice names 1..1024 keys of direction 0 or 1");
+    std::vector<std::uint8_t> out{ notice_version,
+                                   notice_delivered,
+                                   keys.front().direction };
     put_id(out, keys.front().master_sae);
     put_id(out, keys.front().slave_sae);
     put_u16(out, static_cast<std::uint32_t>(keys.size()));
@@ -448,8 +487,9 @@ std::optional<std::vector<key_reservation>> decode_notice(std::span<const std::u
             return std::nullopt;
         return id;
     };
-    const auto head = take(2);
-    if (!head || (*head)[0] != notice_version || (*head)[1] != notice_delivered)
+    const auto head = take(3);
+    if (!head || (*head)[0] != notice_version || (*head)[1] != notice_delivered ||
+        (*head)[2] > 1)
         return std::nullopt;
     const auto master = take_id();
     const auto slave = master ? take_id() : std::nullopt;
@@ -460,6 +500,7 @@ std::optional<std::vector<key_reservation>> decode_notice(std::span<const std::u
     if (keys < 1 || keys > max_notice_keys)
         return std::nullopt;
     std::vector<key_reservation> out;
+    std::set<std::string> seen; // a seed key is in one key only
     for (std::size_t k = 0; k < keys; ++k) {
         const auto fields = take(5);
         if (!fields)
@@ -480,10 +521,13 @@ std::optional<std::vector<key_reservation>> decode_notice(std::span<const std::u
             uuid_bytes bytes;
             std::copy(id->begin(), id->end(), bytes.begin());
             r.seed_ids.push_back(uuid_text(bytes));
+            if (!seen.insert(r.seed_ids.back()).second)
+                return std::nullopt;
         }
         r.key_id = r.seed_ids.front();
         r.master_sae = *master;
         r.slave_sae = *slave;
+        r.direction = (*head)[2];
         out.push_back(std::move(r));
     }
     if (at != n.size())

@@ -15,6 +15,7 @@
 #include <openssl/x509.h>
 
 #include <chrono>
+#include <memory>
 #include <stdexcept>
 #include <thread>
 
@@ -83,10 +84,22 @@ query_number(const httplib::Request& req, const char* name, std::optional<long l
     return std::nullopt;
 }
 
-void answer(httplib::Response& res, const kme_reply& reply)
+void answer(httplib::Response& res, kme_reply reply)
 {
     res.status = reply.status;
-    res.set_content(reply.body, json_type);
+    if (reply.status != 200) {
+        res.set_content(reply.body, json_type);
+        return;
+    }
+    // A Key container: handed to the connection in place and wiped once it is written.
+    auto body = std::make_shared<std::string>(std::move(reply.body));
+    res.set_content_provider(
+        body->size(),
+        json_type,
+        [body](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+            return sink.write(body->data() + offset, length);
+        },
+        [body](bool) { secure_wipe(*body); });
 }
 
 } // namespace
@@ -125,16 +138,20 @@ void kme_server::impl::routes(const access_log& log)
                 [this](const httplib::Request& req, httplib::Response& res) {
                     answer(res, api.status(verified_client(req), req.matches[1]));
                 });
-    server->Get(keys + "enc_keys",
-                [this](const httplib::Request& req, httplib::Response& res) {
-                    key_request r;
-                    auto bad = query_number(req, "number", r.number);
-                    if (!bad)
-                        bad = query_number(req, "size", r.size);
-                    answer(res,
-                           bad ? api.refused(*bad)
-                               : api.enc_keys(verified_client(req), req.matches[1], r));
-                });
+    server->Get(
+        keys + "enc_keys", [this](const httplib::Request& req, httplib::Response& res) {
+            key_request r;
+            const std::string caller = verified_client(req);
+            // An unknown client learns nothing, not even that its query was bad.
+            std::optional<kme_reply> bad;
+            if (!caller.empty()) {
+                bad = query_number(req, "number", r.number);
+                if (!bad)
+                    bad = query_number(req, "size", r.size);
+            }
+            answer(res,
+                   bad ? api.refused(*bad) : api.enc_keys(caller, req.matches[1], r));
+        });
     server->Post(
         keys + "enc_keys", [this](const httplib::Request& req, httplib::Response& res) {
             key_request r;
@@ -211,6 +228,10 @@ kme_server::kme_server(
     std::string problem;
     d->server = std::make_unique<httplib::SSLServer>([&](SSL_CTX& ctx) {
         SSL_CTX_set_min_proto_version(&ctx, TLS1_2_VERSION);
+        // Resumed sessions keep the verified client's result: without a context a server
+        // that asks for certificates refuses every resumption.
+        static constexpr unsigned char session_context[] = "fiberkey-kme";
+        SSL_CTX_set_session_id_context(&ctx, session_context, sizeof session_context - 1);
         SSL_CTX_set_options(&ctx, SSL_OP_NO_RENEGOTIATION);
         if (SSL_CTX_use_certificate(&ctx, chain.front().get()) != 1 ||
             SSL_CTX_use_PrivateKey(&ctx, key.get()) != 1 ||
@@ -255,6 +276,12 @@ kme_server::kme_server(
         throw std::runtime_error("KME: cannot listen on " + host + ":" +
                                  std::to_string(port) +
                                  " (in use, or not an address of this host)");
+}
+
+void kme_server::start()
+{
+    if (d->thread.joinable())
+        return;
     d->thread = std::thread([this] { d->server->listen_after_bind(); });
     // stop() before the loop runs would be lost, and the destructor's join would wait
     // for ever.

@@ -4,6 +4,8 @@
 #
 """One end of a fiberkey link as a hierarchical block."""
 import os
+import sys
+import threading
 import time
 
 from gnuradio import gr
@@ -210,3 +212,23 @@ def wait_for_keys(nodes, keys, seconds, linger=1.0):
         time.sleep(0.1)
     time.sleep(max(0.0, min(linger, deadline - time.monotonic())))
     return True
+
+
+def stop_within(tb, seconds=15.0):
+    """Stops tb and waits for it to end, for at most `seconds`; past that the process
+    exits (status 0: the flowgraph's work is done). For flowgraphs whose peer runs
+    elsewhere: gr-zeromq's PUSH sink sends without a timeout, so once the peer process has
+    ended and its queue is full, the sink's thread, and with it the flowgraph's wait,
+    never ends."""
+    stopped = threading.Event()
+
+    def stop():
+        tb.stop()
+        tb.wait()
+        stopped.set()
+
+    threading.Thread(target=stop, daemon=True).start()
+    if not stopped.wait(seconds):
+        print(f"fiberkey: the flowgraph did not stop within {seconds:g} s (a ZeroMQ sink "
+              "whose peer has ended); exiting", file=sys.stderr, flush=True)
+        os._exit(0)

@@ -11,6 +11,8 @@ gets its status code and costs no key; concurrent clients are served; and a rest
 node still serves the keys it stored and had not delivered."""
 import os
 import shutil
+import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -109,7 +111,7 @@ class qa_key_delivery(gr_unittest.TestCase):
         for node in (self.link.a, self.link.b):
             for d in (0, 1):
                 self.assertGreaterEqual(node.kme.keys_available(d), KEYS_WANTED)
-            self.assertEqual(node.pp_own.app_keys_unnamed(), 0)
+            self.assertEqual(node.pp_own.app_keys_dropped(), 0)
             # One key in four re-keyed the link: the link still carried every frame.
             self.assertEqual(node.rx_crypt.frames_dropped(), 0)
 
@@ -241,6 +243,29 @@ class qa_key_delivery(gr_unittest.TestCase):
         for taken, given in results:
             self.assertEqual(taken, given)
         self.assertEqual(len(set(keys)), len(keys), "no key handed out twice")
+
+    def test_007_resumed_tls_sessions_are_the_same_sae(self):
+        """A client that resumes its TLS session (libcurl, Java and browsers do) is
+        served, and known, as on its first connection."""
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.maximum_version = ssl.TLSVersion.TLSv1_2  # session resumption at once
+        ctx.load_verify_locations(os.path.join(self.tls, "ca.pem"))
+        ctx.load_cert_chain(os.path.join(self.tls, "SAE_A.pem"),
+                            os.path.join(self.tls, "SAE_A.key"))
+        session = None
+        for attempt in range(2):
+            with socket.create_connection((HOST, self.port["A"]), timeout=10) as raw:
+                with ctx.wrap_socket(raw, server_hostname=HOST, session=session) as tls:
+                    tls.sendall(b"GET /api/v1/keys/SAE_B/status HTTP/1.1\r\nHost: kme\r\n"
+                                b"Connection: close\r\n\r\n")
+                    answer = b""
+                    while chunk := tls.recv(65536):
+                        answer += chunk
+                    self.assertTrue(answer.startswith(b"HTTP/1.1 200"), answer[:200])
+                    self.assertIn(b'"master_SAE_ID":"SAE_A"', answer)
+                    if attempt == 1:
+                        self.assertTrue(tls.session_reused)
+                    session = tls.session
 
     def test_009_restarted_nodes_serve_stored_keys(self):
         # Last: the link stops, and KMEs start again on the same stores without it.

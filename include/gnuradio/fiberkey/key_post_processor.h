@@ -45,7 +45,7 @@ namespace fiberkey {
  * The other keys are application keys, published once more on "app_keys" (the same PDU)
  * for a Key Delivery block: both ends name each with the same UUID, key_id, made from the
  * link key before it (fiberkey/application_keys.h); one whose link key this end never
- * formed cannot be named and is dropped (app_keys_unnamed()).
+ * formed cannot be named and is dropped (app_keys_dropped()).
  * "hold" (#t / #f, from a Tap Alarm Guard) holds key agreement while a tap alarm stands.
  * When a batch yields no key, "status" says why.
  */
@@ -93,7 +93,7 @@ public:
     virtual uint64_t rounds_in() const = 0;
     //! Application keys published on "app_keys", and those dropped unnamed.
     virtual uint64_t app_keys() const = 0;
-    virtual uint64_t app_keys_unnamed() const = 0;
+    virtual uint64_t app_keys_dropped() const = 0;
 
     /*!
      * Holds key agreement (true) or releases it; also the "hold" message port (#t, #f),

@@ -118,9 +118,11 @@ void add_keys(key_store& s, unsigned first, unsigned count, std::uint8_t directi
         ASSERT_TRUE(s.add(id(n), direction, n, key_of(n))) << id(n);
 }
 
-key_reservation reservation_of(const std::vector<unsigned>& seeds)
+key_reservation reservation_of(const std::vector<unsigned>& seeds,
+                               std::uint8_t direction = 0)
 {
     key_reservation r;
+    r.direction = direction;
     for (const unsigned n : seeds)
         r.seed_ids.push_back(id(n));
     r.key_id = r.seed_ids.empty() ? "" : r.seed_ids[0];
@@ -245,7 +247,8 @@ TEST_F(KeyStore, AvailableCountsUnreservedKeysPerDirection)
     EXPECT_EQ(s.available(0), 3u);
     EXPECT_EQ(s.available(1), 2u);
     EXPECT_EQ(s.available(2), 0u);
-    ASSERT_EQ(s.reserve(reservation_of({ 1, 10 })), key_store::reserve_result::ok);
+    ASSERT_EQ(s.reserve(reservation_of({ 1 })), key_store::reserve_result::ok);
+    ASSERT_EQ(s.reserve(reservation_of({ 10 }, 1)), key_store::reserve_result::ok);
     EXPECT_EQ(s.available(0), 2u);
     EXPECT_EQ(s.available(1), 1u);
     EXPECT_EQ(s.size(), 5u);
@@ -377,8 +380,10 @@ TEST_F(KeyStore, MalformedReservationsAndKeysThrow)
 TEST_F(KeyStore, TakeReservedReturnsSeedOrderAndDeletes)
 {
     key_store s(opts);
-    add_keys(s, 0, 4, 0);
-    add_keys(s, 4, 1, 1);
+    add_keys(s, 0, 5, 0);
+    add_keys(s, 5, 1, 1);
+    // Only keys of the reservation's direction: key 5 is of the other one.
+    EXPECT_EQ(s.reserve(reservation_of({ 3, 5 })), key_store::reserve_result::missing);
     key_reservation r = reservation_of({ 3, 0, 4 });
     r.size_bits = 3 * 256 - 8;
     ASSERT_EQ(s.reserve(r), key_store::reserve_result::ok);
@@ -387,10 +392,10 @@ TEST_F(KeyStore, TakeReservedReturnsSeedOrderAndDeletes)
     ASSERT_EQ(keys.size(), 3u);
     expect_key(keys[0], 3, 0);
     expect_key(keys[1], 0, 0);
-    expect_key(keys[2], 4, 1);
+    expect_key(keys[2], 4, 0);
     EXPECT_FALSE(s.reservation(id(3)).has_value());
     EXPECT_TRUE(s.take_reserved(id(3)).empty());
-    EXPECT_EQ(s.size(), 2u);
+    EXPECT_EQ(s.size(), 3u);
     EXPECT_EQ(s.available(0), 2u);
     EXPECT_EQ(s.stats().delivered, 3u);
     // The seed keys are gone, so their IDs may be stored and reserved again.
@@ -404,7 +409,7 @@ TEST_F(KeyStore, EverythingSurvivesReopening)
         key_store s(opts);
         add_keys(s, 0, 5, 0);
         add_keys(s, 5, 3, 1);
-        key_reservation r = reservation_of({ 6, 5 });
+        key_reservation r = reservation_of({ 6, 5 }, 1);
         r.size_bits = 304;
         ASSERT_EQ(s.reserve(r), key_store::reserve_result::ok);
         expect_key(s.take_oldest(0, 1).at(0), 0, 0);
@@ -418,9 +423,10 @@ TEST_F(KeyStore, EverythingSurvivesReopening)
     ASSERT_TRUE(r.has_value());
     EXPECT_EQ(r->seed_ids, (std::vector<std::string>{ id(6), id(5) }));
     EXPECT_EQ(r->size_bits, 304u);
+    EXPECT_EQ(r->direction, 1);
     EXPECT_EQ(r->master_sae, "sae-master");
     EXPECT_EQ(r->slave_sae, "sae-slave");
-    EXPECT_EQ(s.reserve(reservation_of({ 5 })), key_store::reserve_result::taken);
+    EXPECT_EQ(s.reserve(reservation_of({ 5 }, 1)), key_store::reserve_result::taken);
     add_keys(s, 8, 1, 0);
     const auto keys = s.take_oldest(0, 5);
     ASSERT_EQ(keys.size(), 5u);
@@ -620,7 +626,7 @@ TEST_F(KeyStore, FileNeverHoldsPlaintextKeys)
         key_store s(opts);
         add_keys(s, 0, 40, 0);
         add_keys(s, 40, 40, 1);
-        ASSERT_EQ(s.reserve(reservation_of({ 41, 42, 43 })),
+        ASSERT_EQ(s.reserve(reservation_of({ 41, 42, 43 }, 1)),
                   key_store::reserve_result::ok);
         ASSERT_EQ(s.take_oldest(0, 10).size(), 10u);
         ASSERT_EQ(s.take_reserved(id(41)).size(), 3u);

@@ -53,17 +53,20 @@ TEST(ApplicationKeyId, AVersion8UuidThatNamesOneKeyOfOneLinkSession)
 {
     key_bytes link{};
     link[0] = 1;
-    const auto id = application_key_id(link, 0, 5);
+    const auto id = application_key_id(link, 0, 5, 1280);
     EXPECT_EQ(id[6] >> 4, 8);
     EXPECT_EQ(id[8] >> 6, 2);
-    EXPECT_EQ(id, application_key_id(link, 0, 5));
+    EXPECT_EQ(id, application_key_id(link, 0, 5, 1280));
+    EXPECT_EQ(id, key_namer(link, 4).id(0, 5, 1280));
     std::set<uuid_bytes> seen{ id };
-    seen.insert(application_key_id(link, 1, 5));
-    seen.insert(application_key_id(link, 0, 6));
+    seen.insert(application_key_id(link, 1, 5, 1280));
+    seen.insert(application_key_id(link, 0, 6, 1280));
+    // Index 5 formed again at another position (a restarted follower): another key.
+    seen.insert(application_key_id(link, 0, 5, 1536));
     key_bytes other = link;
     other[31] ^= 0x80;
-    seen.insert(application_key_id(other, 0, 5));
-    EXPECT_EQ(seen.size(), 4u);
+    seen.insert(application_key_id(other, 0, 5, 1280));
+    EXPECT_EQ(seen.size(), 5u);
 
     const std::string text = uuid_text(id);
     EXPECT_EQ(text.size(), 36u);
@@ -81,13 +84,15 @@ TEST(ApplicationKeyId, AVersion8UuidThatNamesOneKeyOfOneLinkSession)
         EXPECT_FALSE(parse_uuid(bad)) << bad;
 }
 
+// Each call names seed keys of its own.
 key_reservation reservation(unsigned seeds, std::uint32_t bits)
 {
+    static std::uint32_t next_index = 0;
     key_reservation r;
     for (unsigned s = 0; s < seeds; ++s) {
-        key_bytes k{};
-        k[0] = static_cast<std::uint8_t>(s);
-        r.seed_ids.push_back(uuid_text(application_key_id(k, 0, s)));
+        r.seed_ids.push_back(
+            uuid_text(application_key_id(key_bytes{}, 0, next_index, 256 * next_index)));
+        ++next_index;
     }
     r.key_id = r.seed_ids.front();
     r.size_bits = bits;
@@ -111,6 +116,7 @@ TEST(KmeNotice, RoundTripsAndRefusesEveryMalformedForm)
         EXPECT_EQ((*back)[i].size_bits, keys[i].size_bits);
         EXPECT_EQ((*back)[i].master_sae, "SAE_A");
         EXPECT_EQ((*back)[i].slave_sae, "SAE_B");
+        EXPECT_EQ((*back)[i].direction, 0);
     }
     // Every truncation, and one byte too many.
     for (std::size_t n = 0; n < wire.size(); ++n)
@@ -130,6 +136,17 @@ TEST(KmeNotice, RoundTripsAndRefusesEveryMalformedForm)
     auto kind = wire;
     kind[1] = 7;
     EXPECT_FALSE(decode_notice(kind));
+    auto direction = wire;
+    direction[2] = 2;
+    EXPECT_FALSE(decode_notice(direction));
+    // A seed key named twice, in one key or in two.
+    auto twice = keys;
+    twice[1].seed_ids[1] = twice[1].seed_ids[0];
+    EXPECT_FALSE(decode_notice(encode_notice(twice)));
+    twice = keys;
+    twice[2].seed_ids[0] = twice[0].seed_ids[0];
+    twice[2].key_id = twice[2].seed_ids[0];
+    EXPECT_FALSE(decode_notice(encode_notice(twice)));
     // Random bytes, with a valid head: refused or parsed, never a crash.
     std::mt19937 rng(7);
     for (int trial = 0; trial < 2000; ++trial) {
@@ -185,7 +202,7 @@ protected:
                 key_bytes k{};
                 for (std::size_t j = 0; j < k.size(); ++j)
                     k[j] = static_cast<std::uint8_t>(i * 7 + j + 100 * d);
-                const auto id = application_key_id(link, d, i);
+                const auto id = application_key_id(link, d, i, 256 * i);
                 a->add_key(id, d, i, k);
                 b->add_key(id, d, i, k);
             }
@@ -257,7 +274,7 @@ TEST_F(KmePair, RefusesWithTheSpecsStatusAndTakesNothing)
     const auto not_utf8 = b->dec_keys("SAE_B", "SAE_A", { "\xff\xfe id" });
     EXPECT_EQ(not_utf8.status, 400);
     EXPECT_TRUE(json::parse(not_utf8.body).contains("message"));
-    const auto unknown = uuid_text(application_key_id(key_bytes{}, 0, 99));
+    const auto unknown = uuid_text(application_key_id(key_bytes{}, 0, 99, 0));
     EXPECT_EQ(status(b->dec_keys("SAE_B", "SAE_A", { unknown })), 400);
     EXPECT_EQ(a->keys_available(0), 20u);
     EXPECT_EQ(b->keys_available(0), 20u);
@@ -268,6 +285,20 @@ TEST_F(KmePair, RefusesWithTheSpecsStatusAndTakesNothing)
     EXPECT_EQ(status(b->dec_keys("SAE_B", "SAE_A", { both[0], unknown })), 400);
     EXPECT_EQ(status(b->dec_keys("SAE_B", "SAE_A", { both[0], both[0] })), 400);
     EXPECT_EQ(status(b->dec_keys("SAE_B", "SAE_A", both)), 200);
+
+    // A notice for keys of the direction B hands out itself: B is their master, not a
+    // slave, so it reserves none (two masters would hand out the same key).
+    key_reservation own;
+    own.seed_ids = { uuid_text(application_key_id(key_bytes{}, 1, 3, 0)) };
+    own.key_id = own.seed_ids[0];
+    own.size_bits = 256;
+    own.master_sae = "SAE_A";
+    own.slave_sae = "SAE_B";
+    own.direction = 1;
+    const auto refused_before = b->stats().reservations_refused;
+    EXPECT_TRUE(b->on_notice(encode_notice({ own })));
+    EXPECT_EQ(b->stats().reservations_refused, refused_before + 1);
+    EXPECT_EQ(b->keys_available(1), 20u);
 
     const auto st = body(a->status("SAE_A", "SAE_B"));
     EXPECT_EQ(st["stored_key_count"], 18);

@@ -30,15 +30,23 @@ void bind_key_service(py::module& m)
 
     m.def(
         "application_key_id",
-        [](const py::bytes& link_key, std::uint8_t direction, std::uint32_t key_index) {
-            return ::fiberkey::uuid_text(::fiberkey::application_key_id(
-                fiberkey_bindings::seed_key_view(link_key), direction, key_index));
+        [](const py::bytes& link_key,
+           std::uint8_t direction,
+           std::uint32_t key_index,
+           std::uint64_t stream_position) {
+            return ::fiberkey::uuid_text(
+                ::fiberkey::application_key_id(fiberkey_bindings::seed_key_view(link_key),
+                                               direction,
+                                               key_index,
+                                               stream_position));
         },
         py::arg("link_key"),
         py::arg("direction"),
         py::arg("key_index"),
-        "The UUID both ends give application key key_index of direction, named after the "
-        "32-byte link seed key before it.");
+        py::arg("stream_position"),
+        "The UUID both ends give application key key_index of direction, whose bits start "
+        "at stream_position of the committed stream, named after the 32-byte link seed key "
+        "before it.");
 
     py::class_<key_delivery,
                gr::block,

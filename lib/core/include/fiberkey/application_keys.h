@@ -48,15 +48,40 @@ private:
 using uuid_bytes = std::array<std::uint8_t, 16>;
 
 /*!
- * The ID of application key \p key_index of \p direction: a UUID (RFC 9562 version 8)
- * made of SM3("fiberkey application key ID" || L || direction || index) with L the link
- * seed key it is named after. Key indices start again with the link, so L makes the IDs
- * of one link session differ from every earlier one's; L is only ever a ZUC key, whose
- * secrecy is computational already, and the hash does not reveal it.
+ * Names the application keys after a link key L: application key k of direction d, whose
+ * bits start at position p of the committed stream, is the UUID (RFC 9562 version 8) made
+ * of SM3(N || d || k as 32 bits || p as 64 bits), with the naming key
+ * N = SM3("fiberkey application key ID" || L). Key indices start again with the link, so
+ * L makes the IDs of one link session differ from every earlier one's. A follower
+ * restarted with key k unacknowledged forms index k again, from other bits at another
+ * position: p gives that key another ID, so no ID ever names two different keys. Only N
+ * is kept (wiped when destroyed), never L, which is a ZUC key's seed; neither hash
+ * reveals it.
  */
+class key_namer
+{
+public:
+    key_namer(std::span<const std::uint8_t, 32> link_key, std::uint32_t link_index);
+    ~key_namer();
+    key_namer(const key_namer&) = default;
+    key_namer& operator=(const key_namer&) = default;
+
+    //! The index of the link key it names after.
+    std::uint32_t link_index() const { return d_link_index; }
+    uuid_bytes id(std::uint8_t direction,
+                  std::uint32_t key_index,
+                  std::uint64_t stream_position) const;
+
+private:
+    std::array<std::uint8_t, 32> d_naming_key;
+    std::uint32_t d_link_index;
+};
+
+//! key_namer(link_key, any).id(direction, key_index, stream_position).
 uuid_bytes application_key_id(std::span<const std::uint8_t, 32> link_key,
                               std::uint8_t direction,
-                              std::uint32_t key_index);
+                              std::uint32_t key_index,
+                              std::uint64_t stream_position);
 
 //! Lowercase 8-4-4-4-12 text.
 std::string uuid_text(const uuid_bytes& id);

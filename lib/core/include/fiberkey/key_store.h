@@ -50,6 +50,7 @@ struct key_reservation {
     std::vector<std::string> seed_ids; //!< 1..64 seed key IDs, in key order
     std::uint32_t size_bits = 0;       //!< 8..seed_ids.size()*256, multiple of 8
     std::string master_sae, slave_sae;
+    std::uint8_t direction = 0; //!< of every seed key: the master KME's node leads it
 };
 
 /*!
@@ -105,7 +106,8 @@ public:
 
     enum class reserve_result { ok, missing, taken, duplicate };
     //! Slave side: marks the seed keys of \p r as reserved for it (one transaction).
-    //! duplicate: r.key_id has a reservation; else missing: a seed ID is not held; else
+    //! duplicate: r.key_id has a reservation; else missing: a seed ID is not held (as a
+    //! key of r.direction); else
     //! taken: one is reserved already. Nothing changes unless ok. Throws
     //! std::invalid_argument on a malformed \p r (sizes above, empty SAE IDs, IDs not
     //! lowercase UUIDs or repeated, key_id not seed_ids[0]).

@@ -10,6 +10,7 @@
 #define FIBERKEY_CORE_KME_H
 
 #include <fiberkey/application_keys.h>
+#include <fiberkey/int_transport.h>
 #include <fiberkey/key_store.h>
 
 #include <chrono>
@@ -37,6 +38,8 @@ struct kme_config {
     unsigned min_key_size = 8;    //!< bits, a multiple of 8
     unsigned max_key_size = 4096; //!< bits, a multiple of 8, at most 64 seed keys
     unsigned max_keys_per_request = 128;
+    //! The largest notice the link carries in one message (int_transport's limit).
+    std::size_t max_notice_bytes = int_transport::max_message_bytes_limit;
     //! How long Get key with key IDs waits for the master's notice of a key it names.
     std::chrono::milliseconds notice_wait{ 2000 };
 };
@@ -132,9 +135,10 @@ private:
 };
 
 /*!
- * The notice format (docs/key-service.md): version 1, kind 1 (delivered), the master and
- * slave SAE_IDs (a length byte each), a 16-bit key count, then per key its size in bits
- * (32-bit), its seed key count (a byte) and the seed keys' 16-byte IDs. Big-endian.
+ * The notice format (docs/key-service.md): version 1, kind 1 (delivered), the direction of
+ * the keys, the master and slave SAE_IDs (a length byte each), a 16-bit key count, then
+ * per key its size in bits (32-bit), its seed key count (a byte) and the seed keys'
+ * 16-byte IDs (each in one key only). Big-endian.
  */
 std::vector<std::uint8_t> encode_notice(const std::vector<key_reservation>& keys);
 //! Nothing when malformed: lengths, counts, IDs or sizes out of range, bytes left over.

@@ -29,9 +29,9 @@ public:
     using access_log = std::function<void(const std::string&)>;
 
     /*!
-     * Loads the TLS files and binds \p host : \p port (port 0: a free one, see port()),
-     * then serves \p api on its own threads until destroyed. Throws std::runtime_error
-     * naming the file or address at fault.
+     * Loads the TLS files and binds \p host : \p port (port 0: a free one, see port());
+     * clients wait in the listen queue until start(). Throws std::runtime_error naming
+     * the file or address at fault.
      */
     kme_server(kme& api,
                const kme_tls_files& tls,
@@ -42,6 +42,8 @@ public:
     kme_server(const kme_server&) = delete;
     kme_server& operator=(const kme_server&) = delete;
 
+    //! Serves \p api on its own threads until destroyed.
+    void start();
     int port() const;
 
 private:
