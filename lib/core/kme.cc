@@ -382,18 +382,19 @@ kme_reply kme::dec_keys(const std::string& caller,
             return refuse_locked(error(400, "key_ID " + ids.back() + " is named twice"));
     }
     // The master's notice may still be on its way over the link.
-    auto unknown = [&] {
-        std::vector<std::string> missing;
+    // The reservations, read once per wake-up: the missing ones' IDs, or all of them.
+    std::vector<std::string> missing;
+    std::vector<key_reservation> found;
+    d_noticed.wait_for(lock, d_config.notice_wait, [&] {
+        missing.clear();
+        found.clear();
         for (const auto& id : ids) {
-            const auto r = d_store.reservation(id);
+            auto r = d_store.reservation(id);
             if (!r || r->master_sae != master_sae || r->slave_sae != caller)
                 missing.push_back(id);
+            else
+                found.push_back(std::move(*r));
         }
-        return missing;
-    };
-    std::vector<std::string> missing;
-    d_noticed.wait_for(lock, d_config.notice_wait, [&] {
-        missing = unknown();
         return missing.empty();
     });
     if (!missing.empty()) {
@@ -404,18 +405,16 @@ kme_reply kme::dec_keys(const std::string& caller,
         return refuse_locked(error(400, "key not found", details));
     }
     std::size_t most_bytes = 0;
-    for (const auto& id : ids)
-        most_bytes =
-            std::max<std::size_t>(most_bytes, d_store.reservation(id)->size_bits / 8);
-    key_container container(ids.size(), most_bytes);
+    for (const auto& r : found)
+        most_bytes = std::max<std::size_t>(most_bytes, r.size_bits / 8);
+    key_container container(found.size(), most_bytes);
     key_store::batch batch(d_store);
-    for (const auto& id : ids) {
-        const auto r = d_store.reservation(id);
-        auto seeds = d_store.take_reserved(id);
-        if (!r || seeds.size() != seeds_per_key(r->size_bits))
-            throw key_store_error("the reservation of " + id +
+    for (const auto& r : found) {
+        auto seeds = d_store.take_reserved(r.key_id);
+        if (seeds.size() != seeds_per_key(r.size_bits))
+            throw key_store_error("the reservation of " + r.key_id +
                                   " does not match its seed keys"); // rolled back
-        container.add(id, seeds, r->size_bits / 8);
+        container.add(r.key_id, seeds, r.size_bits / 8);
     }
     batch.commit(); // deleted for good before the SAE has them
     d_stats.keys_delivered_as_slave += ids.size();
