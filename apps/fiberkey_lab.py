@@ -487,7 +487,8 @@ def parse_args(argv):
                           "bits 130560..132599 of a frame)")
     cap.add_argument("--segment-search", type=int, metavar="BITS",
                      help="bits either side of B where NEG is looked for (default 64)")
-    k.add_argument("--mode", default="soft", help="post-processing mode (fiberkey-sim's)")
+    k.add_argument("--mode", default="multilevel",
+                   help="post-processing mode (fiberkey-sim's; default multilevel)")
     k.add_argument("--batch-rounds", type=int, default=1000, help="n, rounds per batch")
     k.add_argument("--noise-law", default="ber_log_uniform",
                    help="the receivers' local noise, as fiberkey-sim's")

@@ -202,9 +202,10 @@ def main(argv=None):
                    help="fixed seed for the model and the post-processing (tests only; "
                         "default: the CSPRNG)")
     p.add_argument("--alpha", type=float, default=0.01, help="significance level")
-    p.add_argument("--mode", default="soft",
-                   help="post-processing mode: patent, equiprobable[:q] or soft[:q], q = 1..4 "
-                        "(default soft, the link's: q = 3; equiprobable: q = 2)")
+    p.add_argument("--mode", default="multilevel",
+                   help="post-processing mode: patent, equiprobable[:q] or soft[:q], q = 1..4, "
+                        "or multilevel[:q], q = 3..5 (default multilevel, the link's: q = 4; "
+                        "soft: q = 3; equiprobable: q = 2)")
     p.add_argument("--q", type=int, choices=(1, 2, 3, 4),
                    help="bits per round for a soft or equiprobable --mode given without :q "
                         "(default: the mode's own)")

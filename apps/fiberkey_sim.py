@@ -41,18 +41,23 @@ HELD_STOP_SECONDS = 3.0
 DIRECTIONS = ("AB", "BA")
 
 # Post-processing modes. --mode takes the core's grammar (fiberkey.parse_pp_mode): patent,
-# equiprobable[:q] or soft[:q], q = 1..4 bits per round. What each mode is, for --list-modes:
+# equiprobable[:q] or soft[:q], q = 1..4 bits per round, or multilevel[:q], q = 3..5 levels.
+# What each mode is, for --list-modes:
 MODE_HELP = {
+    "multilevel": "2^q equiprobable bins (multilevel:q, q = 3..5, default 4); the q - 2 "
+                  "least significant levels of the bin index are disclosed (counted as "
+                  "leaked), the 2 most significant are the key bits, decoded with soft "
+                  "information given the disclosed levels (the most key)",
     "soft": "q Gray-coded bits per round (soft:q, q = 1..4, default 3) from equiprobable "
             "bins; the follower decodes the LDPC syndrome with soft information from its "
-            "own counts (the most key)",
+            "own counts",
     "equiprobable": "q Gray-coded bits per round (equiprobable:q, q = 1..4, default 2) from "
                     "equiprobable bins, hard-decision LDPC reconciliation",
     "patent": "the patent's: guard band alpha, 1 bit per kept round (F > mean), LDPC "
               "syndrome reconciliation",
 }
 
-DEFAULT_MODE = "soft"
+DEFAULT_MODE = "multilevel"
 
 
 def patent_mode(args):
@@ -75,9 +80,10 @@ def parse_args(argv):
                      help="fixed randomness for the arrays, noise and link start: FOR TESTS "
                           "ONLY (0: the OS's CSPRNG, the default)")
     run.add_argument("--mode", default=DEFAULT_MODE,
-                     help="post-processing mode: soft[:q], equiprobable[:q] or patent, q = 1..4 "
-                          f"bits per round, e.g. soft:2 (default {DEFAULT_MODE}, q = 3; "
-                          "equiprobable: q = 2); see --list-modes")
+                     help="post-processing mode: multilevel[:q], q = 3..5 levels, soft[:q], "
+                          "equiprobable[:q] or patent, q = 1..4 bits per round, e.g. soft:2 "
+                          f"(default {DEFAULT_MODE}, q = 4; soft: q = 3; equiprobable: "
+                          "q = 2); see --list-modes")
     run.add_argument("--list-modes", action="store_true",
                      help="print the post-processing modes with what they are, one per line, "
                           "and exit")
@@ -1041,11 +1047,11 @@ def pp_config(args, role, direction):
     return fiberkey.make_post_processor_config(role, direction, pp_settings(args))
 
 
-def pp_message(msg, soft):
+def pp_message(msg, fields):
     """A post-processing message as it travels in INT (fiberkey.pp_messages), or None
-    when it is malformed."""
+    when it is malformed; fields: (soft, disclosed levels) of the mode."""
     try:
-        return fiberkey.pp_messages.decode(bytes(msg), soft)
+        return fiberkey.pp_messages.decode(bytes(msg), *fields)
     except ValueError:
         return None
 
@@ -1064,18 +1070,21 @@ def eve_key_guesses(sim, d):
     pairs = rec.pairs[d]
     eve_config = pp_config(sim.args, fiberkey.pp_role.follower, d)
     eve = fiberkey.post_processor(eve_config)
-    soft = eve_config.mode == fiberkey.quantizer_mode.soft
+    modes = fiberkey.quantizer_mode
+    multilevel = eve_config.mode == modes.multilevel
+    fields = (eve_config.mode in (modes.soft, modes.multilevel),
+              eve_config.bits_per_round - 2 if multilevel else 0)
     kind = fiberkey.pp_messages.type
     estimates = {seq: est for seq, _, _, est in rec.eve_pairs[d]}
     messages = sim.keyrec.leader_messages[d]
     bitmaps = {}  # batch -> (first sequence, the leader's kept rounds)
     for msg in messages:
-        m = pp_message(msg, soft)
+        m = pp_message(msg, fields)
         if m and m.head.kind == kind.bitmap:
             bitmaps[m.head.batch] = (m.content.first_sequence, list(m.content.kept))
     replies = {}  # batch -> the follower's kept rounds
     for msg in sim.keyrec.follower_messages[d]:
-        m = pp_message(msg, soft)
+        m = pp_message(msg, fields)
         if m and m.head.kind == kind.bitmap_reply:
             replies[m.head.batch] = list(m.content.kept)
     # The rounds of each batch, by position: rounds come in sequence order, a batch after
@@ -1111,11 +1120,11 @@ def eve_key_guesses(sim, d):
                       for seq, j in spans[k].items() if kept[j] and seq not in estimates]
 
     def due(msg):
-        m = pp_message(msg, soft)
+        m = pp_message(msg, fields)
         return ready.get(m.head.batch, 0) if m and m.head.kind == kind.bitmap else 0
 
     def feed(msg):
-        m = pp_message(msg, soft)
+        m = pp_message(msg, fields)
         if m and m.head.kind == kind.bitmap:
             for seq, value in guesses.get(m.head.batch, []):
                 eve.add_round(seq, value)

@@ -8,17 +8,24 @@
 For each value of the swept parameter it draws rounds of direction AB from the
 round-level model (F1 at the leader, F2 at the follower), runs the leader's and the
 follower's key post-processing back to back (every message delivered), checks that every
-seed key agrees at both ends, and reports secret bits per round against I(F1;F2). It can
-write the table as CSV and plot it (PNG).
+seed key agrees at both ends, and reports secret bits per round against I(F1;F2), and
+what they make at the OTU2 line rate (one round per frame and direction, 82,025 a
+second): seed keys per second, and how long the rounds of the first key take to collect
+(whole batches: longer batches yield more per round but make the first key wait). It can
+write the table as CSV and plot it (PNG; sweeping n, with that trade-off beside it).
 """
 import argparse
 import csv
+import math
 import sys
 
 import numpy as np
 
 from gnuradio import fiberkey
 from gnuradio.fiberkey import cli, post_processing
+
+ROUNDS_PER_SECOND = 82025.0  # OTU2 frames per second: one round each, per direction
+SEED_KEY_BITS = 256
 
 PARAMETERS = {
     "m": "array length m (bits)",
@@ -41,8 +48,9 @@ def draw_rounds(args, value):
 
 def parse_mode(text, default_q=None):
     """(quantizer_mode, q) of a mode spec in the core's grammar: 'patent',
-    'equiprobable[:q]' or 'soft[:q]' (fiberkey.parse_pp_mode); without ':q' the --q option
-    if given, else the mode's default (soft 3, equiprobable 2)."""
+    'equiprobable[:q]', 'soft[:q]' or 'multilevel[:q]' (fiberkey.parse_pp_mode); without
+    ':q' the --q option if given (not for multilevel), else the mode's default (multilevel
+    4, soft 3, equiprobable 2)."""
     try:
         return fiberkey.parse_pp_mode(text, default_q or 0)
     except ValueError as e:
@@ -64,12 +72,17 @@ def run_point(args, value, f1, f2, mi, mode, q):
     stats = leader.stats()
     secret = stats.secret_bits / args.rounds
     kdr = float(np.mean([k.disagreement for k in keys_l])) if keys_l else float("nan")
+    # The first key waits for whole batches until they have yielded its 256 bits.
+    n = settings.batch_rounds
+    batches = math.ceil(SEED_KEY_BITS / (secret * n)) if secret > 0 else math.inf
     return {
         "value": value,
         "mode": fiberkey.format_pp_mode(mode, q),
         "secret_bits_per_round": secret,
         "mutual_information_bits_per_round": mi,
         "ratio": secret / mi if mi > 0 else float("nan"),
+        "keys_per_second": secret * ROUNDS_PER_SECOND / SEED_KEY_BITS,
+        "first_key_ms": batches * n / ROUNDS_PER_SECOND * 1e3,
         "kdr": kdr,
         "keys": paired,
         "mismatched_keys": mismatched,
@@ -101,9 +114,11 @@ def main(argv=None):
                    help="one or more of patent (the patent's guard band, 1 bit per "
                    "round), equiprobable (q Gray-coded bits per round, hard-decision "
                    "decoding), soft (the same bits, soft-decision decoding from the "
-                   "follower's own counts), each optionally with :q (e.g. soft:2; "
-                   "default q: soft 3, equiprobable 2); all modes of a point run on the "
-                   "same rounds")
+                   "follower's own counts), multilevel (q levels of equiprobable bins, the "
+                   "q - 2 lowest disclosed, the 2 top ones decoded with soft information "
+                   "given them), each optionally with :q (e.g. soft:2; default q: "
+                   "multilevel 4 (3..5), soft 3, equiprobable 2); all modes of a point run "
+                   "on the same rounds")
     p.add_argument("--q", type=int, choices=(1, 2, 3, 4),
                    help="bits per round for the equiprobable and soft modes given without "
                    ":q (default: each mode's own)")
@@ -141,7 +156,8 @@ def main(argv=None):
     print(f"fiberkey-sweep: {PARAMETERS[args.param]}, {args.rounds} rounds per point, "
           f"modes {' '.join(args.mode)}", flush=True)
     print(f"{'value':>10} {'mode':>14} {'secret/round':>12} {'I(F1;F2)':>9} {'ratio':>7} "
-          f"{'KDR':>7} {'keys':>5} {'failed':>6} {'corr':>6}")
+          f"{'KDR':>7} {'keys':>5} {'failed':>6} {'corr':>6} {'keys/s':>7} "
+          f"{'1st key ms':>10}")
     for v in values:
         f1, f2 = draw_rounds(args, v)
         mi = fiberkey.mutual_information(f1.tolist(), f2.tolist())
@@ -151,7 +167,8 @@ def main(argv=None):
             print(f"{v:>10g} {r['mode']:>14} {r['secret_bits_per_round']:>12.4f} "
                   f"{r['mutual_information_bits_per_round']:>9.3f} {r['ratio']:>7.3f} "
                   f"{r['kdr']:>7.4f} {r['keys']:>5d} {r['batches_failed']:>6d} "
-                  f"{r['corr']:>6.3f}", flush=True)
+                  f"{r['corr']:>6.3f} {r['keys_per_second']:>7.0f} "
+                  f"{r['first_key_ms']:>10.1f}", flush=True)
     bad = sum(r["mismatched_keys"] for r in rows)
     print(f"mismatched seed keys: {bad}")
 
@@ -164,7 +181,10 @@ def main(argv=None):
         import matplotlib
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
-        fig, ax = plt.subplots(figsize=(7, 4.5))
+        trade_off = args.param == "n"
+        fig, axes = plt.subplots(1, 2 if trade_off else 1,
+                                 figsize=(13 if trade_off else 7, 4.5), squeeze=False)
+        ax = axes[0][0]
         for label in dict.fromkeys(r["mode"] for r in rows):
             mine = [r for r in rows if r["mode"] == label]
             ax.plot([r["value"] for r in mine], [r["secret_bits_per_round"] for r in mine],
@@ -178,6 +198,22 @@ def main(argv=None):
         ax.set_title(f"Key yield, {args.rounds} rounds per point")
         ax.grid(True, alpha=0.3)
         ax.legend()
+        if trade_off:
+            ax2 = axes[0][1]
+            for label in dict.fromkeys(r["mode"] for r in rows):
+                mine = [r for r in rows if r["mode"] == label and
+                        math.isfinite(r["first_key_ms"])]
+                ax2.plot([r["first_key_ms"] for r in mine],
+                         [r["keys_per_second"] for r in mine], "o-", label=label)
+                for r in mine:
+                    ax2.annotate(f"n={r['value']:g}", (r["first_key_ms"], r["keys_per_second"]),
+                                 textcoords="offset points", xytext=(4, 4), fontsize=8)
+            ax2.set_xscale("log")
+            ax2.set_xlabel("rounds of the first seed key at the OTU2 line rate (ms)")
+            ax2.set_ylabel("seed keys per second at the line rate")
+            ax2.set_title("Batch length: key rate against latency to the first key")
+            ax2.grid(True, alpha=0.3, which="both")
+            ax2.legend()
         fig.tight_layout()
         fig.savefig(args.plot, dpi=110)
         print(f"plot: {args.plot}")

@@ -93,6 +93,8 @@ BENCHMARK_CAPTURE(post_processing, soft_q3, quantizer_mode::soft, 3u)
     ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(post_processing, soft_q4, quantizer_mode::soft, 4u)
     ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(post_processing, multilevel_q4, quantizer_mode::multilevel, 4u)
+    ->Unit(benchmark::kMillisecond);
 
 } // namespace
 

@@ -7,8 +7,8 @@
 // fixed seed, exchange messages through a channel that the input drives.
 //
 // Input: [config u8] bit 0: equiprobable quantizer (else patent), bits 1-2: q - 1
-// (at most 3), bit 3: the soft mode (over bit 0), bits 4-5: noise class, bit 6:
-// direction. Then ops [op u8], by op % 8:
+// (at most 3), bit 3: the soft mode (over bit 0; with bit 0, the multilevel mode with
+// q + 2 levels), bits 4-5: noise class, bit 6: direction. Then ops [op u8], by op % 8:
 //   0, 1  deliver the next leader (0) or follower (1) message as sent
 //   2, 3  the same with [at u16][xor u8] applied; a zero xor truncates it at `at` instead
 //   4, 5  [length u16][bytes] to the leader (4) or the follower (5), made up
@@ -73,10 +73,13 @@ class pair_under_test
 public:
     explicit pair_under_test(std::uint8_t config) : d_counts(counts((config >> 4) & 3))
     {
-        d_cfg.quantizer.mode = config & 8   ? quantizer_mode::soft
-                               : config & 1 ? quantizer_mode::equiprobable
-                                            : quantizer_mode::patent;
-        d_cfg.quantizer.bits_per_round = std::min(3u, 1u + ((config >> 1) & 3u));
+        const bool soft = config & 8, equiprobable = config & 1;
+        d_cfg.quantizer.mode = soft && equiprobable ? quantizer_mode::multilevel
+                               : soft               ? quantizer_mode::soft
+                               : equiprobable       ? quantizer_mode::equiprobable
+                                                    : quantizer_mode::patent;
+        d_cfg.quantizer.bits_per_round =
+            std::min(3u, 1u + ((config >> 1) & 3u)) + (soft && equiprobable ? 2u : 0u);
         d_cfg.direction = (config >> 6) & 1;
         d_cfg.batch_rounds = batch_rounds;
         d_cfg.abandon_after_rounds = 2 * batch_rounds;

@@ -28,7 +28,7 @@ import time
 import numpy as np
 from gnuradio import fiberkey
 
-MODES = ("patent", "equiprobable", "soft")
+MODES = ("patent", "equiprobable", "soft", "multilevel")
 NOISE = (0.0, 1.0, 2.0, 4.0, 8.0)  # spread of the follower's extra noise, in counts
 
 

@@ -11,8 +11,10 @@
 namespace fiberkey {
 
 namespace {
-constexpr const char* valid_modes = "\"patent\", \"equiprobable\" or \"soft\"";
-constexpr const char* grammar = "patent | equiprobable[:q] | soft[:q], q = 1..4";
+constexpr const char* valid_modes =
+    "\"patent\", \"equiprobable\", \"soft\" or \"multilevel\"";
+constexpr const char* grammar =
+    "patent | equiprobable[:q] | soft[:q], q = 1..4 | multilevel[:q], q = 3..5";
 
 std::string quoted(std::string_view s)
 {
@@ -37,6 +39,8 @@ quantizer_mode parse_quantizer_mode(std::string_view name)
         return quantizer_mode::equiprobable;
     if (name == "soft")
         return quantizer_mode::soft;
+    if (name == "multilevel")
+        return quantizer_mode::multilevel;
     throw std::invalid_argument("unknown post-processing mode " + quoted(name) +
                                 ": the mode is " + valid_modes);
 }
@@ -50,6 +54,8 @@ const char* to_string(quantizer_mode mode)
         return "equiprobable";
     case quantizer_mode::soft:
         return "soft";
+    case quantizer_mode::multilevel:
+        return "multilevel";
     }
     throw std::invalid_argument("unknown quantizer_mode value");
 }
@@ -63,6 +69,8 @@ unsigned default_bits_per_round(quantizer_mode mode)
         return 2;
     case quantizer_mode::soft:
         return 3;
+    case quantizer_mode::multilevel:
+        return 4;
     }
     throw std::invalid_argument("unknown quantizer_mode value");
 }
@@ -81,16 +89,21 @@ pp_mode_spec parse_pp_mode(std::string_view spec, unsigned default_q)
         throw std::invalid_argument("post-processing: the default bits per round must be "
                                     "1..4 (or 0: the mode's own)");
     pp_mode_spec out{ mode, default_bits_per_round(mode) };
+    const bool multilevel = mode == quantizer_mode::multilevel;
     if (colon == std::string_view::npos) {
-        if (default_q != 0 && mode != quantizer_mode::patent)
+        if (default_q != 0 && mode != quantizer_mode::patent && !multilevel)
             out.bits_per_round = default_q;
         return out;
     }
     const std::string_view q = spec.substr(colon + 1);
     if (q.empty())
         bad_spec(spec, "the bits per round after ':' are missing");
-    if (q.size() != 1 || q[0] < '1' || q[0] > '4')
-        bad_spec(spec, "bits per round q must be 1..4, not " + quoted(q));
+    const char low = multilevel ? '3' : '1', high = multilevel ? '5' : '4';
+    if (q.size() != 1 || q[0] < low || q[0] > high)
+        bad_spec(spec,
+                 std::string(multilevel ? "levels q must be 3..5"
+                                        : "bits per round q must be 1..4") +
+                     ", not " + quoted(q));
     const unsigned bits = static_cast<unsigned>(q[0] - '0');
     if (mode == quantizer_mode::patent && bits != 1)
         bad_spec(spec, "the patent mode keeps 1 bit per round");

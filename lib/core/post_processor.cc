@@ -58,6 +58,8 @@ post_processor::impl::impl(post_processor_config c) : cfg(std::move(c))
 {
     cfg.validate();
     q = cfg.quantizer.bits();
+    levels = cfg.quantizer.levels();
+    disclosed = cfg.quantizer.disclosed_levels();
     eps_pa = cfg.eps_total / 2;
     eps_tag = cfg.eps_total / 2;
     tag_bytes = reconciliation::tag_bytes_for(eps_tag);
@@ -103,9 +105,16 @@ message_verdict post_processor::impl::ignore(std::string why)
     return { true, std::move(why) };
 }
 
+double
+post_processor::impl::symbol_min_entropy(std::span<const std::uint8_t> symbols) const
+{
+    return std::min(reconciliation::exchangeable_min_entropy(symbols, levels),
+                    cfg.min_entropy_per_bit * double(levels) * double(symbols.size()));
+}
+
 message_verdict post_processor::impl::handle(std::span<const std::uint8_t> message)
 {
-    const auto d = msg::decode(message, soft());
+    const auto d = msg::decode(message, { soft(), disclosed });
     if (!d.msg)
         return reject(d.error);
     const auto& m = *d.msg;

@@ -110,7 +110,7 @@ message_verdict post_processor::impl::follower_on_bitmap(std::uint32_t batch,
     const std::size_t span = in.kept.size();
     const auto& bitmap = in.kept;
     if (in.mode != static_cast<std::uint8_t>(cfg.quantizer.mode) ||
-        in.bits_per_round != q ||
+        in.bits_per_round != levels ||
         (cfg.quantizer.mode == quantizer_mode::patent &&
          in.alpha_code != alpha_code(cfg.quantizer.alpha)))
         return reject("BITMAP: the leader's quantizer settings differ from ours");
@@ -140,19 +140,11 @@ message_verdict post_processor::impl::follower_on_bitmap(std::uint32_t batch,
             b.used_counts.push_back(counts[i]);
     }
     secure_wipe(counts);
-    b.key = key_bits(b.quantized.symbol, used, q);
+    b.key = key_bits(b.quantized.symbol, used, q, disclosed);
     ++stats.batches_started;
 
     send(batch, msg::bitmap_reply{ b.quantized.kept, recent_acks });
     return {};
-}
-
-void post_processor::impl::send_result(std::uint32_t batch,
-                                       msg::result_code code,
-                                       std::vector<std::uint32_t> errors,
-                                       std::vector<std::uint32_t> entropy)
-{
-    send(batch, msg::result{ code, std::move(errors), std::move(entropy) });
 }
 
 // The follower's rho for the soft model: the configured guess until a batch is
@@ -174,7 +166,7 @@ message_verdict post_processor::impl::follower_fail(std::uint32_t batch,
     ++stats.batches_failed;
     rep.reason = msg::describe(code);
     reports.push_back(rep);
-    send_result(batch, code);
+    send(batch, msg::result{ code, {}, {}, {} });
     if (current && current->id == batch)
         current->decided = true;
     return {};
@@ -200,7 +192,7 @@ message_verdict post_processor::impl::follower_on_syndrome(std::uint32_t batch,
             reference.boundaries.push_back(double(x) / 2.0);
         reference.mean = double(s.soft->mean) / msg::stable_unit;
         reference.deviation = double(s.soft->deviation) / msg::stable_unit;
-        if (!reference.valid(q))
+        if (!reference.valid(levels))
             return reject("SYNDROME: invalid soft reference");
     }
     const auto codes = rec::codes_from(n, syndrome_bits);
@@ -219,15 +211,19 @@ message_verdict post_processor::impl::follower_on_syndrome(std::uint32_t batch,
     rep.batch = batch;
     rep.rounds_used = b.used_counts.size();
     rep.key_bits = n;
-    rep.leak = { total_syndrome, 8 * tag_length };
-    if (n != b.key.size() || tag_length < tag_bytes)
+    rep.leak = { total_syndrome,
+                 8 * tag_length,
+                 std::uint64_t(disclosed) * s.disclosed.size() };
+    if (n != b.key.size() || tag_length < tag_bytes ||
+        s.disclosed.size() != (disclosed > 0 ? b.used_counts.size() : 0))
         return follower_fail(batch, msg::result_code::invalid_request, rep);
 
     const auto& seed = s.seed;
     const auto& syndrome = s.syndrome;
-    const auto llr = soft()
-                         ? soft_llrs(b.used_counts, b.quantized, reference, q, soft_rho())
-                         : rec::hard_llrs(b.key, disagreement);
+    const auto llr =
+        soft()
+            ? soft_llrs(b.used_counts, b.quantized, reference, q, soft_rho(), s.disclosed)
+            : rec::hard_llrs(b.key, disagreement);
     auto decoded = rec::decode(llr, syndrome, codes, cfg.max_iterations);
     rep.iterations = decoded.max_iterations;
     if (!decoded.converged)
@@ -242,30 +238,38 @@ message_verdict post_processor::impl::follower_on_syndrome(std::uint32_t batch,
     std::vector<std::uint32_t> errors(q, 0);
     for (std::size_t i = 0; i < n; ++i)
         errors[i % q] += decoded.bits[i] != b.key[i];
-    auto symbols = symbols_of(decoded.bits, q);
-    rep.min_entropy = std::min(rec::exchangeable_min_entropy(symbols, q),
-                               cfg.min_entropy_per_bit * double(n));
+    auto symbols = symbols_of(decoded.bits, q, s.disclosed, disclosed);
+    rep.min_entropy = symbol_min_entropy(symbols);
     const auto bound = rec::amplification_bits(rep.min_entropy, rep.leak, eps_pa);
     if (out_bits > bound.out_bits) {
         secure_wipe(decoded.bits);
         secure_wipe(symbols);
         return follower_fail(batch, msg::result_code::invalid_request, rep);
     }
-    std::vector<std::uint32_t> entropy;
+    msg::result result{ msg::result_code::ok, std::move(errors), {}, {} };
     if (soft()) {
-        soft_fits.push_back(std::atanh(
-            fit_soft_correlation(b.used_counts, b.quantized, reference, symbols, q)));
+        soft_fits.push_back(std::atanh(fit_soft_correlation(
+            b.used_counts, b.quantized, reference, symbols, levels)));
         if (soft_fits.size() > soft_fits_kept)
             soft_fits.pop_front();
-        for (double h : soft_plane_entropy(
-                 b.used_counts, b.quantized, reference, symbols, q, soft_rho()))
-            entropy.push_back(static_cast<std::uint32_t>(
-                std::min(std::ceil(h * msg::entropy_unit), 4294967295.0)));
+        std::vector<double> dispersion;
+        const auto entropy = soft_plane_entropy(
+            b.used_counts, b.quantized, reference, symbols, q, soft_rho(),
+            disclosed > 0 ? &dispersion : nullptr);
+        auto wire = [](double x) {
+            return static_cast<std::uint32_t>(
+                std::min(std::ceil(x * msg::entropy_unit), 4294967295.0));
+        };
+        for (unsigned j = 0; j < q; ++j) {
+            result.entropy.push_back(wire(entropy[j]));
+            if (disclosed > 0)
+                result.dispersion.push_back(wire(dispersion[j]));
+        }
     }
     secure_wipe(symbols);
 
     rep.reconciled = true;
-    for (auto e : errors)
+    for (auto e : result.errors)
         rep.errors += e;
     rep.secret_bits = out_bits;
     rep.reason = out_bits == 0 ? bound.reason : "";
@@ -283,7 +287,7 @@ message_verdict post_processor::impl::follower_on_syndrome(std::uint32_t batch,
     ++stats.batches_reconciled;
     reports.push_back(rep);
     b.decided = true;
-    send_result(batch, msg::result_code::ok, std::move(errors), std::move(entropy));
+    send(batch, std::move(result));
     return {};
 }
 

@@ -58,7 +58,9 @@ struct post_processor::impl {
     static constexpr std::size_t soft_fits_kept = 4;
 
     post_processor_config cfg;
-    unsigned q;
+    unsigned q;         // key bits per used round: the reconciled bit planes
+    unsigned levels;    // levels of a symbol (2^levels bins)
+    unsigned disclosed; // multilevel: its levels sent in the clear (levels - q)
     double eps_pa, eps_tag;
     std::size_t tag_bytes;
     post_processor_stats stats;
@@ -100,6 +102,8 @@ struct post_processor::impl {
     struct observation {
         std::vector<double> errors;
         double bits_per_plane = 0;
+        std::vector<double>
+            dispersion; // multilevel, confirmed batches: per plane, summed
     };
     static constexpr std::size_t history_length = 8;
     std::deque<observation> history;
@@ -145,7 +149,15 @@ struct post_processor::impl {
     // Shared (post_processor.cc).
     void random(std::span<std::uint8_t> out);
     void send(std::uint32_t batch, msg::body content);
-    bool soft() const { return cfg.quantizer.mode == quantizer_mode::soft; }
+    // The soft and multilevel modes decode with the soft model.
+    bool soft() const
+    {
+        return cfg.quantizer.mode == quantizer_mode::soft ||
+               cfg.quantizer.mode == quantizer_mode::multilevel;
+    }
+    // Min-entropy of the used rounds' whole symbols (all levels, disclosed ones too:
+    // their bits are counted in the leak), capped per symbol bit.
+    double symbol_min_entropy(std::span<const std::uint8_t> symbols) const;
     message_verdict reject(std::string why);
     message_verdict ignore(std::string why);
     message_verdict handle(std::span<const std::uint8_t> message);
@@ -159,7 +171,12 @@ struct post_processor::impl {
     void open_batch();
     void finish_leader_batch(bool committed);
     std::vector<double> estimate() const;
-    void observe(std::vector<double> errors, double bits_per_plane);
+    void observe(std::vector<double> errors,
+                 double bits_per_plane,
+                 std::vector<double> dispersion = {});
+    // Multilevel: the pooled dispersion per bit of each plane; empty before any (and in
+    // the other modes, whose codes assume a binary symmetric channel's).
+    std::vector<double> estimate_dispersion() const;
     std::vector<double> design_disagreement(std::span<const double> e,
                                             std::size_t key_bits) const;
     message_verdict leader_handle(const msg::message& m);
@@ -172,10 +189,6 @@ struct post_processor::impl {
     message_verdict follower_handle(const msg::message& m);
     void apply_claim(msg::type type, std::uint32_t batch, const msg::claim& c);
     message_verdict follower_on_bitmap(std::uint32_t batch, const msg::bitmap& bitmap);
-    void send_result(std::uint32_t batch,
-                     msg::result_code code,
-                     std::vector<std::uint32_t> errors = {},
-                     std::vector<std::uint32_t> entropy = {});
     double soft_rho() const;
     message_verdict
     follower_fail(std::uint32_t batch, msg::result_code code, batch_report& rep);

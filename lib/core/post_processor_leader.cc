@@ -69,7 +69,7 @@ void post_processor::impl::open_batch()
     send(b.id,
          msg::bitmap{ own_claim(),
                       static_cast<std::uint8_t>(cfg.quantizer.mode),
-                      static_cast<std::uint8_t>(q),
+                      static_cast<std::uint8_t>(levels),
                       alpha_code(cfg.quantizer.alpha),
                       first,
                       b.quantized.kept });
@@ -124,11 +124,31 @@ std::vector<double> post_processor::impl::estimate() const
     return p;
 }
 
-void post_processor::impl::observe(std::vector<double> errors, double bits_per_plane)
+void post_processor::impl::observe(std::vector<double> errors,
+                                   double bits_per_plane,
+                                   std::vector<double> dispersion)
 {
-    history.push_back({ std::move(errors), bits_per_plane });
+    history.push_back({ std::move(errors), bits_per_plane, std::move(dispersion) });
     if (history.size() > history_length)
         history.pop_front();
+}
+
+std::vector<double> post_processor::impl::estimate_dispersion() const
+{
+    std::vector<double> v(q, 0.0);
+    double bits = 0.0;
+    for (const auto& o : history) {
+        if (o.dispersion.size() != q)
+            continue;
+        for (unsigned j = 0; j < q; ++j)
+            v[j] += o.dispersion[j];
+        bits += o.bits_per_plane;
+    }
+    if (bits <= 0.0)
+        return {};
+    for (auto& x : v)
+        x /= bits;
+    return v;
 }
 
 /*
@@ -196,19 +216,21 @@ message_verdict post_processor::impl::leader_on_reply(std::uint32_t batch,
         finish_leader_batch(false);
         return {};
     }
-    b.key = key_bits(b.quantized.symbol, used, q);
+    b.key = key_bits(b.quantized.symbol, used, q, disclosed);
     const std::size_t n = b.key.size();
     b.report.key_bits = n;
     const auto estimated = estimate();
-    const auto codes =
-        rec::choose_codes_for_fer(n, design_disagreement(estimated, n), cfg.target_fer);
+    const auto codes = rec::choose_codes_for_fer(
+        n, design_disagreement(estimated, n), cfg.target_fer, estimate_dispersion());
     const auto syn = rec::syndrome(b.key, codes);
 
-    auto symbols = symbols_of(b.key, q);
-    b.report.min_entropy = std::min(rec::exchangeable_min_entropy(symbols, q),
-                                    cfg.min_entropy_per_bit * double(n));
+    std::vector<std::uint8_t> symbols;
+    for (std::size_t i = 0; i < span; ++i)
+        if (used[i])
+            symbols.push_back(b.quantized.symbol[i]);
+    b.report.min_entropy = symbol_min_entropy(symbols);
     secure_wipe(symbols);
-    b.report.leak = { syn.size(), 8 * tag_bytes };
+    b.report.leak = { syn.size(), 8 * tag_bytes, std::uint64_t(disclosed) * rounds };
     const auto length =
         rec::amplification_bits(b.report.min_entropy, b.report.leak, eps_pa);
     b.report.reason = length.reason;
@@ -250,6 +272,8 @@ message_verdict post_processor::impl::leader_on_reply(std::uint32_t batch,
             std::max<long>(1, std::lround(ref.deviation * msg::stable_unit)));
         out.soft = std::move(wire);
     }
+    if (disclosed > 0)
+        out.disclosed = disclosed_values(b.quantized.symbol, used, disclosed);
     out.seed = std::move(seed);
     out.syndrome = syn;
     send(b.id, std::move(out));
@@ -287,15 +311,19 @@ message_verdict post_processor::impl::leader_on_result(std::uint32_t batch,
         total += e;
     if (total > b.key.size())
         return reject("RESULT reports more errors than key bits");
-    std::vector<double> observed(errors.begin(), errors.end());
+    std::vector<double> observed(errors.begin(), errors.end()), dispersion;
     if (soft())
         // What the codes must carry is the follower's cross-entropy: as the errors
-        // of a binary symmetric channel of that capacity.
-        for (unsigned j = 0; j < q; ++j)
+        // of a binary symmetric channel of that capacity (with, in the multilevel mode,
+        // the dispersion of the follower's soft information, not that channel's).
+        for (unsigned j = 0; j < q; ++j) {
             observed[j] =
                 per_plane * rec::inverse_binary_entropy(std::min(
                                 1.0, double(entropy[j]) / msg::entropy_unit / per_plane));
-    observe(std::move(observed), per_plane);
+            if (!result.dispersion.empty())
+                dispersion.push_back(double(result.dispersion[j]) / msg::entropy_unit);
+        }
+    observe(std::move(observed), per_plane, std::move(dispersion));
     ++stats.batches_reconciled;
     b.report.reconciled = true;
     b.report.errors = total;

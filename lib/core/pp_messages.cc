@@ -17,6 +17,8 @@ namespace pp_messages {
 namespace {
 
 constexpr std::size_t max_bit_planes = 8;
+// Levels of a symbol (a byte): bit planes plus disclosed levels.
+constexpr std::size_t max_levels = 8;
 
 type kind_of(const body& b)
 {
@@ -46,6 +48,27 @@ void require(bool ok, const char* what)
 }
 
 // ------------------------------------------------------------------ writing
+
+// A multilevel SYNDROME's disclosed levels d: the soft reference's levels less the bit
+// planes; checks that the disclosed values fit them, one per used round.
+unsigned disclosed_levels_of(const syndrome& s)
+{
+    require(s.soft.has_value() && !s.disagreement.empty(),
+            "disclosed levels need the soft reference");
+    const std::size_t boundaries = s.soft->boundaries_x2.size();
+    std::size_t levels = 0;
+    while (levels < max_levels && (std::size_t(1) << levels) - 1 < boundaries)
+        ++levels;
+    const std::size_t planes = s.disagreement.size();
+    require((std::size_t(1) << levels) - 1 == boundaries && levels > planes,
+            "the soft reference has no disclosed levels");
+    const unsigned d = static_cast<unsigned>(levels - planes);
+    require(s.key_bits % planes == 0 && s.disclosed.size() == s.key_bits / planes,
+            "one disclosed value per used round needed");
+    for (auto v : s.disclosed)
+        require(v >> d == 0, "a disclosed value does not fit its levels");
+    return d;
+}
 
 void write_claim(be_writer& w, const claim& c)
 {
@@ -119,6 +142,15 @@ void write_body(be_writer& w, const syndrome& s)
         w.u32(s.soft->mean);
         w.u32(s.soft->deviation);
     }
+    if (!s.disclosed.empty()) {
+        const unsigned d = disclosed_levels_of(s);
+        std::vector<std::uint8_t> bits;
+        bits.reserve(d * s.disclosed.size());
+        for (auto v : s.disclosed)
+            for (unsigned b = d; b-- > 0;)
+                bits.push_back(static_cast<std::uint8_t>((v >> b) & 1));
+        write_bitmap(w, bits);
+    }
     write_bitmap(w, s.seed);
     write_bitmap(w, s.syndrome);
 }
@@ -130,8 +162,12 @@ void write_body(be_writer& w, const result& r)
     w.u8(r.errors.size());
     for (auto e : r.errors)
         w.u32(e);
+    require(r.dispersion.empty() || r.dispersion.size() == r.entropy.size(),
+            "one dispersion per cross-entropy needed");
     for (auto h : r.entropy)
         w.u32(h);
+    for (auto v : r.dispersion)
+        w.u32(v);
 }
 
 void write_body(be_writer& w, const commit& c)
@@ -219,7 +255,7 @@ bitmap_reply read_bitmap_reply(be_reader& r)
     return b;
 }
 
-syndrome read_syndrome(be_reader& r, bool soft)
+syndrome read_syndrome(be_reader& r, mode_fields fields)
 {
     constexpr const char* why = "malformed SYNDROME";
     syndrome s;
@@ -242,15 +278,30 @@ syndrome read_syndrome(be_reader& r, bool soft)
           why);
     std::copy(nonce.begin(), nonce.end(), s.nonce.begin());
     s.tag.assign(tag.begin(), tag.end());
-    if (soft) {
+    const unsigned d = fields.disclosed_levels;
+    check(d == 0 || fields.soft, why);
+    if (fields.soft) {
+        check(s.disagreement.size() + d <= max_levels, why);
         soft_reference_wire ref;
-        ref.boundaries_x2.resize((std::size_t(1) << s.disagreement.size()) - 1);
+        ref.boundaries_x2.resize((std::size_t(1) << (s.disagreement.size() + d)) - 1);
         for (auto& x : ref.boundaries_x2)
             x = static_cast<std::uint32_t>(r.u32());
         ref.mean = static_cast<std::uint32_t>(r.u32());
         ref.deviation = static_cast<std::uint32_t>(r.u32());
         check(r.ok(), why);
         s.soft = std::move(ref);
+    }
+    if (d > 0) {
+        const std::size_t planes = s.disagreement.size();
+        check(s.key_bits % planes == 0, why);
+        const auto bits = read_bits(r, d * (s.key_bits / planes), why);
+        s.disclosed.resize(s.key_bits / planes);
+        for (std::size_t i = 0; i < s.disclosed.size(); ++i) {
+            unsigned v = 0;
+            for (unsigned b = 0; b < d; ++b)
+                v = (v << 1) | bits[i * d + b];
+            s.disclosed[i] = static_cast<std::uint8_t>(v);
+        }
     }
     s.seed = read_bits(
         r, toeplitz::seed_bits(s.key_bits, s.output_bits), why, padding::ignored);
@@ -259,8 +310,9 @@ syndrome read_syndrome(be_reader& r, bool soft)
     return s;
 }
 
-result read_result(be_reader& r, bool soft)
+result read_result(be_reader& r, mode_fields fields)
 {
+    const bool soft = fields.soft;
     constexpr const char* why = "malformed RESULT";
     result res;
     const auto outcome = r.u8();
@@ -277,6 +329,11 @@ result read_result(be_reader& r, bool soft)
         res.entropy.resize(planes);
         for (auto& h : res.entropy)
             h = static_cast<std::uint32_t>(r.u32());
+        if (fields.disclosed_levels > 0) {
+            res.dispersion.resize(planes);
+            for (auto& v : res.dispersion)
+                v = static_cast<std::uint32_t>(r.u32());
+        }
     }
     check(r.at_end(), why);
     return res;
@@ -351,11 +408,13 @@ std::vector<std::uint8_t> encode(const message& m)
     out.resize(out.size() + checksum_bytes);
     reseal(out);
     // What goes out is what a peer accepts: every rule of decode holds for it too.
-    const bool soft = (std::holds_alternative<syndrome>(m.content) &&
-                       std::get<syndrome>(m.content).soft) ||
-                      (std::holds_alternative<result>(m.content) &&
-                       !std::get<result>(m.content).entropy.empty());
-    if (const auto d = decode(out, soft); !d.msg)
+    const auto* s = std::get_if<syndrome>(&m.content);
+    const auto* r = std::get_if<result>(&m.content);
+    const mode_fields fields((s && s->soft) || (r && !r->entropy.empty()),
+                             s && !s->disclosed.empty()    ? disclosed_levels_of(*s)
+                             : r && !r->dispersion.empty() ? 1
+                                                           : 0);
+    if (const auto d = decode(out, fields); !d.msg)
         throw std::invalid_argument("pp_messages: would not decode: " + d.error);
     return std::move(out);
 }
@@ -388,7 +447,7 @@ void reseal(std::vector<std::uint8_t>& message)
              checksum_bytes);
 }
 
-decoded decode(std::span<const std::uint8_t> bytes, bool soft)
+decoded decode(std::span<const std::uint8_t> bytes, mode_fields fields)
 {
     if (bytes.size() < header_bytes + checksum_bytes)
         return { std::nullopt, "shorter than the header" };
@@ -419,9 +478,9 @@ decoded decode(std::span<const std::uint8_t> bytes, bool soft)
         case type::bitmap_reply:
             return { message{ h, read_bitmap_reply(r) }, {} };
         case type::syndrome:
-            return { message{ h, read_syndrome(r, soft) }, {} };
+            return { message{ h, read_syndrome(r, fields) }, {} };
         case type::result:
-            return { message{ h, read_result(r, soft) }, {} };
+            return { message{ h, read_result(r, fields) }, {} };
         case type::commit:
             return { message{ h, read_commit(r) }, {} };
         case type::key_ack: {

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <string>
 
 namespace fiberkey {
 namespace {
@@ -89,14 +90,60 @@ private:
     std::vector<std::uint32_t> d_slot;
 };
 
-// P(bit b of the Gray label = 1) from the bins' probabilities.
-double one_probability(const std::vector<double>& p, unsigned b)
+/*
+ * P(key bit b = 1) from the bins' probabilities \p p: bit b of the Gray label of the bin
+ * index without its \p disclosed least significant levels, given that those levels hold
+ * \p low (the multilevel mode; disclosed = 0 otherwise).
+ */
+double one_probability(const std::vector<double>& p,
+                       unsigned b,
+                       unsigned disclosed = 0,
+                       unsigned low = 0)
 {
-    double one = 0.0;
-    for (unsigned k = 0; k < p.size(); ++k)
-        if ((gray(k) >> b) & 1)
+    double one = 0.0, all = 0.0;
+    for (unsigned k = low; k < p.size(); k += 1u << disclosed) {
+        all += p[k];
+        if ((gray(k >> disclosed) >> b) & 1)
             one += p[k];
-    return one;
+    }
+    return all > 0.0 ? one / all : 0.5;
+}
+
+// Distinct (count, disclosed value) pairs as one key, for distinct_counts.
+std::vector<std::uint32_t> count_keys(std::span<const std::uint32_t> used_counts,
+                                      std::span<const std::uint8_t> low,
+                                      unsigned disclosed)
+{
+    std::vector<std::uint32_t> keys(used_counts.begin(), used_counts.end());
+    if (disclosed > 0)
+        for (std::size_t i = 0; i < keys.size(); ++i)
+            keys[i] = (keys[i] << disclosed) | low[i];
+    return keys;
+}
+
+// q - bits_per_round: the levels of the reference's symbols that are not key bits.
+unsigned disclosed_levels_of(const soft_reference& reference, unsigned bits_per_round)
+{
+    const unsigned levels = reference.levels();
+    if (!reference.valid(levels) || bits_per_round < 1 || bits_per_round > levels)
+        throw std::invalid_argument("soft model: boundaries do not fit the key bits");
+    return levels - bits_per_round;
+}
+
+void check_disclosed(std::span<const std::uint32_t> used_counts,
+                     std::span<const std::uint8_t> disclosed,
+                     unsigned hidden,
+                     const char* who)
+{
+    const bool fits =
+        hidden == 0 ? disclosed.empty()
+                    : disclosed.size() == used_counts.size() &&
+                          std::all_of(disclosed.begin(),
+                                      disclosed.end(),
+                                      [&](std::uint8_t v) { return v >> hidden == 0; });
+    if (!fits)
+        throw std::invalid_argument(std::string(who) +
+                                    ": disclosed levels do not fit the rounds");
 }
 
 } // namespace
@@ -104,11 +151,15 @@ double one_probability(const std::vector<double>& p, unsigned b)
 void quantizer_config::validate() const
 {
     if (mode != quantizer_mode::patent && mode != quantizer_mode::equiprobable &&
-        mode != quantizer_mode::soft)
+        mode != quantizer_mode::soft && mode != quantizer_mode::multilevel)
         throw std::invalid_argument("quantizer: unknown mode");
     if (!(alpha >= 0.0 && alpha < 10.0))
         throw std::invalid_argument("quantizer: alpha must lie in [0, 10)");
-    if (bits_per_round < 1 || bits_per_round > 4)
+    if (mode == quantizer_mode::multilevel) {
+        if (bits_per_round < 3 || bits_per_round > 5)
+            throw std::invalid_argument(
+                "quantizer: bits_per_round must be 3..5 in the multilevel mode");
+    } else if (bits_per_round < 1 || bits_per_round > 4)
         throw std::invalid_argument("quantizer: bits_per_round must be 1..4");
 }
 
@@ -186,13 +237,14 @@ quantized_batch quantize(std::span<const std::uint32_t> counts,
 
 std::vector<std::uint8_t> key_bits(std::span<const std::uint8_t> symbols,
                                    std::span<const std::uint8_t> used,
-                                   unsigned bits_per_round)
+                                   unsigned bits_per_round,
+                                   unsigned disclosed_levels)
 {
     std::vector<std::uint8_t> bits;
     for (std::size_t i = 0; i < symbols.size() && i < used.size(); ++i) {
         if (!used[i])
             continue;
-        const unsigned g = gray(symbols[i]);
+        const unsigned g = gray(symbols[i] >> disclosed_levels);
         for (unsigned b = bits_per_round; b-- > 0;)
             bits.push_back(static_cast<std::uint8_t>((g >> b) & 1));
     }
@@ -215,6 +267,34 @@ std::vector<std::uint8_t> symbols_of(std::span<const std::uint8_t> key_bits,
     return symbols;
 }
 
+std::vector<std::uint8_t> disclosed_values(std::span<const std::uint8_t> symbols,
+                                           std::span<const std::uint8_t> used,
+                                           unsigned disclosed_levels)
+{
+    std::vector<std::uint8_t> values;
+    const unsigned mask = (1u << disclosed_levels) - 1;
+    for (std::size_t i = 0; i < symbols.size() && i < used.size(); ++i)
+        if (used[i])
+            values.push_back(static_cast<std::uint8_t>(symbols[i] & mask));
+    return values;
+}
+
+std::vector<std::uint8_t> symbols_of(std::span<const std::uint8_t> key_bits,
+                                     unsigned bits_per_round,
+                                     std::span<const std::uint8_t> disclosed,
+                                     unsigned disclosed_levels)
+{
+    auto symbols = symbols_of(key_bits, bits_per_round);
+    if (disclosed_levels == 0 && disclosed.empty())
+        return symbols;
+    if (disclosed.size() != symbols.size())
+        throw std::invalid_argument("symbols_of: one disclosed value per symbol needed");
+    for (std::size_t i = 0; i < symbols.size(); ++i)
+        symbols[i] =
+            static_cast<std::uint8_t>((symbols[i] << disclosed_levels) | disclosed[i]);
+    return symbols;
+}
+
 soft_reference soft_reference::of(const quantized_batch& leader)
 {
     soft_reference r;
@@ -225,9 +305,17 @@ soft_reference soft_reference::of(const quantized_batch& leader)
     return r;
 }
 
-bool soft_reference::valid(unsigned bits_per_round) const
+unsigned soft_reference::levels() const
 {
-    if (boundaries.size() != (std::size_t(1) << bits_per_round) - 1)
+    for (unsigned q = 1; q <= 8; ++q)
+        if (boundaries.size() == (std::size_t(1) << q) - 1)
+            return q;
+    return 0;
+}
+
+bool soft_reference::valid(unsigned levels) const
+{
+    if (levels < 1 || levels > 8 || boundaries.size() != (std::size_t(1) << levels) - 1)
         return false;
     for (std::size_t i = 0; i < boundaries.size(); ++i)
         if (!(boundaries[i] >= 0.0 && boundaries[i] <= 65535.0) ||
@@ -240,18 +328,23 @@ std::vector<float> soft_llrs(std::span<const std::uint32_t> used_counts,
                              const quantized_batch& own,
                              const soft_reference& reference,
                              unsigned bits_per_round,
-                             double rho)
+                             double rho,
+                             std::span<const std::uint8_t> disclosed)
 {
     constexpr double limit = 30.0;
+    const unsigned hidden = disclosed_levels_of(reference, bits_per_round);
+    check_disclosed(used_counts, disclosed, hidden, "soft_llrs");
     const soft_model model(own, reference, rho);
-    const distinct_counts counts(used_counts);
+    const distinct_counts counts(count_keys(used_counts, disclosed, hidden));
     std::vector<float> of_count; // the LLRs of each distinct count, MSB first
     of_count.reserve(counts.values().size() * bits_per_round);
     std::vector<double> p;
-    for (auto count : counts.values()) {
-        model.probabilities(count, p);
+    const unsigned mask = (1u << hidden) - 1;
+    for (auto key : counts.values()) {
+        model.probabilities(key >> hidden, p);
         for (unsigned b = bits_per_round; b-- > 0;) {
-            const double one = one_probability(p, b), zero = 1.0 - one;
+            const double one = one_probability(p, b, hidden, key & mask),
+                         zero = 1.0 - one;
             const double l =
                 std::log(std::max(zero, 1e-300)) - std::log(std::max(one, 1e-300));
             of_count.push_back(static_cast<float>(std::clamp(l, -limit, limit)));
@@ -318,31 +411,48 @@ std::vector<double> soft_plane_entropy(std::span<const std::uint32_t> used_count
                                        const soft_reference& reference,
                                        std::span<const std::uint8_t> leader_symbols,
                                        unsigned bits_per_round,
-                                       double rho)
+                                       double rho,
+                                       std::vector<double>* dispersion)
 {
-    if (!reference.valid(bits_per_round) || used_counts.size() != leader_symbols.size())
+    const unsigned hidden = disclosed_levels_of(reference, bits_per_round);
+    if (used_counts.size() != leader_symbols.size())
         throw std::invalid_argument("soft_plane_entropy: inconsistent inputs");
+    const unsigned mask = (1u << hidden) - 1;
+    std::vector<std::uint8_t> low;
+    if (hidden > 0)
+        for (auto s : leader_symbols)
+            low.push_back(static_cast<std::uint8_t>(s & mask));
     const soft_model model(own, reference, rho);
-    const distinct_counts counts(used_counts);
+    const distinct_counts counts(count_keys(used_counts, low, hidden));
     // -log2 P(bit of plane j = v | count), per distinct count, plane and value v.
     std::vector<double> surprise, p;
     surprise.reserve(counts.values().size() * bits_per_round * 2);
-    for (auto count : counts.values()) {
-        model.probabilities(count, p);
+    for (auto key : counts.values()) {
+        model.probabilities(key >> hidden, p);
         for (unsigned j = 0; j < bits_per_round; ++j) {
-            const double one = one_probability(p, bits_per_round - 1 - j);
+            const double one =
+                one_probability(p, bits_per_round - 1 - j, hidden, key & mask);
             surprise.push_back(-std::log2(std::max(1.0 - one, 1e-12)));
             surprise.push_back(-std::log2(std::max(one, 1e-12)));
         }
     }
-    std::vector<double> entropy(bits_per_round, 0.0);
+    std::vector<double> entropy(bits_per_round, 0.0), squares(bits_per_round, 0.0);
     for (std::size_t i = 0; i < used_counts.size(); ++i) {
-        const unsigned label = gray(leader_symbols[i]);
+        const unsigned label = gray(leader_symbols[i] >> hidden);
         const std::size_t first = counts.slot(i) * bits_per_round * 2;
         for (unsigned j = 0; j < bits_per_round; ++j) {
             const unsigned b = bits_per_round - 1 - j; // plane j is bit b, MSB first
-            entropy[j] += surprise[first + 2 * j + ((label >> b) & 1)];
+            const double s = surprise[first + 2 * j + ((label >> b) & 1)];
+            entropy[j] += s;
+            squares[j] += s * s;
         }
+    }
+    if (dispersion) {
+        const double rounds = std::max<double>(1.0, double(used_counts.size()));
+        dispersion->assign(bits_per_round, 0.0);
+        for (unsigned j = 0; j < bits_per_round; ++j)
+            (*dispersion)[j] =
+                std::max(0.0, squares[j] - entropy[j] * entropy[j] / rounds);
     }
     return entropy;
 }

@@ -104,21 +104,27 @@ double inverse_q(double fer)
 }
 
 // Per block: H and V of its bits, then the wanted syndrome length from them.
+// V per bit: \p plane_dispersion where given, else that of a binary symmetric channel.
 template <typename Wanted>
 std::vector<block_code> codes_by(std::size_t key_bits,
                                  std::span<const double> plane_disagreement,
+                                 std::span<const double> plane_dispersion,
                                  Wanted&& wanted)
 {
     if (plane_disagreement.empty())
         throw std::invalid_argument("choose_codes: no bit plane");
+    if (!plane_dispersion.empty() && plane_dispersion.size() != plane_disagreement.size())
+        throw std::invalid_argument("choose_codes: one dispersion per bit plane");
     std::vector<block_code> codes;
     std::size_t first = 0;
     for (auto n : block_lengths(key_bits)) {
         double h = 0.0, v = 0.0;
         for (std::size_t i = first; i < first + n; ++i) {
-            const double p = plane_disagreement[i % plane_disagreement.size()];
+            const std::size_t j = i % plane_disagreement.size();
+            const double p = plane_disagreement[j];
             h += binary_entropy(p);
-            v += dispersion(p);
+            v += plane_dispersion.empty() ? dispersion(p)
+                                          : std::max(0.0, plane_dispersion[j]);
         }
         first += n;
         block_code c;
@@ -139,23 +145,27 @@ std::vector<block_code> choose_codes(std::size_t key_bits,
                                      std::span<const double> plane_disagreement,
                                      double efficiency)
 {
-    return codes_by(key_bits, plane_disagreement, [&](std::size_t, double h, double) {
+    return codes_by(key_bits, plane_disagreement, {}, [&](std::size_t, double h, double) {
         return efficiency * h;
     });
 }
 
 std::vector<block_code> choose_codes_for_fer(std::size_t key_bits,
                                              std::span<const double> plane_disagreement,
-                                             double target_fer)
+                                             double target_fer,
+                                             std::span<const double> plane_dispersion)
 {
     if (!(target_fer > 0.0 && target_fer < 0.5))
         throw std::invalid_argument(
             "choose_codes_for_fer: target_fer must lie in (0, 0.5)");
     const double z = inverse_q(target_fer);
-    return codes_by(key_bits, plane_disagreement, [&](std::size_t n, double h, double v) {
-        return h +
-               fer_slope * std::pow(double(n) / 1000.0, fer_growth) * std::sqrt(v) * z;
-    });
+    return codes_by(key_bits,
+                    plane_disagreement,
+                    plane_dispersion,
+                    [&](std::size_t n, double h, double v) {
+                        return h + fer_slope * std::pow(double(n) / 1000.0, fer_growth) *
+                                       std::sqrt(v) * z;
+                    });
 }
 
 double finite_length_bound(std::size_t key_bits,
@@ -355,7 +365,8 @@ amplification_bits(double min_entropy, const leak_account& leak, double eps_pa)
     why.precision(1);
     why << std::fixed << "leftover hash bound leaves no key: min-entropy " << min_entropy
         << " - leak " << leak.total() << " (syndrome " << leak.syndrome_bits << " + tag "
-        << leak.tag_bits << ") - 2 log2(1/eps_pa) " << penalty << " < 1 bit";
+        << leak.tag_bits << " + disclosed " << leak.disclosed_bits
+        << ") - 2 log2(1/eps_pa) " << penalty << " < 1 bit";
     out.reason = why.str();
     return out;
 }

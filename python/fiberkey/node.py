@@ -44,8 +44,9 @@ class node(gr.hier_block2):
     the peer's: pp_own and pp_peer), talking to the peer's over the INT channel; with
     rekey their seed keys become the next session keys of the node's transmitting and
     receiving crypt blocks. pp_mode (a mode name, checked by fiberkey.parse_quantizer_mode)
-    and bits_per_round go to both post-processors: "soft" (default, q = 3: the most key),
-    "equiprobable" or "patent" (the patent's, with guard band alpha); batch_rounds is n;
+    and bits_per_round go to both post-processors: "multilevel" (default, q = 4 levels of
+    3..5: the most key), "soft" (q = 3 is its best), "equiprobable" or "patent" (the
+    patent's, with guard band alpha); batch_rounds is n;
     see key_post_processor and fiberkey.post_processing_settings.
 
     rounds_source, where the post-processors take their per-round counts from:
@@ -82,7 +83,7 @@ class node(gr.hier_block2):
     def __init__(self, name="A", key_mode="psk", *, psk_hex="", own_key_file="",
                  peer_public_file="", own_id="", peer_id="", fec=True, backend="auto",
                  first_counter=0, negotiate=False, bits=496, seed=0, pipeline_frames=32,
-                 post_process=False, pp_mode="soft", bits_per_round=3, batch_rounds=1000,
+                 post_process=False, pp_mode="multilevel", bits_per_round=4, batch_rounds=1000,
                  alpha=0.5, rekey=True, rounds_source="negotiator", integrity=True,
                  packed_line=False, tap_guard=False, link_key_period=4, kme_listen="",
                  kme_tls_dir="", kme_store="", kme_kek_file="", sae_id="", peer_sae_id=""):

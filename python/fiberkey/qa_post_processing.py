@@ -9,12 +9,16 @@ from gnuradio import fiberkey, gr_unittest
 
 
 class qa_post_processing(gr_unittest.TestCase):
-    def run_ends(self, soft):
+    def run_ends(self, spec):
+        """Both ends of direction 0 in mode spec ("patent", "soft:3", "multilevel:4")."""
         model_cfg = fiberkey.round_model_config()
         f1, f2, _ = fiberkey.round_model(model_cfg).generate(0, 4000)
-        settings = fiberkey.post_processing_settings()
-        settings.mode = fiberkey.quantizer_mode.soft if soft else fiberkey.quantizer_mode.patent
-        settings.bits_per_round = 3 if soft else 1
+        settings = fiberkey.post_processing_settings(spec)
+        mode = settings.mode
+        multilevel = mode == fiberkey.quantizer_mode.multilevel
+        # The optional parts of SYNDROME and RESULT that the mode carries.
+        fields = (mode in (fiberkey.quantizer_mode.soft, fiberkey.quantizer_mode.multilevel),
+                  settings.bits_per_round - 2 if multilevel else 0)
         ends = [fiberkey.post_processor(fiberkey.make_post_processor_config(role, 0, settings))
                 for role in (fiberkey.pp_role.leader, fiberkey.pp_role.follower)]
         kinds = []
@@ -22,7 +26,7 @@ class qa_post_processing(gr_unittest.TestCase):
         def pump():
             for src, dst in ((ends[0], ends[1]), (ends[1], ends[0])):
                 for msg in src.take_messages():
-                    m = fiberkey.pp_messages.decode(msg, soft)
+                    m = fiberkey.pp_messages.decode(msg, *fields)
                     self.assertEqual(fiberkey.pp_messages.encode(m), msg)
                     self.assertEqual(m.head.direction, 0)
                     kinds.append(m.head.kind)
@@ -39,8 +43,8 @@ class qa_post_processing(gr_unittest.TestCase):
 
     def test_001_messages_decode_and_keys_agree(self):
         T = fiberkey.pp_messages.type
-        for soft in (False, True):
-            ends, kinds = self.run_ends(soft)
+        for spec in ("patent", "soft:3", "multilevel:4"):
+            ends, kinds = self.run_ends(spec)
             self.assertEqual(kinds[:4], [T.bitmap, T.bitmap_reply, T.syndrome, T.result])
             leader = {k.key_index: k.key for k in ends[0].take_keys()}
             follower = {k.key_index: k.key for k in ends[1].take_keys()}

@@ -63,10 +63,13 @@ public:
      * \param direction 0 (AB) or 1 (BA)
      * \param leader true on the direction's leader (A for AB, B for BA)
      * \param mode "patent" (protocol.md section 6, faithful), "equiprobable" (q-bit
-     *        equiprobable Gray-coded bins, hard-decision decoding) or "soft" (the same
-     *        bins, the follower decodes with LLRs from its own counts: the most key)
+     *        equiprobable Gray-coded bins, hard-decision decoding), "soft" (the same
+     *        bins, the follower decodes with LLRs from its own counts) or "multilevel"
+     *        (2^q bins, the q - 2 low levels disclosed, the 2 top ones decoded with
+     *        LLRs given them: the most key)
      * \param bits_per_round q, key bits per kept round in the equiprobable and soft
-     *        modes, 1..4 (checked in every mode; the patent mode takes one bit per round)
+     *        modes, 1..4, levels in the multilevel mode, 3..5 (checked in every mode; the
+     *        patent mode takes one bit per round)
      * \param batch_rounds n, rounds per batch, 64..16384
      * \param alpha patent mode's guard band in standard deviations, in [0, 10)
      * \param log2_epsilon total epsilon per batch (half to privacy amplification, half to
@@ -75,12 +78,12 @@ public:
      * \param rekey whether link keys become session keys (published on "session_key")
      * \param link_key_period every how many seed keys one re-keys the link, 1..1024 (1:
      *        all, none for applications; the default 4 is about one per batch of 1,000
-     *        rounds in soft mode, docs/key-service.md); both ends need the same
+     *        rounds, docs/key-service.md); both ends need the same
      */
     static sptr make(int direction,
                      bool leader,
-                     const std::string& mode = "soft",
-                     int bits_per_round = 3,
+                     const std::string& mode = "multilevel",
+                     int bits_per_round = 4,
                      int batch_rounds = 1000,
                      double alpha = 0.5,
                      double log2_epsilon = -64,

@@ -42,9 +42,12 @@ bool contains(const std::string& s, const std::string& part)
 
 TEST(post_processing_settings, mode_names_round_trip)
 {
-    for (auto m :
-         { quantizer_mode::patent, quantizer_mode::equiprobable, quantizer_mode::soft })
+    for (auto m : { quantizer_mode::patent,
+                    quantizer_mode::equiprobable,
+                    quantizer_mode::soft,
+                    quantizer_mode::multilevel })
         EXPECT_EQ(parse_quantizer_mode(to_string(m)), m);
+    EXPECT_STREQ(to_string(quantizer_mode::multilevel), "multilevel");
     EXPECT_STREQ(to_string(quantizer_mode::patent), "patent");
     EXPECT_STREQ(to_string(quantizer_mode::equiprobable), "equiprobable");
     EXPECT_STREQ(to_string(quantizer_mode::soft), "soft");
@@ -57,7 +60,7 @@ TEST(post_processing_settings, unknown_mode_names_the_valid_ones)
         const auto e = error_of([&] { parse_quantizer_mode(bad); });
         ASSERT_FALSE(e.empty()) << bad;
         EXPECT_TRUE(contains(e, "\"patent\"") && contains(e, "\"equiprobable\"") &&
-                    contains(e, "\"soft\""))
+                    contains(e, "\"soft\"") && contains(e, "\"multilevel\""))
             << e;
         EXPECT_TRUE(contains(e, quoted(bad))) << e;
     }
@@ -72,6 +75,33 @@ TEST(post_processing_settings, spec_defaults_per_mode)
     EXPECT_EQ(default_bits_per_round(quantizer_mode::soft), 3u);
     EXPECT_EQ(default_bits_per_round(quantizer_mode::equiprobable), 2u);
     EXPECT_EQ(default_bits_per_round(quantizer_mode::patent), 1u);
+    EXPECT_EQ(parse_pp_mode("multilevel"),
+              (pp_mode_spec{ quantizer_mode::multilevel, 4 }));
+    EXPECT_EQ(default_bits_per_round(quantizer_mode::multilevel), 4u);
+}
+
+TEST(post_processing_settings, multilevel_levels_are_3_to_5)
+{
+    for (unsigned q = 3; q <= 5; ++q) {
+        const auto s = parse_pp_mode("multilevel:" + std::to_string(q));
+        EXPECT_EQ(s, (pp_mode_spec{ quantizer_mode::multilevel, q }));
+        EXPECT_EQ(parse_pp_mode(to_string(s)), s);
+        post_processing_settings settings;
+        settings.set_mode(s);
+        const auto c = make_post_processor_config(pp_role::leader, 0, settings);
+        EXPECT_EQ(c.quantizer.levels(), q);
+        EXPECT_EQ(c.quantizer.bits(), 2u); // the key bits: the 2 top levels
+        EXPECT_EQ(c.quantizer.disclosed_levels(), q - 2);
+    }
+    for (const char* bad :
+         { "multilevel:1", "multilevel:2", "multilevel:6", "multilevel:9" })
+        EXPECT_TRUE(contains(error_of([&] { parse_pp_mode(bad); }), "3..5")) << bad;
+    // A tool's --q is for the equiprobable and soft modes; multilevel keeps its default.
+    EXPECT_EQ(parse_pp_mode("multilevel", 2).bits_per_round, 4u);
+    quantizer_config c{ .mode = quantizer_mode::multilevel, .bits_per_round = 6 };
+    EXPECT_THROW(c.validate(), std::invalid_argument);
+    c.bits_per_round = 2;
+    EXPECT_THROW(c.validate(), std::invalid_argument);
 }
 
 TEST(post_processing_settings, spec_with_q)
@@ -130,12 +160,12 @@ TEST(post_processing_settings, bad_specs_say_what_is_wrong)
 TEST(post_processing_settings, defaults_are_the_blocks)
 {
     const post_processing_settings s;
-    EXPECT_EQ(s.mode, quantizer_mode::soft);
-    EXPECT_EQ(s.bits_per_round, 3u);
+    EXPECT_EQ(s.mode, quantizer_mode::multilevel);
+    EXPECT_EQ(s.bits_per_round, 4u);
     EXPECT_EQ(s.batch_rounds, 1000u);
     EXPECT_EQ(s.alpha, 0.5);
     EXPECT_EQ(s.log2_epsilon, -64.0);
-    EXPECT_EQ(s.mode_spec(), (pp_mode_spec{ quantizer_mode::soft, 3 }));
+    EXPECT_EQ(s.mode_spec(), (pp_mode_spec{ quantizer_mode::multilevel, 4 }));
 }
 
 // What key_post_processor's config() built before the factory, for its defaults.
@@ -147,8 +177,8 @@ TEST(post_processing_settings, factory_equals_what_the_block_built)
             const post_processor_config plain; // the fields the block left alone
             EXPECT_EQ(c.role, role);
             EXPECT_EQ(c.direction, direction);
-            EXPECT_EQ(c.quantizer.mode, quantizer_mode::soft);
-            EXPECT_EQ(c.quantizer.bits_per_round, 3u);
+            EXPECT_EQ(c.quantizer.mode, quantizer_mode::multilevel);
+            EXPECT_EQ(c.quantizer.bits_per_round, 4u);
             EXPECT_EQ(c.quantizer.alpha, 0.5);
             EXPECT_EQ(c.batch_rounds, 1000u);
             EXPECT_EQ(c.abandon_after_rounds, 8000u);
@@ -212,7 +242,12 @@ TEST(post_processing_settings, range_errors_name_the_field)
                  "log2_epsilon"));
     EXPECT_TRUE(contains(error_with([](auto& s, unsigned&) { s.bits_per_round = 0; }),
                          "bits_per_round"));
-    EXPECT_TRUE(contains(error_with([](auto& s, unsigned&) { s.bits_per_round = 5; }),
+    EXPECT_TRUE(contains(error_with([](auto& s, unsigned&) { s.bits_per_round = 6; }),
+                         "bits_per_round"));
+    EXPECT_TRUE(contains(error_with([](auto& s, unsigned&) {
+                             s.mode = quantizer_mode::soft;
+                             s.bits_per_round = 5;
+                         }),
                          "bits_per_round"));
     EXPECT_TRUE(
         contains(error_with([](auto& s, unsigned&) { s.alpha = -0.1; }), "alpha"));

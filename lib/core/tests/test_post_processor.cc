@@ -19,12 +19,14 @@ using namespace fiberkey;
 
 namespace {
 
-// The type of a message this test's own post-processors sent (soft mode or not, the
+// The type of a message this test's own post-processors sent (whatever the mode, the
 // header alone decides it).
 pp_messages::type message_type(const std::vector<std::uint8_t>& m)
 {
-    for (bool soft : { false, true })
-        if (const auto d = pp_messages::decode(m, soft); d.msg)
+    for (const pp_messages::mode_fields fields : { pp_messages::mode_fields{ false, 0 },
+                                                   pp_messages::mode_fields{ true, 0 },
+                                                   pp_messages::mode_fields{ true, 2 } })
+        if (const auto d = pp_messages::decode(m, fields); d.msg)
             return d.msg->head.kind;
     throw std::invalid_argument("not a post-processing message");
 }
@@ -367,8 +369,12 @@ TEST(post_processor, model_batches_over_a_faulty_link)
     for (const auto& l : links)
         for (auto mode : { quantizer_mode::patent,
                            quantizer_mode::equiprobable,
-                           quantizer_mode::soft }) {
-            const auto cfg = small_batches(mode, mode == quantizer_mode::soft ? 2 : 1);
+                           quantizer_mode::soft,
+                           quantizer_mode::multilevel }) {
+            const auto cfg = small_batches(mode,
+                                           mode == quantizer_mode::soft         ? 2
+                                           : mode == quantizer_mode::multilevel ? 4
+                                                                                : 1);
             round_model_config model;
             model.bits = l.bits;
             model.noise_ber_low = l.noise_low;
@@ -382,9 +388,10 @@ TEST(post_processor, model_batches_over_a_faulty_link)
             std::snprintf(name,
                           sizeof name,
                           "%s %s",
-                          mode == quantizer_mode::patent ? "patent a=0.5"
-                          : mode == quantizer_mode::soft ? "soft q=2"
-                                                         : "equiprob q=1",
+                          mode == quantizer_mode::patent       ? "patent a=0.5"
+                          : mode == quantizer_mode::soft       ? "soft q=2"
+                          : mode == quantizer_mode::multilevel ? "multilevel q=4"
+                                                               : "equiprob q=1",
                           l.name);
             print_run(name, fig);
             EXPECT_EQ(fig.mismatched, 0u);
@@ -498,13 +505,19 @@ TEST(post_processor, a_hold_discards_the_batch_in_progress_and_the_rounds_held)
     }
 }
 
-// The accounting of one batch, from the reports: leak = syndrome + tag, and the hash
-// output is what the leftover hash lemma allows for the credited min-entropy.
+// The accounting of one batch, from the reports: leak = syndrome + tag + disclosed levels,
+// and the hash output is what the leftover hash lemma allows for the credited
+// min-entropy of the whole symbols.
 TEST(post_processor, leak_accounting_of_a_batch)
 {
-    for (auto mode :
-         { quantizer_mode::patent, quantizer_mode::equiprobable, quantizer_mode::soft }) {
-        auto cfg = small_batches(mode, mode == quantizer_mode::patent ? 1 : 3);
+    for (auto mode : { quantizer_mode::patent,
+                       quantizer_mode::equiprobable,
+                       quantizer_mode::soft,
+                       quantizer_mode::multilevel }) {
+        auto cfg = small_batches(mode,
+                                 mode == quantizer_mode::patent       ? 1
+                                 : mode == quantizer_mode::multilevel ? 4
+                                                                      : 3);
         cfg.batch_rounds = 1000;
         cfg.abandon_after_rounds = 2000;
         cfg.min_entropy_per_bit = 0.9;
@@ -536,10 +549,13 @@ TEST(post_processor, leak_accounting_of_a_batch)
         ASSERT_EQ(fr.size(), 1u);
         const auto& r = lr[0];
         ASSERT_TRUE(r.reconciled) << r.reason;
+        const std::size_t disclosed = cfg.quantizer.disclosed_levels();
         EXPECT_EQ(r.leak.tag_bits, 72u); // eps_tag = 2^-65 -> 9 bytes
-        EXPECT_EQ(r.leak.total(), r.leak.syndrome_bits + 72);
+        EXPECT_EQ(r.leak.disclosed_bits, disclosed * r.rounds_used);
+        EXPECT_EQ(r.leak.total(), r.leak.syndrome_bits + 72 + r.leak.disclosed_bits);
         EXPECT_EQ(r.key_bits, r.rounds_used * cfg.quantizer.bits());
-        EXPECT_LE(r.min_entropy, 0.9 * double(r.key_bits) + 1e-9);
+        EXPECT_LE(r.min_entropy,
+                  0.9 * double(r.rounds_used * cfg.quantizer.levels()) + 1e-9);
         const double expected =
             std::floor(r.min_entropy - double(r.leak.total()) - 130.0);
         EXPECT_EQ(double(r.secret_bits), std::max(0.0, expected));
@@ -548,18 +564,24 @@ TEST(post_processor, leak_accounting_of_a_batch)
         EXPECT_EQ(fr[0].errors, r.errors);
         // The wire sizes by hand (pp_messages.h): SYNDROME = header 12 + claim 16 +
         // n 4 + planes 1 + 2 per plane + blocks 1 + 2 per block + nonce 16 + tag length 1
-        // + tag 9 + output length 4 + [soft: 4 per boundary + 8] + seed + syndrome bytes
-        // + checksum 4; RESULT = header 12 + 2 + 4 per plane [+ 4 per plane in soft mode]
-        // + checksum 4. The checksum is a function of the rest: it discloses nothing.
+        // + tag 9 + output length 4 + [soft: 4 per boundary + 8] + [multilevel: the
+        // disclosed bits] + seed + syndrome bytes + checksum 4; RESULT = header 12 + 2 +
+        // 4 per plane [+ 4 per plane in the soft modes] [+ 4 per plane in the multilevel
+        // mode] + checksum 4. The checksum is a function of the rest: it discloses
+        // nothing.
         const std::size_t q = cfg.quantizer.bits(), blocks = (r.key_bits + 2047) / 2048;
-        const bool soft = mode == quantizer_mode::soft;
-        const std::size_t soft_bytes = soft ? 4 * ((std::size_t(1) << q) - 1) + 8 : 0;
+        const bool soft =
+            mode == quantizer_mode::soft || mode == quantizer_mode::multilevel;
+        const std::size_t soft_bytes =
+            soft ? 4 * ((std::size_t(1) << cfg.quantizer.levels()) - 1) + 8 : 0;
         EXPECT_EQ(syndrome_message.size(),
                   12 + 16 + 4 + 1 + 2 * q + 1 + 2 * blocks + 16 + 1 + 9 + 4 + soft_bytes +
+                      (r.leak.disclosed_bits + 7) / 8 +
                       (r.key_bits + r.secret_bits - 1 + 7) / 8 +
                       (r.leak.syndrome_bits + 7) / 8 + pp_messages::checksum_bytes);
         EXPECT_EQ(result_message.size(),
-                  12 + 2 + 4 * q * (soft ? 2 : 1) + pp_messages::checksum_bytes);
+                  12 + 2 + 4 * q * (1 + soft + (disclosed > 0)) +
+                      pp_messages::checksum_bytes);
         const auto lk = leader.take_keys(), fk = follower.take_keys();
         ASSERT_EQ(lk.size(), r.secret_bits / 256);
         ASSERT_EQ(fk.size(), lk.size());
@@ -575,7 +597,8 @@ TEST(post_processor, leak_accounting_of_a_batch)
                     "tag %llu, secret %zu\n",
                     mode == quantizer_mode::patent         ? "patent"
                     : mode == quantizer_mode::equiprobable ? "equiprobable q=3"
-                                                           : "soft q=3",
+                    : mode == quantizer_mode::soft         ? "soft q=3"
+                                                           : "multilevel q=4",
                     r.rounds_used,
                     r.key_bits,
                     (unsigned long long)r.errors,
@@ -646,8 +669,9 @@ TEST(post_processor, malformed_messages_never_crash)
 
 // Secret bits per round of each mode against I(F1;F2), on the same rounds of the
 // round-level model at its defaults, n = 1000: the soft mode yields at least twice the
-// patent's, with no mismatched key and (its codes are chosen for a frame error rate of
-// 1e-2 per block, two blocks per batch) at most one failed batch in 40.
+// patent's, the multilevel mode more than the soft mode, with no mismatched key and
+// (their codes are chosen for a frame error rate of 1e-2 per block, one or two blocks
+// per batch) at most one failed batch in 40.
 TEST(post_processor, secret_bits_per_round_by_mode)
 {
     struct mode_case {
@@ -662,6 +686,9 @@ TEST(post_processor, secret_bits_per_round_by_mode)
         { "soft q=2", quantizer_mode::soft, 2 },
         { "soft q=3", quantizer_mode::soft, 3 },
         { "soft q=4", quantizer_mode::soft, 4 },
+        { "multilevel q=3", quantizer_mode::multilevel, 3 },
+        { "multilevel q=4", quantizer_mode::multilevel, 4 },
+        { "multilevel q=5", quantizer_mode::multilevel, 5 },
     };
     std::printf("  round-level model defaults, n = 1000, 40 batches\n");
     std::printf("  %-18s %8s %6s %10s %10s %8s\n",
@@ -671,7 +698,7 @@ TEST(post_processor, secret_bits_per_round_by_mode)
                 "bits/round",
                 "I(F1;F2)",
                 "ratio");
-    double patent = 0.0, soft3 = 0.0;
+    double patent = 0.0, soft3 = 0.0, multilevel4 = 0.0;
     for (const auto& c : cases) {
         auto cfg = small_batches(c.mode, c.q);
         cfg.batch_rounds = 1000;
@@ -695,12 +722,15 @@ TEST(post_processor, secret_bits_per_round_by_mode)
                     bits / mi);
         if (c.mode == quantizer_mode::patent)
             patent = bits;
-        if (c.mode == quantizer_mode::soft) {
+        if (c.mode == quantizer_mode::soft || c.mode == quantizer_mode::multilevel) {
             EXPECT_LE(fig.leader.batches_failed, 1u) << c.name;
-            if (c.q == 3)
-                soft3 = bits;
         }
+        if (c.mode == quantizer_mode::soft && c.q == 3)
+            soft3 = bits;
+        if (c.mode == quantizer_mode::multilevel && c.q == 4)
+            multilevel4 = bits;
     }
     EXPECT_GE(soft3, 2.0 * patent);
     EXPECT_GE(soft3, 0.9);
+    EXPECT_GE(multilevel4, 1.08 * soft3);
 }

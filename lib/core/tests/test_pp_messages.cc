@@ -37,8 +37,10 @@ struct generator {
         return a;
     }
 
-    pm::message any(bool soft)
+    pm::message any(pm::mode_fields fields)
     {
+        const bool soft = fields.soft;
+        const unsigned disclosed = fields.disclosed_levels;
         pm::message m;
         m.head.direction = static_cast<std::uint8_t>(below(2));
         m.head.instance = std::uint32_t(rng());
@@ -62,6 +64,8 @@ struct generator {
             s.disagreement.resize(1 + below(4));
             for (auto& p : s.disagreement)
                 p = std::uint16_t(rng());
+            if (disclosed > 0) // whole rounds of key bits, one disclosed value each
+                s.key_bits = std::uint32_t(s.disagreement.size() * (1 + below(1000)));
             s.syndrome_bits.resize(1 + below(4));
             std::size_t total = 0;
             for (auto& b : s.syndrome_bits)
@@ -74,12 +78,18 @@ struct generator {
             s.output_bits = std::uint32_t(below(s.key_bits + 1));
             if (soft) {
                 pm::soft_reference_wire ref;
-                ref.boundaries_x2.resize((std::size_t(1) << s.disagreement.size()) - 1);
+                ref.boundaries_x2.resize(
+                    (std::size_t(1) << (s.disagreement.size() + disclosed)) - 1);
                 for (auto& x : ref.boundaries_x2)
                     x = std::uint32_t(rng());
                 ref.mean = std::uint32_t(rng());
                 ref.deviation = std::uint32_t(1 + below(1000000));
                 s.soft = ref;
+            }
+            if (disclosed > 0) {
+                s.disclosed.resize(s.key_bits / s.disagreement.size());
+                for (auto& v : s.disclosed)
+                    v = std::uint8_t(below(1u << disclosed));
             }
             s.seed = bits(toeplitz::seed_bits(s.key_bits, s.output_bits));
             s.syndrome = bits(total);
@@ -97,6 +107,11 @@ struct generator {
                     r.entropy.resize(r.errors.size());
                     for (auto& h : r.entropy)
                         h = std::uint32_t(rng());
+                    if (disclosed > 0) {
+                        r.dispersion.resize(r.errors.size());
+                        for (auto& v : r.dispersion)
+                            v = std::uint32_t(rng());
+                    }
                 }
             }
             m.content = r;
@@ -158,12 +173,12 @@ bool same(const pm::message& a, const pm::message& b)
                x->disagreement == y.disagreement && x->syndrome_bits == y.syndrome_bits &&
                x->nonce == y.nonce && x->tag == y.tag &&
                x->output_bits == y.output_bits && soft_same && x->seed == y.seed &&
-               x->syndrome == y.syndrome;
+               x->syndrome == y.syndrome && x->disclosed == y.disclosed;
     }
     if (const auto* x = std::get_if<pm::result>(&a.content)) {
         const auto& y = std::get<pm::result>(b.content);
         return x->outcome == y.outcome && x->errors == y.errors &&
-               x->entropy == y.entropy;
+               x->entropy == y.entropy && x->dispersion == y.dispersion;
     }
     if (const auto* x = std::get_if<pm::commit>(&a.content)) {
         const auto& y = std::get<pm::commit>(b.content);
@@ -171,6 +186,19 @@ bool same(const pm::message& a, const pm::message& b)
     }
     return same(std::get<pm::key_ack>(a.content).acks,
                 std::get<pm::key_ack>(b.content).acks);
+}
+
+// The three kinds of mode: hard (patent, equiprobable), soft, multilevel (d = 1..3).
+pm::mode_fields fields_of_case(int i)
+{
+    switch (i % 3) {
+    case 0:
+        return { false, 0 };
+    case 1:
+        return { true, 0 };
+    default:
+        return { true, 1 + unsigned(i / 3) % 3 };
+    }
 }
 
 } // namespace
@@ -233,13 +261,45 @@ TEST(pp_messages, random_messages_round_trip)
 {
     generator gen(1);
     for (int i = 0; i < 3000; ++i) {
-        const bool soft = i % 2 == 1;
-        const auto m = gen.any(soft);
+        const auto fields = fields_of_case(i);
+        const auto m = gen.any(fields);
         const auto bytes = pm::encode(m);
-        const auto d = pm::decode(bytes, soft);
+        const auto d = pm::decode(bytes, fields);
         ASSERT_TRUE(d.msg) << d.error;
         ASSERT_TRUE(same(m, *d.msg)) << "message " << i;
         ASSERT_EQ(pm::encode(*d.msg), bytes);
+    }
+}
+
+TEST(pp_messages, multilevel_syndromes_need_their_own_fields)
+{
+    generator gen(5);
+    int syndromes = 0;
+    for (int i = 0; syndromes < 50; ++i) {
+        const pm::mode_fields fields{ true, 2 };
+        const auto m = gen.any(fields);
+        const auto* s = std::get_if<pm::syndrome>(&m.content);
+        if (!s)
+            continue;
+        ++syndromes;
+        const auto bytes = pm::encode(m);
+        EXPECT_TRUE(pm::decode(bytes, fields).msg);
+        // Read as another mode's, the same bytes do not parse.
+        for (const auto other : { pm::mode_fields{ true, 0 },
+                                  pm::mode_fields{ true, 1 },
+                                  pm::mode_fields{ true, 3 },
+                                  pm::mode_fields{ false, 2 } })
+            EXPECT_FALSE(pm::decode(bytes, other).msg) << other.disclosed_levels;
+        // What the encoder refuses: a value wider than its levels, a value missing.
+        auto wide = *s;
+        wide.disclosed[0] = 4;
+        EXPECT_THROW(pm::encode({ m.head, wide }), std::invalid_argument);
+        auto missing = *s;
+        missing.disclosed.pop_back();
+        EXPECT_THROW(pm::encode({ m.head, missing }), std::invalid_argument);
+        auto hard = *s;
+        hard.soft.reset();
+        EXPECT_THROW(pm::encode({ m.head, hard }), std::invalid_argument);
     }
 }
 
@@ -247,7 +307,7 @@ TEST(pp_messages, every_truncation_and_extension_is_rejected_with_a_reason)
 {
     generator gen(2);
     for (int i = 0; i < 300; ++i) {
-        const bool soft = i % 2 == 1;
+        const auto soft = fields_of_case(i);
         const auto bytes = pm::encode(gen.any(soft));
         for (std::size_t n = 0; n < bytes.size(); ++n) {
             const auto d = pm::decode(std::span(bytes).first(n), soft);
@@ -295,16 +355,20 @@ TEST(pp_messages, format_violations_are_named)
 
     // RESULT: planes only with ok; the soft part only in soft mode.
     pm::message failed{ { pm::type::result, 0, 1, 1 },
-                        pm::result{ pm::result_code::tag_mismatch, {}, {} } };
+                        pm::result{ pm::result_code::tag_mismatch, {}, {}, {} } };
     bytes = pm::encode(failed);
     EXPECT_TRUE(pm::decode(bytes, true).msg);
     bytes[pm::header_bytes] = 5; // an outcome beyond invalid_request
     pm::reseal(bytes);
     EXPECT_EQ(pm::decode(bytes, false).error, "malformed RESULT");
     pm::message ok{ { pm::type::result, 0, 1, 1 },
-                    pm::result{ pm::result_code::ok, { 3, 4 }, { 100, 200 } } };
+                    pm::result{ pm::result_code::ok, { 3, 4 }, { 100, 200 }, {} } };
     EXPECT_TRUE(pm::decode(pm::encode(ok), true).msg);
     EXPECT_FALSE(pm::decode(pm::encode(ok), false).msg);
+    EXPECT_FALSE(pm::decode(pm::encode(ok), { true, 2 }).msg);
+    std::get<pm::result>(ok.content).dispersion = { 50, 60 }; // multilevel
+    EXPECT_TRUE(pm::decode(pm::encode(ok), { true, 2 }).msg);
+    EXPECT_FALSE(pm::decode(pm::encode(ok), true).msg);
 }
 
 TEST(pp_messages, encode_refuses_what_the_format_cannot_carry)
@@ -332,7 +396,7 @@ TEST(pp_messages, encode_refuses_what_the_format_cannot_carry)
     EXPECT_THROW(pm::encode(m), std::invalid_argument);
     m.head.batch = 1;
     m.content =
-        pm::result{ pm::result_code::tag_mismatch, { 3 }, {} }; // errors of a failure
+        pm::result{ pm::result_code::tag_mismatch, { 3 }, {}, {} }; // errors of a failure
     EXPECT_THROW(pm::encode(m), std::invalid_argument);
 }
 

@@ -82,7 +82,8 @@ void bind_model(py::module& m)
     py::enum_<quantizer_mode>(m, "quantizer_mode")
         .value("patent", quantizer_mode::patent)
         .value("equiprobable", quantizer_mode::equiprobable)
-        .value("soft", quantizer_mode::soft);
+        .value("soft", quantizer_mode::soft)
+        .value("multilevel", quantizer_mode::multilevel);
     py::enum_<pp_role>(m, "pp_role")
         .value("leader", pp_role::leader)
         .value("follower", pp_role::follower);
@@ -115,18 +116,19 @@ void bind_model(py::module& m)
         "parse_quantizer_mode",
         [](const std::string& name) { return parse_quantizer_mode(name); },
         py::arg("name"),
-        "The quantizer_mode called \"patent\", \"equiprobable\" or \"soft\"; anything "
-        "else raises ValueError naming the valid ones.");
+        "The quantizer_mode called \"patent\", \"equiprobable\", \"soft\" or "
+        "\"multilevel\"; anything else raises ValueError naming the valid ones.");
     m.def(
         "quantizer_mode_name",
         [](quantizer_mode mode) { return std::string(to_string(mode)); },
         py::arg("mode"),
-        "\"patent\", \"equiprobable\" or \"soft\" (what parse_quantizer_mode reads).");
+        "\"patent\", \"equiprobable\", \"soft\" or \"multilevel\" (what "
+        "parse_quantizer_mode reads).");
     m.def(
         "default_bits_per_round",
         [](quantizer_mode mode) { return default_bits_per_round(mode); },
         py::arg("mode"),
-        "q for a mode named without one: soft 3, equiprobable 2, patent 1.");
+        "q for a mode named without one: multilevel 4, soft 3, equiprobable 2, patent 1.");
     m.def(
         "parse_pp_mode",
         [](const std::string& spec, unsigned default_q) {
@@ -136,8 +138,9 @@ void bind_model(py::module& m)
         py::arg("spec"),
         py::arg("default_q") = 0u,
         "(quantizer_mode, q) of a mode spec \"patent\" | \"equiprobable[:q]\" | "
-        "\"soft[:q]\", q = 1..4; without :q default_q if non-zero (equiprobable and soft), "
-        "else the mode's default. ValueError says what is wrong.");
+        "\"soft[:q]\", q = 1..4 | \"multilevel[:q]\", q = 3..5; without :q default_q if "
+        "non-zero (equiprobable and soft), else the mode's default. ValueError says what "
+        "is wrong.");
     m.def(
         "format_pp_mode",
         [](quantizer_mode mode, unsigned q) {

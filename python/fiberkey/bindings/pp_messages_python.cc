@@ -77,13 +77,15 @@ void bind_pp_messages(py::module& m)
         .def_readwrite("tag", &pm::syndrome::tag)
         .def_readwrite("output_bits", &pm::syndrome::output_bits)
         .def_readwrite("soft", &pm::syndrome::soft)
+        .def_readwrite("disclosed", &pm::syndrome::disclosed)
         .def_readwrite("seed", &pm::syndrome::seed)
         .def_readwrite("syndrome", &pm::syndrome::syndrome);
     py::class_<pm::result>(sub, "result", "RESULT: the follower's outcome and errors.")
         .def(py::init<>())
         .def_readwrite("outcome", &pm::result::outcome)
         .def_readwrite("errors", &pm::result::errors)
-        .def_readwrite("entropy", &pm::result::entropy);
+        .def_readwrite("entropy", &pm::result::entropy)
+        .def_readwrite("dispersion", &pm::result::dispersion);
     py::class_<pm::commit>(sub, "commit", "COMMIT: the batch committed or dropped.")
         .def(py::init<>())
         .def_readwrite("leader", &pm::commit::leader)
@@ -106,19 +108,21 @@ void bind_pp_messages(py::module& m)
         "The bytes of a message (its kind taken from its content).");
     sub.def(
         "decode",
-        [](const py::bytes& data, bool soft) -> py::object {
+        [](const py::bytes& data, bool soft, unsigned disclosed_levels) -> py::object {
             const std::string_view v(data);
             const auto d = pm::decode(
                 std::span(reinterpret_cast<const std::uint8_t*>(v.data()), v.size()),
-                soft);
+                { soft, disclosed_levels });
             if (!d.msg)
                 throw std::invalid_argument("pp_messages: " + d.error);
             return py::cast(*d.msg);
         },
         py::arg("data"),
         py::arg("soft"),
-        "A message from its bytes (soft: whether the ends run the soft mode); "
-        "ValueError with the reason when it is malformed.");
+        py::arg("disclosed_levels") = 0u,
+        "A message from its bytes (soft: whether the ends run the soft or multilevel "
+        "mode; disclosed_levels: the multilevel mode's q - 2); ValueError with the reason "
+        "when it is malformed.");
     sub.def(
         "reseal",
         [](const py::bytes& data) {

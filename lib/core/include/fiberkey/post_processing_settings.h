@@ -23,15 +23,18 @@ namespace fiberkey {
  */
 
 /*!
- * The quantizer mode called \p name: "patent", "equiprobable" or "soft" (exactly, lower
- * case). Anything else throws std::invalid_argument naming the valid ones.
+ * The quantizer mode called \p name: "patent", "equiprobable", "soft" or "multilevel"
+ * (exactly, lower case). Anything else throws std::invalid_argument naming the valid
+ * ones.
  */
 quantizer_mode parse_quantizer_mode(std::string_view name);
 
-//! "patent", "equiprobable" or "soft": what parse_quantizer_mode reads back.
+//! "patent", "equiprobable", "soft" or "multilevel": what parse_quantizer_mode reads
+//! back.
 const char* to_string(quantizer_mode mode);
 
-//! Bits per round q when a mode is named without one: soft 3, equiprobable 2, patent 1.
+//! Levels q when a mode is named without them: multilevel 4, soft 3, equiprobable 2,
+//! patent 1.
 unsigned default_bits_per_round(quantizer_mode mode);
 
 //! A mode with its bits per round, as the tools' --mode options name it.
@@ -43,9 +46,10 @@ struct pp_mode_spec {
 };
 
 /*!
- * The tools' mode grammar: "patent" | "equiprobable[:q]" | "soft[:q]", q = 1..4 (one
- * decimal digit). Without ":q" the equiprobable and soft modes take \p default_q when it is
- * non-zero (a tool's --q option), else default_bits_per_round(); patent always has q = 1
+ * The tools' mode grammar: "patent" | "equiprobable[:q]" | "soft[:q]", q = 1..4 |
+ * "multilevel[:q]", q = 3..5 (one decimal digit). Without ":q" the equiprobable and soft
+ * modes take \p default_q when it is non-zero (a tool's --q option), else
+ * default_bits_per_round(), as the multilevel mode always does; patent always has q = 1
  * and takes no ":q" other than ":1". Throws std::invalid_argument saying what is wrong.
  */
 pp_mode_spec parse_pp_mode(std::string_view spec, unsigned default_q = 0);
@@ -58,10 +62,11 @@ std::string to_string(const pp_mode_spec& spec);
  * key_post_processor block's (and fiberkey.node's).
  */
 struct post_processing_settings {
-    quantizer_mode mode = quantizer_mode::soft; //!< the most key
-    //! q, key bits per round in the equiprobable and soft modes (1..4); the patent mode
-    //! keeps one bit per kept round whatever this says (still checked to be 1..4).
-    unsigned bits_per_round = 3;
+    quantizer_mode mode = quantizer_mode::multilevel; //!< the most key
+    //! q, key bits per round in the equiprobable and soft modes (1..4), levels in the
+    //! multilevel mode (3..5, of which 2 are key bits); the patent mode keeps one bit per
+    //! kept round whatever this says (still checked to be 1..4).
+    unsigned bits_per_round = 4;
     std::size_t batch_rounds = 1000; //!< n, rounds per batch at the leader (64..16384)
     double alpha = 0.5;              //!< patent mode's guard band, standard deviations
     double log2_epsilon = -64;       //!< epsilon per batch as a power of two (-256..-10)

@@ -37,17 +37,21 @@ namespace fiberkey {
  *   3 SYNDROME     claim, key bits u32, bit planes u8, per plane disagreement x 65535
  *                  u16, blocks u8, per block syndrome bits u16, nonce 16 bytes, tag
  *                  length u8, tag, output bits u32,
- *                  [soft mode only: the leader's soft_reference: 2^q - 1 bin
- *                  boundaries x 2 u32, mean and deviation of sqrt(F1 + 3/8) x 65536
- *                  u32 each],
+ *                  [soft and multilevel modes only: the leader's soft_reference: 2^q - 1
+ *                  bin boundaries x 2 u32 (q = bit planes + disclosed levels), mean and
+ *                  deviation of sqrt(F1 + 3/8) x 65536 u32 each],
+ *                  [multilevel mode only: the disclosed levels, d bits per used round
+ *                  (n / bit planes of them), MSB first, ceil(d n / planes / 8) bytes],
  *                  seed ceil((n + l - 1) / 8) bytes, syndrome ceil(total syndrome bits
  *                  / 8) bytes
  *   4 RESULT       outcome u8 (0 ok), bit planes u8, per plane errors u32,
- *                  [soft mode and ok only: per plane cross-entropy x 1024 u32]
+ *                  [soft and multilevel modes and ok only: per plane cross-entropy
+ *                  x 1024 u32], [multilevel mode and ok only: per plane the
+ *                  dispersion of that cross-entropy x 1024 u32]
  *   5 COMMIT       claim, committed u8 (1) or dropped (0)
  *   6 KEY_ACK      count u8 (<= 16), per key: index u32, stream position u64
  * Bitmaps are MSB first with zero padding. Whether the optional parts are there depends
- * on the mode both ends are configured with, so decode() is told whether it is soft.
+ * on the mode both ends are configured with, so decode() is told (mode_fields).
  *
  * decode() checks the format: the header, the body length, every length and count
  * against its bound, bitmap padding. What a field must equal for this end (direction,
@@ -122,6 +126,21 @@ struct bitmap_reply {
     std::vector<key_ack_entry> acks;
 };
 
+/*!
+ * The optional parts of a mode's SYNDROME and RESULT: soft (the soft and multilevel
+ * modes) and the number of disclosed levels d (multilevel mode: q - 2). From a bool,
+ * a mode without disclosed levels.
+ */
+struct mode_fields {
+    bool soft = false;
+    unsigned disclosed_levels = 0;
+
+    mode_fields(bool soft_fields = false, unsigned disclosed = 0) // NOLINT: implicit
+        : soft(soft_fields), disclosed_levels(disclosed)
+    {
+    }
+};
+
 //! The soft-mode part of a SYNDROME, in its wire units.
 struct soft_reference_wire {
     std::vector<std::uint32_t> boundaries_x2; //!< 2^q - 1 bin boundaries, doubled
@@ -138,6 +157,8 @@ struct syndrome {
     std::vector<std::uint8_t> tag;
     std::uint32_t output_bits = 0;
     std::optional<soft_reference_wire> soft;
+    //! Multilevel mode: per used round, its disclosed levels (d bits, natural binary).
+    std::vector<std::uint8_t> disclosed;
     std::vector<std::uint8_t> seed; //!< Toeplitz seed bits, key_bits + output_bits - 1
     std::vector<std::uint8_t> syndrome; //!< the syndrome bits, sum of syndrome_bits
 };
@@ -146,6 +167,9 @@ struct result {
     result_code outcome = result_code::ok;
     std::vector<std::uint32_t> errors;  //!< per bit plane; empty unless ok
     std::vector<std::uint32_t> entropy; //!< soft mode and ok: per plane x entropy_unit
+    //! Multilevel mode and ok: per plane, the dispersion of its cross-entropy x
+    //! entropy_unit (soft_plane_entropy), for the leader's code choice.
+    std::vector<std::uint32_t> dispersion;
 };
 
 struct commit {
@@ -178,9 +202,9 @@ struct decoded {
 };
 /*!
  * Parses one message from the wire, never throwing: a malformed one gives its reason.
- * \p soft: whether the ends run the soft mode (the optional parts).
+ * \p fields: the optional parts that the ends' mode puts in a SYNDROME and a RESULT.
  */
-decoded decode(std::span<const std::uint8_t> bytes, bool soft);
+decoded decode(std::span<const std::uint8_t> bytes, mode_fields fields);
 
 //! CRC-32C (Castagnoli, reflected, init and final XOR 0xffffffff) of \p bytes: the
 //! messages' checksum.

@@ -34,15 +34,42 @@ enum class quantizer_mode : std::uint8_t {
      *  boundaries under a bivariate Gaussian model of the variance-stabilised counts
      *  (soft_llrs below). */
     soft = 2,
+    /*! Multilevel: 2^q equiprobable bins as above (q = 3..5 levels), the bin index in
+     *  natural binary. Its q - 2 least significant levels are disclosed outright (sent
+     *  with the syndrome, every bit counted as leaked); they are the levels that the
+     *  follower's count tells least about, and knowing them exactly narrows the
+     *  leader's bin to one of 4 classes spaced 2^(q-2) bins apart. The 2 most
+     *  significant levels are the key bits, Gray-coded and reconciled as in soft mode,
+     *  with LLRs conditioned on the disclosed levels (the decisions of the levels below
+     *  as side information). Why 2: docs/protocol-choices.md, "Multilevel
+     *  reconciliation". */
+    multilevel = 3,
 };
+
+//! Multilevel mode: the levels that are reconciled; the others are disclosed.
+inline constexpr unsigned multilevel_coded_levels = 2;
 
 struct quantizer_config {
     quantizer_mode mode = quantizer_mode::patent;
-    double alpha = 0.5;          //!< patent guard band, in standard deviations
-    unsigned bits_per_round = 1; //!< equiprobable and soft modes: q = 1..4
+    double alpha = 0.5; //!< patent guard band, in standard deviations
+    //! Levels q of the bin index: 1..4 in the equiprobable and soft modes, 3..5 in the
+    //! multilevel mode (2^q bins); the patent mode has 1 whatever this says.
+    unsigned bits_per_round = 1;
 
-    //! Key bits per kept round.
-    unsigned bits() const { return mode == quantizer_mode::patent ? 1 : bits_per_round; }
+    //! Levels of the bin index: 2^levels() bins.
+    unsigned levels() const
+    {
+        return mode == quantizer_mode::patent ? 1 : bits_per_round;
+    }
+    //! Levels disclosed outright: q - 2 in the multilevel mode, none otherwise.
+    unsigned disclosed_levels() const
+    {
+        return mode == quantizer_mode::multilevel
+                   ? bits_per_round - multilevel_coded_levels
+                   : 0;
+    }
+    //! Key bits per kept round: the levels that are reconciled.
+    unsigned bits() const { return levels() - disclosed_levels(); }
     //! Throws std::invalid_argument on an out-of-range field.
     void validate() const;
 };
@@ -70,10 +97,26 @@ quantized_batch quantize(std::span<const std::uint32_t> counts,
                          std::span<const std::uint8_t> present,
                          const quantizer_config& config);
 
-//! The key bits of the rounds marked in \p used: q Gray-coded bits each, MSB first.
+/*!
+ * The key bits of the rounds marked in \p used: bits_per_round Gray-coded bits each, MSB
+ * first, of the symbol without its \p disclosed_levels least significant levels.
+ */
 std::vector<std::uint8_t> key_bits(std::span<const std::uint8_t> symbols,
                                    std::span<const std::uint8_t> used,
-                                   unsigned bits_per_round);
+                                   unsigned bits_per_round,
+                                   unsigned disclosed_levels = 0);
+
+//! Multilevel: the \p disclosed_levels least significant levels of the symbols of the
+//! rounds marked in \p used, one value per used round.
+std::vector<std::uint8_t> disclosed_values(std::span<const std::uint8_t> symbols,
+                                           std::span<const std::uint8_t> used,
+                                           unsigned disclosed_levels);
+
+//! Whole symbols back from key bits and the disclosed values (one per symbol).
+std::vector<std::uint8_t> symbols_of(std::span<const std::uint8_t> key_bits,
+                                     unsigned bits_per_round,
+                                     std::span<const std::uint8_t> disclosed,
+                                     unsigned disclosed_levels);
 
 //! The bin indices back from key bits (inverse Gray code), one per round.
 std::vector<std::uint8_t> symbols_of(std::span<const std::uint8_t> key_bits,
@@ -100,22 +143,27 @@ struct soft_reference {
 
     //! The leader's side of a quantized batch (equiprobable bins).
     static soft_reference of(const quantized_batch& leader);
-    //! Whether the fields make sense for q bits per round (from the wire).
-    bool valid(unsigned bits_per_round) const;
+    //! Whether the fields make sense for q levels (from the wire).
+    bool valid(unsigned levels) const;
+    //! q, from the number of boundaries (0 when that is not 2^q - 1).
+    unsigned levels() const;
 };
 
 /*!
- * Follower LLRs (log P(bit 0) / P(bit 1)) of the leader's q Gray-coded bits per used
- * round, MSB first, from the follower's counts of the used rounds \p used_counts, its
- * own batch \p own (for its standardisation) and the leader's \p reference, with
- * correlation \p rho in [0, 1). A leader boundary b between integer counts acts at
- * floor(b) + 1/2. Clamped to +-30.
+ * Follower LLRs (log P(bit 0) / P(bit 1)) of the leader's bits_per_round Gray-coded
+ * key bits per used round, MSB first, from the follower's counts of the used rounds
+ * \p used_counts, its own batch \p own (for its standardisation) and the leader's
+ * \p reference (its 2^q - 1 boundaries), with correlation \p rho in [0, 1). A leader
+ * boundary b between integer counts acts at floor(b) + 1/2. Clamped to +-30.
+ * Multilevel (bits_per_round < q): \p disclosed holds the leader's q - bits_per_round
+ * disclosed levels of each used round, and the LLRs are those given them.
  */
 std::vector<float> soft_llrs(std::span<const std::uint32_t> used_counts,
                              const quantized_batch& own,
                              const soft_reference& reference,
                              unsigned bits_per_round,
-                             double rho);
+                             double rho,
+                             std::span<const std::uint8_t> disclosed = {});
 
 /*!
  * Maximum-likelihood rho of the soft model from a confirmed batch (the leader's symbols
@@ -128,15 +176,23 @@ double fit_soft_correlation(std::span<const std::uint32_t> used_counts,
                             unsigned bits_per_round);
 
 /*!
- * Per bit plane, the sum over the used rounds of -log2 P(the leader's bit) under the soft
- * model: what a syndrome of that plane has to carry at the least (its cross-entropy).
+ * Per key bit plane, the sum over the used rounds of -log2 P(the leader's bit) under the
+ * soft model: what a syndrome of that plane has to carry at the least (its
+ * cross-entropy). \p leader_symbols are whole symbols (q levels, from the reference);
+ * in the multilevel mode (bits_per_round < q) each plane's probability is conditioned
+ * on the symbol's disclosed levels, as in soft_llrs. When \p dispersion is given, it
+ * receives per plane the sum over the used rounds of the squared deviation of -log2
+ * P(bit) from its plane's mean: the dispersion V of the finite-length bound, which with
+ * soft information is about half that of a binary symmetric channel of the same
+ * entropy (reconciliation::choose_codes_for_fer).
  */
 std::vector<double> soft_plane_entropy(std::span<const std::uint32_t> used_counts,
                                        const quantized_batch& own,
                                        const soft_reference& reference,
                                        std::span<const std::uint8_t> leader_symbols,
                                        unsigned bits_per_round,
-                                       double rho);
+                                       double rho,
+                                       std::vector<double>* dispersion = nullptr);
 
 //! Fraction of positions where \p a and \p b differ (0 for empty inputs).
 double disagreement(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b);

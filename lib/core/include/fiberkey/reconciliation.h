@@ -70,10 +70,15 @@ std::vector<block_code> choose_codes(std::size_t key_bits,
  * code at these lengths can leak much less than H + sqrt(V) z for that error rate,
  * hence the efficiency leak / H that a fixed design ratio cannot give at once at 1%
  * (where the sqrt(V) term dominates) and at 10%.
+ * \p plane_dispersion, when given (one per plane), is V per bit of each plane in place
+ * of the binary symmetric channel's: soft decoding measures its own (soft_plane_entropy),
+ * about half the BSC's at the same entropy for the multilevel mode's planes.
  */
-std::vector<block_code> choose_codes_for_fer(std::size_t key_bits,
-                                             std::span<const double> plane_disagreement,
-                                             double target_fer);
+std::vector<block_code>
+choose_codes_for_fer(std::size_t key_bits,
+                     std::span<const double> plane_disagreement,
+                     double target_fer,
+                     std::span<const double> plane_dispersion = {});
 
 //! The finite-length lower bound on the syndrome bits for \p target_fer:
 //! H + sqrt(V) Q^-1(target_fer) + log2(n) / 2 with H, V as in choose_codes_for_fer.
@@ -150,8 +155,10 @@ double exchangeable_min_entropy(std::span<const std::uint8_t> symbols,
 struct leak_account {
     std::uint64_t syndrome_bits = 0;
     std::uint64_t tag_bits = 0;
+    //! Multilevel mode: the symbols' levels sent in the clear, every bit of them.
+    std::uint64_t disclosed_bits = 0;
 
-    std::uint64_t total() const { return syndrome_bits + tag_bits; }
+    std::uint64_t total() const { return syndrome_bits + tag_bits + disclosed_bits; }
 };
 
 struct amplification_length {
