@@ -36,11 +36,13 @@ fk::post_processor_config config(int direction,
                                  double log2_epsilon)
 {
     try {
-        // Negative counts become 0 and a negative direction a huge one: the factory
-        // refuses them by name.
+        // Negative counts become 0 (bits per round: 7) and a negative direction a huge
+        // one: the factory refuses them by name. Bits per round 0 is the mode's own.
         fk::post_processing_settings s;
         s.mode = fk::parse_quantizer_mode(mode);
-        s.bits_per_round = static_cast<unsigned>(std::max(bits_per_round, 0));
+        s.bits_per_round = bits_per_round == 0  ? fk::default_bits_per_round(s.mode)
+                           : bits_per_round < 0 ? 7u
+                                                : static_cast<unsigned>(bits_per_round);
         s.batch_rounds = static_cast<std::size_t>(std::max(batch_rounds, 0));
         s.alpha = alpha;
         s.log2_epsilon = log2_epsilon;

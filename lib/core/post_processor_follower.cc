@@ -253,9 +253,13 @@ message_verdict post_processor::impl::follower_on_syndrome(std::uint32_t batch,
         if (soft_fits.size() > soft_fits_kept)
             soft_fits.pop_front();
         std::vector<double> dispersion;
-        const auto entropy = soft_plane_entropy(
-            b.used_counts, b.quantized, reference, symbols, q, soft_rho(),
-            disclosed > 0 ? &dispersion : nullptr);
+        const auto entropy = soft_plane_entropy(b.used_counts,
+                                                b.quantized,
+                                                reference,
+                                                symbols,
+                                                q,
+                                                soft_rho(),
+                                                disclosed > 0 ? &dispersion : nullptr);
         auto wire = [](double x) {
             return static_cast<std::uint32_t>(
                 std::min(std::ceil(x * msg::entropy_unit), 4294967295.0));

@@ -225,6 +225,7 @@ message_verdict post_processor::impl::leader_on_reply(std::uint32_t batch,
     const auto syn = rec::syndrome(b.key, codes);
 
     std::vector<std::uint8_t> symbols;
+    symbols.reserve(rounds); // no unwiped copy left behind by a reallocation
     for (std::size_t i = 0; i < span; ++i)
         if (used[i])
             symbols.push_back(b.quantized.symbol[i]);

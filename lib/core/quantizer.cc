@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <fiberkey/quantizer.h>
+#include <fiberkey/secure_memory.h>
 
 #include <algorithm>
 #include <cmath>
@@ -64,29 +65,58 @@ private:
 };
 
 /*!
- * The distinct values among a batch's counts, and for each round the slot of its value.
- * A batch of 1,000 rounds holds a few dozen distinct counts: the soft model is evaluated
- * once per distinct count rather than once per round, with the same values as before.
+ * The distinct values among a batch's counts (with, in the multilevel mode, the
+ * round's \p disclosed levels \p low: a value is (count << disclosed) | low), and for
+ * each round the slot of its value. A batch of 1,000 rounds holds a few dozen distinct
+ * counts: the soft model is evaluated once per distinct value rather than once per
+ * round, with the same values as before. The follower's counts are secret: wiped.
  */
 class distinct_counts
 {
 public:
-    explicit distinct_counts(std::span<const std::uint32_t> counts)
-        : d_values(counts.begin(), counts.end())
+    explicit distinct_counts(std::span<const std::uint32_t> counts,
+                             std::span<const std::uint8_t> low = {},
+                             unsigned disclosed = 0)
+        : d_disclosed(disclosed)
     {
+        std::vector<std::uint64_t> keys;
+        keys.reserve(counts.size());
+        for (std::size_t i = 0; i < counts.size(); ++i)
+            keys.push_back((std::uint64_t(counts[i]) << disclosed) |
+                           (disclosed > 0 ? low[i] : 0u));
+        d_values = keys;
         std::sort(d_values.begin(), d_values.end());
         d_values.erase(std::unique(d_values.begin(), d_values.end()), d_values.end());
         d_slot.reserve(counts.size());
-        for (auto c : counts)
+        for (auto k : keys)
             d_slot.push_back(static_cast<std::uint32_t>(
-                std::lower_bound(d_values.begin(), d_values.end(), c) -
+                std::lower_bound(d_values.begin(), d_values.end(), k) -
                 d_values.begin()));
+        secure_wipe(keys);
     }
-    std::span<const std::uint32_t> values() const { return d_values; }
+    ~distinct_counts()
+    {
+        secure_wipe(d_values);
+        secure_wipe(d_slot);
+    }
+    distinct_counts(const distinct_counts&) = delete;
+    distinct_counts& operator=(const distinct_counts&) = delete;
+
+    std::size_t size() const { return d_values.size(); }
+    //! The count of distinct value j, and its disclosed levels.
+    std::uint32_t count(std::size_t j) const
+    {
+        return static_cast<std::uint32_t>(d_values[j] >> d_disclosed);
+    }
+    unsigned low(std::size_t j) const
+    {
+        return static_cast<unsigned>(d_values[j] & ((1u << d_disclosed) - 1));
+    }
     std::size_t slot(std::size_t round) const { return d_slot[round]; }
 
 private:
-    std::vector<std::uint32_t> d_values;
+    unsigned d_disclosed;
+    std::vector<std::uint64_t> d_values;
     std::vector<std::uint32_t> d_slot;
 };
 
@@ -107,18 +137,6 @@ double one_probability(const std::vector<double>& p,
             one += p[k];
     }
     return all > 0.0 ? one / all : 0.5;
-}
-
-// Distinct (count, disclosed value) pairs as one key, for distinct_counts.
-std::vector<std::uint32_t> count_keys(std::span<const std::uint32_t> used_counts,
-                                      std::span<const std::uint8_t> low,
-                                      unsigned disclosed)
-{
-    std::vector<std::uint32_t> keys(used_counts.begin(), used_counts.end());
-    if (disclosed > 0)
-        for (std::size_t i = 0; i < keys.size(); ++i)
-            keys[i] = (keys[i] << disclosed) | low[i];
-    return keys;
 }
 
 // q - bits_per_round: the levels of the reference's symbols that are not key bits.
@@ -335,15 +353,14 @@ std::vector<float> soft_llrs(std::span<const std::uint32_t> used_counts,
     const unsigned hidden = disclosed_levels_of(reference, bits_per_round);
     check_disclosed(used_counts, disclosed, hidden, "soft_llrs");
     const soft_model model(own, reference, rho);
-    const distinct_counts counts(count_keys(used_counts, disclosed, hidden));
+    const distinct_counts counts(used_counts, disclosed, hidden);
     std::vector<float> of_count; // the LLRs of each distinct count, MSB first
-    of_count.reserve(counts.values().size() * bits_per_round);
+    of_count.reserve(counts.size() * bits_per_round);
     std::vector<double> p;
-    const unsigned mask = (1u << hidden) - 1;
-    for (auto key : counts.values()) {
-        model.probabilities(key >> hidden, p);
+    for (std::size_t v = 0; v < counts.size(); ++v) {
+        model.probabilities(counts.count(v), p);
         for (unsigned b = bits_per_round; b-- > 0;) {
-            const double one = one_probability(p, b, hidden, key & mask),
+            const double one = one_probability(p, b, hidden, counts.low(v)),
                          zero = 1.0 - one;
             const double l =
                 std::log(std::max(zero, 1e-300)) - std::log(std::max(one, 1e-300));
@@ -372,9 +389,9 @@ double fit_soft_correlation(std::span<const std::uint32_t> used_counts,
     auto log_likelihood = [&](double x) {
         const soft_model model(own, reference, std::tanh(x));
         const std::size_t bins = model.bins();
-        log_p.resize(counts.values().size() * bins);
-        for (std::size_t j = 0; j < counts.values().size(); ++j) {
-            model.probabilities(counts.values()[j], p);
+        log_p.resize(counts.size() * bins);
+        for (std::size_t j = 0; j < counts.size(); ++j) {
+            model.probabilities(counts.count(j), p);
             for (std::size_t k = 0; k < bins; ++k)
                 log_p[j * bins + k] = std::log(std::max(p[k], 1e-12));
         }
@@ -423,15 +440,15 @@ std::vector<double> soft_plane_entropy(std::span<const std::uint32_t> used_count
         for (auto s : leader_symbols)
             low.push_back(static_cast<std::uint8_t>(s & mask));
     const soft_model model(own, reference, rho);
-    const distinct_counts counts(count_keys(used_counts, low, hidden));
+    const distinct_counts counts(used_counts, low, hidden);
     // -log2 P(bit of plane j = v | count), per distinct count, plane and value v.
     std::vector<double> surprise, p;
-    surprise.reserve(counts.values().size() * bits_per_round * 2);
-    for (auto key : counts.values()) {
-        model.probabilities(key >> hidden, p);
+    surprise.reserve(counts.size() * bits_per_round * 2);
+    for (std::size_t v = 0; v < counts.size(); ++v) {
+        model.probabilities(counts.count(v), p);
         for (unsigned j = 0; j < bits_per_round; ++j) {
             const double one =
-                one_probability(p, bits_per_round - 1 - j, hidden, key & mask);
+                one_probability(p, bits_per_round - 1 - j, hidden, counts.low(v));
             surprise.push_back(-std::log2(std::max(1.0 - one, 1e-12)));
             surprise.push_back(-std::log2(std::max(one, 1e-12)));
         }

@@ -46,7 +46,8 @@ class node(gr.hier_block2):
     receiving crypt blocks. pp_mode (a mode name, checked by fiberkey.parse_quantizer_mode)
     and bits_per_round go to both post-processors: "multilevel" (default, q = 4 levels of
     3..5: the most key), "soft" (q = 3 is its best), "equiprobable" or "patent" (the
-    patent's, with guard band alpha); batch_rounds is n;
+    patent's, with guard band alpha); bits_per_round 0 (default) takes the mode's own q;
+    batch_rounds is n;
     see key_post_processor and fiberkey.post_processing_settings.
 
     rounds_source, where the post-processors take their per-round counts from:
@@ -83,7 +84,7 @@ class node(gr.hier_block2):
     def __init__(self, name="A", key_mode="psk", *, psk_hex="", own_key_file="",
                  peer_public_file="", own_id="", peer_id="", fec=True, backend="auto",
                  first_counter=0, negotiate=False, bits=496, seed=0, pipeline_frames=32,
-                 post_process=False, pp_mode="multilevel", bits_per_round=4, batch_rounds=1000,
+                 post_process=False, pp_mode="multilevel", bits_per_round=0, batch_rounds=1000,
                  alpha=0.5, rekey=True, rounds_source="negotiator", integrity=True,
                  packed_line=False, tap_guard=False, link_key_period=4, kme_listen="",
                  kme_tls_dir="", kme_store="", kme_kek_file="", sae_id="", peer_sae_id=""):

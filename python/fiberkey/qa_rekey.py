@@ -146,7 +146,12 @@ class qa_rekey(gr_unittest.TestCase):
         with self.assertRaises(Exception):
             fiberkey.key_post_processor(0, True, "equiprobable", 5)
         with self.assertRaises(Exception):
-            fiberkey.key_post_processor(0, True, "soft", 0)
+            fiberkey.key_post_processor(0, True, "soft", -1)
+        with self.assertRaises(Exception):
+            fiberkey.key_post_processor(0, True, "multilevel", 2)
+        # 0: the mode's own q (the default), whatever the mode.
+        for mode in ("multilevel", "soft", "equiprobable", "patent"):
+            fiberkey.key_post_processor(0, True, mode, 0)
 
 
 if __name__ == "__main__":

@@ -69,7 +69,8 @@ public:
      *        LLRs given them: the most key)
      * \param bits_per_round q, key bits per kept round in the equiprobable and soft
      *        modes, 1..4, levels in the multilevel mode, 3..5 (checked in every mode; the
-     *        patent mode takes one bit per round)
+     *        patent mode takes one bit per round); 0 (the default): the mode's own,
+     *        fiberkey::default_bits_per_round (multilevel 4, soft 3, equiprobable 2)
      * \param batch_rounds n, rounds per batch, 64..16384
      * \param alpha patent mode's guard band in standard deviations, in [0, 10)
      * \param log2_epsilon total epsilon per batch (half to privacy amplification, half to
@@ -83,7 +84,7 @@ public:
     static sptr make(int direction,
                      bool leader,
                      const std::string& mode = "multilevel",
-                     int bits_per_round = 4,
+                     int bits_per_round = 0,
                      int batch_rounds = 1000,
                      double alpha = 0.5,
                      double log2_epsilon = -64,

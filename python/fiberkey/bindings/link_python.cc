@@ -105,7 +105,7 @@ void bind_link(py::module& m)
              py::arg("direction"),
              py::arg("leader"),
              py::arg("mode") = "multilevel",
-             py::arg("bits_per_round") = 4,
+             py::arg("bits_per_round") = 0,
              py::arg("batch_rounds") = 1000,
              py::arg("alpha") = 0.5,
              py::arg("log2_epsilon") = -64,

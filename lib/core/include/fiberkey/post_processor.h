@@ -68,8 +68,9 @@ struct post_processor_config {
     std::size_t abandon_after_rounds = 3000; //!< leader: give up an unanswered batch
     std::size_t min_used_rounds = 64; //!< fewer rounds kept by both: drop the batch
     double eps_total = 0x1p-64;       //!< per batch: half to PA, half to the tag
-    /*! Cap on the min-entropy credited per key bit (see exchangeable_min_entropy for
-     *  the estimate itself): lower it to model an adversary who knows part of F. */
+    /*! Cap on the min-entropy credited per symbol bit (every level of a round's symbol,
+     *  disclosed ones too; see exchangeable_min_entropy for the estimate itself): lower
+     *  it to model an adversary who knows part of F. */
     double min_entropy_per_bit = 1.0;
     double initial_disagreement = 0.05; //!< leader's estimate before any batch
     //! Frame error rate the codes are chosen for, per block (reconciliation.h,
