@@ -180,27 +180,35 @@ TEST(quantizer, soft_model_fits_the_round_model)
     EXPECT_LT(planes[1], planes[2]);
 }
 
+// FIXED SEED: the counts of \p n rounds of the round-level model at its defaults.
+std::pair<std::vector<std::uint32_t>, std::vector<std::uint32_t>>
+seeded_model_counts(std::uint64_t seed, std::size_t n)
+{
+    std::vector<model_round> rounds(n);
+    round_model(round_model_config{},
+                std::make_unique<test_only_seeded_random_source>(seed))
+        .generate(0, rounds);
+    std::vector<std::uint32_t> f1, f2;
+    for (const auto& r : rounds) {
+        f1.push_back(r.f1);
+        f2.push_back(r.f2);
+    }
+    return { f1, f2 };
+}
+
 // The soft figures are computed once per distinct count (and disclosed value): a batch
 // must give exactly what each of its rounds gives alone, and its dispersion is that of
 // the rounds' surprisals.
 TEST(quantizer, soft_figures_of_a_batch_are_those_of_its_rounds)
 {
-    std::vector<std::uint32_t> f1, f2;
-    std::vector<model_round> rounds(1000);
-    round_model(round_model_config{},
-                std::make_unique<test_only_seeded_random_source>(13))
-        .generate(0, rounds);
-    for (const auto& r : rounds) {
-        f1.push_back(r.f1);
-        f2.push_back(r.f2);
-    }
+    const auto [f1, f2] = seeded_model_counts(13, 1000);
     for (const quantizer_config cfg :
          { quantizer_config{ .mode = quantizer_mode::soft, .bits_per_round = 3 },
            quantizer_config{ .mode = quantizer_mode::multilevel,
                              .bits_per_round = 4 } }) {
         SCOPED_TRACE(cfg.bits_per_round);
         const unsigned q = cfg.bits(), d = cfg.disclosed_levels();
-        const std::vector<std::uint8_t> present(rounds.size(), 1);
+        const std::vector<std::uint8_t> present(f1.size(), 1);
         const auto q1 = quantize(f1, present, cfg), q2 = quantize(f2, present, cfg);
         const auto ref = soft_reference::of(q1);
         const auto low =
@@ -245,16 +253,8 @@ TEST(quantizer, soft_figures_of_a_batch_are_those_of_its_rounds)
 // decode from the LLRs given them.
 TEST(quantizer, multilevel_disclosed_levels_are_side_information)
 {
-    std::vector<std::uint32_t> f1, f2;
-    std::vector<model_round> rounds(4000);
-    round_model(round_model_config{},
-                std::make_unique<test_only_seeded_random_source>(21))
-        .generate(0, rounds);
-    for (const auto& r : rounds) {
-        f1.push_back(r.f1);
-        f2.push_back(r.f2);
-    }
-    const std::vector<std::uint8_t> present(rounds.size(), 1);
+    const auto [f1, f2] = seeded_model_counts(21, 4000);
+    const std::vector<std::uint8_t> present(f1.size(), 1);
     auto cross_entropy = [&](const quantizer_config& cfg) {
         const auto q1 = quantize(f1, present, cfg), q2 = quantize(f2, present, cfg);
         const auto ref = soft_reference::of(q1);
@@ -262,7 +262,7 @@ TEST(quantizer, multilevel_disclosed_levels_are_side_information)
         double sum = 0.0;
         for (double h : soft_plane_entropy(f2, q2, ref, q1.symbol, cfg.bits(), rho))
             sum += h;
-        return sum / double(rounds.size());
+        return sum / double(f1.size());
     };
     const double multilevel =
         cross_entropy({ .mode = quantizer_mode::multilevel, .bits_per_round = 4 });
