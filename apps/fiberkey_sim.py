@@ -603,7 +603,9 @@ class link_sim:
         self.keyrec = key_recorder(self.frames_received, hide_application_keys=args.kme)
         self.monrec = monitor_recorder(self.frames_received, self.round_sequences)
         self.monitors = {}
-        self.tap_inserted = None  # (wall seconds, frames received) with --eve-from-seconds
+        # With --eve-from-seconds: (wall seconds, each receiver's monitor's frame periods,
+        # each leader's newest round sequence) when the taps went in.
+        self.tap_inserted = None
         self.checkers = {}
         for n in "AB":
             node = self.nodes[n]
@@ -839,9 +841,13 @@ class link_sim:
             return
         for fiber in self.links.values():
             fiber.set_tap_active(True)
-        self.tap_inserted = (elapsed, self.frames_received(), self.round_sequences())
+        # Each monitor's own stream clock: what a Python handler stamps on the alarms
+        # comes late when the machine is loaded (a CI run saw 1,000 frames late).
+        frames = [self.monitors[d].frame_periods() if self.monitoring
+                  else self.frames_received() for d in (0, 1)]
+        self.tap_inserted = (elapsed, frames, self.round_sequences())
         say(a, f"[{elapsed:6.1f} s] Eve's {100 * a.eve_tap_fraction:g} % taps go in at "
-               f"frame {self.tap_inserted[1]:,}")
+               f"frame {min(frames):,}")
 
     def start_tampering(self):
         """Turns the attacker on once both receivers decrypt (the link is keyed)."""
@@ -1006,13 +1012,19 @@ def tap_figures(sim):
     raised its alarm, and the seed keys formed from rounds after the tap (the exposure
     the detection time implies) and after the first alarm (none: key agreement is held
     there). A key's rounds are known by its last round's sequence."""
-    wall, frame, tap_sequences = sim.tap_inserted
-    out = {"inserted_at_wall_seconds": wall, "inserted_at_frame": frame, "directions": {}}
+    wall, frames, tap_sequences = sim.tap_inserted
+    out = {"inserted_at_wall_seconds": wall, "inserted_at_frame": min(frames),
+           "directions": {}}
+    window = sim.args.monitor_window_frames
+
+    def alarm_frame(e):  # an alarm is raised as its window closes
+        return (e["window"] + 1) * window
+
     alarms = {d: [e for e in sim.monrec.snapshot(d)[1]
-                  if e["event"] == "tap_alarm" and e["frames_received"] >= frame]
+                  if e["event"] == "tap_alarm" and alarm_frame(e) > frames[d]]
               for d in (0, 1)}
     first_alarm = min((a[0] for a in alarms.values() if a),
-                      key=lambda e: e["frames_received"], default=None)
+                      key=lambda e: e["wall_seconds"], default=None)
     for d in (0, 1):
         with sim.keyrec.lock:
             keys = list(sim.keyrec.key_times[d])
@@ -1020,11 +1032,12 @@ def tap_figures(sim):
         after_tap = [k for k in keys if after(k[2], tap_sequences[d])]
         after_alarm = [k for k in keys if first_alarm is not None
                        and after(k[2], first_alarm["round_sequences"][d])]
+        detection = alarm_frame(mine) - frames[d] if mine else None
         out["directions"][DIRECTIONS[d]] = {
-            "alarm_at_frame": mine["frames_received"] if mine else None,
-            "detection_frames": mine["frames_received"] - frame if mine else None,
-            "detection_link_ms": (mine["frames_received"] - frame)
-            / OTU2_FRAMES_PER_SECOND * 1e3 if mine else None,
+            "inserted_at_frame": frames[d],
+            "alarm_at_frame": alarm_frame(mine) if mine else None,
+            "detection_frames": detection,
+            "detection_link_ms": detection / OTU2_FRAMES_PER_SECOND * 1e3 if mine else None,
             "cause": mine["cause"] if mine else None,
             "keys_agreed": len(keys),
             "keys_from_rounds_after_tap": len(after_tap),

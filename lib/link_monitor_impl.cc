@@ -336,7 +336,9 @@ int link_monitor_impl::general_work(int noutput_items,
             add_power_run(in + (from - first), to - from);
     }
     d_samples_in_period += n;
-    d_monitor.advance(d_samples_in_period / frame_samples, d_closed);
+    const uint64_t periods = d_samples_in_period / frame_samples;
+    d_monitor.advance(periods, d_closed);
+    d_frame_periods += periods;
     d_samples_in_period %= frame_samples;
 
     for (const auto& w : d_closed) {

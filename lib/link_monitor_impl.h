@@ -36,6 +36,7 @@ public:
     bool learning() const override { return d_learning; }
     uint64_t alarms() const override { return d_alarms; }
     uint64_t windows() const override { return d_windows; }
+    uint64_t frame_periods() const override { return d_frame_periods; }
     pmt::pmt_t last_window() const override;
     uint64_t windows_dropped() const override { return d_dropped; }
     uint64_t glitches() const override { return d_glitches; }
@@ -64,7 +65,8 @@ private:
     std::vector<const char*> d_operator_events; // guarded by d_setlock
     std::atomic<bool> d_detect, d_auto_relearn;
     std::atomic<bool> d_alarmed{ false }, d_learning{ true };
-    std::atomic<uint64_t> d_alarms{ 0 }, d_windows{ 0 }, d_dropped{ 0 }, d_glitches{ 0 };
+    std::atomic<uint64_t> d_alarms{ 0 }, d_windows{ 0 }, d_dropped{ 0 }, d_glitches{ 0 },
+        d_frame_periods{ 0 };
     uint64_t d_samples_in_period = 0; // since the last whole frame period
     uint64_t d_stride_phase = 0;      // of the power's subsampling
     std::vector<::fiberkey::performance_window> d_closed;

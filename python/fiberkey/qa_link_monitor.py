@@ -74,6 +74,7 @@ class qa_link_monitor(gr_unittest.TestCase):
         monitor, pms, alarms, power, ber, link = self.run_monitor(self.optical)
         self.assertEqual(len(pms), FRAMES // WINDOW)
         self.assertEqual(monitor.windows(), FRAMES // WINDOW)
+        self.assertEqual(monitor.frame_periods(), FRAMES)
         self.assertEqual([p["window"] for p in pms], list(range(FRAMES // WINDOW)))
         self.assertEqual([a["event"] for a in alarms], ["learned"])
         self.assertAlmostEqual(alarms[0]["time"], time.time(), delta=60)

@@ -98,6 +98,9 @@ public:
     virtual bool learning() const = 0;
     virtual uint64_t alarms() const = 0;
     virtual uint64_t windows() const = 0;
+    //! Frame periods of line signal read (130,560 samples, one per bit): the stream's own
+    //! clock, against which window k ends at (k + 1) x window_frames.
+    virtual uint64_t frame_periods() const = 0;
     //! The last window's "pm" dict (PMT_NIL before the first).
     virtual pmt::pmt_t last_window() const = 0;
     //! Windows dropped because the float outputs were not read.

@@ -273,6 +273,7 @@ void bind_monitor(py::module& m)
         .def("learning", &block::learning)
         .def("alarms", &block::alarms)
         .def("windows", &block::windows)
+        .def("frame_periods", &block::frame_periods)
         .def("last_window", &block::last_window, "The last window's pm dict (a PMT).")
         .def("windows_dropped", &block::windows_dropped)
         .def("glitches", &block::glitches);
