@@ -75,8 +75,14 @@ void post_processing(benchmark::State& state, quantizer_mode mode, unsigned q)
     for (std::size_t i = 0; i < 16; ++i)
         one_batch(); // codes built, rates settled
     keys = 0;
+    const auto failed_before = leader.stats().batches_failed;
     for (auto _ : state)
         one_batch();
+    // A failed batch costs two decoding attempts of max_iterations each: a few of them
+    // weigh in the mean.
+    state.counters["failed_per_batch"] =
+        benchmark::Counter(double(leader.stats().batches_failed - failed_before),
+                           benchmark::Counter::kAvgIterations);
     state.counters["keys_per_batch"] =
         benchmark::Counter(double(keys), benchmark::Counter::kAvgIterations);
     state.counters["s_per_key"] = benchmark::Counter(
