@@ -253,7 +253,10 @@ TEST(quantizer, soft_figures_of_a_batch_are_those_of_its_rounds)
 // decode from the LLRs given them.
 TEST(quantizer, multilevel_disclosed_levels_are_side_information)
 {
-    const auto [f1, f2] = seeded_model_counts(21, 4000);
+    // Named references, not a structured binding: clang refuses to capture those.
+    const auto counts = seeded_model_counts(21, 4000);
+    const auto& f1 = counts.first;
+    const auto& f2 = counts.second;
     const std::vector<std::uint8_t> present(f1.size(), 1);
     auto cross_entropy = [&](const quantizer_config& cfg) {
         const auto q1 = quantize(f1, present, cfg), q2 = quantize(f2, present, cfg);
