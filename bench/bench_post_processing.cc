@@ -30,9 +30,12 @@ std::function<void(std::span<std::uint8_t>)> bench_rng()
     };
 }
 
-void post_processing(benchmark::State& state, quantizer_mode mode, unsigned q)
+void post_processing(benchmark::State& state,
+                     quantizer_mode mode,
+                     unsigned q,
+                     std::size_t batch = 1000)
 {
-    constexpr std::size_t batch = 1000, batches = 64;
+    constexpr std::size_t batches = 64;
     std::vector<model_round> rounds(batch * batches);
     round_model model(round_model_config{},
                       std::make_unique<test_only_seeded_random_source>(3));
@@ -42,6 +45,7 @@ void post_processing(benchmark::State& state, quantizer_mode mode, unsigned q)
     cfg.quantizer.mode = mode;
     cfg.quantizer.bits_per_round = q;
     cfg.batch_rounds = batch;
+    cfg.abandon_after_rounds = std::max(cfg.abandon_after_rounds, 2 * batch);
     cfg.random = bench_rng();
     post_processor leader(cfg);
     cfg.role = pp_role::follower;
@@ -72,8 +76,10 @@ void post_processing(benchmark::State& state, quantizer_mode mode, unsigned q)
         leader.take_reports();
         follower.take_reports();
     };
-    for (std::size_t i = 0; i < 16; ++i)
-        one_batch(); // codes built, rates settled
+    // Codes built (a link meets a few dozen (n, m) pairs, 0.01 - 0.13 s each, once per
+    // process), rates settled.
+    for (std::size_t i = 0; i < 100; ++i)
+        one_batch();
     keys = 0;
     const auto failed_before = leader.stats().batches_failed;
     for (auto _ : state)
@@ -100,6 +106,10 @@ BENCHMARK_CAPTURE(post_processing, soft_q3, quantizer_mode::soft, 3u)
 BENCHMARK_CAPTURE(post_processing, soft_q4, quantizer_mode::soft, 4u)
     ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(post_processing, multilevel_q4, quantizer_mode::multilevel, 4u)
+    ->Unit(benchmark::kMillisecond);
+// Its long codes: one lifted code of 8,192 bits per batch.
+BENCHMARK_CAPTURE(
+    post_processing, multilevel_q4_n4000, quantizer_mode::multilevel, 4u, 4000)
     ->Unit(benchmark::kMillisecond);
 
 } // namespace

@@ -10,6 +10,7 @@
 #include <map>
 #include <mutex>
 #include <stdexcept>
+#include <tuple>
 
 namespace fiberkey {
 namespace {
@@ -25,6 +26,12 @@ struct splitmix64 {
     }
 };
 
+std::uint64_t code_seed(std::size_t n, std::size_t m, ldpc_degrees degrees)
+{
+    return 0x464b4c4450433031ULL ^ (std::uint64_t(n) << 32) ^ m ^
+           (std::uint64_t(degrees) << 56);
+}
+
 // The second attempt: channel LLRs times retry_scale, check messages damped by
 // retry_damping (measured: at n = 1000 it cuts the FER near 1e-2 about tenfold).
 constexpr double retry_scale = 0.7, retry_damping = 0.5;
@@ -34,30 +41,91 @@ constexpr double max_message = 25.0;
 
 } // namespace
 
-std::vector<unsigned> ldpc_code::variable_degrees(std::size_t n, std::size_t m)
+std::vector<unsigned>
+ldpc_code::variable_degrees(std::size_t n, std::size_t m, ldpc_degrees degrees)
 {
-    // Chosen by measured frame error rates with the layered decoder, n = 500 .. 2000,
-    // rates 0.5 .. 0.92 (a sweep over the share of degree-2 nodes, the share and degree
-    // of the heavy nodes and the degree of the rest): against the former 0.8 m / 0.1 n
-    // of degree 12 / rest 3, at n = 1000 and equal leak, the FER falls from 0.14 to
-    // 0.05 at 1% (m = 160), from 0.068 to 0.025 at 3% (m = 320) and from 0.035 to
-    // 0.005 at 10% (m = 640), before the decoder's second attempt.
+    // two_four_eight: chosen by measured frame error rates with the layered decoder
+    // on hard decisions, n = 500 .. 2000, rates 0.5 .. 0.92 (a sweep over the share of
+    // degree-2 nodes, the share and degree of the heavy nodes and the degree of the
+    // rest): against the former 0.8 m / 0.1 n of degree 12 / rest 3, at n = 1000 and
+    // equal leak, the FER falls from 0.14 to 0.05 at 1% (m = 160), from 0.068 to 0.025
+    // at 3% (m = 320) and from 0.035 to 0.005 at 10% (m = 640), before the decoder's
+    // second attempt. two_three_sixteen: the same sweep on the multilevel mode's key
+    // bits (soft LLRs, rate about 0.8) at 2,048 and 8,192 bits.
+    const bool sixteen = degrees == ldpc_degrees::two_three_sixteen;
     const std::size_t degree2 = std::min(m - 1, std::size_t(0.9 * double(m)));
-    const std::size_t heavy = std::min(n - degree2, std::size_t(0.1 * double(n)));
-    std::vector<unsigned> d(n, 4);
+    const std::size_t heavy =
+        std::min(n - degree2, std::size_t((sixteen ? 0.15 : 0.1) * double(n)));
+    std::vector<unsigned> d(n, sixteen ? 3u : 4u);
     std::fill_n(d.begin(), degree2, 2u);
-    std::fill(d.end() - std::ptrdiff_t(heavy), d.end(), 8u);
+    std::fill(d.end() - std::ptrdiff_t(heavy), d.end(), sixteen ? 16u : 8u);
     for (auto& x : d)
         x = std::min<unsigned>(x, unsigned(m));
     return d;
 }
 
-ldpc_code::ldpc_code(std::size_t n, std::size_t m) : d_n(n), d_m(m)
+std::size_t ldpc_code::lifting(std::size_t n, std::size_t m)
+{
+    for (std::size_t z = (n + max_grown_bits - 1) / max_grown_bits; z > 1 && z <= m / 2;
+         ++z)
+        if (n % z == 0 && m % z == 0)
+            return z;
+    return 1;
+}
+
+ldpc_code::ldpc_code(std::size_t n, std::size_t m, ldpc_degrees degrees) : d_n(n), d_m(m)
 {
     if (m < 2 || m >= n || n > 65535)
         throw std::invalid_argument("ldpc_code: need 2 <= m < n <= 65535");
-    const auto degrees = variable_degrees(n, m);
-    splitmix64 rng{ 0x464b4c4450433031ULL ^ (std::uint64_t(n) << 32) ^ m };
+    if (degrees != ldpc_degrees::two_four_eight &&
+        degrees != ldpc_degrees::two_three_sixteen)
+        throw std::invalid_argument("ldpc_code: unknown degree profile");
+    const std::size_t z = lifting(n, m);
+    const auto check_vars =
+        z == 1 ? grow(n, m, degrees)
+               : lift(grow(n / z, m / z, degrees), z, code_seed(n, m, degrees));
+
+    d_check_start.assign(m + 1, 0);
+    for (std::size_t c = 0; c < m; ++c) {
+        d_check_start[c + 1] = d_check_start[c] + std::uint32_t(check_vars[c].size());
+        d_edge_var.insert(d_edge_var.end(), check_vars[c].begin(), check_vars[c].end());
+    }
+    d_var_start.assign(n + 1, 0);
+    for (auto v : d_edge_var)
+        ++d_var_start[v + 1];
+    for (std::size_t v = 0; v < n; ++v)
+        d_var_start[v + 1] += d_var_start[v];
+    d_var_edges.resize(d_edge_var.size());
+    std::vector<std::uint32_t> fill(d_var_start.begin(), d_var_start.end() - 1);
+    for (std::uint32_t e = 0; e < d_edge_var.size(); ++e)
+        d_var_edges[fill[d_edge_var[e]]++] = e;
+}
+
+std::vector<std::vector<std::uint32_t>>
+ldpc_code::lift(const std::vector<std::vector<std::uint32_t>>& base,
+                std::size_t z,
+                std::uint64_t seed)
+{
+    splitmix64 rng{ seed };
+    std::vector<std::vector<std::uint32_t>> lifted(base.size() * z);
+    std::vector<std::uint32_t> shifts;
+    for (std::size_t c = 0; c < base.size(); ++c) {
+        shifts.clear();
+        for (std::size_t i = 0; i < base[c].size(); ++i)
+            shifts.push_back(std::uint32_t(rng.next() % z));
+        for (std::size_t k = 0; k < z; ++k)
+            for (std::size_t i = 0; i < base[c].size(); ++i)
+                lifted[c * z + k].push_back(
+                    std::uint32_t(base[c][i] * z + (k + shifts[i]) % z));
+    }
+    return lifted;
+}
+
+std::vector<std::vector<std::uint32_t>>
+ldpc_code::grow(std::size_t n, std::size_t m, ldpc_degrees profile)
+{
+    const auto degrees = variable_degrees(n, m, profile);
+    splitmix64 rng{ code_seed(n, m, profile) };
 
     std::vector<std::vector<std::uint32_t>> var_checks(n), check_vars(m);
     std::vector<std::uint32_t> check_seen(m, 0), var_seen(n, 0);
@@ -132,45 +200,31 @@ ldpc_code::ldpc_code(std::size_t n, std::size_t m) : d_n(n), d_m(m)
             check_vars[chosen].push_back(v);
         }
     }
-
-    d_check_start.assign(m + 1, 0);
-    for (std::size_t c = 0; c < m; ++c) {
-        d_check_start[c + 1] = d_check_start[c] + std::uint32_t(check_vars[c].size());
-        d_edge_var.insert(d_edge_var.end(), check_vars[c].begin(), check_vars[c].end());
-    }
-    d_var_start.assign(n + 1, 0);
-    for (auto v : d_edge_var)
-        ++d_var_start[v + 1];
-    for (std::size_t v = 0; v < n; ++v)
-        d_var_start[v + 1] += d_var_start[v];
-    d_var_edges.resize(d_edge_var.size());
-    std::vector<std::uint32_t> fill(d_var_start.begin(), d_var_start.end() - 1);
-    for (std::uint32_t e = 0; e < d_edge_var.size(); ++e)
-        d_var_edges[fill[d_edge_var[e]]++] = e;
+    return check_vars;
 }
 
-std::shared_ptr<const ldpc_code> ldpc_code::cached(std::size_t n, std::size_t m)
+std::shared_ptr<const ldpc_code>
+ldpc_code::cached(std::size_t n, std::size_t m, ldpc_degrees degrees)
 {
     struct entry {
         std::shared_ptr<const ldpc_code> code;
         std::uint64_t last_use;
     };
     static std::mutex lock;
-    static std::map<std::pair<std::size_t, std::size_t>, entry> cache;
+    static std::map<std::tuple<std::size_t, std::size_t, ldpc_degrees>, entry> cache;
     static std::uint64_t clock = 0;
     constexpr std::size_t capacity = 64;
 
     std::lock_guard<std::mutex> guard(lock);
-    auto it = cache.find({ n, m });
+    const auto key = std::make_tuple(n, m, degrees);
+    auto it = cache.find(key);
     if (it == cache.end()) {
         if (cache.size() >= capacity)
             cache.erase(
                 std::min_element(cache.begin(), cache.end(), [](auto& a, auto& b) {
                     return a.second.last_use < b.second.last_use;
                 }));
-        it = cache
-                 .emplace(std::make_pair(n, m),
-                          entry{ std::make_shared<ldpc_code>(n, m), 0 })
+        it = cache.emplace(key, entry{ std::make_shared<ldpc_code>(n, m, degrees), 0 })
                  .first;
     }
     it->second.last_use = ++clock;

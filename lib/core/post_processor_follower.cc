@@ -195,7 +195,7 @@ message_verdict post_processor::impl::follower_on_syndrome(std::uint32_t batch,
         if (!reference.valid(levels))
             return reject("SYNDROME: invalid soft reference");
     }
-    const auto codes = rec::codes_from(n, syndrome_bits);
+    const auto codes = rec::codes_from(n, syndrome_bits, mode_codes());
     if (codes.empty())
         return reject("SYNDROME: invalid code parameters");
 

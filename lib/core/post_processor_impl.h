@@ -12,6 +12,7 @@
 
 #include <fiberkey/post_processor.h>
 #include <fiberkey/pp_messages.h>
+#include <fiberkey/reconciliation.h>
 #include <fiberkey/secure_memory.h>
 
 #include <cmath>
@@ -51,9 +52,9 @@ struct post_processor::impl {
     // Rounds older than this (in rounds fed to the follower) are stale: their sequence
     // numbers may already have wrapped.
     static constexpr std::uint64_t follower_horizon = 32768;
-    // The leader's pool keeps at most this many bits that the follower has not
-    // acknowledged as keys: a follower that never answers must not grow memory.
-    static constexpr std::size_t leader_pool_limit = 64 * seed_key_bits;
+    // The leader's pool keeps at most leader_pool_limit() bits that the follower has
+    // not acknowledged as keys: a follower that never answers must not grow memory.
+    static constexpr std::size_t leader_pool_floor = 64 * seed_key_bits;
     // Soft mode: rho is the mean (in atanh) of the fits on the last few confirmed batches.
     static constexpr std::size_t soft_fits_kept = 4;
 
@@ -154,6 +155,21 @@ struct post_processor::impl {
     {
         return cfg.quantizer.mode == quantizer_mode::soft ||
                cfg.quantizer.mode == quantizer_mode::multilevel;
+    }
+    // Two batches' key bits at most (a batch's output is at most its key bits): the
+    // acknowledgements of a batch's keys arrive before the next batch commits, unless
+    // lost, so no key acknowledged in time is dropped, however long the batches
+    // (at n = 16,384 a multilevel batch yields about 96 keys).
+    std::size_t leader_pool_limit() const
+    {
+        return std::max(leader_pool_floor, 2 * cfg.batch_rounds * q);
+    }
+    // The multilevel mode has codes of its own (both ends know the mode, so the codes).
+    const reconciliation::code_family& mode_codes() const
+    {
+        return cfg.quantizer.mode == quantizer_mode::multilevel
+                   ? reconciliation::multilevel_codes
+                   : reconciliation::short_codes;
     }
     // Min-entropy of the used rounds' whole symbols (all levels, disclosed ones too:
     // their bits are counted in the leak), capped per symbol bit.

@@ -92,8 +92,8 @@ void post_processor::impl::finish_leader_batch(bool committed)
             pool.append(b.hash_out, meta);
             committed_bits += b.hash_out.size();
             stats.secret_bits += b.hash_out.size();
-            if (pool.size() > leader_pool_limit)
-                pool.drop_before(pool.end() - leader_pool_limit);
+            if (pool.size() > leader_pool_limit())
+                pool.drop_before(pool.end() - leader_pool_limit());
         }
     }
     send(b.id, msg::commit{ own_claim(), committed });
@@ -220,8 +220,11 @@ message_verdict post_processor::impl::leader_on_reply(std::uint32_t batch,
     const std::size_t n = b.key.size();
     b.report.key_bits = n;
     const auto estimated = estimate();
-    const auto codes = rec::choose_codes_for_fer(
-        n, design_disagreement(estimated, n), cfg.target_fer, estimate_dispersion());
+    const auto codes = rec::choose_codes_for_fer(n,
+                                                 design_disagreement(estimated, n),
+                                                 cfg.target_fer,
+                                                 estimate_dispersion(),
+                                                 mode_codes());
     const auto syn = rec::syndrome(b.key, codes);
 
     std::vector<std::uint8_t> symbols;

@@ -21,10 +21,6 @@ namespace {
 
 constexpr std::size_t length_step = 128;
 
-std::size_t syndrome_step(std::size_t code_bits)
-{
-    return std::max<std::size_t>(8, code_bits / 64);
-}
 // Shortened positions are known zeros: as sure as the decoder's messages get.
 constexpr float known_zero_llr = 30.0f;
 
@@ -33,9 +29,28 @@ std::size_t round_up(std::size_t x, std::size_t step)
     return (x + step - 1) / step * step;
 }
 
+// A multiple of the lifting factor's 128, so that N_b / Z and m_b / Z are whole.
 std::size_t code_bits_for(std::size_t key_bits)
 {
-    return round_up(std::max<std::size_t>(key_bits, 64), length_step);
+    const std::size_t z = std::max<std::size_t>(
+        1, (key_bits + ldpc_code::max_grown_bits - 1) / ldpc_code::max_grown_bits);
+    return round_up(std::max<std::size_t>(key_bits, 64), length_step * z);
+}
+
+std::size_t syndrome_step(std::size_t code_bits, const code_family& family)
+{
+    const std::size_t z =
+        (code_bits + ldpc_code::max_grown_bits - 1) / ldpc_code::max_grown_bits;
+    return round_up(std::max<std::size_t>(8, code_bits / family.steps_per_code), z);
+}
+
+// n bits in `blocks` blocks of nearly equal size, the longer ones first.
+std::vector<std::size_t> split_evenly(std::size_t key_bits, std::size_t blocks)
+{
+    std::vector<std::size_t> lengths;
+    for (std::size_t b = 0; b < blocks; ++b)
+        lengths.push_back(key_bits / blocks + (b < key_bits % blocks ? 1 : 0));
+    return lengths;
 }
 
 void put_u32(std::vector<std::uint8_t>& out, std::uint32_t x)
@@ -64,25 +79,14 @@ double inverse_binary_entropy(double h)
     return 0.5 * (lo + hi);
 }
 
-std::vector<std::size_t> block_lengths(std::size_t key_bits)
+std::vector<std::size_t> block_lengths(std::size_t key_bits, std::size_t block_limit)
 {
-    std::vector<std::size_t> lengths;
-    if (key_bits == 0)
-        return lengths;
-    const std::size_t blocks = (key_bits + max_block_bits - 1) / max_block_bits;
-    for (std::size_t b = 0; b < blocks; ++b)
-        lengths.push_back(key_bits / blocks + (b < key_bits % blocks ? 1 : 0));
-    return lengths;
+    if (block_limit < length_step || block_limit > long_block_bits)
+        throw std::invalid_argument("block_lengths: block limit outside [128, 16384]");
+    return split_evenly(key_bits, (key_bits + block_limit - 1) / block_limit);
 }
 
 namespace {
-
-// The fit of choose_codes_for_fer: leak = H + fer_slope (n / 1000)^fer_growth sqrt(V) z.
-// Measured FER 1e-2 points of the codes and decoder of ldpc.cc: (leak - H) / (sqrt(V)
-// z) = 1.73 .. 1.86 at n = 500, 2.03 .. 2.13 at 1000, 2.3 .. 2.6 at 2000 over 1 .. 10%
-// (the gap of these codes to the bound grows faster than sqrt(n)).
-constexpr double fer_slope = 2.2;
-constexpr double fer_growth = 0.3;
 
 double dispersion(double p)
 {
@@ -109,6 +113,7 @@ template <typename Wanted>
 std::vector<block_code> codes_by(std::size_t key_bits,
                                  std::span<const double> plane_disagreement,
                                  std::span<const double> plane_dispersion,
+                                 const code_family& family,
                                  Wanted&& wanted)
 {
     if (plane_disagreement.empty())
@@ -117,7 +122,7 @@ std::vector<block_code> codes_by(std::size_t key_bits,
         throw std::invalid_argument("choose_codes: one dispersion per bit plane");
     std::vector<block_code> codes;
     std::size_t first = 0;
-    for (auto n : block_lengths(key_bits)) {
+    for (auto n : block_lengths(key_bits, family.block_limit)) {
         double h = 0.0, v = 0.0;
         for (std::size_t i = first; i < first + n; ++i) {
             const std::size_t j = i % plane_disagreement.size();
@@ -130,9 +135,10 @@ std::vector<block_code> codes_by(std::size_t key_bits,
         block_code c;
         c.key_bits = n;
         c.code_bits = code_bits_for(n);
+        c.degrees = family.degrees;
         const double bits = std::min(wanted(n, h, v), double(c.code_bits));
         const auto want = static_cast<std::size_t>(std::ceil(std::max(bits, 0.0)));
-        const std::size_t step = syndrome_step(c.code_bits);
+        const std::size_t step = syndrome_step(c.code_bits, family);
         c.syndrome_bits = std::clamp(round_up(want, step), step, c.code_bits - step);
         codes.push_back(c);
     }
@@ -143,17 +149,20 @@ std::vector<block_code> codes_by(std::size_t key_bits,
 
 std::vector<block_code> choose_codes(std::size_t key_bits,
                                      std::span<const double> plane_disagreement,
-                                     double efficiency)
+                                     double efficiency,
+                                     const code_family& family)
 {
-    return codes_by(key_bits, plane_disagreement, {}, [&](std::size_t, double h, double) {
-        return efficiency * h;
-    });
+    return codes_by(
+        key_bits, plane_disagreement, {}, family, [&](std::size_t, double h, double) {
+            return efficiency * h;
+        });
 }
 
 std::vector<block_code> choose_codes_for_fer(std::size_t key_bits,
                                              std::span<const double> plane_disagreement,
                                              double target_fer,
-                                             std::span<const double> plane_dispersion)
+                                             std::span<const double> plane_dispersion,
+                                             const code_family& family)
 {
     if (!(target_fer > 0.0 && target_fer < 0.5))
         throw std::invalid_argument(
@@ -162,8 +171,10 @@ std::vector<block_code> choose_codes_for_fer(std::size_t key_bits,
     return codes_by(key_bits,
                     plane_disagreement,
                     plane_dispersion,
+                    family,
                     [&](std::size_t n, double h, double v) {
-                        return h + fer_slope * std::pow(double(n) / 1000.0, fer_growth) *
+                        return h + family.fer_slope *
+                                       std::pow(double(n) / 1000.0, family.fer_growth) *
                                        std::sqrt(v) * z;
                     });
 }
@@ -187,16 +198,30 @@ double finite_length_bound(std::size_t key_bits,
            (key_bits > 1 ? 0.5 * std::log2(double(key_bits)) : 0.0);
 }
 
+const code_family& family_of(ldpc_degrees degrees)
+{
+    switch (degrees) {
+    case ldpc_degrees::two_four_eight:
+        return short_codes;
+    case ldpc_degrees::two_three_sixteen:
+        return multilevel_codes;
+    }
+    throw std::invalid_argument("reconciliation: unknown degree profile");
+}
+
 bool codes_valid(std::span<const block_code> codes, std::size_t key_bits)
 {
-    const auto lengths = block_lengths(key_bits);
-    if (codes.size() != lengths.size())
+    if (codes.empty() != (key_bits == 0))
         return false;
+    const auto lengths = split_evenly(key_bits, codes.size());
     for (std::size_t b = 0; b < codes.size(); ++b) {
         const auto& c = codes[b];
-        if (c.key_bits != lengths[b] || c.code_bits != code_bits_for(c.key_bits))
+        if (c.key_bits != lengths[b] || c.key_bits == 0 || c.key_bits > long_block_bits ||
+            c.code_bits != code_bits_for(c.key_bits) ||
+            (c.degrees != ldpc_degrees::two_four_eight &&
+             c.degrees != ldpc_degrees::two_three_sixteen))
             return false;
-        const std::size_t step = syndrome_step(c.code_bits);
+        const std::size_t step = syndrome_step(c.code_bits, family_of(c.degrees));
         if (c.syndrome_bits % step != 0 || c.syndrome_bits < step ||
             c.syndrome_bits > c.code_bits - step)
             return false;
@@ -205,14 +230,16 @@ bool codes_valid(std::span<const block_code> codes, std::size_t key_bits)
 }
 
 std::vector<block_code> codes_from(std::size_t key_bits,
-                                   std::span<const std::size_t> syndrome_bits)
+                                   std::span<const std::size_t> syndrome_bits,
+                                   const code_family& family)
 {
-    const auto lengths = block_lengths(key_bits);
+    const auto lengths = block_lengths(key_bits, family.block_limit);
     std::vector<block_code> codes;
     if (lengths.size() != syndrome_bits.size())
         return codes;
     for (std::size_t b = 0; b < lengths.size(); ++b)
-        codes.push_back({ lengths[b], code_bits_for(lengths[b]), syndrome_bits[b] });
+        codes.push_back(
+            { lengths[b], code_bits_for(lengths[b]), syndrome_bits[b], family.degrees });
     if (!codes_valid(codes, key_bits))
         codes.clear();
     return codes;
@@ -230,7 +257,7 @@ std::vector<std::uint8_t> syndrome(std::span<const std::uint8_t> key_bits,
         std::copy_n(key_bits.begin() + std::ptrdiff_t(first), c.key_bits, block.begin());
         first += c.key_bits;
         const auto part =
-            ldpc_code::cached(c.code_bits, c.syndrome_bits)->syndrome(block);
+            ldpc_code::cached(c.code_bits, c.syndrome_bits, c.degrees)->syndrome(block);
         s.insert(s.end(), part.begin(), part.end());
     }
     secure_wipe(block);
@@ -272,7 +299,7 @@ decode_outcome decode(std::span<const float> llr,
     for (const auto& c : codes) {
         block_llr.assign(c.code_bits, known_zero_llr);
         std::copy_n(llr.begin() + std::ptrdiff_t(first), c.key_bits, block_llr.begin());
-        const auto code = ldpc_code::cached(c.code_bits, c.syndrome_bits);
+        const auto code = ldpc_code::cached(c.code_bits, c.syndrome_bits, c.degrees);
         const auto r = code->decode(block_llr,
                                     syndrome.subspan(first_check, c.syndrome_bits),
                                     block_bits,

@@ -35,6 +35,60 @@ TEST(ldpc, construction_is_deterministic_and_follows_the_degrees)
     EXPECT_THROW(ldpc_code(100, 1), std::invalid_argument);
 }
 
+namespace {
+// Each check's variables, from the syndromes of unit vectors (the code's only view).
+std::vector<std::vector<std::size_t>> check_rows(const ldpc_code& code)
+{
+    std::vector<std::vector<std::size_t>> rows(code.m());
+    std::vector<std::uint8_t> x(code.n(), 0);
+    for (std::size_t v = 0; v < code.n(); ++v) {
+        x[v] = 1;
+        const auto s = code.syndrome(x);
+        for (std::size_t c = 0; c < code.m(); ++c)
+            if (s[c])
+                rows[c].push_back(v);
+        x[v] = 0;
+    }
+    return rows;
+}
+} // namespace
+
+TEST(ldpc, long_codes_are_lifts_of_grown_codes)
+{
+    EXPECT_EQ(ldpc_code::lifting(2048, 640), 1u);
+    EXPECT_EQ(ldpc_code::lifting(2304, 72), 2u);
+    EXPECT_EQ(ldpc_code::lifting(8192, 2560), 4u);
+    EXPECT_EQ(ldpc_code::lifting(16384, 256), 8u);
+    EXPECT_EQ(ldpc_code::lifting(4099, 1000), 1u); // no common factor >= 3: grown
+    // A lift keeps the base's degrees: Z times the base's edges, every variable of
+    // base node v with v's degree.
+    const ldpc_code lifted(4096, 1280), base(2048, 640);
+    EXPECT_EQ(lifted.edges(), 2 * base.edges());
+    const auto rows = check_rows(lifted);
+    std::vector<unsigned> degree(4096, 0);
+    for (const auto& r : rows)
+        for (auto v : r)
+            ++degree[v];
+    const auto base_degrees = ldpc_code::variable_degrees(2048, 640);
+    for (std::size_t v = 0; v < 4096; ++v)
+        ASSERT_EQ(degree[v], base_degrees[v / 2]) << "variable " << v;
+    // No 4-cycle (the grown base has none, and a lift adds none): no two checks share
+    // two variables.
+    std::vector<std::vector<std::size_t>> var_checks(4096);
+    for (std::size_t c = 0; c < rows.size(); ++c)
+        for (auto v : rows[c])
+            var_checks[v].push_back(c);
+    std::vector<std::size_t> seen(rows.size(), SIZE_MAX);
+    for (std::size_t c = 0; c < rows.size(); ++c)
+        for (auto v : rows[c])
+            for (auto other : var_checks[v]) {
+                if (other == c)
+                    continue;
+                ASSERT_NE(seen[other], c) << "checks " << c << " and " << other;
+                seen[other] = c;
+            }
+}
+
 TEST(ldpc, decodes_known_errors_and_reports_failure)
 {
     const ldpc_code code(1024, 320);
@@ -52,6 +106,17 @@ TEST(ldpc, decodes_known_errors_and_reports_failure)
     for (std::size_t i = 0; i < x.size(); ++i)
         llr[i] = (x[i] ^ (i % 2)) ? -3.0f : 3.0f;
     EXPECT_FALSE(code.decode(llr, code.syndrome(x), out, 20).converged);
+
+    // A lifted code of 8,192 bits at 2 % errors.
+    const auto& lifted = *ldpc_code::cached(8192, 2560);
+    x.resize(8192);
+    for (auto& v : x)
+        v = rng() & 1;
+    llr.resize(8192);
+    for (std::size_t i = 0; i < x.size(); ++i)
+        llr[i] = (x[i] ^ (i % 50 == 7)) ? -3.0f : 3.0f;
+    EXPECT_TRUE(lifted.decode(llr, lifted.syndrome(x), out).converged);
+    EXPECT_EQ(out, x);
 }
 
 // Printed, loosely bounded: 1000-bit keys (shortened 1024-bit codes) at the operating

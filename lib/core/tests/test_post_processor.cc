@@ -421,21 +421,41 @@ TEST(post_processor, model_batches_over_a_faulty_link)
 
 // A batch of 4,000 rounds in soft mode yields about 19 seed keys, more than one KEY_ACK
 // holds (16): the follower acknowledges them in several messages and the leader emits
-// every one.
+// every one. In the multilevel mode the batch's 8,000 key bits are one lifted code of
+// 8,192 bits (its long blocks); at n = 16,384 a batch yields more keys (about 96) than
+// the leader's former fixed pool of 64 held, which left a third of them at the
+// follower only.
 TEST(post_processor, more_keys_per_batch_than_one_acknowledgement_holds)
 {
-    auto cfg = small_batches(quantizer_mode::soft, 3);
-    cfg.batch_rounds = 4000;
-    cfg.abandon_after_rounds = 8000;
-    simulated_link link(cfg, link_faults{}, 55);
-    model_counts gen(55, round_model_config{});
-    run_figures fig;
-    link.run(gen, 4 * 4000, fig);
-    link.finish(fig);
-    print_run("soft q=3, n=4000", fig);
-    EXPECT_EQ(fig.mismatched, 0u);
-    EXPECT_EQ(fig.leader_only + fig.follower_only, 0u);
-    EXPECT_GT(fig.paired_keys, 3 * 16u);
+    struct long_batch {
+        const char* name;
+        quantizer_mode mode;
+        unsigned q;
+        std::size_t n;
+        std::size_t min_keys;
+    };
+    for (const auto& c :
+         { long_batch{ "soft q=3, n=4000", quantizer_mode::soft, 3, 4000, 48 },
+           long_batch{
+               "multilevel q=4, n=4000", quantizer_mode::multilevel, 4, 4000, 48 },
+           long_batch{ "multilevel q=4, n=16384",
+                       quantizer_mode::multilevel,
+                       4,
+                       16384,
+                       2 * 80 } }) {
+        auto cfg = small_batches(c.mode, c.q);
+        cfg.batch_rounds = c.n;
+        cfg.abandon_after_rounds = 2 * c.n;
+        simulated_link link(cfg, link_faults{}, 55);
+        model_counts gen(55, round_model_config{});
+        run_figures fig;
+        link.run(gen, 4 * c.n, fig);
+        link.finish(fig);
+        print_run(c.name, fig);
+        EXPECT_EQ(fig.mismatched, 0u);
+        EXPECT_EQ(fig.leader_only + fig.follower_only, 0u) << c.name;
+        EXPECT_GT(fig.paired_keys, c.min_keys) << c.name;
+    }
 }
 
 // A restart of either side drops what was in flight; keys stay paired afterwards.

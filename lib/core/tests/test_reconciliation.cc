@@ -67,6 +67,43 @@ TEST(reconciliation, blocks_and_codes)
     EXPECT_LT(double(two[0].syndrome_bits), bound + 10);
     // Longer codes: steps of N / 64.
     EXPECT_EQ(rec::choose_codes(2000, p, 1.5)[0].syndrome_bits % 32, 0u);
+
+    // The multilevel mode's long blocks: one code of 8,000 key bits, lifted by Z = 4,
+    // so N a multiple of 512 and m of N / 256 = 32 (a multiple of Z).
+    const auto& family = rec::multilevel_codes;
+    const auto limit = family.block_limit;
+    EXPECT_EQ(rec::block_lengths(8000, limit), (std::vector<std::size_t>{ 8000 }));
+    EXPECT_EQ(rec::block_lengths(40000, limit),
+              (std::vector<std::size_t>{ 13334, 13333, 13333 }));
+    EXPECT_THROW(rec::block_lengths(8000, 100), std::invalid_argument);
+    EXPECT_THROW(rec::block_lengths(8000, limit + 1), std::invalid_argument);
+    const auto one = rec::choose_codes(8000, p, 1.5, family);
+    ASSERT_EQ(one.size(), 1u);
+    EXPECT_EQ(one[0].code_bits, 8192u);
+    EXPECT_EQ(one[0].syndrome_bits % 32, 0u);
+    auto off_step = one;
+    off_step[0].syndrome_bits += 4; // a multiple of Z, not of the step
+    EXPECT_FALSE(rec::codes_valid(off_step, 8000));
+    EXPECT_TRUE(rec::codes_valid(one, 8000));
+    const std::vector<std::size_t> one_m = { one[0].syndrome_bits };
+    EXPECT_EQ(rec::codes_from(8000, one_m, family), one);
+    EXPECT_EQ(one[0].degrees, ldpc_degrees::two_three_sixteen);
+    // The follower applies its own mode's family: the same syndrome lengths under the
+    // short codes' limit describe four blocks, not one.
+    EXPECT_TRUE(rec::codes_from(8000, one_m).empty());
+    const auto short_codes = rec::choose_codes(8000, p, 1.5);
+    EXPECT_EQ(short_codes.size(), 4u);
+    std::vector<std::size_t> short_m;
+    for (const auto& c : short_codes)
+        short_m.push_back(c.syndrome_bits);
+    EXPECT_TRUE(rec::codes_from(8000, short_m, family).empty());
+    // 2,100 bits in one block: Z = 2, N = 2,304.
+    EXPECT_EQ(rec::choose_codes(2100, p, 1.5, family)[0].code_bits, 2304u);
+    // Blocks beyond the long limit, or of no bits, are never valid.
+    auto too_long = one;
+    too_long[0] = { 16385, 16640, 1040 };
+    EXPECT_FALSE(rec::codes_valid(too_long, 16385));
+    EXPECT_FALSE(rec::codes_valid(std::vector<rec::block_code>(3), 2));
 }
 
 TEST(reconciliation, confirmation_tag)

@@ -6,6 +6,8 @@
 #ifndef FIBERKEY_CORE_RECONCILIATION_H
 #define FIBERKEY_CORE_RECONCILIATION_H
 
+#include <fiberkey/ldpc.h>
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -19,16 +21,54 @@ namespace fiberkey {
  * One-way syndrome reconciliation, leader to follower, and the accounting that decides
  * how many secret bits a batch yields (protocol.md section 6).
  *
- * A key of n bits is cut into blocks of at most max_block_bits, of nearly equal size.
- * Block b of n_b bits uses the LDPC code (N_b, m_b) with N_b = n_b rounded up to a
- * multiple of 128 (the extra N_b - n_b positions are shortened: zero on both sides, known
- * to the decoder) and m_b syndrome bits, a multiple of max(8, N_b / 64). The steps are
- * fine enough for high rates and coarse enough that a link meets few distinct codes:
- * building one takes 0.01 - 0.3 s (n = 512 .. 2048), then it is cached.
+ * A key of n bits is cut into blocks of at most a block limit (max_block_bits, or
+ * long_block_bits in the multilevel mode), of nearly equal size. Block b of n_b bits
+ * uses the LDPC code (N_b, m_b) with N_b = n_b rounded up to a multiple of 128 Z (the
+ * extra N_b - n_b positions are shortened: zero on both sides, known to the decoder),
+ * Z = ceil(n_b / 2048) the code's lifting factor (ldpc.h), and m_b syndrome bits, a
+ * multiple of the mode's syndrome step (code_family) and of Z. The steps are fine
+ * enough for high rates and coarse enough that a link meets few distinct codes:
+ * building one takes 0.01 - 0.15 s (n = 512 .. 16384), then it is cached.
  */
 namespace reconciliation {
 
+//! The block limit of the patent, equiprobable and soft modes.
 constexpr std::size_t max_block_bits = 2048;
+//! The multilevel mode's block limit: its longer codes are lifts (ldpc.h).
+constexpr std::size_t long_block_bits = 16384;
+
+/*!
+ * The codes of a mode: the block limit, the degree profile and the syndrome step, which
+ * both ends must agree on (they follow from the mode; the degree profile names the
+ * family), and the fit of the leader's sizing rule to these codes
+ * (choose_codes_for_fer): leak = H + fer_slope (n_b / 1000)^fer_growth sqrt(V)
+ * Q^-1(FER).
+ */
+struct code_family {
+    std::size_t block_limit;
+    ldpc_degrees degrees;
+    //! m_b is a multiple of max(8, N_b / steps_per_code) rounded up to a multiple of Z.
+    std::size_t steps_per_code;
+    double fer_slope, fer_growth;
+};
+
+//! The patent, equiprobable and soft modes' codes. The fit, from measured FER 1e-2
+//! points of these codes and the decoder of ldpc.cc: (leak - H) / (sqrt(V) z) = 1.73
+//! .. 1.86 at n = 500, 2.03 .. 2.13 at 1000, 2.3 .. 2.6 at 2000 over 1 .. 10 %
+//! disagreement (the gap of these codes to the bound grows faster than sqrt(n)).
+inline constexpr code_family short_codes{
+    max_block_bits, ldpc_degrees::two_four_eight, 64, 2.2, 0.3
+};
+//! The multilevel mode's codes. Their slope, from the failed batches and yields of
+//! fiberkey-sweep at n = 1000, 4000 and 16384 rounds (slopes 1.5, 1.8, 2.2;
+//! docs/performance.md): 1.8 fails 1.4 % of the batches at n = 1000 and none longer.
+inline constexpr code_family multilevel_codes{
+    long_block_bits, ldpc_degrees::two_three_sixteen, 256, 1.8, 0.3
+};
+
+//! The family whose codes have \p degrees; throws std::invalid_argument for none.
+const code_family& family_of(ldpc_degrees degrees);
+
 constexpr std::size_t nonce_bytes = 16;
 
 //! h(p) in bits; 0 at p <= 0 or p >= 1.
@@ -41,12 +81,15 @@ struct block_code {
     std::size_t key_bits = 0;      //!< n_b, the block's share of the key
     std::size_t code_bits = 0;     //!< N_b >= n_b
     std::size_t syndrome_bits = 0; //!< m_b
+    ldpc_degrees degrees = ldpc_degrees::two_four_eight;
 
     bool operator==(const block_code&) const = default;
 };
 
-//! Block lengths for an n-bit key: ceil(n / max_block_bits) nearly equal blocks.
-std::vector<std::size_t> block_lengths(std::size_t key_bits);
+//! Block lengths for an n-bit key: ceil(n / block_limit) nearly equal blocks.
+//! Throws std::invalid_argument unless 128 <= block_limit <= long_block_bits.
+std::vector<std::size_t> block_lengths(std::size_t key_bits,
+                                       std::size_t block_limit = max_block_bits);
 
 /*!
  * The codes for an n-bit key whose bit i belongs to bit plane i mod q and plane j
@@ -57,7 +100,8 @@ std::vector<std::size_t> block_lengths(std::size_t key_bits);
  */
 std::vector<block_code> choose_codes(std::size_t key_bits,
                                      std::span<const double> plane_disagreement,
-                                     double efficiency);
+                                     double efficiency,
+                                     const code_family& family = short_codes);
 
 /*!
  * The codes for a frame error rate of about \p target_fer (in (0, 0.5)) per block,
@@ -78,7 +122,8 @@ std::vector<block_code>
 choose_codes_for_fer(std::size_t key_bits,
                      std::span<const double> plane_disagreement,
                      double target_fer,
-                     std::span<const double> plane_dispersion = {});
+                     std::span<const double> plane_dispersion = {},
+                     const code_family& family = short_codes);
 
 //! The finite-length lower bound on the syndrome bits for \p target_fer:
 //! H + sqrt(V) Q^-1(target_fer) + log2(n) / 2 with H, V as in choose_codes_for_fer.
@@ -86,13 +131,16 @@ double finite_length_bound(std::size_t key_bits,
                            std::span<const double> plane_disagreement,
                            double target_fer);
 
-//! Checks that \p codes describe a \p key_bits key (lengths, multiples, ranges).
+//! Checks that \p codes describe a \p key_bits key: nearly equal blocks of at most
+//! long_block_bits, their code lengths, syndrome multiples and ranges.
 bool codes_valid(std::span<const block_code> codes, std::size_t key_bits);
 
 //! The codes of an n-bit key from the blocks' syndrome lengths (what the follower
-//! receives); empty when they do not describe valid codes for that key.
+//! receives) in \p family; empty when they do not describe valid codes for that key
+//! and family.
 std::vector<block_code> codes_from(std::size_t key_bits,
-                                   std::span<const std::size_t> syndrome_bits);
+                                   std::span<const std::size_t> syndrome_bits,
+                                   const code_family& family = short_codes);
 
 //! The leader's syndrome: the blocks' syndromes concatenated.
 std::vector<std::uint8_t> syndrome(std::span<const std::uint8_t> key_bits,
