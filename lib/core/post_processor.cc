@@ -13,6 +13,8 @@
 
 #include <openssl/rand.h>
 
+#include <algorithm>
+#include <new>
 #include <stdexcept>
 #include <utility>
 
@@ -70,7 +72,10 @@ post_processor::impl::impl(post_processor_config c) : cfg(std::move(c))
             instance = static_cast<std::uint32_t>(load_be(b.data(), b.size()));
         }
     } else {
-        store.resize(sequence_space + 1);
+        store.reset(static_cast<stored_round*>(
+            std::calloc(sequence_space + 1, sizeof(stored_round))));
+        if (!store)
+            throw std::bad_alloc();
     }
 }
 
@@ -165,8 +170,7 @@ void post_processor::set_hold(bool hold)
         // Rounds not yet in a batch, and the batch in progress: its SYNDROME then fails
         // (unknown batch), and a COMMIT of it finds nothing to commit (the streams
         // resynchronise; the leader emits only keys the follower acknowledges).
-        for (auto& slot : d->store)
-            slot = {};
+        std::fill_n(d->store.get(), sequence_space + 1, impl::stored_round{});
         d->current.reset();
         d->pending.reset();
     }
