@@ -29,19 +29,25 @@ std::size_t round_up(std::size_t x, std::size_t step)
     return (x + step - 1) / step * step;
 }
 
+// Z of a block of this many key (or code) bits: both give the same Z, since N_b only
+// rounds n_b up within the same multiple of 2048.
+std::size_t lifting_factor(std::size_t bits)
+{
+    return std::max<std::size_t>(
+        1, (bits + ldpc_code::max_grown_bits - 1) / ldpc_code::max_grown_bits);
+}
+
 // A multiple of the lifting factor's 128, so that N_b / Z and m_b / Z are whole.
 std::size_t code_bits_for(std::size_t key_bits)
 {
-    const std::size_t z = std::max<std::size_t>(
-        1, (key_bits + ldpc_code::max_grown_bits - 1) / ldpc_code::max_grown_bits);
-    return round_up(std::max<std::size_t>(key_bits, 64), length_step * z);
+    return round_up(std::max<std::size_t>(key_bits, 64),
+                    length_step * lifting_factor(key_bits));
 }
 
 std::size_t syndrome_step(std::size_t code_bits, const code_family& family)
 {
-    const std::size_t z =
-        (code_bits + ldpc_code::max_grown_bits - 1) / ldpc_code::max_grown_bits;
-    return round_up(std::max<std::size_t>(8, code_bits / family.steps_per_code), z);
+    return round_up(std::max<std::size_t>(8, code_bits / family.steps_per_code),
+                    lifting_factor(code_bits));
 }
 
 // n bits in `blocks` blocks of nearly equal size, the longer ones first.
