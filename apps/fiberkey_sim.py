@@ -224,7 +224,7 @@ RANGES = {
     "record_frames": (1, 100_000, "frames"),
     "tamper": (0.0, 1.0, "a fraction of the frames"),
     "bits": (8, 496, "bits per array, a multiple of 8"),
-    "batch_rounds": (64, 16384, "rounds per batch"),
+    "batch_rounds": (64, 131072, "rounds per batch"),
     "alpha": (0.0, 10.0, "standard deviations"),
     "pipeline_frames": (1, 4096, "frames in flight"),
     "length_km": (0.01, 200.0, "km"),

@@ -7,6 +7,7 @@
 
 #include "blocks_pdu.h"
 
+#include <fiberkey/int_transport.h>
 #include <fiberkey/post_processing_settings.h>
 #include <fiberkey/secure_memory.h>
 #include <fiberkey/session_key.h>
@@ -24,6 +25,26 @@ namespace fk = ::fiberkey;
 
 namespace {
 constexpr long first_stream = 2; // INT stream of direction AB; BA uses 3
+
+// The messages go over the INT channel (int_channel), which carries at most 59,160
+// bytes: a batch whose SYNDROME could be longer is refused with the longest that fits.
+void check_fits_int(const fk::post_processor_config& c)
+{
+    constexpr auto limit = fk::int_transport::max_message_bytes_limit;
+    if (c.largest_message_bytes() <= limit)
+        return;
+    auto shorter = c;
+    std::size_t low = 64, high = c.batch_rounds; // fits at low, not at high
+    while (high - low > 1) {
+        shorter.batch_rounds = (low + high) / 2;
+        (shorter.largest_message_bytes() <= limit ? low : high) = shorter.batch_rounds;
+    }
+    throw std::invalid_argument(
+        "batch_rounds " + std::to_string(c.batch_rounds) + ": a SYNDROME of " +
+        std::to_string(c.largest_message_bytes()) +
+        " bytes would not fit the INT channel's " + std::to_string(limit) + "; at most " +
+        std::to_string(low) + " rounds per batch in this mode");
+}
 
 // The block's arguments through the core's one factory (post_processing_settings.h), so
 // that the block, fiberkey.node and the tools build the same configuration.
@@ -46,10 +67,12 @@ fk::post_processor_config config(int direction,
         s.batch_rounds = static_cast<std::size_t>(std::max(batch_rounds, 0));
         s.alpha = alpha;
         s.log2_epsilon = log2_epsilon;
-        return fk::make_post_processor_config(leader ? fk::pp_role::leader
-                                                     : fk::pp_role::follower,
-                                              static_cast<unsigned>(direction),
-                                              s);
+        auto c = fk::make_post_processor_config(leader ? fk::pp_role::leader
+                                                       : fk::pp_role::follower,
+                                                static_cast<unsigned>(direction),
+                                                s);
+        check_fits_int(c);
+        return c;
     } catch (const std::invalid_argument& e) {
         throw std::invalid_argument(std::string("key_post_processor: ") + e.what());
     }

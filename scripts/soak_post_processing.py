@@ -143,8 +143,8 @@ def main():
     p.add_argument("--corrupt", type=float, default=0.02)
     p.add_argument("--seed", type=int, default=1, help="fixed randomness of the run")
     args = p.parse_args()
-    if args.batches < len(MODES) * len(NOISE) or not 64 <= args.n <= 16384:
-        p.error(f"--batches at least {len(MODES) * len(NOISE)}, --n in 64..16384")
+    if args.batches < len(MODES) * len(NOISE) or not 64 <= args.n <= 131072:
+        p.error(f"--batches at least {len(MODES) * len(NOISE)}, --n in 64..131072")
     rng = random.Random(args.seed)
     per_cell = -(-args.batches // (len(MODES) * len(NOISE)))
     print(f"soak: {per_cell} batches of {args.n} rounds per mode and noise; messages lost "

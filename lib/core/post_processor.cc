@@ -14,11 +14,14 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
+#include <bit>
 #include <new>
 #include <stdexcept>
 #include <utility>
 
 namespace fiberkey {
+
+static_assert(2 * max_batch_rounds <= pp_messages::max_span);
 
 seed_key::~seed_key() { secure_wipe(key); }
 
@@ -27,8 +30,16 @@ void post_processor_config::validate() const
     quantizer.validate();
     if (direction > 1)
         throw std::invalid_argument("post_processor: direction must be 0 or 1");
-    if (batch_rounds < 64 || batch_rounds > pp_messages::max_span / 2)
-        throw std::invalid_argument("post_processor: batch_rounds must be 64..16384");
+    if (batch_rounds < 64 || batch_rounds > max_batch_rounds)
+        throw std::invalid_argument("post_processor: batch_rounds must be 64..131072");
+    // A SYNDROME counts its code blocks in a byte.
+    const auto& family = codes_of(quantizer.mode);
+    if ((quantizer.bits() * batch_rounds + family.block_limit - 1) / family.block_limit >
+        0xff)
+        throw std::invalid_argument(
+            "post_processor: batch_rounds x key bits per round needs more than 255 code "
+            "blocks of " +
+            std::to_string(family.block_limit) + " bits");
     if (abandon_after_rounds < batch_rounds || abandon_after_rounds > 16 * batch_rounds)
         throw std::invalid_argument(
             "post_processor: abandon_after_rounds must be 1..16 times batch_rounds");
@@ -55,6 +66,21 @@ void post_processor_config::validate() const
         throw std::invalid_argument("post_processor: max_iterations must be 1..1000");
 }
 
+std::size_t post_processor_config::largest_message_bytes() const
+{
+    namespace pm = pp_messages;
+    const std::size_t planes = quantizer.bits(), levels = quantizer.levels(),
+                      key_bits = planes * batch_rounds;
+    const auto& family = codes_of(quantizer.mode);
+    const std::size_t blocks = (key_bits + family.block_limit - 1) / family.block_limit;
+    const bool soft = decodes_soft(quantizer.mode);
+    return pm::header_bytes + 16 /* claim */ + 4 + 1 + 2 * planes + 1 + 2 * blocks +
+           pm::nonce_bytes + 1 + reconciliation::tag_bytes_for(eps_total / 2) + 4 +
+           (soft ? 4 * ((std::size_t(1) << levels) - 1) + 8 : 0) +
+           (quantizer.disclosed_levels() * batch_rounds + 7) / 8 +
+           (2 * key_bits + 7) / 8 + 1 /* the seed's and the syndrome's padding */ +
+           pm::checksum_bytes;
+}
 
 post_processor::impl::impl(post_processor_config c) : cfg(std::move(c))
 {
@@ -72,8 +98,9 @@ post_processor::impl::impl(post_processor_config c) : cfg(std::move(c))
             instance = static_cast<std::uint32_t>(load_be(b.data(), b.size()));
         }
     } else {
-        store.reset(static_cast<stored_round*>(
-            std::calloc(sequence_space + 1, sizeof(stored_round))));
+        store_slots = std::bit_ceil(std::max<std::size_t>(4 * cfg.batch_rounds, 65536));
+        store.reset(
+            static_cast<stored_round*>(std::calloc(store_slots, sizeof(stored_round))));
         if (!store)
             throw std::bad_alloc();
     }
@@ -140,15 +167,21 @@ post_processor::~post_processor() = default;
 void post_processor::add_round(std::uint16_t sequence, std::uint32_t count)
 {
     ++d->stats.rounds_in;
+    if (sequence == 0) {
+        ++d->stats.rounds_dropped;
+        return;
+    }
     d->latest_sequence = sequence;
+    // Extended even while held, so that a long hold is no wrap unseen.
+    const auto extended = d->sequences.extend(sequence);
     if (d->held) {
         ++d->stats.rounds_held;
         return;
     }
     if (d->cfg.role == pp_role::leader)
-        d->leader_add_round(sequence, count);
+        d->leader_add_round(extended, count);
     else
-        d->follower_add_round(sequence, count);
+        d->follower_add_round(extended, count);
 }
 
 void post_processor::set_hold(bool hold)
@@ -170,7 +203,7 @@ void post_processor::set_hold(bool hold)
         // Rounds not yet in a batch, and the batch in progress: its SYNDROME then fails
         // (unknown batch), and a COMMIT of it finds nothing to commit (the streams
         // resynchronise; the leader emits only keys the follower acknowledges).
-        std::fill_n(d->store.get(), sequence_space + 1, impl::stored_round{});
+        std::fill_n(d->store.get(), d->store_slots, impl::stored_round{});
         d->current.reset();
         d->pending.reset();
     }

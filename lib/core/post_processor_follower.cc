@@ -18,13 +18,9 @@ namespace fiberkey {
 
 namespace rec = reconciliation;
 
-void post_processor::impl::follower_add_round(std::uint16_t sequence, std::uint32_t count)
+void post_processor::impl::follower_add_round(std::uint64_t sequence, std::uint32_t count)
 {
-    if (sequence == 0) {
-        ++stats.rounds_dropped;
-        return;
-    }
-    store[sequence] = { count, ++stamp };
+    store[sequence & (store_slots - 1)] = { count, sequence };
 }
 
 // What every leader message says about the committed stream.
@@ -59,18 +55,17 @@ void post_processor::impl::apply_claim(msg::type type,
         acks.push_back({ next_key_index++, position });
         ++stats.keys_emitted;
     }
-    // A KEY_ACK holds at most max_key_acks keys; a batch may yield more (long
-    // batches in soft mode), so they go out in as many messages as needed.
+    // One KEY_ACK for all of them: the leader takes a key only after those before it,
+    // so acknowledgements must not overtake each other. A batch of the leader's yields
+    // at most max_key_acks keys; more come only of a leader that claims more rounds
+    // than it has.
     for (std::size_t first = 0; first < acks.size(); first += msg::max_key_acks) {
         const auto last =
             acks.begin() +
             std::ptrdiff_t(std::min(first + msg::max_key_acks, acks.size()));
-        send(batch, msg::key_ack{ { acks.begin() + std::ptrdiff_t(first), last } });
+        recent_acks.assign(acks.begin() + std::ptrdiff_t(first), last);
+        send(batch, msg::key_ack{ recent_acks }); // repeated in BITMAP_REPLY if lost
     }
-    if (!acks.empty()) // repeated in BITMAP_REPLY, in case a KEY_ACK is lost
-        recent_acks.assign(acks.end() -
-                               std::ptrdiff_t(std::min(msg::max_key_acks, acks.size())),
-                           acks.end());
 }
 
 message_verdict post_processor::impl::follower_handle(const msg::message& m)
@@ -124,13 +119,17 @@ message_verdict post_processor::impl::follower_on_bitmap(std::uint32_t batch,
     b.last_sequence = last_sequence_of(first, span);
     std::vector<std::uint32_t> counts(span, 0);
     std::vector<std::uint8_t> present(span, 0);
-    for (std::size_t off = 0; off < span; ++off) {
-        auto& slot = store[sequence_at(first, std::uint32_t(off))];
-        if (slot.stamp != 0 && stamp - slot.stamp < follower_horizon) {
-            counts[off] = slot.count;
-            present[off] = 1;
+    // The batch's rounds end about where ours do (the leader opened it on its newest).
+    if (const auto newest = sequences.newest(); newest != 0) {
+        const auto start = sequence_extender::nearest(first, newest - (span - 1));
+        for (std::size_t off = 0; off < span; ++off) {
+            auto& slot = store[(start + off) & (store_slots - 1)];
+            if (slot.sequence == start + off) {
+                counts[off] = slot.count;
+                present[off] = 1;
+                slot = {};
+            }
         }
-        slot = {};
     }
     b.quantized = quantize(counts, present, cfg.quantizer);
     std::vector<std::uint8_t> used(span);

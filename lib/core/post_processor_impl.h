@@ -26,12 +26,6 @@ namespace msg = pp_messages;
 
 inline constexpr std::uint32_t sequence_space = 65535; // 1..65535, 0 = none
 
-//! Serial order of sequence numbers 1..65535: offset of s from first.
-inline std::uint32_t sequence_offset(std::uint16_t first, std::uint16_t s)
-{
-    return (std::uint32_t(s) + sequence_space - first) % sequence_space;
-}
-
 inline std::uint16_t sequence_at(std::uint16_t first, std::uint32_t offset)
 {
     return static_cast<std::uint16_t>(
@@ -44,15 +38,65 @@ inline std::uint16_t last_sequence_of(std::uint16_t first, std::size_t span)
     return sequence_at(first, span == 0 ? 0 : static_cast<std::uint32_t>(span - 1));
 }
 
+/*!
+ * Round sequences extended past their 16 bits, as an RTP receiver extends its sequence
+ * numbers: each end counts the wraps of what it is given, so that a batch can span
+ * more than 65,535 rounds. The two ends' extended values need not be equal, only their
+ * differences: a BITMAP carries its first round's 16-bit sequence, and the follower
+ * places it by its own newest round.
+ */
+class sequence_extender
+{
+public:
+    //! The extended value of \p s (1..65535): the one nearest the newest so far.
+    std::uint64_t extend(std::uint16_t s)
+    {
+        const auto e = d_newest == 0 ? origin + s - 1 : nearest(s, d_newest);
+        d_newest = std::max(d_newest, e);
+        return e;
+    }
+    //! The newest extended sequence, 0 before the first.
+    std::uint64_t newest() const { return d_newest; }
+    //! The extended value of \p s nearest \p reference (> 2^32).
+    static std::uint64_t nearest(std::uint16_t s, std::uint64_t reference)
+    {
+        const std::uint64_t ahead =
+            (std::uint64_t(s) - 1 + sequence_space - reference % sequence_space) %
+            sequence_space;
+        return ahead <= sequence_space / 2 ? reference + ahead
+                                           : reference - (sequence_space - ahead);
+    }
+    //! The 16-bit sequence of extended value \p e.
+    static std::uint16_t sequence_of(std::uint64_t e)
+    {
+        return static_cast<std::uint16_t>(e % sequence_space + 1);
+    }
+
+private:
+    // Far from 0, so that no late round extends below it.
+    static constexpr std::uint64_t origin = std::uint64_t(sequence_space) << 32;
+    std::uint64_t d_newest = 0;
+};
+
 inline std::uint16_t alpha_code(double alpha)
 {
     return static_cast<std::uint16_t>(std::lround(alpha * 1000.0));
 }
 
+// The soft and multilevel modes decode with the soft model.
+inline bool decodes_soft(quantizer_mode mode)
+{
+    return mode == quantizer_mode::soft || mode == quantizer_mode::multilevel;
+}
+
+// The multilevel mode has codes of its own (both ends know the mode, so the codes).
+inline const reconciliation::code_family& codes_of(quantizer_mode mode)
+{
+    return mode == quantizer_mode::multilevel ? reconciliation::multilevel_codes
+                                              : reconciliation::short_codes;
+}
+
 struct post_processor::impl {
-    // Rounds older than this (in rounds fed to the follower) are stale: their sequence
-    // numbers may already have wrapped.
-    static constexpr std::uint64_t follower_horizon = 32768;
     // The leader's pool keeps at most leader_pool_limit() bits that the follower has
     // not acknowledged as keys: a follower that never answers must not grow memory.
     static constexpr std::size_t leader_pool_floor = 64 * seed_key_bits;
@@ -98,7 +142,8 @@ struct post_processor::impl {
     phase leader_phase = phase::idle;
     std::unique_ptr<leader_batch> in_flight;
     std::size_t rounds_since_open = 0;
-    std::vector<std::pair<std::uint16_t, std::uint32_t>> window;
+    sequence_extender sequences;
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> window; // extended sequence, F
     // Disagreement per bit plane, pooled over the last batches: (errors + 1) / (bits + 2)
     // stays finite after error-free batches and follows drifts within a few batches.
     struct observation {
@@ -113,7 +158,7 @@ struct post_processor::impl {
     // Follower.
     struct stored_round {
         std::uint32_t count = 0;
-        std::uint64_t stamp = 0; // 0 = empty
+        std::uint64_t sequence = 0; // extended; 0 = empty
     };
     struct follower_batch {
         std::uint32_t id = 0;
@@ -136,14 +181,16 @@ struct post_processor::impl {
         segment meta;
         ~pending_output() { secure_wipe(bits); }
     };
-    // By sequence number. calloc: the kernel's zero pages, touched only where rounds
-    // land, where a vector's value-initialization writes all 1 MiB (the cost of a
-    // follower's construction; the fuzzers build thousands).
+    // By extended sequence modulo store_slots: a round stays until one store_slots
+    // rounds newer takes its slot, 4 batches or more. calloc: the kernel's zero pages,
+    // touched only where rounds land, where a vector's value-initialization writes all
+    // of it (1 MiB at n <= 16,384: the cost of a follower's construction; the fuzzers
+    // build thousands).
     struct free_store {
         void operator()(stored_round* p) const { std::free(p); }
     };
     std::unique_ptr<stored_round[], free_store> store;
-    std::uint64_t stamp = 0;
+    std::size_t store_slots = 0; // a power of 2
     std::uint32_t leader_instance = 0;
     std::uint32_t latest_batch = 0;
     msg::claim latest_claim;
@@ -157,12 +204,7 @@ struct post_processor::impl {
     // Shared (post_processor.cc).
     void random(std::span<std::uint8_t> out);
     void send(std::uint32_t batch, msg::body content);
-    // The soft and multilevel modes decode with the soft model.
-    bool soft() const
-    {
-        return cfg.quantizer.mode == quantizer_mode::soft ||
-               cfg.quantizer.mode == quantizer_mode::multilevel;
-    }
+    bool soft() const { return decodes_soft(cfg.quantizer.mode); }
     // Two batches' key bits at most (a batch's output is at most its key bits): the
     // acknowledgements of a batch's keys arrive before the next batch commits, unless
     // lost, so no key acknowledged in time is dropped, however long the batches
@@ -171,12 +213,9 @@ struct post_processor::impl {
     {
         return std::max(leader_pool_floor, 2 * cfg.batch_rounds * q);
     }
-    // The multilevel mode has codes of its own (both ends know the mode, so the codes).
     const reconciliation::code_family& mode_codes() const
     {
-        return cfg.quantizer.mode == quantizer_mode::multilevel
-                   ? reconciliation::multilevel_codes
-                   : reconciliation::short_codes;
+        return codes_of(cfg.quantizer.mode);
     }
     // Min-entropy of the used rounds' whole symbols (all levels, disclosed ones too:
     // their bits are counted in the leak), capped per symbol bit.
@@ -190,7 +229,7 @@ struct post_processor::impl {
     {
         return { committed_batch, committed_bits, next_key_index };
     }
-    void leader_add_round(std::uint16_t sequence, std::uint32_t count);
+    void leader_add_round(std::uint64_t sequence, std::uint32_t count);
     void open_batch();
     void finish_leader_batch(bool committed);
     std::vector<double> estimate() const;
@@ -208,7 +247,7 @@ struct post_processor::impl {
     void on_key_acks(std::span<const msg::key_ack_entry> acks);
 
     // Follower (post_processor_follower.cc).
-    void follower_add_round(std::uint16_t sequence, std::uint32_t count);
+    void follower_add_round(std::uint64_t sequence, std::uint32_t count);
     message_verdict follower_handle(const msg::message& m);
     void apply_claim(msg::type type, std::uint32_t batch, const msg::claim& c);
     message_verdict follower_on_bitmap(std::uint32_t batch, const msg::bitmap& bitmap);

@@ -16,7 +16,7 @@ namespace fiberkey {
 
 namespace rec = reconciliation;
 
-void post_processor::impl::leader_add_round(std::uint16_t sequence, std::uint32_t count)
+void post_processor::impl::leader_add_round(std::uint64_t sequence, std::uint32_t count)
 {
     window.emplace_back(sequence, count);
     if (leader_phase != phase::idle && ++rounds_since_open >= cfg.abandon_after_rounds) {
@@ -34,16 +34,20 @@ void post_processor::impl::open_batch()
     const std::size_t extra = window.size() - cfg.batch_rounds;
     stats.rounds_dropped += extra;
     const auto first = window[extra].first;
+    // Offset from the first round; a late round from before it is out of the batch.
+    auto offset = [first](std::uint64_t s) {
+        return s >= first ? s - first : std::uint64_t(msg::max_span);
+    };
     std::size_t span = 0;
     for (std::size_t i = extra; i < window.size(); ++i) {
-        const auto off = sequence_offset(first, window[i].first);
+        const auto off = offset(window[i].first);
         if (off < msg::max_span)
             span = std::max<std::size_t>(span, off + 1);
     }
     std::vector<std::uint32_t> counts(span, 0);
     std::vector<std::uint8_t> present(span, 0);
     for (std::size_t i = extra; i < window.size(); ++i) {
-        const auto off = sequence_offset(first, window[i].first);
+        const auto off = offset(window[i].first);
         if (off >= msg::max_span) {
             ++stats.rounds_dropped; // older than the batch's first round
             continue;
@@ -57,7 +61,7 @@ void post_processor::impl::open_batch()
     in_flight = std::make_unique<leader_batch>();
     auto& b = *in_flight;
     b.id = next_batch++;
-    b.first_sequence = first;
+    b.first_sequence = sequence_extender::sequence_of(first);
     b.span = span;
     b.quantized = quantize(counts, present, cfg.quantizer);
     b.report.batch = b.id;
@@ -71,7 +75,7 @@ void post_processor::impl::open_batch()
                       static_cast<std::uint8_t>(cfg.quantizer.mode),
                       static_cast<std::uint8_t>(levels),
                       alpha_code(cfg.quantizer.alpha),
-                      first,
+                      b.first_sequence,
                       b.quantized.kept });
 }
 

@@ -84,8 +84,8 @@ void write_bitmap(be_writer& w, std::span<const std::uint8_t> kept)
 
 void write_acks(be_writer& w, std::span<const key_ack_entry> acks)
 {
-    require(acks.size() <= max_key_acks, "more than 16 key acknowledgements");
-    w.u8(acks.size());
+    require(acks.size() <= max_key_acks, "more than 2048 key acknowledgements");
+    w.u16(acks.size());
     for (const auto& a : acks) {
         w.u32(a.index);
         w.u64(a.position);
@@ -95,20 +95,20 @@ void write_acks(be_writer& w, std::span<const key_ack_entry> acks)
 void write_body(be_writer& w, const bitmap& b)
 {
     require(!b.kept.empty() && b.kept.size() <= max_span,
-            "a bitmap spans 1..32768 rounds");
+            "a bitmap spans 1..262144 rounds");
     write_claim(w, b.leader);
     w.u8(b.mode);
     w.u8(b.bits_per_round);
     w.u16(b.alpha_code);
     w.u16(b.first_sequence);
-    w.u16(b.kept.size());
+    w.u32(b.kept.size());
     write_bitmap(w, b.kept);
 }
 
 void write_body(be_writer& w, const bitmap_reply& b)
 {
-    require(b.kept.size() <= max_span, "a bitmap spans at most 32768 rounds");
-    w.u16(b.kept.size());
+    require(b.kept.size() <= max_span, "a bitmap spans at most 262144 rounds");
+    w.u32(b.kept.size());
     write_bitmap(w, b.kept);
     write_acks(w, b.acks);
 }
@@ -216,7 +216,7 @@ read_bits(be_reader& r, std::size_t n, const char* why, padding pad = padding::z
 
 std::vector<key_ack_entry> read_acks(be_reader& r, const char* why)
 {
-    const std::size_t count = r.u8();
+    const std::size_t count = r.u16();
     check(r.ok() && count <= max_key_acks, why);
     std::vector<key_ack_entry> acks(count);
     for (auto& a : acks) {
@@ -236,7 +236,7 @@ bitmap read_bitmap_message(be_reader& r)
     b.bits_per_round = static_cast<std::uint8_t>(r.u8());
     b.alpha_code = static_cast<std::uint16_t>(r.u16());
     b.first_sequence = static_cast<std::uint16_t>(r.u16());
-    const std::size_t span = r.u16();
+    const std::size_t span = r.u32();
     check(r.ok() && b.first_sequence != 0 && span != 0 && span <= max_span, why);
     b.kept = read_bits(r, span, why);
     check(r.at_end(), why);
@@ -247,7 +247,7 @@ bitmap_reply read_bitmap_reply(be_reader& r)
 {
     constexpr const char* why = "malformed BITMAP_REPLY";
     bitmap_reply b;
-    const std::size_t span = r.u16();
+    const std::size_t span = r.u32();
     check(r.ok() && span <= max_span, why);
     b.kept = read_bits(r, span, why);
     b.acks = read_acks(r, why);
@@ -399,12 +399,11 @@ std::vector<std::uint8_t> encode(const message& m)
     w.u8(m.head.direction);
     w.u32(m.head.instance);
     w.u32(m.head.batch);
-    w.u16(0); // body length, set below
+    w.u32(0); // body length, set below
     std::visit([&w](const auto& b) { write_body(w, b); }, m.content);
     auto& out = w.out();
     const std::size_t body_length = out.size() - header_bytes;
-    require(body_length <= 0xffff, "message body too long");
-    store_be(out.data() + header_bytes - 2, body_length, 2);
+    store_be(out.data() + header_bytes - 4, body_length, 4);
     out.resize(out.size() + checksum_bytes);
     reseal(out);
     // What goes out is what a peer accepts: every rule of decode holds for it too.
@@ -461,7 +460,7 @@ decoded decode(std::span<const std::uint8_t> bytes, mode_fields fields)
     h.direction = static_cast<std::uint8_t>(r.u8());
     h.instance = static_cast<std::uint32_t>(r.u32());
     h.batch = static_cast<std::uint32_t>(r.u32());
-    const std::size_t body_length = r.u16();
+    const std::size_t body_length = r.u32();
     if (!r.ok())
         return { std::nullopt, "shorter than the header" };
     if (body_length != bytes.size() - header_bytes)

@@ -16,7 +16,7 @@ import stat
 # fiberkey-randomness share them: option -> (low, high, what).
 MODEL_RANGES = {
     "m": (8, 496, "bits per array"),
-    "n": (64, 16384, "rounds per batch"),
+    "n": (64, 131072, "rounds per batch"),
     "noise_low": (1e-9, 0.4999, "a bit error rate"),
     "noise_high": (1e-9, 0.4999, "a bit error rate"),
     "link_ber": (0.0, 0.4999, "a bit error rate"),

@@ -152,6 +152,12 @@ class qa_rekey(gr_unittest.TestCase):
         # 0: the mode's own q (the default), whatever the mode.
         for mode in ("multilevel", "soft", "equiprobable", "patent"):
             fiberkey.key_post_processor(0, True, mode, 0)
+        # Batches whose SYNDROME the INT channel cannot carry: refused, with the longest
+        # that fits (the round-level model has no such limit).
+        with self.assertRaisesRegex(ValueError, "at most 78662 rounds per batch"):
+            fiberkey.key_post_processor(0, True, "multilevel", 4, 100000)
+        fiberkey.key_post_processor(0, True, "multilevel", 4, 78662)
+        fiberkey.key_post_processor(0, True, "patent", 1, 131072)
 
 
 if __name__ == "__main__":

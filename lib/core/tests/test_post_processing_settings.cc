@@ -231,7 +231,7 @@ TEST(post_processing_settings, range_errors_name_the_field)
     EXPECT_TRUE(contains(error_with([](auto&, unsigned& d) { d = 2; }), "direction"));
     EXPECT_TRUE(contains(error_with([](auto& s, unsigned&) { s.batch_rounds = 63; }),
                          "batch_rounds"));
-    EXPECT_TRUE(contains(error_with([](auto& s, unsigned&) { s.batch_rounds = 16385; }),
+    EXPECT_TRUE(contains(error_with([](auto& s, unsigned&) { s.batch_rounds = 131073; }),
                          "batch_rounds"));
     EXPECT_TRUE(contains(error_with([](auto& s, unsigned&) { s.log2_epsilon = -9; }),
                          "log2_epsilon"));

@@ -419,13 +419,13 @@ TEST(post_processor, model_batches_over_a_faulty_link)
     EXPECT_GT(kdr_max, 0.12);
 }
 
-// A batch of 4,000 rounds in soft mode yields about 19 seed keys, more than one KEY_ACK
-// holds (16): the follower acknowledges them in several messages and the leader emits
-// every one. In the multilevel mode the batch's 8,000 key bits are one lifted code of
+// A batch of 4,000 rounds in soft mode yields about 19 seed keys, more than a KEY_ACK
+// held before long batches (16): the follower acknowledges them all and the leader
+// emits every one. In the multilevel mode the batch's 8,000 key bits are one lifted code of
 // 8,192 bits (its long blocks); at n = 16,384 a batch yields more keys (about 96) than
 // the leader's former fixed pool of 64 held, which left a third of them at the
 // follower only.
-TEST(post_processor, more_keys_per_batch_than_one_acknowledgement_holds)
+TEST(post_processor, every_key_of_a_long_batch_at_both_ends)
 {
     struct long_batch {
         const char* name;
@@ -452,10 +452,55 @@ TEST(post_processor, more_keys_per_batch_than_one_acknowledgement_holds)
         link.run(gen, 4 * c.n, fig);
         link.finish(fig);
         print_run(c.name, fig);
+        for (const auto& m : link.sent())
+            EXPECT_LE(m.size(), cfg.largest_message_bytes()) << c.name;
         EXPECT_EQ(fig.mismatched, 0u);
         EXPECT_EQ(fig.leader_only + fig.follower_only, 0u) << c.name;
         EXPECT_GT(fig.paired_keys, c.min_keys) << c.name;
     }
+}
+
+// Batches of more rounds than the 65,535 round sequences: both ends extend the
+// sequences (the follower places a BITMAP by its own newest round), rounds missing at
+// either end and messages delayed by hundreds of rounds. Every batch reconciles, the
+// keys agree, and none is at one end only (a batch yields 170 keys: acknowledged in
+// several KEY_ACKs, the delays reordered them and the leader dropped the keys that
+// a later acknowledgement overtook). The configuration refuses what a SYNDROME
+// cannot count: more than 255 code blocks (soft q = 4 at 131,072 rounds).
+TEST(post_processor, batches_longer_than_the_sequence_space)
+{
+    auto cfg = small_batches(quantizer_mode::equiprobable, 1);
+    cfg.batch_rounds = 70000;
+    cfg.abandon_after_rounds = 2 * cfg.batch_rounds;
+    link_faults faults;
+    faults.round_loss = 0.01;
+    faults.max_delay = 300;
+    simulated_link link(cfg, faults, 71);
+    test::correlated_counts gen(71, 12.0, test::noise_for_disagreement(12.0, 0.03));
+    run_figures fig;
+    link.run(gen, 4 * cfg.batch_rounds, fig);
+    link.finish(fig);
+    print_run("equiprobable q=1, n=70000", fig);
+    for (const auto& m : link.sent())
+        EXPECT_LE(m.size(), cfg.largest_message_bytes());
+    EXPECT_EQ(fig.leader.batches_reconciled, 3u);
+    EXPECT_EQ(fig.leader.batches_failed + fig.leader.batches_abandoned, 0u);
+    EXPECT_EQ(fig.mismatched, 0u);
+    EXPECT_EQ(fig.leader_only + fig.follower_only, 0u);
+    EXPECT_GT(fig.paired_keys, 3u * 150);
+
+    post_processor_config longest;
+    longest.quantizer = { quantizer_mode::multilevel, 0.5, 4 };
+    longest.batch_rounds = max_batch_rounds;
+    longest.abandon_after_rounds = max_batch_rounds;
+    EXPECT_NO_THROW(longest.validate());
+    longest.batch_rounds = max_batch_rounds + 1;
+    EXPECT_THROW(longest.validate(), std::invalid_argument);
+    longest.quantizer = { quantizer_mode::soft, 0.5, 4 };
+    longest.batch_rounds = max_batch_rounds;
+    EXPECT_THROW(longest.validate(), std::invalid_argument);
+    longest.quantizer.bits_per_round = 3;
+    EXPECT_NO_THROW(longest.validate());
 }
 
 // A restart of either side drops what was in flight; keys stay paired afterwards.
@@ -582,10 +627,10 @@ TEST(post_processor, leak_accounting_of_a_batch)
         EXPECT_EQ(fr[0].secret_bits, r.secret_bits);
         EXPECT_EQ(fr[0].leak.total(), r.leak.total());
         EXPECT_EQ(fr[0].errors, r.errors);
-        // The wire sizes by hand (pp_messages.h): SYNDROME = header 12 + claim 16 +
+        // The wire sizes by hand (pp_messages.h): SYNDROME = header 14 + claim 16 +
         // n 4 + planes 1 + 2 per plane + blocks 1 + 2 per block + nonce 16 + tag length 1
         // + tag 9 + output length 4 + [soft: 4 per boundary + 8] + [multilevel: the
-        // disclosed bits] + seed + syndrome bytes + checksum 4; RESULT = header 12 + 2 +
+        // disclosed bits] + seed + syndrome bytes + checksum 4; RESULT = header 14 + 2 +
         // 4 per plane [+ 4 per plane in the soft modes] [+ 4 per plane in the multilevel
         // mode] + checksum 4. The checksum is a function of the rest: it discloses
         // nothing.
@@ -595,12 +640,12 @@ TEST(post_processor, leak_accounting_of_a_batch)
         const std::size_t soft_bytes =
             soft ? 4 * ((std::size_t(1) << cfg.quantizer.levels()) - 1) + 8 : 0;
         EXPECT_EQ(syndrome_message.size(),
-                  12 + 16 + 4 + 1 + 2 * q + 1 + 2 * blocks + 16 + 1 + 9 + 4 + soft_bytes +
+                  14 + 16 + 4 + 1 + 2 * q + 1 + 2 * blocks + 16 + 1 + 9 + 4 + soft_bytes +
                       (r.leak.disclosed_bits + 7) / 8 +
                       (r.key_bits + r.secret_bits - 1 + 7) / 8 +
                       (r.leak.syndrome_bits + 7) / 8 + pp_messages::checksum_bytes);
         EXPECT_EQ(result_message.size(),
-                  12 + 2 + 4 * q * (1 + soft + (disclosed > 0)) +
+                  14 + 2 + 4 * q * (1 + soft + (disclosed > 0)) +
                       pp_messages::checksum_bytes);
         const auto lk = leader.take_keys(), fk = follower.take_keys();
         ASSERT_EQ(lk.size(), r.secret_bits / 256);

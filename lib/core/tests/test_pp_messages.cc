@@ -219,8 +219,8 @@ TEST(pp_messages, known_encodings)
                         pm::commit{ { 7, 0x100, 3 }, true } };
     // clang-format off: one field a line
     const std::vector<std::uint8_t> commit_bytes{
-        5, 1, 1, 2, 3, 4, 0x0a, 0x0b, 0x0c, 0x0d, 0, 17, // header, body 17 bytes
-        0, 0, 0, 7, 0, 0, 0,    0,    0,    0,    1, 0,  0, 0, 0, 3, // claim
+        5, 1, 1, 2, 3, 4, 0x0a, 0x0b, 0x0c, 0x0d, 0, 0, 0, 17, // header, body 17 bytes
+        0, 0, 0, 7, 0, 0, 0,    0,    0,    0,    1, 0, 0, 0,  0, 3, // claim
         1,
     };
     EXPECT_EQ(pm::encode(commit), sealed(commit_bytes));
@@ -229,10 +229,10 @@ TEST(pp_messages, known_encodings)
                         pm::bitmap{
                             {}, 2, 3, 500, 0xfffe, { 1, 0, 1, 1, 0, 0, 0, 0, 1 } } };
     const std::vector<std::uint8_t> bitmap_bytes{
-        1,    0,    0,    0,    0,    9,    0, 0, 0, 2, 0, 26, // header, body 16 + 8 + 2 bytes
-        0,    0,    0,    0,    0,    0,    0, 0, 0, 0, 0, 0,  0, 0, 0, 0, // claim
-        2,    3,    0x01, 0xf4, 0xff, 0xfe, 0, 9, // mode, q, alpha, first, span
-        0xb0, 0x80,                               // bitmap, zero padded
+        1,    0,    0,    0,    0,    9,    0, 0, 0, 2, 0, 0, 0, 28, // header, body 16 + 10 + 2 bytes
+        0,    0,    0,    0,    0,    0,    0, 0, 0, 0, 0, 0, 0, 0,  0, 0, // claim
+        2,    3,    0x01, 0xf4, 0xff, 0xfe, 0, 0, 0, 9, // mode, q, alpha, first, span
+        0xb0, 0x80,                                     // bitmap, zero padded
     };
     // clang-format on
     EXPECT_EQ(pm::encode(bitmap), sealed(bitmap_bytes));

@@ -67,7 +67,7 @@ struct post_processing_settings {
     //! multilevel mode (3..5, of which 2 are key bits); the patent mode keeps one bit per
     //! kept round whatever this says (still checked to be 1..4).
     unsigned bits_per_round = 4;
-    std::size_t batch_rounds = 1000; //!< n, rounds per batch at the leader (64..16384)
+    std::size_t batch_rounds = 1000; //!< n, rounds per batch at the leader (64..131072)
     double alpha = 0.5;              //!< patent mode's guard band, standard deviations
     double log2_epsilon = -64;       //!< epsilon per batch as a power of two (-256..-10)
 

@@ -60,11 +60,18 @@ namespace fiberkey {
 
 enum class pp_role : std::uint8_t { leader = 0, follower = 1 };
 
+//! The longest batch: its span fits a bitmap (pp_messages::max_span) with room for
+//! as many rounds again missing among its rounds.
+inline constexpr std::size_t max_batch_rounds = 131072;
+
 struct post_processor_config {
     pp_role role = pp_role::leader;
     std::uint8_t direction = 0; //!< 0 = A to B, 1 = B to A
     quantizer_config quantizer;
-    std::size_t batch_rounds = 1000;         //!< n, rounds with a count at the leader
+    //! n, rounds with a count at the leader: 64..max_batch_rounds, and at most 255 code
+    //! blocks of key bits (a batch may span more than the 65,535 round sequences: both
+    //! ends extend them).
+    std::size_t batch_rounds = 1000;
     std::size_t abandon_after_rounds = 3000; //!< leader: give up an unanswered batch
     std::size_t min_used_rounds = 64; //!< fewer rounds kept by both: drop the batch
     double eps_total = 0x1p-64;       //!< per batch: half to PA, half to the tag
@@ -87,6 +94,16 @@ struct post_processor_config {
 
     //! Throws std::invalid_argument on an out-of-range field.
     void validate() const;
+
+    /*!
+     * The most bytes that a SYNDROME of this configuration can take, every round of a
+     * batch used: the one message whose length grows with batch_rounds beyond what a
+     * transport of 59,160 bytes carries (at most 57,368 bytes for the others,
+     * whatever the batch). The Toeplitz seed and the syndrome together take at most
+     * twice the key bits, since the hash output is the min-entropy, at most the
+     * symbols' bits, less the syndrome and the disclosed levels.
+     */
+    std::size_t largest_message_bytes() const;
 };
 
 struct seed_key {

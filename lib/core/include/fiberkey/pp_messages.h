@@ -22,7 +22,7 @@ namespace fiberkey {
  * do): typed structs, and their encoding and decoding.
  *
  * All integers big-endian. Every message:
- *   [type u8][direction u8][leader instance u32][batch u32][body length u16][body]
+ *   [type u8][direction u8][leader instance u32][batch u32][body length u32][body]
  *   [CRC-32C u32 of all that precedes it]
  * The checksum catches what corruption the INT block's RS code let through (a
  * miscorrected block, or a link without frame integrity tags): a state field that
@@ -32,8 +32,8 @@ namespace fiberkey {
  *   [last committed batch u32][committed stream bits u64][next key index u32].
  * Bodies by type:
  *   1 BITMAP       claim, mode u8, bits per round u8, alpha x 1000 u16,
- *                  first sequence u16, span u16, kept bitmap ceil(span / 8) bytes
- *   2 BITMAP_REPLY span u16, kept bitmap, key acknowledgements (as KEY_ACK)
+ *                  first sequence u16, span u32, kept bitmap ceil(span / 8) bytes
+ *   2 BITMAP_REPLY span u32, kept bitmap, key acknowledgements (as KEY_ACK)
  *   3 SYNDROME     claim, key bits u32, bit planes u8, per plane disagreement x 65535
  *                  u16, blocks u8, per block syndrome bits u16, nonce 16 bytes, tag
  *                  length u8, tag, output bits u32,
@@ -49,7 +49,7 @@ namespace fiberkey {
  *                  x 1024 u32], [multilevel mode and ok only: per plane the
  *                  dispersion of that cross-entropy x 1024 u32]
  *   5 COMMIT       claim, committed u8 (1) or dropped (0)
- *   6 KEY_ACK      count u8 (<= 16), per key: index u32, stream position u64
+ *   6 KEY_ACK      count u16 (<= 2048), per key: index u32, stream position u64
  * Bitmaps are MSB first with zero padding. Whether the optional parts are there depends
  * on the mode both ends are configured with, so decode() is told (mode_fields).
  *
@@ -82,10 +82,13 @@ enum class result_code : std::uint8_t {
 //! What a RESULT's outcome means, as the leader reports it.
 const char* describe(result_code c);
 
-inline constexpr std::size_t header_bytes = 12;
+inline constexpr std::size_t header_bytes = 14;
 inline constexpr std::size_t checksum_bytes = 4;
-inline constexpr std::size_t max_key_acks = 16;
-inline constexpr std::size_t max_span = 32768;
+//! The keys of the longest batch: its key bits (4 x 131,072 at most) / 256.
+inline constexpr std::size_t max_key_acks = 2048;
+//! Rounds a bitmap spans: twice the longest batch (post_processor_config::batch_rounds),
+//! room for the rounds missing among a batch's.
+inline constexpr std::size_t max_span = 262144;
 inline constexpr std::size_t max_tag_bytes = 32;
 inline constexpr std::size_t max_key_bits = 3 * max_span;
 inline constexpr std::size_t nonce_bytes = 16;
