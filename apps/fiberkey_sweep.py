@@ -8,11 +8,13 @@
 For each value of the swept parameter it draws rounds of direction AB from the
 round-level model (F1 at the leader, F2 at the follower), runs the leader's and the
 follower's key post-processing back to back (every message delivered), checks that every
-seed key agrees at both ends, and reports secret bits per round against I(F1;F2), and
-what they make at the OTU2 line rate (one round per frame and direction, 82,025 a
-second): seed keys per second, and how long the rounds of the first key take to collect
-(whole batches: longer batches yield more per round but make the first key wait). It can
-write the table as CSV and plot it (PNG; sweeping n, with that trade-off beside it).
+seed key agrees at both ends, and reports secret bits per round against I(F1;F2), the
+syndrome bits per round that reconciliation disclosed (syn/rnd; the CSV has the
+multilevel mode's disclosed levels too), and what the key makes at the OTU2 line rate
+(one round per frame and direction, 82,025 a second): seed keys per second, and how
+long the rounds of the first key take to collect (whole batches: longer batches yield
+more per round but make the first key wait). It can write the table as CSV and plot it
+(PNG; sweeping n, with that trade-off beside it).
 """
 import argparse
 import csv
@@ -71,6 +73,11 @@ def run_point(args, value, f1, f2, mi, mode, q):
     mismatched = result.mismatched()
     stats = leader.stats()
     secret = stats.secret_bits / args.rounds
+    # Where the symbols' bits went, over the batches that gave key: the syndromes and the
+    # levels disclosed in the clear (the multilevel mode's), per round like the key.
+    reports = [r for r in leader.take_reports() if r.reconciled]
+    syndrome = sum(r.leak.syndrome_bits for r in reports) / args.rounds
+    disclosed = sum(r.leak.disclosed_bits for r in reports) / args.rounds
     kdr = float(np.mean([k.disagreement for k in keys_l])) if keys_l else float("nan")
     # The first key waits for whole batches until they have yielded its 256 bits.
     n = settings.batch_rounds
@@ -84,6 +91,8 @@ def run_point(args, value, f1, f2, mi, mode, q):
         "keys_per_second": secret * ROUNDS_PER_SECOND / SEED_KEY_BITS,
         "first_key_ms": batches * n / ROUNDS_PER_SECOND * 1e3,
         "kdr": kdr,
+        "syndrome_bits_per_round": syndrome,
+        "disclosed_bits_per_round": disclosed,
         "keys": paired,
         "mismatched_keys": mismatched,
         "batches": stats.batches_started,
@@ -156,8 +165,8 @@ def main(argv=None):
     print(f"fiberkey-sweep: {PARAMETERS[args.param]}, {args.rounds} rounds per point, "
           f"modes {' '.join(args.mode)}", flush=True)
     print(f"{'value':>10} {'mode':>14} {'secret/round':>12} {'I(F1;F2)':>9} {'ratio':>7} "
-          f"{'KDR':>7} {'keys':>5} {'failed':>6} {'corr':>6} {'keys/s':>7} "
-          f"{'1st key ms':>10}")
+          f"{'KDR':>7} {'syn/rnd':>7} {'keys':>5} {'failed':>6} {'corr':>6} "
+          f"{'keys/s':>7} {'1st key ms':>10}")
     for v in values:
         f1, f2 = draw_rounds(args, v)
         mi = fiberkey.mutual_information(f1.tolist(), f2.tolist())
@@ -166,7 +175,8 @@ def main(argv=None):
             rows.append(r)
             print(f"{v:>10g} {r['mode']:>14} {r['secret_bits_per_round']:>12.4f} "
                   f"{r['mutual_information_bits_per_round']:>9.3f} {r['ratio']:>7.3f} "
-                  f"{r['kdr']:>7.4f} {r['keys']:>5d} {r['batches_failed']:>6d} "
+                  f"{r['kdr']:>7.4f} {r['syndrome_bits_per_round']:>7.4f} "
+                  f"{r['keys']:>5d} {r['batches_failed']:>6d} "
                   f"{r['corr']:>6.3f} {r['keys_per_second']:>7.0f} "
                   f"{r['first_key_ms']:>10.1f}", flush=True)
     bad = sum(r["mismatched_keys"] for r in rows)
@@ -193,6 +203,8 @@ def main(argv=None):
         ax.plot([r["value"] for r in first],
                 [r["mutual_information_bits_per_round"] for r in first], "s--",
                 label="I(F1;F2): what the counts share")
+        if trade_off:
+            ax.set_xscale("log")  # batches from hundreds to a hundred thousand rounds
         ax.set_xlabel(PARAMETERS[args.param])
         ax.set_ylabel("bits per round")
         ax.set_title(f"Key yield, {args.rounds} rounds per point")

@@ -52,6 +52,19 @@ class qa_post_processing(gr_unittest.TestCase):
             for index, key in follower.items():
                 if index in leader:
                     self.assertEqual(key, leader[index])
+            # The leader's reports account for every committed secret bit, and for what
+            # each batch disclosed: its output is at most the min-entropy less the leak.
+            reports = ends[0].take_reports()
+            self.assertEqual(sum(r.secret_bits for r in reports if r.reconciled),
+                             ends[0].stats().secret_bits)
+            for r in (r for r in reports if r.reconciled):
+                leak = r.leak
+                self.assertEqual(leak.total(),
+                                 leak.syndrome_bits + leak.tag_bits + leak.disclosed_bits)
+                self.assertGreater(leak.syndrome_bits, 0)
+                self.assertEqual(leak.disclosed_bits, 2 * r.rounds_used if "multi" in spec
+                                 else 0)
+                self.assertLessEqual(r.secret_bits, r.min_entropy - leak.total())
 
     def test_002_malformed_bytes_raise_with_the_reason(self):
         with self.assertRaisesRegex(ValueError, "shorter than the header"):

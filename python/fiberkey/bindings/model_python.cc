@@ -212,6 +212,25 @@ void bind_model(py::module& m)
         .def_readonly("keys_emitted", &post_processor_stats::keys_emitted)
         .def_readonly("secret_bits", &post_processor_stats::secret_bits);
 
+    py::class_<reconciliation::leak_account>(
+        m, "leak_account", "What a batch disclosed, in bits.")
+        .def_readonly("syndrome_bits", &reconciliation::leak_account::syndrome_bits)
+        .def_readonly("tag_bits", &reconciliation::leak_account::tag_bits)
+        .def_readonly("disclosed_bits", &reconciliation::leak_account::disclosed_bits)
+        .def("total", &reconciliation::leak_account::total);
+
+    py::class_<batch_report>(m, "batch_report", "One batch's accounting at one end.")
+        .def_readonly("batch", &batch_report::batch)
+        .def_readonly("reconciled", &batch_report::reconciled)
+        .def_readonly("reason", &batch_report::reason)
+        .def_readonly("rounds_used", &batch_report::rounds_used)
+        .def_readonly("key_bits", &batch_report::key_bits)
+        .def_readonly("errors", &batch_report::errors)
+        .def_readonly("leak", &batch_report::leak)
+        .def_readonly("min_entropy", &batch_report::min_entropy)
+        .def_readonly("secret_bits", &batch_report::secret_bits)
+        .def_readonly("iterations", &batch_report::iterations);
+
     py::class_<post_processor>(
         m, "post_processor", "Key post-processing of one direction at one node.")
         .def(py::init([](const post_processor_config& c) {
@@ -239,6 +258,10 @@ void bind_model(py::module& m)
                  return out;
              })
         .def("take_keys", &post_processor::take_keys)
+        .def("take_reports",
+             &post_processor::take_reports,
+             "The reports of the batches ended since the last call (the leader's carry "
+             "the leak account and the min-entropy).")
         .def("stats", &post_processor::stats, py::return_value_policy::copy);
 
     m.def(
