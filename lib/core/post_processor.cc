@@ -23,6 +23,17 @@ namespace fiberkey {
 
 static_assert(2 * max_batch_rounds <= pp_messages::max_span);
 
+namespace {
+
+// The LDPC blocks of a batch whose every round is used.
+std::size_t code_blocks(const post_processor_config& c)
+{
+    const std::size_t limit = codes_of(c.quantizer.mode).block_limit;
+    return (c.quantizer.bits() * c.batch_rounds + limit - 1) / limit;
+}
+
+} // namespace
+
 seed_key::~seed_key() { secure_wipe(key); }
 
 void post_processor_config::validate() const
@@ -33,13 +44,11 @@ void post_processor_config::validate() const
     if (batch_rounds < 64 || batch_rounds > max_batch_rounds)
         throw std::invalid_argument("post_processor: batch_rounds must be 64..131072");
     // A SYNDROME counts its code blocks in a byte.
-    const auto& family = codes_of(quantizer.mode);
-    if ((quantizer.bits() * batch_rounds + family.block_limit - 1) / family.block_limit >
-        0xff)
+    if (code_blocks(*this) > 0xff)
         throw std::invalid_argument(
             "post_processor: batch_rounds x key bits per round needs more than 255 code "
             "blocks of " +
-            std::to_string(family.block_limit) + " bits");
+            std::to_string(codes_of(quantizer.mode).block_limit) + " bits");
     if (abandon_after_rounds < batch_rounds || abandon_after_rounds > 16 * batch_rounds)
         throw std::invalid_argument(
             "post_processor: abandon_after_rounds must be 1..16 times batch_rounds");
@@ -68,18 +77,18 @@ void post_processor_config::validate() const
 
 std::size_t post_processor_config::largest_message_bytes() const
 {
-    namespace pm = pp_messages;
-    const std::size_t planes = quantizer.bits(), levels = quantizer.levels(),
-                      key_bits = planes * batch_rounds;
-    const auto& family = codes_of(quantizer.mode);
-    const std::size_t blocks = (key_bits + family.block_limit - 1) / family.block_limit;
-    const bool soft = decodes_soft(quantizer.mode);
-    return pm::header_bytes + 16 /* claim */ + 4 + 1 + 2 * planes + 1 + 2 * blocks +
-           pm::nonce_bytes + 1 + reconciliation::tag_bytes_for(eps_total / 2) + 4 +
-           (soft ? 4 * ((std::size_t(1) << levels) - 1) + 8 : 0) +
-           (quantizer.disclosed_levels() * batch_rounds + 7) / 8 +
-           (2 * key_bits + 7) / 8 + 1 /* the seed's and the syndrome's padding */ +
-           pm::checksum_bytes;
+    const std::size_t key_bits = quantizer.bits() * batch_rounds;
+    pp_messages::syndrome_shape worst;
+    worst.planes = quantizer.bits();
+    worst.blocks = code_blocks(*this);
+    worst.tag_bytes = reconciliation::tag_bytes_for(eps_total / 2);
+    worst.soft_levels = decodes_soft(quantizer.mode) ? quantizer.levels() : 0;
+    worst.disclosed_bits = quantizer.disclosed_levels() * batch_rounds;
+    // The seed and the syndrome take at most 2 key_bits together; split so that both
+    // pad a byte.
+    worst.seed_bits = 2 * key_bits - 1;
+    worst.syndrome_bits = 1;
+    return pp_messages::syndrome_bytes(worst);
 }
 
 post_processor::impl::impl(post_processor_config c) : cfg(std::move(c))

@@ -418,6 +418,18 @@ std::vector<std::uint8_t> encode(const message& m)
     return std::move(out);
 }
 
+std::size_t syndrome_bytes(const syndrome_shape& shape)
+{
+    constexpr std::size_t claim_bytes = 4 + 8 + 4;
+    auto packed = [](std::size_t bits) { return (bits + 7) / 8; };
+    return header_bytes + claim_bytes + 4 + 1 + 2 * shape.planes + 1 + 2 * shape.blocks +
+           nonce_bytes + 1 + shape.tag_bytes + 4 +
+           (shape.soft_levels > 0 ? 4 * ((std::size_t(1) << shape.soft_levels) - 1) + 8
+                                  : 0) +
+           packed(shape.disclosed_bits) + packed(shape.seed_bits) +
+           packed(shape.syndrome_bits) + checksum_bytes;
+}
+
 std::uint32_t checksum(std::span<const std::uint8_t> bytes)
 {
     static const auto table = [] {

@@ -6,12 +6,11 @@
 #include <fiberkey/secure_memory.h>
 #include <fiberkey/toeplitz.h>
 
+#include "clmul.h"
+
 #include <bit>
 #include <stdexcept>
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#endif
 
 namespace fiberkey {
 
@@ -82,15 +81,13 @@ std::vector<std::uint8_t> hash_rows(std::span<const std::uint8_t> key_bits,
     return y;
 }
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define FIBERKEY_TOEPLITZ_CLMUL 1
-
+#ifdef FIBERKEY_HAVE_CLMUL
 struct wide {
     std::uint64_t low = 0, high = 0;
 };
 
 // The 128-bit carry-less product of two words.
-__attribute__((target("pclmul,sse4.1"))) wide clmul(std::uint64_t a, std::uint64_t b)
+FIBERKEY_CLMUL_TARGET wide clmul(std::uint64_t a, std::uint64_t b)
 {
     const __m128i p = _mm_clmulepi64_si128(
         _mm_cvtsi64_si128(std::int64_t(a)), _mm_cvtsi64_si128(std::int64_t(b)), 0);
@@ -98,20 +95,11 @@ __attribute__((target("pclmul,sse4.1"))) wide clmul(std::uint64_t a, std::uint64
              std::uint64_t(_mm_extract_epi64(p, 1)) };
 }
 
-bool cpu_has_clmul()
-{
-    static const bool has = [] {
-        __builtin_cpu_init();
-        return __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("sse4.1");
-    }();
-    return has;
-}
-
 // y_i is the coefficient of z^(i + n - 1) of S(z) X(z), S and X the polynomials whose
 // coefficients are the seed's and the key's bits: only the product's words that hold
 // degrees n - 1 .. n + l - 2 are formed, each the sum of the carry-less products of
 // the word pairs whose degrees meet there.
-__attribute__((target("pclmul,sse4.1"))) std::vector<std::uint8_t>
+FIBERKEY_CLMUL_TARGET std::vector<std::uint8_t>
 hash_clmul(std::span<const std::uint8_t> key_bits,
            std::span<const std::uint8_t> seed,
            std::size_t out_bits)
@@ -154,7 +142,7 @@ std::vector<std::uint8_t> hash(std::span<const std::uint8_t> key_bits,
                                std::size_t out_bits)
 {
     check_sizes(key_bits.size(), seed.size(), out_bits);
-#ifdef FIBERKEY_TOEPLITZ_CLMUL
+#ifdef FIBERKEY_HAVE_CLMUL
     if (out_bits != 0 && cpu_has_clmul())
         return hash_clmul(key_bits, seed, out_bits);
 #endif

@@ -29,15 +29,13 @@
 #include <fiberkey/zuc.h>
 #include <fiberkey/zuc_mac.h>
 
+#include "clmul.h"
+
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
 #include <string>
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define FIBERKEY_ZUC_MAC_CLMUL 1
-#include <immintrin.h>
-#endif
 
 namespace fiberkey {
 namespace {
@@ -152,9 +150,7 @@ private:
     std::uint64_t d_a[TW] = {};
 };
 
-#ifdef FIBERKEY_ZUC_MAC_CLMUL
-
-#define FIBERKEY_CLMUL_TARGET __attribute__((target("pclmul,sse4.1")))
+#ifdef FIBERKEY_HAVE_CLMUL
 
 inline std::uint64_t reverse_bits(std::uint64_t x)
 {
@@ -274,16 +270,7 @@ private:
     std::uint64_t d_acc[3][2] = {}; // [d][0] = low half, [d][1] = high half
 };
 
-bool cpu_has_clmul()
-{
-    static const bool has = [] {
-        __builtin_cpu_init();
-        return __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("sse4.1");
-    }();
-    return has;
-}
-
-#endif // FIBERKEY_ZUC_MAC_CLMUL
+#endif // FIBERKEY_HAVE_CLMUL
 
 /*
  * The sum over the message (with its appended 1 at L) of the keystream that \p z makes
@@ -352,7 +339,7 @@ void sum_with(bool clmul,
               std::uint64_t extra_index = 0,
               std::uint32_t* extra = nullptr)
 {
-#ifdef FIBERKEY_ZUC_MAC_CLMUL
+#ifdef FIBERKEY_HAVE_CLMUL
     if (clmul) {
         sum_windows<TW, clmul_sum<TW>>(z, message, length_bits, out, extra_index, extra);
         return;
@@ -379,7 +366,7 @@ void check_length(std::span<const std::uint8_t> message,
 
 bool zuc_mac_clmul_supported()
 {
-#ifdef FIBERKEY_ZUC_MAC_CLMUL
+#ifdef FIBERKEY_HAVE_CLMUL
     return cpu_has_clmul();
 #else
     return false;

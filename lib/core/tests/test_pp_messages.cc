@@ -268,6 +268,17 @@ TEST(pp_messages, random_messages_round_trip)
         ASSERT_TRUE(d.msg) << d.error;
         ASSERT_TRUE(same(m, *d.msg)) << "message " << i;
         ASSERT_EQ(pm::encode(*d.msg), bytes);
+        if (const auto* s = std::get_if<pm::syndrome>(&m.content)) {
+            pm::syndrome_shape shape{ s->disagreement.size(),
+                                      s->syndrome_bits.size(),
+                                      s->tag.size() };
+            shape.soft_levels =
+                s->soft ? s->disagreement.size() + fields.disclosed_levels : 0;
+            shape.disclosed_bits = fields.disclosed_levels * s->disclosed.size();
+            shape.seed_bits = s->seed.size();
+            shape.syndrome_bits = s->syndrome.size();
+            ASSERT_EQ(pm::syndrome_bytes(shape), bytes.size()) << "message " << i;
+        }
     }
 }
 

@@ -166,6 +166,18 @@ struct syndrome {
     std::vector<std::uint8_t> syndrome; //!< the syndrome bits, sum of syndrome_bits
 };
 
+//! What fixes the length of a SYNDROME.
+struct syndrome_shape {
+    std::size_t planes = 0;    //!< bit planes
+    std::size_t blocks = 0;    //!< LDPC blocks
+    std::size_t tag_bytes = 0; //!< tag length
+    unsigned soft_levels = 0;  //!< levels of the soft reference; 0: none
+    std::size_t disclosed_bits = 0, seed_bits = 0, syndrome_bits = 0;
+};
+
+//! The bytes of a SYNDROME of \p shape, header and checksum included.
+std::size_t syndrome_bytes(const syndrome_shape& shape);
+
 struct result {
     result_code outcome = result_code::ok;
     std::vector<std::uint32_t> errors;  //!< per bit plane; empty unless ok
