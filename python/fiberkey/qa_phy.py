@@ -352,12 +352,13 @@ class qa_phy(gr_unittest.TestCase):
         build = os.environ.get("FIBERKEY_BUILD_DIR")
         if not build:
             self.skipTest("FIBERKEY_BUILD_DIR not set")
+        import scope_adc
         import scope_channel
         tool = os.path.join(build, "apps", "fiberkey-replay")
         key = bytes(range(16))
         frames = 6
         bits, sent = scope_channel.line_bits(frames, key)
-        samples = scope_channel.capture(bits)
+        samples = scope_adc.capture(bits)
         with tempfile.TemporaryDirectory() as d:
             path = os.path.join(d, "scope.i8")
             samples.tofile(path)
