@@ -2,6 +2,8 @@
  * Copyright 2026 The gr-fiberkey authors.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "../ldpc_math.h"
+
 #include <fiberkey/ldpc.h>
 #include <fiberkey/reconciliation.h>
 
@@ -33,6 +35,27 @@ TEST(ldpc, construction_is_deterministic_and_follows_the_degrees)
     EXPECT_EQ(ldpc_code::cached(640, 200), ldpc_code::cached(640, 200));
     EXPECT_THROW(ldpc_code(100, 100), std::invalid_argument);
     EXPECT_THROW(ldpc_code(100, 1), std::invalid_argument);
+}
+
+TEST(ldpc, message_functions_match_the_standard_ones)
+{
+    // e^-a on the decoder's range (messages are clamped to 25) and beyond, relative.
+    double worst = 0.0;
+    for (double a = 0.0; a <= 40.0; a += 1.0 / 4096.0)
+        worst = std::max(worst,
+                         std::fabs(ldpc_math::exp_of_negative(a) / std::exp(-a) - 1.0));
+    EXPECT_LT(worst, 2e-14);
+    // ln y from 1e-13 to 1e13 ((1 + p) / (1 - p) with |p| <= 1 - 1e-12), absolute.
+    worst = 0.0;
+    std::mt19937_64 rng(4);
+    std::uniform_real_distribution<double> exponent(-13.0, 13.0);
+    for (int i = 0; i < 200000; ++i) {
+        const double y = std::pow(10.0, exponent(rng));
+        worst = std::max(worst, std::fabs(ldpc_math::log_of_positive(y) - std::log(y)));
+    }
+    for (double y : { 1.0, 0x1.6a09e667f3bcdp0, 2.0, 0.5, 1.0 + 1e-15, 1.0 - 1e-16 })
+        worst = std::max(worst, std::fabs(ldpc_math::log_of_positive(y) - std::log(y)));
+    EXPECT_LT(worst, 2e-14);
 }
 
 namespace {
