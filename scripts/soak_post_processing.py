@@ -98,30 +98,40 @@ def soak_cell(args, mode, noise, batches, rng):
     rejected = 0
     seq = 0
     emitted = ([], [])  # (key index, stream position, key) in emission order, per end
-    while ends[0].stats().batches_started < batches:
-        f1, _, _ = model.generate(0, 4000)
-        f2 = np.maximum(0, np.rint(f1 + gauss.normal(0.0, noise, len(f1)))).astype(int)
-        for a, b in zip(f1, f2):
-            seq = seq % 65535 + 1
-            ends[0].add_round(seq, int(a))
-            ends[1].add_round(seq, int(b))
-            if seq % 50 == 0:
-                for _ in range(4):
-                    for (src, dst), ch in zip(((0, 1), (1, 0)), channels):
-                        for msg in ch.carry(ends[src].take_messages()):
-                            accepted, _ = ends[dst].handle_message(msg)
-                            rejected += not accepted
-        for end, out in zip(ends, emitted):
-            out += [(k.key_index, k.stream_position, bytes(k.key), k.disagreement)
-                    for k in end.take_keys()]
-    # The cell stops when the leader opens its last batch: what is still on the way (a
-    # held-back message, acknowledgements of the last keys) arrives, without new faults,
-    # so that a key whose acknowledgement was in flight is not counted as one-sided.
-    for _ in range(8):
+    def exchange(faulty):
+        nonlocal rejected
         for (src, dst), ch in zip(((0, 1), (1, 0)), channels):
-            for msg in ch.release() + ends[src].take_messages():
+            messages = ends[src].take_messages()
+            for msg in ch.carry(messages) if faulty else ch.release() + messages:
                 accepted, _ = ends[dst].handle_message(msg)
                 rejected += not accepted
+
+    def run_until(started, faulty):
+        nonlocal seq
+        while ends[0].stats().batches_started < started:
+            f1, _, _ = model.generate(0, 4000)
+            f2 = np.maximum(0, np.rint(f1 + gauss.normal(0.0, noise, len(f1)))).astype(int)
+            for a, b in zip(f1, f2):
+                seq = seq % 65535 + 1
+                ends[0].add_round(seq, int(a))
+                ends[1].add_round(seq, int(b))
+                if seq % 50 == 0:
+                    for _ in range(4):
+                        exchange(faulty)
+            for end, out in zip(ends, emitted):
+                out += [(k.key_index, k.stream_position, bytes(k.key), k.disagreement)
+                        for k in end.take_keys()]
+
+    run_until(batches, True)
+    # The cell's faults stop when the leader opens its last batch. What is still on the
+    # way arrives, and the link goes on until the leader opens one batch more: its
+    # BITMAP_REPLY repeats the follower's last acknowledgements, the only repeat of a
+    # lost KEY_ACK. Without it, a key whose acknowledgement was lost or in flight at the
+    # end would count as one-sided though the link delivers it (measured: 227 such keys
+    # in a cell of 10 soft batches of 70,000 rounds, all at the leader one batch later).
+    run_until(batches + 1, False)
+    for _ in range(8):
+        exchange(False)
     for end, out in zip(ends, emitted):
         out += [(k.key_index, k.stream_position, bytes(k.key), k.disagreement)
                 for k in end.take_keys()]
