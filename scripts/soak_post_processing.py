@@ -129,7 +129,7 @@ def soak_cell(args, mode, noise, batches, rng):
     # lost KEY_ACK. Without it, a key whose acknowledgement was lost or in flight at the
     # end would count as one-sided though the link delivers it (measured: 227 such keys
     # in a cell of 10 soft batches of 70,000 rounds, all at the leader one batch later).
-    run_until(batches + 1, False)
+    run_until(ends[0].stats().batches_started + 1, False)
     for _ in range(8):
         exchange(False)
     for end, out in zip(ends, emitted):
@@ -176,7 +176,8 @@ def main():
     per_cell = -(-args.batches // (len(MODES) * len(NOISE)))
     print(f"soak: {per_cell} batches of {args.n} rounds per mode and noise; messages lost "
           f"{args.loss}, duplicated {args.duplicate}, reordered {args.reorder}, corrupted "
-          f"{args.corrupt}", flush=True)
+          f"{args.corrupt}; then one batch more without faults (counted in batches)",
+          flush=True)
     print(f"{'mode':>13} {'noise':>5} {'disagree':>8} {'batches':>7} {'keys':>5} "
           f"{'MISMATCH':>8} {'1-sided':>7} {'idx-reuse':>9} {'failed':>6} {'abandon':>7} "
           f"{'rejected':>8} {'lost':>5} {'dup':>5} {'reord':>5} {'corrupt':>7} {'s':>5}",

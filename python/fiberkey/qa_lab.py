@@ -55,14 +55,19 @@ class qa_lab(gr_unittest.TestCase):
         # scope_adc.py for why not in this process under the sanitizers).
         cls.capture = {}
         making = []
-        for n, at, seed in (("A", "b", 7), ("B", "a", 8)):
-            path = os.path.join(d, f"at_{at}.i8")
-            making.append(scope_adc.capture_file_apart(
-                cls.prefix[n] + ".bits", path, chunk_samples=1 << 20, samples_per_bit=SPS,
-                ppm=CLOCK_PPM[at], q_factor=3.7, seed=seed))
-            cls.capture[at] = path
-        for p in making:
-            assert p.wait(timeout=1200) == 0, "the capture model failed"
+        try:
+            for n, at, seed in (("A", "b", 7), ("B", "a", 8)):
+                path = os.path.join(d, f"at_{at}.i8")
+                making.append(scope_adc.capture_file_apart(
+                    cls.prefix[n] + ".bits", path, chunk_samples=1 << 20,
+                    samples_per_bit=SPS, ppm=CLOCK_PPM[at], q_factor=3.7, seed=seed))
+                cls.capture[at] = path
+            for p in making:
+                assert p.wait(timeout=600) == 0, "the capture model failed"
+        finally:
+            for p in making:  # none left running after a failure
+                p.kill()
+                p.wait()
 
     @classmethod
     def tearDownClass(cls):

@@ -3,7 +3,7 @@
 # Copyright 2026 The gr-fiberkey authors.
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-"""The scope's front end of scope_channel.py, numpy only: NRZ with raised-cosine edges
+"""A scope's front end, split out of scope_channel.py, numpy only: NRZ with raised-cosine edges
 (band limit), sampled by a clock that runs off the bit clock (non-integer oversampling, a
 ppm offset, Gaussian jitter), AC coupling (a long moving average taken away), a DC
 offset, Gaussian noise and an 8-bit ADC.
@@ -73,26 +73,32 @@ def capture_file(bits, path, chunk_samples=1 << 22, **model):
             samples.tofile(f)
 
 
+FLOAT_OPTIONS = ("samples_per_bit", "ppm", "jitter_bits", "edge_bits", "amplitude",
+                 "dc_offset", "q_factor", "full_scale")
+INT_OPTIONS = ("ac_window_bits", "seed", "chunk_samples")
+
+
 def capture_file_apart(bits_path, path, **model):
     """capture_file of the packed bits in bits_path, in a process of its own without a
     preloaded sanitizer runtime. Returns the Popen: the caller waits for it (two captures
     can run side by side)."""
-    env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
-    args = [sys.executable, os.path.abspath(__file__), bits_path, path]
+    args = [sys.executable, os.path.abspath(__file__)]
     for name, value in model.items():
-        args += ["--" + name.replace("_", "-"), repr(value)]
-    return subprocess.Popen(args, env=env)
+        if name not in FLOAT_OPTIONS + INT_OPTIONS:
+            raise TypeError(f"capture_file_apart: no model option {name!r}")
+        kind = float if name in FLOAT_OPTIONS else int
+        args += ["--" + name.replace("_", "-"), repr(kind(value))]
+    env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
+    return subprocess.Popen(args + ["--", bits_path, path], env=env)
 
 
 def main():
     p = argparse.ArgumentParser(description="A scope capture (raw int8) of packed bits.")
     p.add_argument("bits", help="packed line bits, MSB first")
     p.add_argument("out", help="the capture to write")
-    for name in ("samples_per_bit", "ppm", "jitter_bits", "edge_bits", "amplitude",
-                 "dc_offset", "q_factor", "full_scale"):
-        p.add_argument("--" + name.replace("_", "-"), type=float, dest=name)
-    for name in ("ac_window_bits", "seed", "chunk_samples"):
-        p.add_argument("--" + name.replace("_", "-"), type=int, dest=name)
+    for names, kind in ((FLOAT_OPTIONS, float), (INT_OPTIONS, int)):
+        for name in names:
+            p.add_argument("--" + name.replace("_", "-"), type=kind, dest=name)
     a = vars(p.parse_args())
     bits = np.unpackbits(np.fromfile(a.pop("bits"), dtype=np.uint8))
     out = a.pop("out")
