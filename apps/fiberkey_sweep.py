@@ -97,6 +97,7 @@ def run_point(args, value, f1, f2, mi, mode, q):
         "mismatched_keys": mismatched,
         "batches": stats.batches_started,
         "batches_failed": stats.batches_failed,
+        "blocks_dropped": stats.blocks_dropped,
         "corr": float(np.corrcoef(f1, f2)[0, 1]),
     }
 
@@ -165,7 +166,8 @@ def main(argv=None):
     print(f"fiberkey-sweep: {PARAMETERS[args.param]}, {args.rounds} rounds per point, "
           f"modes {' '.join(args.mode)}", flush=True)
     print(f"{'value':>10} {'mode':>14} {'secret/round':>12} {'I(F1;F2)':>9} {'ratio':>7} "
-          f"{'KDR':>7} {'syn/rnd':>7} {'keys':>5} {'failed':>6} {'corr':>6} "
+          f"{'KDR':>7} {'syn/rnd':>7} {'keys':>5} {'failed':>6} {'dropped':>7} "
+          f"{'corr':>6} "
           f"{'keys/s':>7} {'1st key ms':>10}")
     for v in values:
         f1, f2 = draw_rounds(args, v)
@@ -176,7 +178,7 @@ def main(argv=None):
             print(f"{v:>10g} {r['mode']:>14} {r['secret_bits_per_round']:>12.4f} "
                   f"{r['mutual_information_bits_per_round']:>9.3f} {r['ratio']:>7.3f} "
                   f"{r['kdr']:>7.4f} {r['syndrome_bits_per_round']:>7.4f} "
-                  f"{r['keys']:>5d} {r['batches_failed']:>6d} "
+                  f"{r['keys']:>5d} {r['batches_failed']:>6d} {r['blocks_dropped']:>7d} "
                   f"{r['corr']:>6.3f} {r['keys_per_second']:>7.0f} "
                   f"{r['first_key_ms']:>10.1f}", flush=True)
     bad = sum(r["mismatched_keys"] for r in rows)

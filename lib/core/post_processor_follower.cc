@@ -165,7 +165,9 @@ message_verdict post_processor::impl::follower_fail(std::uint32_t batch,
     ++stats.batches_failed;
     rep.reason = msg::describe(code);
     reports.push_back(rep);
-    send(batch, msg::result{ code, {}, {}, {} });
+    msg::result failure;
+    failure.outcome = code;
+    send(batch, std::move(failure));
     if (current && current->id == batch)
         current->decided = true;
     return {};
@@ -225,34 +227,102 @@ message_verdict post_processor::impl::follower_on_syndrome(std::uint32_t batch,
             : rec::hard_llrs(b.key, disagreement);
     auto decoded = rec::decode(llr, syndrome, codes, cfg.max_iterations);
     rep.iterations = decoded.max_iterations;
-    if (!decoded.converged)
-        return follower_fail(batch, msg::result_code::decoding_failed, rep);
-    const auto own_tag = rec::confirmation_tag(
-        s.nonce, cfg.direction, leader_instance, batch, decoded.bits, tag_length);
-    if (CRYPTO_memcmp(own_tag.data(), s.tag.data(), tag_length) != 0) {
+    auto symbols = symbols_of(decoded.bits, q, s.disclosed, disclosed);
+    // The hash input: the whole key, or the kept rounds' bits when some blocks failed.
+    std::vector<std::uint8_t> kept, key;
+    std::vector<std::uint32_t> kept_counts;
+    std::size_t out = out_bits;
+    std::string no_key_reason;
+    msg::result result;
+    result.errors.assign(q, 0);
+    if (decoded.converged) {
+        const auto own_tag = rec::confirmation_tag(
+            s.nonce, cfg.direction, leader_instance, batch, decoded.bits, tag_length);
+        if (CRYPTO_memcmp(own_tag.data(), s.tag.data(), tag_length) != 0) {
+            secure_wipe(decoded.bits);
+            secure_wipe(symbols);
+            return follower_fail(batch, msg::result_code::tag_mismatch, rep);
+        }
+        rep.min_entropy = symbol_min_entropy(symbols);
+        const auto bound = rec::amplification_bits(rep.min_entropy, rep.leak, eps_pa);
+        no_key_reason = bound.reason;
+        if (out_bits > bound.out_bits) {
+            secure_wipe(decoded.bits);
+            secure_wipe(symbols);
+            return follower_fail(batch, msg::result_code::invalid_request, rep);
+        }
+        kept.assign(symbols.size(), 1);
+        key = std::move(decoded.bits);
+        kept_counts = b.used_counts;
+    } else {
+        kept = rec::kept_rounds(codes, decoded.failed_blocks, q);
+        key = rec::kept_bits(decoded.bits, kept, q);
         secure_wipe(decoded.bits);
-        return follower_fail(batch, msg::result_code::tag_mismatch, rep);
+        const auto rounds = kept.size();
+        std::size_t kept_rounds = 0;
+        for (std::size_t i = 0; i < rounds; ++i)
+            if (kept[i]) {
+                symbols[kept_rounds] = symbols[i];
+                kept_counts.push_back(b.used_counts[i]);
+                ++kept_rounds;
+            }
+        secure_wipe(symbols.data() + kept_rounds, symbols.size() - kept_rounds);
+        symbols.resize(kept_rounds);
+        const auto dropped = rounds - kept_rounds;
+        // The whole batch's min-entropy is unknown here (the dropped rounds' symbols
+        // are): check the leader's length against an upper bound of it, the kept
+        // rounds' plus every arrangement and value of the dropped ones.
+        rep.min_entropy = symbol_min_entropy(symbols);
+        const double whole_at_most =
+            rep.min_entropy + double(levels) * double(dropped) +
+            (std::lgamma(double(rounds) + 1) - std::lgamma(double(kept_rounds) + 1) -
+             std::lgamma(double(dropped) + 1)) /
+                std::log(2.0);
+        if (kept_rounds == 0 ||
+            out_bits >
+                rec::amplification_bits(whole_at_most, rep.leak, eps_pa).out_bits) {
+            secure_wipe(key);
+            secure_wipe(symbols);
+            return follower_fail(batch,
+                                 kept_rounds == 0 ? msg::result_code::decoding_failed
+                                                  : msg::result_code::invalid_request,
+                                 rep);
+        }
+        const std::uint64_t dropped_bits = std::uint64_t(q) * dropped + codes.size();
+        out = rec::output_bits_after_drop(out_bits, 8 * tag_length + dropped_bits);
+        no_key_reason = "leftover hash bound leaves no key: " + std::to_string(out_bits) +
+                        " bits for the whole batch, less " +
+                        std::to_string(8 * tag_length + dropped_bits) +
+                        " for the dropped blocks";
+        rep.leak.tag_bits += 8 * tag_length;
+        rep.leak.dropped_bits = dropped_bits;
+        rep.blocks_dropped = decoded.failed_blocks.size();
+        // The segment's figures are the kept rounds'.
+        rep.rounds_used = kept_rounds;
+        rep.key_bits = key.size();
+        stats.blocks_dropped += rep.blocks_dropped;
+        result.outcome = msg::result_code::blocks_dropped;
+        for (auto f : decoded.failed_blocks)
+            result.dropped_blocks.push_back(static_cast<std::uint8_t>(f));
+        result.tag = rec::kept_blocks_tag(s.nonce,
+                                          cfg.direction,
+                                          leader_instance,
+                                          batch,
+                                          decoded.failed_blocks,
+                                          key,
+                                          tag_length);
     }
 
-    std::vector<std::uint32_t> errors(q, 0);
-    for (std::size_t i = 0; i < n; ++i)
-        errors[i % q] += decoded.bits[i] != b.key[i];
-    auto symbols = symbols_of(decoded.bits, q, s.disclosed, disclosed);
-    rep.min_entropy = symbol_min_entropy(symbols);
-    const auto bound = rec::amplification_bits(rep.min_entropy, rep.leak, eps_pa);
-    if (out_bits > bound.out_bits) {
-        secure_wipe(decoded.bits);
-        secure_wipe(symbols);
-        return follower_fail(batch, msg::result_code::invalid_request, rep);
-    }
-    msg::result result{ msg::result_code::ok, std::move(errors), {}, {} };
+    const auto own_key = rec::kept_bits(b.key, kept, q);
+    for (std::size_t i = 0; i < key.size(); ++i)
+        result.errors[i % q] += key[i] != own_key[i];
     if (soft()) {
-        soft_fits.push_back(std::atanh(fit_soft_correlation(
-            b.used_counts, b.quantized, reference, symbols, levels)));
+        soft_fits.push_back(std::atanh(
+            fit_soft_correlation(kept_counts, b.quantized, reference, symbols, levels)));
         if (soft_fits.size() > soft_fits_kept)
             soft_fits.pop_front();
         std::vector<double> dispersion;
-        const auto entropy = soft_plane_entropy(b.used_counts,
+        const auto entropy = soft_plane_entropy(kept_counts,
                                                 b.quantized,
                                                 reference,
                                                 symbols,
@@ -270,23 +340,26 @@ message_verdict post_processor::impl::follower_on_syndrome(std::uint32_t batch,
         }
     }
     secure_wipe(symbols);
+    secure_wipe(kept_counts);
 
     rep.reconciled = true;
     for (auto e : result.errors)
         rep.errors += e;
-    rep.secret_bits = out_bits;
-    rep.reason = out_bits == 0 ? bound.reason : "";
+    rep.secret_bits = out;
+    if (out == 0)
+        rep.reason = no_key_reason;
     pending = std::make_unique<pending_output>();
     pending->id = batch;
-    if (out_bits > 0)
-        pending->bits = toeplitz::hash(decoded.bits, seed, out_bits);
+    if (out > 0)
+        pending->bits = toeplitz::hash(
+            key, std::span(seed).first(toeplitz::seed_bits(key.size(), out)), out);
     pending->meta.rounds = rep.rounds_used;
-    pending->meta.key_bits = n;
+    pending->meta.key_bits = rep.key_bits;
     pending->meta.errors = rep.errors;
     pending->meta.leaked = rep.leak.total();
     pending->meta.epsilon = cfg.eps_total;
     pending->meta.last_sequence = b.last_sequence;
-    secure_wipe(decoded.bits);
+    secure_wipe(key);
     ++stats.batches_reconciled;
     reports.push_back(rep);
     b.decided = true;

@@ -128,11 +128,18 @@ struct post_processor::impl {
         quantized_batch quantized;
         std::vector<std::uint8_t> key;
         std::vector<std::uint8_t> hash_out;
+        // What a RESULT that drops blocks needs: the codes, the nonce of the tags, the
+        // seed and the whole batch's output length.
+        std::vector<reconciliation::block_code> codes;
+        std::array<std::uint8_t, reconciliation::nonce_bytes> nonce{};
+        std::vector<std::uint8_t> seed;
+        std::size_t batch_output_bits = 0;
         batch_report report;
         ~leader_batch()
         {
             secure_wipe(key);
             secure_wipe(hash_out);
+            secure_wipe(seed);
             secure_wipe(quantized.symbol);
         }
     };
@@ -244,6 +251,12 @@ struct post_processor::impl {
     message_verdict leader_handle(const msg::message& m);
     message_verdict leader_on_reply(std::uint32_t batch, const msg::bitmap_reply& reply);
     message_verdict leader_on_result(std::uint32_t batch, const msg::result& result);
+    // RESULT with blocks dropped: the kept rounds' tag checked, their hash taken.
+    // False when the tag does not match.
+    bool leader_take_kept_rounds(leader_batch& b, const msg::result& result);
+    // A failed batch: as if it had twice the estimated errors, so that the next codes
+    // are stronger.
+    void observe_failure(std::size_t key_bits);
     void on_key_acks(std::span<const msg::key_ack_entry> acks);
 
     // Follower (post_processor_follower.cc).

@@ -9,6 +9,8 @@
 #include <fiberkey/reconciliation.h>
 #include <fiberkey/toeplitz.h>
 
+#include <openssl/crypto.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -243,7 +245,7 @@ message_verdict post_processor::impl::leader_on_reply(std::uint32_t batch,
         rec::amplification_bits(b.report.min_entropy, b.report.leak, eps_pa);
     b.report.reason = length.reason;
 
-    std::array<std::uint8_t, rec::nonce_bytes> nonce{};
+    auto& nonce = b.nonce;
     random(nonce);
     const auto tag =
         rec::confirmation_tag(nonce, cfg.direction, instance, b.id, b.key, tag_bytes);
@@ -254,6 +256,9 @@ message_verdict post_processor::impl::leader_on_reply(std::uint32_t batch,
         seed = unpack_bits(seed_bytes, seed.size());
         b.hash_out = toeplitz::hash(b.key, seed, length.out_bits);
     }
+    b.codes = codes;
+    b.seed = seed;
+    b.batch_output_bits = length.out_bits;
 
     msg::syndrome out;
     out.leader = own_claim();
@@ -289,35 +294,87 @@ message_verdict post_processor::impl::leader_on_reply(std::uint32_t batch,
     return {};
 }
 
+void post_processor::impl::observe_failure(std::size_t key_bits)
+{
+    auto e = estimate();
+    const double per_plane = double(key_bits / q);
+    for (auto& x : e)
+        x = std::max(1.0, 2.0 * x * per_plane);
+    observe(std::move(e), per_plane);
+}
+
+bool post_processor::impl::leader_take_kept_rounds(leader_batch& b,
+                                                   const msg::result& result)
+{
+    const std::vector<std::size_t> failed(result.dropped_blocks.begin(),
+                                          result.dropped_blocks.end());
+    const auto kept = rec::kept_rounds(b.codes, failed, q);
+    auto key = rec::kept_bits(b.key, kept, q);
+    const auto own_tag = rec::kept_blocks_tag(
+        b.nonce, cfg.direction, instance, b.id, failed, key, tag_bytes);
+    if (CRYPTO_memcmp(own_tag.data(), result.tag.data(), tag_bytes) != 0) {
+        secure_wipe(key);
+        return false;
+    }
+    const auto dropped_rounds =
+        std::size_t(std::count(kept.begin(), kept.end(), std::uint8_t(0)));
+    const std::uint64_t dropped_bits = std::uint64_t(q) * dropped_rounds + b.codes.size();
+    const auto out =
+        rec::output_bits_after_drop(b.batch_output_bits, 8 * tag_bytes + dropped_bits);
+    secure_wipe(b.hash_out);
+    b.hash_out.clear();
+    if (out > 0)
+        b.hash_out = toeplitz::hash(
+            key, std::span(b.seed).first(toeplitz::seed_bits(key.size(), out)), out);
+    b.report.leak.tag_bits += 8 * tag_bytes;
+    b.report.leak.dropped_bits = dropped_bits;
+    b.report.blocks_dropped = failed.size();
+    stats.blocks_dropped += failed.size();
+    if (out == 0)
+        b.report.reason =
+            "leftover hash bound leaves no key: " + std::to_string(b.batch_output_bits) +
+            " bits for the whole batch, less " +
+            std::to_string(8 * tag_bytes + dropped_bits) + " for the dropped blocks";
+    // The segment's figures are the kept rounds'.
+    b.report.rounds_used = kept.size() - dropped_rounds;
+    b.report.key_bits = key.size();
+    secure_wipe(key);
+    return true;
+}
+
 message_verdict post_processor::impl::leader_on_result(std::uint32_t batch,
                                                        const msg::result& result)
 {
     const auto outcome = result.outcome;
     const auto& errors = result.errors;
     const auto& entropy = result.entropy;
-    if (outcome == msg::result_code::ok && errors.size() != q)
+    if (msg::reports_errors(outcome) && errors.size() != q)
         return reject("RESULT: bit planes differ from ours");
     if (leader_phase != phase::awaiting_result || batch != in_flight->id)
         return ignore("RESULT for a batch not awaiting one");
     auto& b = *in_flight;
-    if (outcome != msg::result_code::ok) {
+    const bool dropping = outcome == msg::result_code::blocks_dropped;
+    if (dropping && (result.dropped_blocks.size() >= b.codes.size() ||
+                     result.dropped_blocks.back() >= b.codes.size() ||
+                     result.tag.size() != tag_bytes))
+        return reject("RESULT: dropped blocks or tag do not fit the batch");
+    const double batch_per_plane = double(b.key.size() / q);
+    if (!msg::reports_errors(outcome) ||
+        (dropping && !leader_take_kept_rounds(b, result))) {
         ++stats.batches_failed;
-        b.report.reason = msg::describe(outcome);
-        // The codes were too weak (or the batch went astray): count the batch as if
-        // it had twice the estimated errors, so that the next codes are stronger.
-        auto e = estimate();
-        const double per_plane = double(b.key.size() / q);
-        for (auto& x : e)
-            x = std::max(1.0, 2.0 * x * per_plane);
-        observe(std::move(e), per_plane);
+        b.report.reason =
+            msg::reports_errors(outcome)
+                ? "leader: the follower's tag over its kept rounds does not match"
+                : msg::describe(outcome);
+        observe_failure(b.key.size());
         finish_leader_batch(false);
         return {};
     }
-    const double per_plane = double(b.key.size() / q);
+    const double per_plane = double(b.report.key_bits / q);
     std::uint64_t total = 0;
     for (auto e : errors)
         total += e;
-    if (total > b.key.size())
+    if (total > b.report.key_bits)
         return reject("RESULT reports more errors than key bits");
     std::vector<double> observed(errors.begin(), errors.end()), dispersion;
     if (soft())
@@ -331,7 +388,18 @@ message_verdict post_processor::impl::leader_on_result(std::uint32_t batch,
             if (!result.dispersion.empty())
                 dispersion.push_back(double(result.dispersion[j]) / msg::entropy_unit);
         }
-    observe(std::move(observed), per_plane, std::move(dispersion));
+    if (dropping) {
+        // The dropped rounds were the hardest: count them at twice the estimate, so
+        // that a rate of failed blocks beyond the design's raises the next codes.
+        const auto e = estimate();
+        for (unsigned j = 0; j < q; ++j)
+            observed[j] += 2.0 * e[j] * (batch_per_plane - per_plane);
+        for (auto& v : dispersion)
+            v *= batch_per_plane / per_plane;
+    }
+    observe(std::move(observed),
+            dropping ? batch_per_plane : per_plane,
+            std::move(dispersion));
     ++stats.batches_reconciled;
     b.report.reconciled = true;
     b.report.errors = total;

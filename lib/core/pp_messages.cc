@@ -7,6 +7,7 @@
 #include <fiberkey/pp_messages.h>
 #include <fiberkey/toeplitz.h>
 
+#include <algorithm>
 #include <array>
 #include <numeric>
 #include <stdexcept>
@@ -168,6 +169,20 @@ void write_body(be_writer& w, const result& r)
         w.u32(h);
     for (auto v : r.dispersion)
         w.u32(v);
+    if (r.outcome != result_code::blocks_dropped)
+        return;
+    require(!r.dropped_blocks.empty() && r.dropped_blocks.size() <= 255 &&
+                std::is_sorted(r.dropped_blocks.begin(), r.dropped_blocks.end()) &&
+                std::adjacent_find(r.dropped_blocks.begin(), r.dropped_blocks.end()) ==
+                    r.dropped_blocks.end(),
+            "dropped blocks must be 1 to 255 ascending indices");
+    require(!r.tag.empty() && r.tag.size() <= max_tag_bytes,
+            "a RESULT's tag must have 1 to 32 bytes");
+    w.u8(r.dropped_blocks.size());
+    for (auto b : r.dropped_blocks)
+        w.u8(b);
+    w.u8(r.tag.size());
+    w.bytes(r.tag);
 }
 
 void write_body(be_writer& w, const commit& c)
@@ -317,10 +332,10 @@ result read_result(be_reader& r, mode_fields fields)
     result res;
     const auto outcome = r.u8();
     const std::size_t planes = r.u8();
-    check(r.ok() && outcome <= static_cast<std::uint8_t>(result_code::invalid_request),
+    check(r.ok() && outcome <= static_cast<std::uint8_t>(result_code::blocks_dropped),
           why);
     res.outcome = static_cast<result_code>(outcome);
-    const bool ok = res.outcome == result_code::ok;
+    const bool ok = reports_errors(res.outcome);
     check(ok ? planes >= 1 && planes <= max_bit_planes : planes == 0, why);
     res.errors.resize(planes);
     for (auto& e : res.errors)
@@ -334,6 +349,19 @@ result read_result(be_reader& r, mode_fields fields)
             for (auto& v : res.dispersion)
                 v = static_cast<std::uint32_t>(r.u32());
         }
+    }
+    if (res.outcome == result_code::blocks_dropped) {
+        const std::size_t blocks = r.u8();
+        check(r.ok() && blocks >= 1, why);
+        for (std::size_t i = 0; i < blocks; ++i) {
+            const auto b = static_cast<std::uint8_t>(r.u8());
+            check(r.ok() && (res.dropped_blocks.empty() || b > res.dropped_blocks.back()),
+                  why);
+            res.dropped_blocks.push_back(b);
+        }
+        const auto tag = r.bytes(r.u8());
+        check(r.ok() && !tag.empty() && tag.size() <= max_tag_bytes, why);
+        res.tag.assign(tag.begin(), tag.end());
     }
     check(r.at_end(), why);
     return res;
@@ -388,6 +416,8 @@ const char* describe(result_code c)
         return "follower: unknown batch (restarted, or its bitmap was lost)";
     case result_code::invalid_request:
         return "follower: syndrome request inconsistent with its batch";
+    case result_code::blocks_dropped:
+        return "follower: some blocks failed, the kept rounds were confirmed";
     }
     return "follower: unknown outcome";
 }

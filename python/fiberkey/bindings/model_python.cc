@@ -208,6 +208,7 @@ void bind_model(py::module& m)
         .def_readonly("batches_started", &post_processor_stats::batches_started)
         .def_readonly("batches_reconciled", &post_processor_stats::batches_reconciled)
         .def_readonly("batches_failed", &post_processor_stats::batches_failed)
+        .def_readonly("blocks_dropped", &post_processor_stats::blocks_dropped)
         .def_readonly("batches_abandoned", &post_processor_stats::batches_abandoned)
         .def_readonly("keys_emitted", &post_processor_stats::keys_emitted)
         .def_readonly("secret_bits", &post_processor_stats::secret_bits);
@@ -217,6 +218,7 @@ void bind_model(py::module& m)
         .def_readonly("syndrome_bits", &reconciliation::leak_account::syndrome_bits)
         .def_readonly("tag_bits", &reconciliation::leak_account::tag_bits)
         .def_readonly("disclosed_bits", &reconciliation::leak_account::disclosed_bits)
+        .def_readonly("dropped_bits", &reconciliation::leak_account::dropped_bits)
         .def("total", &reconciliation::leak_account::total);
 
     py::class_<batch_report>(m, "batch_report", "One batch's accounting at one end.")
@@ -229,7 +231,8 @@ void bind_model(py::module& m)
         .def_readonly("leak", &batch_report::leak)
         .def_readonly("min_entropy", &batch_report::min_entropy)
         .def_readonly("secret_bits", &batch_report::secret_bits)
-        .def_readonly("iterations", &batch_report::iterations);
+        .def_readonly("iterations", &batch_report::iterations)
+        .def_readonly("blocks_dropped", &batch_report::blocks_dropped);
 
     py::class_<post_processor>(
         m, "post_processor", "Key post-processing of one direction at one node.")

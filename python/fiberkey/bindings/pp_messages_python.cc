@@ -31,7 +31,8 @@ void bind_pp_messages(py::module& m)
         .value("decoding_failed", pm::result_code::decoding_failed)
         .value("tag_mismatch", pm::result_code::tag_mismatch)
         .value("unknown_batch", pm::result_code::unknown_batch)
-        .value("invalid_request", pm::result_code::invalid_request);
+        .value("invalid_request", pm::result_code::invalid_request)
+        .value("blocks_dropped", pm::result_code::blocks_dropped);
 
     py::class_<pm::header>(sub, "header")
         .def(py::init<>())
@@ -85,7 +86,9 @@ void bind_pp_messages(py::module& m)
         .def_readwrite("outcome", &pm::result::outcome)
         .def_readwrite("errors", &pm::result::errors)
         .def_readwrite("entropy", &pm::result::entropy)
-        .def_readwrite("dispersion", &pm::result::dispersion);
+        .def_readwrite("dispersion", &pm::result::dispersion)
+        .def_readwrite("dropped_blocks", &pm::result::dropped_blocks)
+        .def_readwrite("tag", &pm::result::tag);
     py::class_<pm::commit>(sub, "commit", "COMMIT: the batch committed or dropped.")
         .def(py::init<>())
         .def_readwrite("leader", &pm::commit::leader)

@@ -135,8 +135,9 @@ struct batch_report {
     std::uint64_t errors = 0; //!< corrected bits (known once reconciled)
     reconciliation::leak_account leak;
     double min_entropy = 0.0;
-    std::size_t secret_bits = 0; //!< hash output length
-    unsigned iterations = 0;     //!< follower: decoder iterations, most of any block
+    std::size_t secret_bits = 0;    //!< hash output length
+    unsigned iterations = 0;        //!< follower: decoder iterations, most of any block
+    std::size_t blocks_dropped = 0; //!< failed blocks whose rounds were left out
 };
 
 struct message_verdict {
@@ -151,6 +152,8 @@ struct post_processor_stats {
     std::uint64_t batches_started = 0;
     std::uint64_t batches_reconciled = 0;
     std::uint64_t batches_failed = 0; //!< decoding or tag failures, unknown batches
+    //! Failed blocks of reconciled batches, their rounds left out of the key.
+    std::uint64_t blocks_dropped = 0;
     std::uint64_t batches_abandoned = 0;
     std::uint64_t batches_too_small = 0;
     std::uint64_t messages_rejected = 0;

@@ -44,10 +44,13 @@ namespace fiberkey {
  *                  (n / bit planes of them), MSB first, ceil(d n / planes / 8) bytes],
  *                  seed ceil((n + l - 1) / 8) bytes, syndrome ceil(total syndrome bits
  *                  / 8) bytes
- *   4 RESULT       outcome u8 (0 ok), bit planes u8, per plane errors u32,
- *                  [soft and multilevel modes and ok only: per plane cross-entropy
- *                  x 1024 u32], [multilevel mode and ok only: per plane the
- *                  dispersion of that cross-entropy x 1024 u32]
+ *   4 RESULT       outcome u8 (0 ok, 5 blocks dropped), bit planes u8, per plane
+ *                  errors u32, [soft and multilevel modes, outcomes 0 and 5 only: per
+ *                  plane cross-entropy x 1024 u32], [multilevel mode, outcomes 0 and 5
+ *                  only: per plane the dispersion of that cross-entropy x 1024 u32],
+ *                  [outcome 5 only: failed blocks u8 (>= 1), their indices u8
+ *                  ascending, tag length u8, the follower's tag over the kept rounds]
+ *                  (errors, cross-entropies and dispersions of the kept rounds then)
  *   5 COMMIT       claim, committed u8 (1) or dropped (0)
  *   6 KEY_ACK      count u16 (<= 2048), per key: index u32, stream position u64
  * Bitmaps are MSB first with zero padding. Whether the optional parts are there depends
@@ -78,6 +81,8 @@ enum class result_code : std::uint8_t {
     tag_mismatch = 2,
     unknown_batch = 3,
     invalid_request = 4,
+    //! Some blocks failed; the kept rounds' key is confirmed by the follower's tag.
+    blocks_dropped = 5,
 };
 //! What a RESULT's outcome means, as the leader reports it.
 const char* describe(result_code c);
@@ -180,12 +185,22 @@ std::size_t syndrome_bytes(const syndrome_shape& shape);
 
 struct result {
     result_code outcome = result_code::ok;
-    std::vector<std::uint32_t> errors;  //!< per bit plane; empty unless ok
+    //! Per bit plane; empty unless ok or blocks_dropped (then: of the kept rounds).
+    std::vector<std::uint32_t> errors;
     std::vector<std::uint32_t> entropy; //!< soft mode and ok: per plane x entropy_unit
     //! Multilevel mode and ok: per plane, the dispersion of its cross-entropy x
     //! entropy_unit (soft_plane_entropy), for the leader's code choice.
     std::vector<std::uint32_t> dispersion;
+    //! blocks_dropped only: the failed blocks, ascending, and the kept rounds' tag.
+    std::vector<std::uint8_t> dropped_blocks;
+    std::vector<std::uint8_t> tag;
 };
+
+//! The outcomes whose RESULT carries the kept rounds' errors and model figures.
+inline bool reports_errors(result_code c)
+{
+    return c == result_code::ok || c == result_code::blocks_dropped;
+}
 
 struct commit {
     claim leader;

@@ -151,12 +151,15 @@ std::vector<float> hard_llrs(std::span<const std::uint8_t> follower_bits,
                              std::span<const double> plane_disagreement);
 
 struct decode_outcome {
-    bool converged = false;         //!< every block met its syndrome
-    std::vector<std::uint8_t> bits; //!< the follower's estimate of the leader's key
-    unsigned max_iterations = 0;    //!< the most that any block needed
+    bool converged = false; //!< every block met its syndrome
+    //! The follower's estimate of the leader's key; in a failed block, the decoder's
+    //! last guess.
+    std::vector<std::uint8_t> bits;
+    std::vector<std::size_t> failed_blocks; //!< the blocks that did not, ascending
+    unsigned max_iterations = 0;            //!< the most that any block needed
 };
 
-//! The follower's decoding, block by block; stops at the first block that fails.
+//! The follower's decoding, every block on its own.
 decode_outcome decode(std::span<const float> llr,
                       std::span<const std::uint8_t> syndrome,
                       std::span<const block_code> codes,
@@ -176,6 +179,35 @@ confirmation_tag(std::span<const std::uint8_t, nonce_bytes> nonce,
                  std::uint32_t batch,
                  std::span<const std::uint8_t> key_bits,
                  std::size_t tag_bytes);
+
+/*!
+ * The follower's tag over the key bits that it kept when some blocks failed: as
+ * confirmation_tag, with "FKKP" in place of "FKKC" and, after the batch, the count and
+ * indices of the failed blocks (u8 each), so that it confirms both the bits and which
+ * blocks were dropped.
+ */
+std::vector<std::uint8_t>
+kept_blocks_tag(std::span<const std::uint8_t, nonce_bytes> nonce,
+                std::uint8_t direction,
+                std::uint32_t instance,
+                std::uint32_t batch,
+                std::span<const std::size_t> failed_blocks,
+                std::span<const std::uint8_t> kept_bits,
+                std::size_t tag_bytes);
+
+/*!
+ * Which rounds of a key survive the failure of \p failed_blocks (valid indices into
+ * \p codes): bit i of the key belongs to round i / \p bits_per_round, and a round with
+ * any bit in a failed block is dropped whole. One entry per round, 1 = kept.
+ */
+std::vector<std::uint8_t> kept_rounds(std::span<const block_code> codes,
+                                      std::span<const std::size_t> failed_blocks,
+                                      unsigned bits_per_round);
+
+//! The bits of the kept rounds of a key, in order (\p kept from kept_rounds).
+std::vector<std::uint8_t> kept_bits(std::span<const std::uint8_t> key_bits,
+                                    std::span<const std::uint8_t> kept,
+                                    unsigned bits_per_round);
 
 //! Bytes of tag for a false-acceptance probability of at most \p eps (2^-8t <= eps).
 std::size_t tag_bytes_for(double eps);
@@ -199,14 +231,25 @@ std::size_t tag_bytes_for(double eps);
 double exchangeable_min_entropy(std::span<const std::uint8_t> symbols,
                                 unsigned bits_per_round);
 
-//! What a batch disclosed about the leader's key, in bits.
+/*!
+ * What a batch disclosed about the leader's key, in bits. When blocks failed and were
+ * dropped, the hash input is the kept rounds' key bits only: from the min-entropy of the
+ * whole batch's symbols go, besides all of its syndrome and both tags, the key bits of
+ * the dropped rounds (what the kept bits may still hide of them) and one bit per block
+ * for which blocks failed (a public outcome that depends on the data).
+ */
 struct leak_account {
     std::uint64_t syndrome_bits = 0;
     std::uint64_t tag_bits = 0;
     //! Multilevel mode: the symbols' levels sent in the clear, every bit of them.
     std::uint64_t disclosed_bits = 0;
+    //! Blocks dropped: the dropped rounds' key bits, and one bit per block.
+    std::uint64_t dropped_bits = 0;
 
-    std::uint64_t total() const { return syndrome_bits + tag_bits + disclosed_bits; }
+    std::uint64_t total() const
+    {
+        return syndrome_bits + tag_bits + disclosed_bits + dropped_bits;
+    }
 };
 
 struct amplification_length {
@@ -220,6 +263,14 @@ struct amplification_length {
  */
 amplification_length
 amplification_bits(double min_entropy, const leak_account& leak, double eps_pa);
+
+/*!
+ * The output length once blocks were dropped: \p batch_bits (amplification_bits of the
+ * whole batch) less the \p extra_leak bits that dropping adds, or 0. Both ends compute
+ * it from what the SYNDROME says, and it equals amplification_bits with the larger
+ * leak, since floor(x - k) = floor(x) - k for a whole k.
+ */
+std::size_t output_bits_after_drop(std::size_t batch_bits, std::uint64_t extra_leak);
 
 } // namespace reconciliation
 } // namespace fiberkey
