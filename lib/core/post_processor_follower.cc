@@ -221,11 +221,18 @@ message_verdict post_processor::impl::follower_on_syndrome(std::uint32_t batch,
 
     const auto& seed = s.seed;
     const auto& syndrome = s.syndrome;
-    const auto llr =
+    auto llr =
         soft()
             ? soft_llrs(b.used_counts, b.quantized, reference, q, soft_rho(), s.disclosed)
             : rec::hard_llrs(b.key, disagreement);
-    auto decoded = rec::decode(llr, syndrome, codes, cfg.max_iterations);
+    // Failed blocks whose bits alone would leave no key end the decoding.
+    const std::uint64_t fixed_leak = 8 * tag_length + codes.size();
+    auto decoded = rec::decode(llr,
+                               syndrome,
+                               codes,
+                               cfg.max_iterations,
+                               out_bits > fixed_leak ? out_bits - fixed_leak - 1 : 0);
+    secure_wipe(llr); // its signs are the follower's bits
     rep.iterations = decoded.max_iterations;
     auto symbols = symbols_of(decoded.bits, q, s.disclosed, disclosed);
     // The hash input: the whole key, or the kept rounds' bits when some blocks failed.
@@ -256,6 +263,7 @@ message_verdict post_processor::impl::follower_on_syndrome(std::uint32_t batch,
         kept_counts = b.used_counts;
     } else {
         kept = rec::kept_rounds(codes, decoded.failed_blocks, q);
+        kept_counts.reserve(kept.size()); // no unwiped copy left by a reallocation
         key = rec::kept_bits(decoded.bits, kept, q);
         secure_wipe(decoded.bits);
         const auto rounds = kept.size();
@@ -313,14 +321,19 @@ message_verdict post_processor::impl::follower_on_syndrome(std::uint32_t batch,
                                           tag_length);
     }
 
-    const auto own_key = rec::kept_bits(b.key, kept, q);
+    auto own_key = rec::kept_bits(b.key, kept, q);
     for (std::size_t i = 0; i < key.size(); ++i)
         result.errors[i % q] += key[i] != own_key[i];
+    secure_wipe(own_key);
     if (soft()) {
-        soft_fits.push_back(std::atanh(
-            fit_soft_correlation(kept_counts, b.quantized, reference, symbols, levels)));
-        if (soft_fits.size() > soft_fits_kept)
-            soft_fits.pop_front();
+        // Only on a key the follower confirmed itself, all of it: the kept rounds of
+        // a batch with failed blocks are the easier ones, and would bias rho upwards.
+        if (decoded.converged) {
+            soft_fits.push_back(std::atanh(fit_soft_correlation(
+                kept_counts, b.quantized, reference, symbols, levels)));
+            if (soft_fits.size() > soft_fits_kept)
+                soft_fits.pop_front();
+        }
         std::vector<double> dispersion;
         const auto entropy = soft_plane_entropy(kept_counts,
                                                 b.quantized,

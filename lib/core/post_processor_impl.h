@@ -251,9 +251,12 @@ struct post_processor::impl {
     message_verdict leader_handle(const msg::message& m);
     message_verdict leader_on_reply(std::uint32_t batch, const msg::bitmap_reply& reply);
     message_verdict leader_on_result(std::uint32_t batch, const msg::result& result);
-    // RESULT with blocks dropped: the kept rounds' tag checked, their hash taken.
-    // False when the tag does not match.
-    bool leader_take_kept_rounds(leader_batch& b, const msg::result& result);
+    // RESULT with blocks dropped: the kept rounds' tag checked, their hash taken; the
+    // batch is left as it was unless taken.
+    enum class kept_outcome { taken, tag_mismatch, too_many_errors };
+    kept_outcome leader_take_kept_rounds(leader_batch& b,
+                                         const msg::result& result,
+                                         std::uint64_t errors);
     // A failed batch: as if it had twice the estimated errors, so that the next codes
     // are stronger.
     void observe_failure(std::size_t key_bits);

@@ -303,18 +303,22 @@ void post_processor::impl::observe_failure(std::size_t key_bits)
     observe(std::move(e), per_plane);
 }
 
-bool post_processor::impl::leader_take_kept_rounds(leader_batch& b,
-                                                   const msg::result& result)
+post_processor::impl::kept_outcome post_processor::impl::leader_take_kept_rounds(
+    leader_batch& b, const msg::result& result, std::uint64_t errors)
 {
     const std::vector<std::size_t> failed(result.dropped_blocks.begin(),
                                           result.dropped_blocks.end());
     const auto kept = rec::kept_rounds(b.codes, failed, q);
     auto key = rec::kept_bits(b.key, kept, q);
+    if (errors > key.size()) {
+        secure_wipe(key);
+        return kept_outcome::too_many_errors;
+    }
     const auto own_tag = rec::kept_blocks_tag(
         b.nonce, cfg.direction, instance, b.id, failed, key, tag_bytes);
     if (CRYPTO_memcmp(own_tag.data(), result.tag.data(), tag_bytes) != 0) {
         secure_wipe(key);
-        return false;
+        return kept_outcome::tag_mismatch;
     }
     const auto dropped_rounds =
         std::size_t(std::count(kept.begin(), kept.end(), std::uint8_t(0)));
@@ -326,7 +330,7 @@ bool post_processor::impl::leader_take_kept_rounds(leader_batch& b,
     if (out > 0)
         b.hash_out = toeplitz::hash(
             key, std::span(b.seed).first(toeplitz::seed_bits(key.size(), out)), out);
-    b.report.leak.tag_bits += 8 * tag_bytes;
+    b.report.leak.tag_bits = 2 * 8 * tag_bytes; // the leader's and the follower's
     b.report.leak.dropped_bits = dropped_bits;
     b.report.blocks_dropped = failed.size();
     stats.blocks_dropped += failed.size();
@@ -339,7 +343,7 @@ bool post_processor::impl::leader_take_kept_rounds(leader_batch& b,
     b.report.rounds_used = kept.size() - dropped_rounds;
     b.report.key_bits = key.size();
     secure_wipe(key);
-    return true;
+    return kept_outcome::taken;
 }
 
 message_verdict post_processor::impl::leader_on_result(std::uint32_t batch,
@@ -354,13 +358,22 @@ message_verdict post_processor::impl::leader_on_result(std::uint32_t batch,
         return ignore("RESULT for a batch not awaiting one");
     auto& b = *in_flight;
     const bool dropping = outcome == msg::result_code::blocks_dropped;
-    if (dropping && (result.dropped_blocks.size() >= b.codes.size() ||
+    if (dropping && (result.dropped_blocks.empty() ||
+                     result.dropped_blocks.size() >= b.codes.size() ||
                      result.dropped_blocks.back() >= b.codes.size() ||
                      result.tag.size() != tag_bytes))
         return reject("RESULT: dropped blocks or tag do not fit the batch");
+    std::uint64_t total = 0;
+    for (auto e : errors)
+        total += e;
+    if (!dropping && total > b.key.size())
+        return reject("RESULT reports more errors than key bits");
     const double batch_per_plane = double(b.key.size() / q);
-    if (!msg::reports_errors(outcome) ||
-        (dropping && !leader_take_kept_rounds(b, result))) {
+    const auto kept =
+        dropping ? leader_take_kept_rounds(b, result, total) : kept_outcome::taken;
+    if (kept == kept_outcome::too_many_errors)
+        return reject("RESULT reports more errors than kept key bits");
+    if (!msg::reports_errors(outcome) || kept == kept_outcome::tag_mismatch) {
         ++stats.batches_failed;
         b.report.reason =
             msg::reports_errors(outcome)
@@ -371,11 +384,6 @@ message_verdict post_processor::impl::leader_on_result(std::uint32_t batch,
         return {};
     }
     const double per_plane = double(b.report.key_bits / q);
-    std::uint64_t total = 0;
-    for (auto e : errors)
-        total += e;
-    if (total > b.report.key_bits)
-        return reject("RESULT reports more errors than key bits");
     std::vector<double> observed(errors.begin(), errors.end()), dispersion;
     if (soft())
         // What the codes must carry is the follower's cross-entropy: as the errors

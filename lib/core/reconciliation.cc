@@ -288,7 +288,8 @@ std::vector<float> hard_llrs(std::span<const std::uint8_t> follower_bits,
 decode_outcome decode(std::span<const float> llr,
                       std::span<const std::uint8_t> syndrome,
                       std::span<const block_code> codes,
-                      unsigned max_iterations)
+                      unsigned max_iterations,
+                      std::size_t max_failed_bits)
 {
     if (!codes_valid(codes, llr.size()))
         throw std::invalid_argument("reconciliation::decode: codes do not fit the key");
@@ -302,9 +303,16 @@ decode_outcome decode(std::span<const float> llr,
     out.bits.reserve(llr.size());
     std::vector<float> block_llr;
     std::vector<std::uint8_t> block_bits;
-    std::size_t first = 0, first_check = 0;
+    std::size_t first = 0, first_check = 0, failed_bits = 0;
     for (std::size_t b = 0; b < codes.size(); ++b) {
         const auto& c = codes[b];
+        if (failed_bits > max_failed_bits) {
+            out.failed_blocks.push_back(b);
+            out.bits.insert(out.bits.end(), c.key_bits, 0);
+            first += c.key_bits;
+            first_check += c.syndrome_bits;
+            continue;
+        }
         block_llr.assign(c.code_bits, known_zero_llr);
         std::copy_n(llr.begin() + std::ptrdiff_t(first), c.key_bits, block_llr.begin());
         const auto code = ldpc_code::cached(c.code_bits, c.syndrome_bits, c.degrees);
@@ -313,8 +321,10 @@ decode_outcome decode(std::span<const float> llr,
                                     block_bits,
                                     max_iterations);
         out.max_iterations = std::max(out.max_iterations, r.iterations);
-        if (!r.converged)
+        if (!r.converged) {
             out.failed_blocks.push_back(b);
+            failed_bits += c.key_bits;
+        }
         out.bits.insert(out.bits.end(),
                         block_bits.begin(),
                         block_bits.begin() + std::ptrdiff_t(c.key_bits));
@@ -322,6 +332,7 @@ decode_outcome decode(std::span<const float> llr,
         first_check += c.syndrome_bits;
     }
     secure_wipe(block_bits);
+    secure_wipe(block_llr);
     out.converged = out.failed_blocks.empty();
     return out;
 }

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <random>
 
@@ -272,11 +273,12 @@ post_processor_config small_batches(quantizer_mode mode, unsigned q)
 }
 
 // Delivers every message both ways until none is left; keeps the last SYNDROME and
-// RESULT.
+// RESULT (as sent), and lets \p alter_result change the RESULT delivered.
 void exchange(post_processor& leader,
               post_processor& follower,
               std::vector<std::uint8_t>& syndrome_message,
-              std::vector<std::uint8_t>& result_message)
+              std::vector<std::uint8_t>& result_message,
+              const std::function<void(std::vector<std::uint8_t>&)>& alter_result = {})
 {
     for (int hop = 0; hop < 8; ++hop) {
         for (auto& m : leader.take_messages()) {
@@ -285,8 +287,11 @@ void exchange(post_processor& leader,
             ASSERT_TRUE(follower.handle_message(m).accepted);
         }
         for (auto& m : follower.take_messages()) {
-            if (message_type(m) == pp_messages::type::result)
+            if (message_type(m) == pp_messages::type::result) {
                 result_message = m;
+                if (alter_result)
+                    alter_result(m);
+            }
             ASSERT_TRUE(leader.handle_message(m).accepted);
         }
     }
@@ -686,69 +691,97 @@ TEST(post_processor, leak_accounting_of_a_batch)
 
 // A block that fails costs only the rounds that touch it: the follower names it, both
 // ends hash the kept rounds' bits, confirmed by the follower's tag, with the dropped
-// rounds' key bits, one bit per block and that tag counted as leaked.
+// rounds' key bits, one bit per block and that tag counted as leaked. A RESULT whose
+// tag does not match the leader's kept bits is a failed batch.
 TEST(post_processor, a_failed_block_drops_only_its_rounds)
 {
-    auto cfg = small_batches(quantizer_mode::soft, 3);
-    cfg.batch_rounds = 3000; // 9,000 key bits: 5 blocks of 1,800, 600 rounds each
-    cfg.abandon_after_rounds = 6000;
-    cfg.random = insecure_test_rng(6);
-    post_processor leader(cfg);
-    cfg.role = pp_role::follower;
-    post_processor follower(cfg);
-    test::correlated_counts gen(6, 12.0, test::noise_for_disagreement(12.0, 0.03));
-    test::correlated_counts unrelated(7, 12.0, 1.0);
-    for (std::uint16_t s = 1; s <= 3000; ++s) {
-        const auto [f1, f2] = gen.next();
-        leader.add_round(s, f1);
-        // The first 500 of block 0's rounds: the follower's counts tell nothing.
-        follower.add_round(s, s <= 500 ? unrelated.next().first : f2);
-    }
-    std::vector<std::uint8_t> syndrome_message, result_message;
-    exchange(leader, follower, syndrome_message, result_message);
-    const auto lr = leader.take_reports(), fr = follower.take_reports();
-    ASSERT_EQ(lr.size(), 1u);
-    ASSERT_EQ(fr.size(), 1u);
-    const auto& r = lr[0];
-    ASSERT_TRUE(r.reconciled) << r.reason;
-    ASSERT_TRUE(fr[0].reconciled) << fr[0].reason;
-    EXPECT_EQ(r.blocks_dropped, 1u);
-    EXPECT_EQ(fr[0].blocks_dropped, 1u);
-    EXPECT_EQ(leader.stats().blocks_dropped, 1u);
-    EXPECT_EQ(follower.stats().blocks_dropped, 1u);
-    EXPECT_EQ(leader.stats().batches_failed, 0u);
+    for (bool forged_tag : { false, true }) {
+        auto cfg = small_batches(quantizer_mode::soft, 3);
+        // 9,003 key bits: blocks of 1,801, 1,801, 1,801, 1,800 and 1,800 bits; round 600
+        // (bits 1,800 .. 1,802) straddles blocks 0 and 1.
+        cfg.batch_rounds = 3001;
+        cfg.abandon_after_rounds = 6000;
+        cfg.random = insecure_test_rng(6);
+        post_processor leader(cfg);
+        cfg.role = pp_role::follower;
+        post_processor follower(cfg);
+        test::correlated_counts gen(6, 12.0, test::noise_for_disagreement(12.0, 0.03));
+        test::correlated_counts unrelated(7, 12.0, 1.0);
+        for (std::uint16_t s = 1; s <= 3001; ++s) {
+            const auto [f1, f2] = gen.next();
+            leader.add_round(s, f1);
+            // The first 500 of block 0's rounds: the follower's counts tell nothing.
+            follower.add_round(s, s <= 500 ? unrelated.next().first : f2);
+        }
+        std::vector<std::uint8_t> syndrome_message, result_message;
+        exchange(leader, follower, syndrome_message, result_message, [&](auto& m) {
+            if (forged_tag) { // the tag's last byte, before the checksum
+                m[m.size() - pp_messages::checksum_bytes - 1] ^= 1;
+                pp_messages::reseal(m);
+            }
+        });
+        const auto lr = leader.take_reports(), fr = follower.take_reports();
+        ASSERT_EQ(lr.size(), 1u);
+        ASSERT_EQ(fr.size(), 1u);
+        const auto& r = lr[0];
+        ASSERT_TRUE(fr[0].reconciled) << fr[0].reason;
+        EXPECT_EQ(fr[0].blocks_dropped, 1u);
+        EXPECT_EQ(follower.stats().blocks_dropped, 1u);
+        const auto lk = leader.take_keys(), fk = follower.take_keys();
+        if (forged_tag) {
+            EXPECT_FALSE(r.reconciled);
+            EXPECT_EQ(r.reason,
+                      "leader: the follower's tag over its kept rounds does not match");
+            EXPECT_EQ(leader.stats().batches_failed, 1u);
+            EXPECT_EQ(leader.stats().blocks_dropped, 0u);
+            EXPECT_TRUE(lk.empty());
+            EXPECT_TRUE(fk.empty()); // the leader's COMMIT says dropped
+            continue;
+        }
+        ASSERT_TRUE(r.reconciled) << r.reason;
+        EXPECT_EQ(r.blocks_dropped, 1u);
+        EXPECT_EQ(leader.stats().blocks_dropped, 1u);
+        EXPECT_EQ(leader.stats().batches_failed, 0u);
 
-    const auto syndrome = pp_messages::decode(syndrome_message, { true, 0 }).msg->content;
-    const auto& s = std::get<pp_messages::syndrome>(syndrome);
-    ASSERT_EQ(s.key_bits, 9000u);
-    ASSERT_EQ(s.syndrome_bits.size(), 5u);
-    EXPECT_EQ(r.rounds_used, 2400u); // blocks 1 to 4's
-    EXPECT_EQ(r.key_bits, 7200u);
-    std::uint64_t syndrome_bits = 0;
-    for (auto m : s.syndrome_bits)
-        syndrome_bits += m;
-    EXPECT_EQ(r.leak.syndrome_bits, syndrome_bits);
-    EXPECT_EQ(r.leak.tag_bits, 2 * 72u); // the leader's and the follower's
-    EXPECT_EQ(r.leak.dropped_bits, 3 * 600u + 5);
-    EXPECT_EQ(r.secret_bits,
-              reconciliation::output_bits_after_drop(s.output_bits, 72 + 3 * 600 + 5));
-    EXPECT_GT(r.secret_bits, 256u);
-    EXPECT_EQ(fr[0].secret_bits, r.secret_bits);
-    EXPECT_EQ(fr[0].leak.total(), r.leak.total());
-    EXPECT_EQ(fr[0].rounds_used, r.rounds_used);
-    EXPECT_EQ(fr[0].errors, r.errors);
-    // RESULT: header 14 + outcome and planes 2 + errors and cross-entropies 4 x 3 x 2 +
-    // 1 block count + 1 index + tag length 1 + tag 9 + checksum 4.
-    EXPECT_EQ(result_message.size(), 14u + 2 + 24 + 1 + 1 + 1 + 9 + 4);
+        const auto syndrome =
+            pp_messages::decode(syndrome_message, { true, 0 }).msg->content;
+        const auto& s = std::get<pp_messages::syndrome>(syndrome);
+        ASSERT_EQ(s.key_bits, 9003u);
+        ASSERT_EQ(s.syndrome_bits.size(), 5u);
+        EXPECT_EQ(r.rounds_used, 3001u - 601); // rounds 0 .. 600 touch block 0
+        EXPECT_EQ(r.key_bits, 3 * r.rounds_used);
+        std::uint64_t syndrome_bits = 0;
+        for (auto m : s.syndrome_bits)
+            syndrome_bits += m;
+        EXPECT_EQ(r.leak.syndrome_bits, syndrome_bits);
+        EXPECT_EQ(r.leak.tag_bits, 2 * 72u); // the leader's and the follower's
+        EXPECT_EQ(r.leak.dropped_bits, 3 * 601u + 5);
+        // floor(H - leak - 2 log2(2 / eps)) with H of the whole batch, as for any batch.
+        EXPECT_EQ(
+            double(r.secret_bits),
+            std::max(0.0, std::floor(r.min_entropy - double(r.leak.total()) - 130)));
+        EXPECT_GT(r.secret_bits, 256u);
+        EXPECT_EQ(fr[0].secret_bits, r.secret_bits);
+        EXPECT_EQ(fr[0].leak.total(), r.leak.total());
+        EXPECT_EQ(fr[0].rounds_used, r.rounds_used);
+        EXPECT_EQ(fr[0].key_bits, r.key_bits);
+        EXPECT_EQ(fr[0].errors, r.errors);
+        // RESULT: header 14 + outcome and planes 2 + errors and cross-entropies
+        // 4 x 3 x 2 + 1 block count + 1 index + tag length 1 + tag 9 + checksum 4.
+        EXPECT_EQ(result_message.size(), 14u + 2 + 24 + 1 + 1 + 1 + 9 + 4);
 
-    const auto lk = leader.take_keys(), fk = follower.take_keys();
-    ASSERT_EQ(lk.size(), r.secret_bits / 256);
-    ASSERT_EQ(fk.size(), lk.size());
-    for (std::size_t i = 0; i < lk.size(); ++i) {
-        EXPECT_EQ(lk[i].key, fk[i].key);
-        EXPECT_EQ(lk[i].rounds_used, 2400u);
-        EXPECT_EQ(lk[i].bits_leaked, r.leak.total());
-        EXPECT_EQ(fk[i].bits_leaked, r.leak.total());
+        ASSERT_EQ(lk.size(), r.secret_bits / 256);
+        ASSERT_EQ(fk.size(), lk.size());
+        for (std::size_t i = 0; i < lk.size(); ++i) {
+            EXPECT_EQ(lk[i].key, fk[i].key);
+            EXPECT_EQ(lk[i].rounds_used, r.rounds_used);
+            EXPECT_EQ(fk[i].rounds_used, r.rounds_used);
+            EXPECT_EQ(lk[i].bits_leaked, r.leak.total());
+            EXPECT_EQ(fk[i].bits_leaked, r.leak.total());
+            EXPECT_EQ(lk[i].disagreement, fk[i].disagreement);
+            EXPECT_EQ(lk[i].stream_position, fk[i].stream_position);
+            EXPECT_DOUBLE_EQ(lk[i].disagreement, double(r.errors) / double(r.key_bits));
+        }
     }
 }
 

@@ -421,7 +421,8 @@ TEST(pp_messages, format_violations_are_named)
     EXPECT_EQ(corrupt(10, 0), "malformed RESULT");  // no failed block
     EXPECT_EQ(corrupt(11, 2), "malformed RESULT");  // not ascending
     EXPECT_EQ(corrupt(13, 0), "malformed RESULT");  // no tag
-    EXPECT_EQ(corrupt(13, 33), "malformed RESULT"); // beyond the message
+    EXPECT_EQ(corrupt(13, 4), "malformed RESULT");  // beyond the message
+    EXPECT_EQ(corrupt(13, 33), "malformed RESULT"); // longer than any tag
     std::get<pm::result>(dropped.content).dropped_blocks = { 2, 0 };
     EXPECT_THROW(pm::encode(dropped), std::invalid_argument);
     std::get<pm::result>(dropped.content).dropped_blocks = { 1 };

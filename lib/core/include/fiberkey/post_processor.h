@@ -134,6 +134,8 @@ struct batch_report {
     std::size_t key_bits = 0;
     std::uint64_t errors = 0; //!< corrected bits (known once reconciled)
     reconciliation::leak_account leak;
+    //! Of the used rounds' symbols; at a follower that dropped blocks, of the kept
+    //! rounds' only (the dropped ones it does not know).
     double min_entropy = 0.0;
     std::size_t secret_bits = 0;    //!< hash output length
     unsigned iterations = 0;        //!< follower: decoder iterations, most of any block

@@ -159,11 +159,16 @@ struct decode_outcome {
     unsigned max_iterations = 0;            //!< the most that any block needed
 };
 
-//! The follower's decoding, every block on its own.
+/*!
+ * The follower's decoding, every block on its own. Once the failed blocks hold more
+ * than \p max_failed_bits key bits (a batch that can yield nothing then), the blocks
+ * not yet decoded are listed as failed without trying them.
+ */
 decode_outcome decode(std::span<const float> llr,
                       std::span<const std::uint8_t> syndrome,
                       std::span<const block_code> codes,
-                      unsigned max_iterations);
+                      unsigned max_iterations,
+                      std::size_t max_failed_bits = SIZE_MAX);
 
 /*!
  * Key confirmation tag: the first \p tag_bytes bytes of
