@@ -297,6 +297,30 @@ void exchange(post_processor& leader,
     }
 }
 
+// Soft q = 3, one batch of 3,001 rounds: 9,003 key bits in blocks of 1,801, 1,801,
+// 1,801, 1,800 and 1,800 bits; round 600 (bits 1,800 .. 1,802) straddles blocks 0 and 1.
+post_processor_config failed_block_config(std::uint64_t rng_seed)
+{
+    auto cfg = small_batches(quantizer_mode::soft, 3);
+    cfg.batch_rounds = 3001;
+    cfg.abandon_after_rounds = 6000;
+    cfg.random = insecure_test_rng(rng_seed);
+    return cfg;
+}
+
+// The batch's rounds; the follower's counts of the first 500 tell nothing, so block 0
+// fails.
+void feed_failed_block_batch(post_processor& leader, post_processor& follower)
+{
+    test::correlated_counts gen(6, 12.0, test::noise_for_disagreement(12.0, 0.03));
+    test::correlated_counts unrelated(7, 12.0, 1.0);
+    for (std::uint16_t s = 1; s <= 3001; ++s) {
+        const auto [f1, f2] = gen.next();
+        leader.add_round(s, f1);
+        follower.add_round(s, s <= 500 ? unrelated.next().first : f2);
+    }
+}
+
 } // namespace
 
 TEST(post_processor, rejects_bad_configuration)
@@ -696,23 +720,11 @@ TEST(post_processor, leak_accounting_of_a_batch)
 TEST(post_processor, a_failed_block_drops_only_its_rounds)
 {
     for (bool forged_tag : { false, true }) {
-        auto cfg = small_batches(quantizer_mode::soft, 3);
-        // 9,003 key bits: blocks of 1,801, 1,801, 1,801, 1,800 and 1,800 bits; round 600
-        // (bits 1,800 .. 1,802) straddles blocks 0 and 1.
-        cfg.batch_rounds = 3001;
-        cfg.abandon_after_rounds = 6000;
-        cfg.random = insecure_test_rng(6);
+        auto cfg = failed_block_config(6);
         post_processor leader(cfg);
         cfg.role = pp_role::follower;
         post_processor follower(cfg);
-        test::correlated_counts gen(6, 12.0, test::noise_for_disagreement(12.0, 0.03));
-        test::correlated_counts unrelated(7, 12.0, 1.0);
-        for (std::uint16_t s = 1; s <= 3001; ++s) {
-            const auto [f1, f2] = gen.next();
-            leader.add_round(s, f1);
-            // The first 500 of block 0's rounds: the follower's counts tell nothing.
-            follower.add_round(s, s <= 500 ? unrelated.next().first : f2);
-        }
+        feed_failed_block_batch(leader, follower);
         std::vector<std::uint8_t> syndrome_message, result_message;
         exchange(leader, follower, syndrome_message, result_message, [&](auto& m) {
             if (forged_tag) { // the tag's last byte, before the checksum
@@ -782,6 +794,62 @@ TEST(post_processor, a_failed_block_drops_only_its_rounds)
             EXPECT_EQ(lk[i].stream_position, fk[i].stream_position);
             EXPECT_DOUBLE_EQ(lk[i].disagreement, double(r.errors) / double(r.key_bits));
         }
+    }
+}
+
+// A leader awaiting a RESULT with dropped blocks refuses the ones that do not fit its
+// batch without changing it: the genuine RESULT after them gives the follower's keys,
+// and a replay of it is ignored.
+TEST(post_processor, results_that_do_not_fit_leave_the_batch_as_it_was)
+{
+    auto cfg = failed_block_config(8);
+    post_processor leader(cfg);
+    cfg.role = pp_role::follower;
+    post_processor follower(cfg);
+    feed_failed_block_batch(leader, follower);
+    std::vector<std::uint8_t> syndrome_message, result_message;
+    std::vector<std::vector<std::uint8_t>> altered;
+    exchange(leader, follower, syndrome_message, result_message, [&](auto& m) {
+        const auto d = pp_messages::decode(m, { true, 0 });
+        ASSERT_TRUE(d.msg);
+        const auto& genuine = std::get<pp_messages::result>(d.msg->content);
+        ASSERT_EQ(genuine.outcome, pp_messages::result_code::blocks_dropped);
+        auto variant = [&](auto change) {
+            auto v = *d.msg;
+            change(std::get<pp_messages::result>(v.content));
+            altered.push_back(pp_messages::encode(v));
+        };
+        variant([](auto& r) { r.dropped_blocks = { 0, 1, 2, 3, 4 }; }); // all of them
+        variant([](auto& r) { r.dropped_blocks = { 0, 5 }; });          // no block 5
+        variant([](auto& r) { r.tag.pop_back(); });                     // short tag
+        variant([](auto& r) { r.errors[0] = 3 * 3001; }); // beyond the kept bits
+        variant([](auto& r) {                             // a plane too many
+            r.errors.push_back(0);
+            r.entropy.push_back(0);
+        });
+        for (const auto& a : altered) {
+            const auto v = leader.handle_message(a);
+            EXPECT_FALSE(v.accepted);
+            EXPECT_FALSE(v.reason.empty());
+        }
+        EXPECT_EQ(leader.stats().batches_failed, 0u);
+        EXPECT_EQ(leader.stats().blocks_dropped, 0u);
+    });
+    const auto ignored = leader.stats().messages_ignored;
+    EXPECT_FALSE(leader.handle_message(result_message).reason.empty()); // a replay
+    EXPECT_EQ(leader.stats().messages_ignored, ignored + 1);
+    const auto lr = leader.take_reports(), fr = follower.take_reports();
+    ASSERT_EQ(lr.size(), 1u);
+    ASSERT_TRUE(lr[0].reconciled) << lr[0].reason;
+    EXPECT_EQ(lr[0].blocks_dropped, 1u);
+    EXPECT_EQ(leader.stats().blocks_dropped, 1u);
+    EXPECT_EQ(lr[0].leak.total(), fr[0].leak.total());
+    const auto lk = leader.take_keys(), fk = follower.take_keys();
+    ASSERT_FALSE(lk.empty());
+    ASSERT_EQ(lk.size(), fk.size());
+    for (std::size_t i = 0; i < lk.size(); ++i) {
+        EXPECT_EQ(lk[i].key, fk[i].key);
+        EXPECT_EQ(lk[i].bits_leaked, fk[i].bits_leaked);
     }
 }
 
