@@ -44,10 +44,11 @@ DIRECTIONS = ("AB", "BA")
 # equiprobable[:q] or soft[:q], q = 1..4 bits per round, or multilevel[:q], q = 3..5 levels.
 # What each mode is, for --list-modes:
 MODE_HELP = {
-    "multilevel": "2^q equiprobable bins (multilevel:q, q = 3..5, default 4); the q - 2 "
-                  "least significant levels of the bin index are disclosed (counted as "
-                  "leaked), the 2 most significant are the key bits, decoded with soft "
-                  "information given the disclosed levels (the most key)",
+    "multilevel": "2^q equiprobable bins (multilevel:q, q = 3..5, default 4); the least "
+                  "significant levels of the bin index are disclosed (q - 2 of them, 2 "
+                  "at q = 5; counted as leaked), the others are the key bits, decoded "
+                  "with soft information given the disclosed levels (the most key; q = 5 "
+                  "the most at batches of 16,384 rounds and more)",
     "soft": "q Gray-coded bits per round (soft:q, q = 1..4, default 3) from equiprobable "
             "bins; the follower decodes the LDPC syndrome with soft information from its "
             "own counts",

@@ -169,11 +169,20 @@ def main():
     p.add_argument("--reorder", type=float, default=0.02)
     p.add_argument("--corrupt", type=float, default=0.02)
     p.add_argument("--seed", type=int, default=1, help="fixed randomness of the run")
+    p.add_argument("--modes", nargs="+", default=list(MODES), metavar="MODE",
+                   help="post-processing modes, each as the block takes it (e.g. "
+                        "multilevel:5; default: " + " ".join(MODES) + ")")
     args = p.parse_args()
-    if args.batches < len(MODES) * len(NOISE) or not 64 <= args.n <= 131072:
-        p.error(f"--batches at least {len(MODES) * len(NOISE)}, --n in 64..131072")
+    for mode in args.modes:
+        try:
+            fiberkey.parse_pp_mode(mode, 0)
+        except ValueError as e:
+            p.error(f"--modes {mode}: {e}")
+    cells = len(args.modes) * len(NOISE)
+    if args.batches < cells or not 64 <= args.n <= 131072:
+        p.error(f"--batches at least {cells}, --n in 64..131072")
     rng = random.Random(args.seed)
-    per_cell = -(-args.batches // (len(MODES) * len(NOISE)))
+    per_cell = -(-args.batches // cells)
     print(f"soak: {per_cell} batches of {args.n} rounds per mode and noise; messages lost "
           f"{args.loss}, duplicated {args.duplicate}, reordered {args.reorder}, corrupted "
           f"{args.corrupt}; then one batch more without faults (counted in batches)",
@@ -184,7 +193,7 @@ def main():
           flush=True)
     total = dict.fromkeys(("batches", "keys", "mismatched", "one_sided", "index_reused",
                            "failed", "abandoned"), 0)
-    for mode in MODES:
+    for mode in args.modes:
         for noise in NOISE:
             t0 = time.monotonic()
             r = soak_cell(args, mode, noise, per_cell, rng)

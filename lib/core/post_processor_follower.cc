@@ -260,7 +260,6 @@ message_verdict post_processor::impl::follower_on_syndrome(std::uint32_t batch,
         }
         kept.assign(symbols.size(), 1);
         key = std::move(decoded.bits);
-        kept_counts = b.used_counts;
     } else {
         kept = rec::kept_rounds(codes, decoded.failed_blocks, q);
         kept_counts.reserve(kept.size()); // no unwiped copy left by a reallocation
@@ -321,21 +320,28 @@ message_verdict post_processor::impl::follower_on_syndrome(std::uint32_t batch,
                                           tag_length);
     }
 
-    auto own_key = rec::kept_bits(b.key, kept, q);
+    // A whole batch is counted in place; only kept rounds need their copies.
+    std::vector<std::uint8_t> own_kept;
+    if (!decoded.converged)
+        own_kept = rec::kept_bits(b.key, kept, q);
+    const std::span<const std::uint8_t> own_key =
+        decoded.converged ? std::span<const std::uint8_t>(b.key) : own_kept;
+    const std::span<const std::uint32_t> counts =
+        decoded.converged ? std::span<const std::uint32_t>(b.used_counts) : kept_counts;
     for (std::size_t i = 0; i < key.size(); ++i)
         result.errors[i % q] += key[i] != own_key[i];
-    secure_wipe(own_key);
+    secure_wipe(own_kept);
     if (soft()) {
         // Only on a key the follower confirmed itself, all of it: the kept rounds of
         // a batch with failed blocks are the easier ones, and would bias rho upwards.
         if (decoded.converged) {
-            soft_fits.push_back(std::atanh(fit_soft_correlation(
-                kept_counts, b.quantized, reference, symbols, levels)));
+            soft_fits.push_back(std::atanh(
+                fit_soft_correlation(counts, b.quantized, reference, symbols, levels)));
             if (soft_fits.size() > soft_fits_kept)
                 soft_fits.pop_front();
         }
         std::vector<double> dispersion;
-        const auto entropy = soft_plane_entropy(kept_counts,
+        const auto entropy = soft_plane_entropy(counts,
                                                 b.quantized,
                                                 reference,
                                                 symbols,

@@ -65,8 +65,8 @@ public:
      * \param mode "patent" (protocol.md section 6, faithful), "equiprobable" (q-bit
      *        equiprobable Gray-coded bins, hard-decision decoding), "soft" (the same
      *        bins, the follower decodes with LLRs from its own counts) or "multilevel"
-     *        (2^q bins, the q - 2 low levels disclosed, the 2 top ones decoded with
-     *        LLRs given them: the most key)
+     *        (2^q bins, the q - 2 low levels disclosed, 2 at q = 5, the others
+     *        decoded with LLRs given them: the most key)
      * \param bits_per_round q, key bits per kept round in the equiprobable and soft
      *        modes, 1..4, levels in the multilevel mode, 3..5 (checked in every mode; the
      *        patent mode takes one bit per round); 0 (the default): the mode's own,

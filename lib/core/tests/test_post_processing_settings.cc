@@ -90,8 +90,9 @@ TEST(post_processing_settings, multilevel_levels_are_3_to_5)
         settings.set_mode(s);
         const auto c = make_post_processor_config(pp_role::leader, 0, settings);
         EXPECT_EQ(c.quantizer.levels(), q);
-        EXPECT_EQ(c.quantizer.bits(), 2u); // the key bits: the 2 top levels
-        EXPECT_EQ(c.quantizer.disclosed_levels(), q - 2);
+        // The key bits: the 2 top levels, 3 at q = 5.
+        EXPECT_EQ(c.quantizer.bits(), q == 5 ? 3u : 2u);
+        EXPECT_EQ(c.quantizer.disclosed_levels(), q == 5 ? 2u : q - 2);
     }
     for (const char* bad :
          { "multilevel:1", "multilevel:2", "multilevel:6", "multilevel:9" })

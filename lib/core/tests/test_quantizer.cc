@@ -287,7 +287,8 @@ TEST(quantizer, multilevel_disclosed_levels_are_side_information)
         used[i] = i % 3 != 0;
     const auto bits = key_bits(q1.symbol, used, cfg.bits(), cfg.disclosed_levels());
     const auto low = disclosed_values(q1.symbol, used, cfg.disclosed_levels());
-    ASSERT_EQ(bits.size(), 2 * low.size());
+    ASSERT_EQ(cfg.bits(), 3u); // q = 5: 3 key levels, 2 disclosed
+    ASSERT_EQ(bits.size(), 3 * low.size());
     const auto back = symbols_of(bits, cfg.bits(), low, cfg.disclosed_levels());
     std::size_t k = 0;
     for (std::size_t i = 0; i < used.size(); ++i) {

@@ -2,6 +2,7 @@
  * Copyright 2026 The gr-fiberkey authors.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <fiberkey/ldpc.h>
 #include <fiberkey/reconciliation.h>
 
 #include <gtest/gtest.h>
@@ -184,6 +185,51 @@ TEST(reconciliation, syndrome_decoding_corrects_the_follower)
         ASSERT_TRUE(out.converged) << n;
         EXPECT_EQ(out.bits, x);
     }
+}
+
+// Where a shortened block's key bits sit in its code, which both ends (and any peer
+// written from docs/protocol-choices.md) must agree on: the multilevel codes put the
+// known zeros first, so that the heavy nodes at the end carry key bits; the short codes
+// put them last. Each layout decodes.
+TEST(reconciliation, shortened_positions_by_family)
+{
+    std::mt19937_64 rng(12);
+    const std::vector<double> p = { 0.03 };
+    for (const auto* family : { &rec::short_codes, &rec::multilevel_codes }) {
+        const std::size_t n = family == &rec::short_codes ? 1000 : 7000;
+        std::vector<std::uint8_t> x(n), y(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            x[i] = rng() & 1;
+            y[i] = x[i] ^ (i % 97 == 7);
+        }
+        const auto codes = rec::choose_codes(n, p, 1.8, *family);
+        ASSERT_EQ(codes.size(), 1u);
+        const auto& c = codes[0];
+        ASSERT_GT(c.code_bits, n); // shortened: 1,024 and 7,168 bits
+        std::vector<std::uint8_t> word(c.code_bits, 0);
+        const std::size_t offset = family == &rec::multilevel_codes ? c.code_bits - n : 0;
+        std::copy(x.begin(), x.end(), word.begin() + std::ptrdiff_t(offset));
+        const auto s = rec::syndrome(x, codes);
+        EXPECT_EQ(
+            s,
+            ldpc_code::cached(c.code_bits, c.syndrome_bits, c.degrees)->syndrome(word));
+        const auto out = rec::decode(rec::hard_llrs(y, p), s, codes, 100);
+        ASSERT_TRUE(out.converged) << n;
+        EXPECT_EQ(out.bits, x);
+    }
+    // Below rate 0.65 the multilevel profile has 0.95 m of degree 2 and 0.1 n of
+    // degree 16; above, 0.9 m and 0.15 n.
+    auto count = [](const std::vector<unsigned>& d, unsigned degree) {
+        return std::size_t(std::count(d.begin(), d.end(), degree));
+    };
+    const auto low =
+        ldpc_code::variable_degrees(2048, 960, ldpc_degrees::two_three_sixteen);
+    EXPECT_EQ(count(low, 2), 912u);
+    EXPECT_EQ(count(low, 16), 204u);
+    const auto high =
+        ldpc_code::variable_degrees(2048, 448, ldpc_degrees::two_three_sixteen);
+    EXPECT_EQ(count(high, 2), 403u);
+    EXPECT_EQ(count(high, 16), 307u);
 }
 
 // Every block is decoded on its own: one spoiled block fails alone, and the rounds

@@ -35,19 +35,21 @@ enum class quantizer_mode : std::uint8_t {
      *  (soft_llrs below). */
     soft = 2,
     /*! Multilevel: 2^q equiprobable bins as above (q = 3..5 levels), the bin index in
-     *  natural binary. Its q - 2 least significant levels are disclosed outright (sent
-     *  with the syndrome, every bit counted as leaked); they are the levels that the
-     *  follower's count tells least about, and knowing them exactly narrows the
-     *  leader's bin to one of 4 classes spaced 2^(q-2) bins apart. The 2 most
-     *  significant levels are the key bits, Gray-coded and reconciled as in soft mode,
+     *  natural binary. Its least significant levels are disclosed outright (sent with
+     *  the syndrome, every bit counted as leaked): q - 2 of them at q = 3 and 4, 2 at
+     *  q = 5. They are the levels that the follower's count tells least about, and
+     *  knowing them exactly narrows the leader's bin to one of 4 (8 at q = 5) classes.
+     *  The other levels are the key bits, Gray-coded and reconciled as in soft mode,
      *  with LLRs conditioned on the disclosed levels (the decisions of the levels below
-     *  as side information). Why 2: docs/protocol-choices.md, "Multilevel
+     *  as side information). Why these counts: docs/protocol-choices.md, "Multilevel
      *  reconciliation". */
     multilevel = 3,
 };
 
-//! Multilevel mode: the levels that are reconciled; the others are disclosed.
-inline constexpr unsigned multilevel_coded_levels = 2;
+//! Multilevel mode: the levels that are reconciled (the others are disclosed) at q
+//! levels: 3 at q = 5, where the third level (0.68 bits given F2 and the 2 below) pays
+//! for its code at long batches, else 2.
+constexpr unsigned multilevel_coded_levels(unsigned q) { return q >= 5 ? 3 : 2; }
 
 struct quantizer_config {
     quantizer_mode mode = quantizer_mode::patent;
@@ -61,11 +63,12 @@ struct quantizer_config {
     {
         return mode == quantizer_mode::patent ? 1 : bits_per_round;
     }
-    //! Levels disclosed outright: q - 2 in the multilevel mode, none otherwise.
+    //! Levels disclosed outright: q - multilevel_coded_levels(q) in the multilevel
+    //! mode, none otherwise.
     unsigned disclosed_levels() const
     {
         return mode == quantizer_mode::multilevel
-                   ? bits_per_round - multilevel_coded_levels
+                   ? bits_per_round - multilevel_coded_levels(bits_per_round)
                    : 0;
     }
     //! Key bits per kept round: the levels that are reconciled.
