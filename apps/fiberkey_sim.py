@@ -1085,9 +1085,7 @@ def eve_key_guesses(sim, d):
     eve_config = pp_config(sim.args, fiberkey.pp_role.follower, d)
     eve = fiberkey.post_processor(eve_config)
     modes = fiberkey.quantizer_mode
-    multilevel = eve_config.mode == modes.multilevel
-    fields = (eve_config.mode in (modes.soft, modes.multilevel),
-              eve_config.bits_per_round - 2 if multilevel else 0)
+    fields = (eve_config.mode in (modes.soft, modes.multilevel), eve_config.disclosed_levels)
     kind = fiberkey.pp_messages.type
     estimates = {seq: est for seq, _, _, est in rec.eve_pairs[d]}
     messages = sim.keyrec.leader_messages[d]

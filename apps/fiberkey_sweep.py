@@ -125,8 +125,9 @@ def main(argv=None):
                    "round), equiprobable (q Gray-coded bits per round, hard-decision "
                    "decoding), soft (the same bits, soft-decision decoding from the "
                    "follower's own counts), multilevel (q levels of equiprobable bins, the "
-                   "q - 2 lowest disclosed (2 at q = 5), the others decoded with soft "
-                   "information given them), each optionally with :q (e.g. soft:2; default q: "
+                   "lowest disclosed (q - 2 at q = 3 and 4, 2 at q = 5), the others "
+                   "decoded with soft information given them), each optionally with :q "
+                   "(e.g. soft:2; default q: "
                    "multilevel 4 (3..5), soft 3, equiprobable 2); all modes of a point run "
                    "on the same rounds")
     p.add_argument("--q", type=int, choices=(1, 2, 3, 4),

@@ -10,17 +10,18 @@ from gnuradio import fiberkey, gr_unittest
 
 class qa_post_processing(gr_unittest.TestCase):
     def run_ends(self, spec):
-        """Both ends of direction 0 in mode spec ("patent", "soft:3", "multilevel:4")."""
+        """Both ends of direction 0 in mode spec ("patent", "soft:3", "multilevel:4"), and
+        the levels that its SYNDROME discloses."""
         model_cfg = fiberkey.round_model_config()
         f1, f2, _ = fiberkey.round_model(model_cfg).generate(0, 4000)
         settings = fiberkey.post_processing_settings(spec)
-        mode = settings.mode
-        multilevel = mode == fiberkey.quantizer_mode.multilevel
+        configs = [fiberkey.make_post_processor_config(role, 0, settings)
+                   for role in (fiberkey.pp_role.leader, fiberkey.pp_role.follower)]
         # The optional parts of SYNDROME and RESULT that the mode carries.
+        mode, disclosed = settings.mode, configs[0].disclosed_levels
         fields = (mode in (fiberkey.quantizer_mode.soft, fiberkey.quantizer_mode.multilevel),
-                  settings.bits_per_round - 2 if multilevel else 0)
-        ends = [fiberkey.post_processor(fiberkey.make_post_processor_config(role, 0, settings))
-                for role in (fiberkey.pp_role.leader, fiberkey.pp_role.follower)]
+                  disclosed)
+        ends = [fiberkey.post_processor(c) for c in configs]
         kinds = []
 
         def pump():
@@ -39,12 +40,17 @@ class qa_post_processing(gr_unittest.TestCase):
             if i % 50 == 49:
                 for _ in range(6):
                     pump()
-        return ends, kinds
+        return ends, kinds, disclosed
 
     def test_001_messages_decode_and_keys_agree(self):
         T = fiberkey.pp_messages.type
-        for spec in ("patent", "soft:3", "multilevel:4"):
-            ends, kinds = self.run_ends(spec)
+        # q = 5: 3 key levels, 2 disclosed; q = 4: 2 and 2.
+        self.assertEqual(fiberkey.make_post_processor_config(
+            fiberkey.pp_role.leader, 0,
+            fiberkey.post_processing_settings("multilevel:5")).key_bits_per_round, 3)
+        for spec in ("patent", "soft:3", "multilevel:4", "multilevel:5"):
+            ends, kinds, disclosed = self.run_ends(spec)
+            self.assertEqual(disclosed, 2 if "multi" in spec else 0)
             self.assertEqual(kinds[:4], [T.bitmap, T.bitmap_reply, T.syndrome, T.result])
             leader = {k.key_index: k.key for k in ends[0].take_keys()}
             follower = {k.key_index: k.key for k in ends[1].take_keys()}
@@ -62,8 +68,7 @@ class qa_post_processing(gr_unittest.TestCase):
                 self.assertEqual(leak.total(),
                                  leak.syndrome_bits + leak.tag_bits + leak.disclosed_bits)
                 self.assertGreater(leak.syndrome_bits, 0)
-                self.assertEqual(leak.disclosed_bits, 2 * r.rounds_used if "multi" in spec
-                                 else 0)
+                self.assertEqual(leak.disclosed_bits, disclosed * r.rounds_used)
                 self.assertLessEqual(r.secret_bits, r.min_entropy - leak.total())
 
     def test_002_malformed_bytes_raise_with_the_reason(self):

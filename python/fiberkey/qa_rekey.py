@@ -157,6 +157,10 @@ class qa_rekey(gr_unittest.TestCase):
         with self.assertRaisesRegex(ValueError, "at most 78662 rounds per batch"):
             fiberkey.key_post_processor(0, True, "multilevel", 4, 100000)
         fiberkey.key_post_processor(0, True, "multilevel", 4, 78662)
+        # q = 5 carries 3 key bits a round (2 disclosed): its SYNDROME is longer.
+        with self.assertRaisesRegex(ValueError, "at most 58928 rounds per batch"):
+            fiberkey.key_post_processor(0, True, "multilevel", 5, 58929)
+        fiberkey.key_post_processor(0, True, "multilevel", 5, 58928)
         fiberkey.key_post_processor(0, True, "patent", 1, 131072)
 
 

@@ -65,13 +65,15 @@ public:
      * \param mode "patent" (protocol.md section 6, faithful), "equiprobable" (q-bit
      *        equiprobable Gray-coded bins, hard-decision decoding), "soft" (the same
      *        bins, the follower decodes with LLRs from its own counts) or "multilevel"
-     *        (2^q bins, the q - 2 low levels disclosed, 2 at q = 5, the others
-     *        decoded with LLRs given them: the most key)
+     *        (2^q bins, the low levels disclosed, q - 2 at q = 3 and 4, 2 at q = 5,
+     *        the others decoded with LLRs given them: the most key)
      * \param bits_per_round q, key bits per kept round in the equiprobable and soft
      *        modes, 1..4, levels in the multilevel mode, 3..5 (checked in every mode; the
      *        patent mode takes one bit per round); 0 (the default): the mode's own,
      *        fiberkey::default_bits_per_round (multilevel 4, soft 3, equiprobable 2)
-     * \param batch_rounds n, rounds per batch, 64..16384
+     * \param batch_rounds n, rounds per batch, 64..131072 and at most what the INT
+     *        channel carries in the mode (78,662 rounds at multilevel q = 4, 58,928 at
+     *        q = 5; the error names the limit)
      * \param alpha patent mode's guard band in standard deviations, in [0, 10)
      * \param log2_epsilon total epsilon per batch (half to privacy amplification, half to
      *        the confirmation tag) as a power of 2, -256..-10 (-64: 2^-64; the

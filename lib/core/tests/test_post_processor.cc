@@ -474,7 +474,8 @@ TEST(post_processor, model_batches_over_a_faulty_link)
 // emits every one. In the multilevel mode the batch's 8,000 key bits are one lifted code of
 // 8,192 bits (its long blocks); at n = 16,384 a batch yields more keys (about 96) than
 // the leader's former fixed pool of 64 held, which left a third of them at the
-// follower only.
+// follower only. Multilevel q = 5 at n = 16,000: 3 key levels, 3 blocks of 16,000 bits
+// in codes of 16,384 whose first 384 positions are shortened.
 TEST(post_processor, every_key_of_a_long_batch_at_both_ends)
 {
     struct long_batch {
@@ -488,10 +489,12 @@ TEST(post_processor, every_key_of_a_long_batch_at_both_ends)
          { long_batch{ "soft q=3, n=4000", quantizer_mode::soft, 3, 4000, 48 },
            long_batch{
                "multilevel q=4, n=4000", quantizer_mode::multilevel, 4, 4000, 48 },
-           long_batch{ "multilevel q=4, n=16384",
+           long_batch{
+               "multilevel q=4, n=16384", quantizer_mode::multilevel, 4, 16384, 2 * 80 },
+           long_batch{ "multilevel q=5, n=16000",
                        quantizer_mode::multilevel,
-                       4,
-                       16384,
+                       5,
+                       16000,
                        2 * 80 } }) {
         auto cfg = small_batches(c.mode, c.q);
         cfg.batch_rounds = c.n;

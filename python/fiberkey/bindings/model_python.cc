@@ -108,7 +108,16 @@ void bind_model(py::module& m)
         .def_property(
             "bits_per_round",
             [](const post_processor_config& c) { return c.quantizer.bits_per_round; },
-            [](post_processor_config& c, unsigned q) { c.quantizer.bits_per_round = q; });
+            [](post_processor_config& c, unsigned q) { c.quantizer.bits_per_round = q; })
+        .def_property_readonly(
+            "disclosed_levels",
+            [](const post_processor_config& c) { return c.quantizer.disclosed_levels(); },
+            "Levels disclosed in the SYNDROME: the multilevel mode's q - 2 at q = 3 and "
+            "4, 2 at q = 5; 0 in the other modes (what pp_messages.decode needs).")
+        .def_property_readonly(
+            "key_bits_per_round",
+            [](const post_processor_config& c) { return c.quantizer.bits(); },
+            "Key bits per kept round: the reconciled levels (3 at multilevel q = 5).");
 
     // The one source of post-processing settings (post_processing_settings.h): the mode
     // grammar, the settings in users' units and the factory the block uses.

@@ -124,7 +124,8 @@ void bind_pp_messages(py::module& m)
         py::arg("soft"),
         py::arg("disclosed_levels") = 0u,
         "A message from its bytes (soft: whether the ends run the soft or multilevel "
-        "mode; disclosed_levels: the multilevel mode's q - 2, 2 at q = 5); ValueError with the reason "
+        "mode; disclosed_levels: the multilevel mode's q - 2 at q = 3 and 4, 2 at q = 5, as "
+        "post_processor_config.disclosed_levels gives it); ValueError with the reason "
         "when it is malformed.");
     sub.def(
         "reseal",

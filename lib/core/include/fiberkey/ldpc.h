@@ -26,7 +26,8 @@ enum class ldpc_degrees : std::uint8_t {
     //! 0.15 n of degree 16, the rest of degree 3: the multilevel mode's soft key bits
     //! at 2,000 .. 16,384 bits (frame error rate 1e-2 at 1.25 times the cross-entropy
     //! at 8,192 bits, where two_four_eight needs 1.35). Below rate 0.65 (m > 0.35 n:
-    //! three key levels), 0.95 m of degree 2 and 0.1 n of degree 16.
+    //! the three key levels of q = 5, or any multilevel code of a link whose counts
+    //! disagree more), 0.95 m of degree 2 and 0.1 n of degree 16.
     two_three_sixteen = 1,
 };
 

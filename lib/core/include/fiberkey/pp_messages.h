@@ -136,7 +136,7 @@ struct bitmap_reply {
 
 /*!
  * The optional parts of a mode's SYNDROME and RESULT: soft (the soft and multilevel
- * modes) and the number of disclosed levels d (multilevel mode: q - 2, 2 at q = 5). From a bool,
+ * modes) and the number of disclosed levels d (multilevel mode: q - 2 at q = 3 and 4, 2 at q = 5). From a bool,
  * a mode without disclosed levels.
  */
 struct mode_fields {

@@ -24,7 +24,9 @@ namespace fiberkey {
  * A key of n bits is cut into blocks of at most a block limit (max_block_bits, or
  * long_block_bits in the multilevel mode), of nearly equal size. Block b of n_b bits
  * uses the LDPC code (N_b, m_b) with N_b = n_b rounded up to a multiple of 128 Z (the
- * extra N_b - n_b positions are shortened: zero on both sides, known to the decoder),
+ * extra N_b - n_b positions are shortened: zero on both sides, known to the decoder;
+ * they are the code's last positions, after the key bits, except in the multilevel
+ * codes, where they are its first and the key bits follow them),
  * Z = ceil(n_b / 2048) the code's lifting factor (ldpc.h), and m_b syndrome bits, a
  * multiple of the mode's syndrome step (code_family) and of Z. The steps are fine
  * enough for high rates and coarse enough that a link meets few distinct codes:
