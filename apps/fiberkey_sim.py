@@ -45,10 +45,10 @@ DIRECTIONS = ("AB", "BA")
 # What each mode is, for --list-modes:
 MODE_HELP = {
     "multilevel": "2^q equiprobable bins (multilevel:q, q = 3..5, default 4); the least "
-                  "significant levels of the bin index are disclosed (q - 2 of them, 2 "
-                  "at q = 5; counted as leaked), the others are the key bits, decoded "
+                  "significant levels of the bin index are disclosed (q - 2 at q = 3 and 4, "
+                  "2 at q = 5; counted as leaked), the others are the key bits, decoded "
                   "with soft information given the disclosed levels (the most key; q = 5 "
-                  "the most at batches of 16,384 rounds and more)",
+                  "the most from about 4,000 rounds a batch)",
     "soft": "q Gray-coded bits per round (soft:q, q = 1..4, default 3) from equiprobable "
             "bins; the follower decodes the LDPC syndrome with soft information from its "
             "own counts",
