@@ -2,8 +2,9 @@
 # Builds the libFuzzer targets of fuzz/ with clang, ASan and UBSan in build-asan/ (the
 # build of scripts/sanitize.sh) and runs each for SECONDS (default 10) on its corpus,
 # build-asan/fuzz/corpus/TARGET, which starts from the generated seeds and keeps what the
-# runs add. Without TARGET names, every target. Exits non-zero when a fuzzer reports a
-# crash, a hang (-timeout) or a memory blow-up; the input is left in
+# runs add, FIBERKEY_FUZZ_JOBS targets at a time (default: one per core). Without TARGET
+# names, every target. Exits non-zero when a fuzzer reports a crash, a hang (-timeout) or
+# a memory blow-up; the input is left in
 # build-asan/fuzz/artifacts/. FIBERKEY_FUZZ_KEEP_GOING=1 goes on past findings (the long
 # runs of docs/fuzzing.md) and collects them all there. FIBERKEY_FUZZ_NO_BUILD=1 skips
 # the build and the seeds (both must exist): several invocations can then run side by
@@ -41,22 +42,36 @@ options=(-max_total_time="$seconds" -timeout=30 -rss_limit_mb=2048 -malloc_limit
 if [ "${FIBERKEY_FUZZ_KEEP_GOING:-0}" = 1 ]; then
     options+=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
 fi
-status=0
-for t in "${targets[@]}"; do
+# One target per core (FIBERKEY_FUZZ_JOBS, default nproc): each is a single process, so
+# two side by side on the 2-core machine each get the SECONDS of their own.
+jobs=${FIBERKEY_FUZZ_JOBS:-$(nproc)}
+fuzz_one() {
+    local t=$1 log="$dir/fuzz_$1.log" dict=()
     mkdir -p "$dir/corpus/$t"
-    dict=()
     [ -f "fuzz/dict/$t.dict" ] && dict=(-dict="fuzz/dict/$t.dict")
-    echo "== fuzz_$t, ${seconds} s"
-    log="$dir/fuzz_$t.log"
     # The sanitized build links clang's shared ASan runtime (CMakeLists.txt), which must
     # come first in a libFuzzer program's library list.
     if LD_PRELOAD="$asan_runtime" "$dir/fuzz_$t" "${options[@]}" "${dict[@]}" \
         -artifact_prefix="$dir/artifacts/$t-" "$dir/corpus/$t" "$dir/seeds/$t" >"$log" 2>&1; then
         grep -E "^#[0-9]+" "$log" | tail -1 || true
     else
-        status=1
         echo "fuzz_$t found a problem:"
         grep -E -A30 "^==[0-9]+==ERROR|fuzz check failed|runtime error|deadly signal|Test unit written" "$log" | head -60
+        return 1
     fi
+}
+for t in "${targets[@]}"; do
+    while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
+    rm -f "$dir/fuzz_$t.failed"
+    (fuzz_one "$t" >"$dir/fuzz_$t.summary" || touch "$dir/fuzz_$t.failed") &
+done
+wait
+# Reported in the targets' order, whatever order they finished in.
+status=0
+for t in "${targets[@]}"; do
+    echo "== fuzz_$t, ${seconds} s"
+    cat "$dir/fuzz_$t.summary"
+    [ -e "$dir/fuzz_$t.failed" ] && status=1
+    rm -f "$dir/fuzz_$t.summary" "$dir/fuzz_$t.failed"
 done
 exit $status
