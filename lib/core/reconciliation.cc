@@ -99,7 +99,8 @@ double inverse_binary_entropy(double h)
 std::vector<std::size_t> block_lengths(std::size_t key_bits, std::size_t block_limit)
 {
     if (block_limit < length_step || block_limit > long_block_bits)
-        throw std::invalid_argument("block_lengths: block limit outside [128, 16384]");
+        throw std::invalid_argument("block_lengths: block limit outside [128, " +
+                                    std::to_string(long_block_bits) + "]");
     return split_evenly(key_bits, (key_bits + block_limit - 1) / block_limit);
 }
 

@@ -154,13 +154,13 @@ class qa_rekey(gr_unittest.TestCase):
             fiberkey.key_post_processor(0, True, mode, 0)
         # Batches whose SYNDROME the INT channel cannot carry: refused, with the longest
         # that fits (the round-level model has no such limit).
-        with self.assertRaisesRegex(ValueError, "at most 78662 rounds per batch"):
+        with self.assertRaisesRegex(ValueError, "at most 78676 rounds per batch"):
             fiberkey.key_post_processor(0, True, "multilevel", 4, 100000)
-        fiberkey.key_post_processor(0, True, "multilevel", 4, 78662)
+        fiberkey.key_post_processor(0, True, "multilevel", 4, 78676)
         # q = 5 carries 3 key bits a round (2 disclosed): its SYNDROME is longer.
-        with self.assertRaisesRegex(ValueError, "at most 58928 rounds per batch"):
-            fiberkey.key_post_processor(0, True, "multilevel", 5, 58929)
-        fiberkey.key_post_processor(0, True, "multilevel", 5, 58928)
+        with self.assertRaisesRegex(ValueError, "at most 58938 rounds per batch"):
+            fiberkey.key_post_processor(0, True, "multilevel", 5, 58939)
+        fiberkey.key_post_processor(0, True, "multilevel", 5, 58938)
         fiberkey.key_post_processor(0, True, "patent", 1, 131072)
 
 

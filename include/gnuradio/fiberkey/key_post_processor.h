@@ -72,7 +72,7 @@ public:
      *        patent mode takes one bit per round); 0 (the default): the mode's own,
      *        fiberkey::default_bits_per_round (multilevel 4, soft 3, equiprobable 2)
      * \param batch_rounds n, rounds per batch, 64..131072 and at most what the INT
-     *        channel carries in the mode (78,662 rounds at multilevel q = 4, 58,928 at
+     *        channel carries in the mode (78,676 rounds at multilevel q = 4, 58,938 at
      *        q = 5; the error names the limit)
      * \param alpha patent mode's guard band in standard deviations, in [0, 10)
      * \param log2_epsilon total epsilon per batch (half to privacy amplification, half to

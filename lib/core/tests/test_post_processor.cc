@@ -474,8 +474,8 @@ TEST(post_processor, model_batches_over_a_faulty_link)
 // emits every one. In the multilevel mode the batch's 8,000 key bits are one lifted code of
 // 8,192 bits (its long blocks); at n = 16,384 a batch yields more keys (about 96) than
 // the leader's former fixed pool of 64 held, which left a third of them at the
-// follower only. Multilevel q = 5 at n = 16,000: 3 key levels, 3 blocks of 16,000 bits
-// in codes of 16,384 whose first 384 positions are shortened.
+// follower only. Multilevel q = 5 at n = 16,000: 3 key levels, 2 blocks of 24,000 bits
+// in codes of 24,576 (Z = 12) whose first 576 positions are shortened.
 TEST(post_processor, every_key_of_a_long_batch_at_both_ends)
 {
     struct long_batch {

@@ -77,8 +77,9 @@ TEST(reconciliation, blocks_and_codes)
     const auto& family = rec::multilevel_codes;
     const auto limit = family.block_limit;
     EXPECT_EQ(rec::block_lengths(8000, limit), (std::vector<std::size_t>{ 8000 }));
-    EXPECT_EQ(rec::block_lengths(40000, limit),
-              (std::vector<std::size_t>{ 13334, 13333, 13333 }));
+    EXPECT_EQ(rec::block_lengths(32768, limit), (std::vector<std::size_t>{ 32768 }));
+    EXPECT_EQ(rec::block_lengths(80000, limit),
+              (std::vector<std::size_t>{ 26667, 26667, 26666 }));
     EXPECT_THROW(rec::block_lengths(8000, 100), std::invalid_argument);
     EXPECT_THROW(rec::block_lengths(8000, limit + 1), std::invalid_argument);
     const auto one = rec::choose_codes(8000, p, 1.5, family);

@@ -24,7 +24,7 @@ enum class ldpc_degrees : std::uint8_t {
     //! 0.1 n of degree 8, the rest of degree 4: hard decisions at 500 .. 2,000 bits.
     two_four_eight = 0,
     //! 0.15 n of degree 16, the rest of degree 3: the multilevel mode's soft key bits
-    //! at 2,000 .. 16,384 bits (frame error rate 1e-2 at 1.25 times the cross-entropy
+    //! at 2,000 .. 32,768 bits (frame error rate 1e-2 at 1.25 times the cross-entropy
     //! at 8,192 bits, where two_four_eight needs 1.35). Below rate 0.65 (m > 0.35 n:
     //! the three key levels of q = 5, or any multilevel code of a link whose counts
     //! disagree more), 0.95 m of degree 2 and 0.1 n of degree 16.
@@ -76,8 +76,8 @@ public:
 
     /*!
      * The code for (n, m, degrees) from a process-wide cache (thread-safe; the least
-     * recently used of more than 64 codes is dropped: at most about 40 MB, all of
-     * 16,384 bits), since building takes up to 0.14 s.
+     * recently used codes are dropped beyond 64 codes or 2^22 edges, 32 MB: some 28
+     * codes of 32,768 bits), since building takes up to 0.14 s.
      */
     static std::shared_ptr<const ldpc_code>
     cached(std::size_t n,
@@ -103,7 +103,9 @@ public:
      * 0) / P(x_v = 1) given the follower's side information. Writes the hard decision
      * to \p x. When \p max_iterations pass without convergence, a second attempt of
      * as many iterations starts afresh with channel LLRs scaled by 0.7 and check
-     * messages damped by half (trapping sets); iterations counts both.
+     * messages damped by half (trapping sets); iterations counts both. Checks that
+     * share no variable (a lift's Z checks of one base check) are updated together,
+     * which gives the same messages as one by one.
      */
     decode_result decode(std::span<const float> llr,
                          std::span<const std::uint8_t> syndrome,
@@ -134,6 +136,9 @@ private:
     // The edges of variable v: d_var_edges[d_var_start[v] .. d_var_start[v+1]).
     std::vector<std::uint32_t> d_var_start;
     std::vector<std::uint32_t> d_var_edges;
+    // Runs of consecutive checks without a common variable, which the decoder updates
+    // together: checks [d_group_start[g], d_group_start[g+1]).
+    std::vector<std::uint32_t> d_group_start;
 };
 
 } // namespace fiberkey
