@@ -115,8 +115,8 @@ BENCHMARK_CAPTURE(post_processing, multilevel_q4, quantizer_mode::multilevel, 4u
 BENCHMARK_CAPTURE(
     post_processing, multilevel_q4_n4000, quantizer_mode::multilevel, 4u, 4000)
     ->Unit(benchmark::kMillisecond);
-// The longest batches (1.2 s of rounds at the line rate), blocks of 15,385 bits, 13 a
-// batch; 12 warm-up batches (each is 100 times the work of one of n = 1,000).
+// The longest batches (1.2 s of rounds at the line rate), blocks of 28,571 - 28,572
+// bits, 7 a batch; 12 warm-up batches (each is 100 times the work of one of n = 1,000).
 BENCHMARK_CAPTURE(
     post_processing, multilevel_q4_n100000, quantizer_mode::multilevel, 4u, 100000, 12)
     ->Unit(benchmark::kMillisecond)

@@ -19,6 +19,8 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(line_decoder int_block post_processor sigmf negotiator
                                       frame_codec sm2_messages key_files message_handlers
                                       neg_segment kme)
+# Each once: two runs of one target would share its log and corpus.
+mapfile -t targets < <(printf '%s\n' "${targets[@]}" | awk '!seen[$0]++')
 
 dir=build-asan/fuzz
 if [ "${FIBERKEY_FUZZ_NO_BUILD:-0}" = 1 ]; then
@@ -45,6 +47,8 @@ fi
 # One target per core (FIBERKEY_FUZZ_JOBS, default nproc): each is a single process, so
 # two side by side on the 2-core machine each get the SECONDS of their own.
 jobs=${FIBERKEY_FUZZ_JOBS:-$(nproc)}
+[[ $jobs =~ ^[1-9][0-9]*$ ]] ||
+    { echo "fuzz.sh: FIBERKEY_FUZZ_JOBS must be a positive integer, not '$jobs'" >&2; exit 2; }
 fuzz_one() {
     local t=$1 log="$dir/fuzz_$1.log" dict=()
     mkdir -p "$dir/corpus/$t"

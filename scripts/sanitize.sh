@@ -27,10 +27,12 @@ cd build-asan
 if [ $all = 1 ]; then
     ctest --output-on-failure -j"$(nproc)" --timeout 900 -E "$python_tests" || status=1
     # Debian's python3 is not instrumented: the ASan runtime must come first. Python
-    # keeps memory until exit, so leak reports would be noise.
+    # keeps memory until exit, so leak reports would be noise. fiberkey_sim_equiprobable
+    # is left out here: qa_sim runs the same flowgraph in the same mode, with Eve too.
     LD_PRELOAD=$(clang -print-file-name=libclang_rt.asan-x86_64.so) \
         ASAN_OPTIONS=$ASAN_OPTIONS:detect_leaks=0 \
-        ctest --output-on-failure -j"$(nproc)" --timeout 900 -R "$python_tests" || status=1
+        ctest --output-on-failure -j"$(nproc)" --timeout 900 -R "$python_tests" \
+            -E '^fiberkey_sim_equiprobable$' || status=1
 else
     ctest --output-on-failure -j"$(nproc)" --timeout 900 -E "$python_tests" || status=1
 fi

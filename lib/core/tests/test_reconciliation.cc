@@ -106,8 +106,9 @@ TEST(reconciliation, blocks_and_codes)
     EXPECT_EQ(rec::choose_codes(2100, p, 1.5, family)[0].code_bits, 2304u);
     // Blocks beyond the long limit, or of no bits, are never valid.
     auto too_long = one;
-    too_long[0] = { 16385, 16640, 1040 };
-    EXPECT_FALSE(rec::codes_valid(too_long, 16385));
+    // (N = 34,816: 32,769 bits rounded up to 128 Z, Z = 17; so only the limit is wrong.)
+    too_long[0] = { 32769, 34816, 1088, ldpc_degrees::two_three_sixteen };
+    EXPECT_FALSE(rec::codes_valid(too_long, 32769));
     EXPECT_FALSE(rec::codes_valid(std::vector<rec::block_code>(3), 2));
 }
 
