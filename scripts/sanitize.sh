@@ -4,7 +4,8 @@
 # there, then runs each libFuzzer target of the same build for FIBERKEY_FUZZ_SECONDS
 # (default 10) with scripts/fuzz.sh. Idempotent, like setup.sh.
 #
-# By default (CI, from scripts/test.sh) everything is built and the whole suite runs:
+# By default (CI, from scripts/test.sh) everything is built and the whole suite runs
+# (but one run that qa_sim repeats, below):
 # the C++ programs as they are, the Python tests with clang's shared ASan runtime
 # preloaded into python3 (Debian's python3 is not instrumented); the programs they start
 # use that same runtime. --core builds and tests only the core (GoogleTest) and the
