@@ -2,9 +2,9 @@
 # The long fuzzing run of docs/fuzzing.md: builds the targets and their seeds once
 # (scripts/fuzz.sh), then runs every target (or the TARGETs given) for SECONDS each
 # (default 3600), JOBS at a time (default 2: one per core of the 2-core test machine),
-# each in its own scripts/fuzz.sh with FIBERKEY_FUZZ_NO_BUILD=1 (no rebuild, no reseeding:
-# the runs share build-asan/fuzz/seeds read-only) and FIBERKEY_FUZZ_KEEP_GOING=1 (past
-# findings, collected in build-asan/fuzz/artifacts/). Ends with a table per target, from
+# in one scripts/fuzz.sh (FIBERKEY_FUZZ_JOBS=JOBS) with FIBERKEY_FUZZ_NO_BUILD=1 (no
+# rebuild, no reseeding) and FIBERKEY_FUZZ_KEEP_GOING=1 (past findings, collected in
+# build-asan/fuzz/artifacts/). Ends with a table per target, from
 # libFuzzer's last status line: the seconds it ran, the inputs it ran, their average
 # rate, cov and ft (in fork mode over the whole run), the corpus it kept, the crashes,
 # timeouts and OOMs it counted; and the artifacts the run left.
@@ -27,13 +27,9 @@ mkdir -p "$dir/artifacts"
 before=$(mktemp)
 ls "$dir/artifacts" >"$before"
 
+echo "$(date -u +%H:%M:%S) start: ${#targets[@]} targets, ${seconds} s each, $jobs at a time"
 status=0
-for t in "${targets[@]}"; do
-    while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || status=1; done
-    echo "$(date -u +%H:%M:%S) start fuzz_$t, ${seconds} s"
-    scripts/fuzz.sh "$seconds" "$t" >"$dir/long_$t.out" 2>&1 &
-done
-while [ "$(jobs -rp | wc -l)" -gt 0 ]; do wait -n || status=1; done
+FIBERKEY_FUZZ_JOBS=$jobs scripts/fuzz.sh "$seconds" "${targets[@]}" || status=1
 echo "$(date -u +%H:%M:%S) done"
 
 echo
